@@ -1,0 +1,1 @@
+"""Rebuild a clinical study's numbers from its published per-patient data."""

@@ -1,0 +1,180 @@
+"""Endpoints: the ADaM-shaped analysis datasets, derived step by step.
+
+ADSL has one row per patient (characteristics, treatment, population flags); ADEFF has
+one row per patient, parameter and visit (value, baseline, change, percent change,
+responder flags). Each derivation is a small function named for what it derives.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import operator
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.files import read_table, write_tables
+from clinrepro.schemas import PARAMETERS
+
+logger = logging.getLogger(__name__)
+COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+POPULATION_FLAGS = {
+    "SAFFL": "every patient who received a JAK inhibitor",
+    "ACTCUTFL": "active cutaneous disease at baseline",
+    "ACTMUSFL": "active muscle disease at baseline",
+    "ACTBOTFL": "active cutaneous and active muscle disease at baseline",
+}
+
+
+def yes_no(condition: pd.Series) -> pd.Series:
+    """Boolean -> 'Y'/'N' flag; a missing condition is 'N'."""
+    return condition.fillna(False).astype(bool).map({True: "Y", False: "N"})
+
+
+def visit_number(visit: str) -> float:
+    """M0 -> 0, M3 -> 3; FU (last follow-up) sorts after every month."""
+    return 9999.0 if visit == "FU" else float(visit[1:])
+
+
+def baseline_values(measurements: pd.DataFrame, parameter: str, baseline_visit: str) -> pd.Series:
+    """Baseline value of one parameter, indexed by patient."""
+    rows = measurements[
+        (measurements["parameter"] == parameter) & (measurements["visit"] == baseline_visit)
+    ]
+    return rows.set_index("subject_id")["value"]
+
+
+def flag_active_disease(
+    adsl: pd.DataFrame, measurements: pd.DataFrame, criterion: dict, baseline_visit: str
+) -> pd.Series:
+    """'Y' where the baseline value meets the criterion; a missing baseline value is 'N'."""
+    baseline = baseline_values(measurements, criterion["parameter"], baseline_visit)
+    meets = COMPARATORS[criterion["comparator"]](baseline, criterion["threshold"])
+    return yes_no(adsl["SUBJID"].map(meets.where(baseline.notna())))
+
+
+def build_adsl(
+    tables: dict[str, pd.DataFrame], analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """Subject-level analysis dataset with the population flags of `analysis`."""
+    subjects, regimens = tables["subjects"], tables["regimens"].set_index("subject_id")
+    priors = tables["prior_treatments"].groupby("subject_id")["treatment"].agg(";".join)
+    adsl = pd.DataFrame(
+        {
+            "STUDYID": subjects["study_id"],
+            "USUBJID": subjects["study_id"] + "-" + subjects["subject_id"],
+            "SUBJID": subjects["subject_id"],
+            "AGE": subjects["age"],
+            "SEX": subjects["sex"],
+            "DISDUR": subjects["disease_duration"],
+            "ABTYPE": subjects["antibody"],
+            "NPRIOR": subjects["n_prior_treatments"],
+            "PRIORTRT": subjects["subject_id"].map(priors).fillna(""),
+        }
+    )
+    adsl["ANYPRIOR"] = yes_no(adsl["NPRIOR"] > 0).where(adsl["NPRIOR"].notna(), "")
+    adsl["TRTMOL"] = adsl["SUBJID"].map(regimens["molecule"])
+    adsl["TRTDOSE"] = adsl["SUBJID"].map(regimens["dose"])
+    adsl["TRT01A"] = adsl["TRTMOL"] + " " + adsl["TRTDOSE"].map("{:g}".format) + " mg/day"
+    adsl["SAFFL"] = "Y"  # every patient of the table received a JAK inhibitor
+    measurements = tables["measurements"]
+    active = analysis["active_disease"]
+    adsl["ACTCUTFL"] = flag_active_disease(adsl, measurements, active["cutaneous"], baseline_visit)
+    adsl["ACTMUSFL"] = flag_active_disease(adsl, measurements, active["muscle"], baseline_visit)
+    adsl["ACTBOTFL"] = yes_no((adsl["ACTCUTFL"] == "Y") & (adsl["ACTMUSFL"] == "Y"))
+    return adsl
+
+
+def derive_baseline(adeff: pd.DataFrame, baseline_visit: str) -> pd.DataFrame:
+    """ABLFL on the baseline record and BASE on every record of the patient and parameter."""
+    adeff["ABLFL"] = np.where(adeff["AVISIT"] == baseline_visit, "Y", "")
+    base = adeff[adeff["ABLFL"] == "Y"].set_index(["USUBJID", "PARAMCD"])["AVAL"]
+    keys = pd.MultiIndex.from_frame(adeff[["USUBJID", "PARAMCD"]])
+    adeff["BASE"] = base.reindex(keys).to_numpy()
+    return adeff
+
+
+def derive_change(adeff: pd.DataFrame) -> pd.DataFrame:
+    """CHG = AVAL - BASE on post-baseline records."""
+    adeff["CHG"] = (adeff["AVAL"] - adeff["BASE"]).where(adeff["ABLFL"] != "Y")
+    return adeff
+
+
+def derive_percent_change(adeff: pd.DataFrame) -> pd.DataFrame:
+    """PCHG = 100 * CHG / BASE; missing, not infinite, when BASE is 0."""
+    adeff["PCHG"] = (100 * adeff["CHG"] / adeff["BASE"]).where(adeff["BASE"] != 0)
+    return adeff
+
+
+def criterion_text(response: dict) -> str:
+    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3'."""
+    measure = response["measure"]
+    unit = "%" if measure == "percent_change" else f" {PARAMETERS[response['parameter']]['unit']}"
+    return f"{response['parameter']} {response['direction']} >= {response['threshold']:g}{unit} at {response['visit']}"
+
+
+def flag_responders(adeff: pd.DataFrame, response: dict, missing_response: str) -> pd.DataFrame:
+    """CRIT1/CRIT1FL on the response visit's records of the response parameter.
+
+    With missing_response 'nonresponder', a patient with a baseline but no value at the
+    response visit is a non-responder (CRIT1IMP = 'Y'); with 'exclude' the flag stays empty.
+    """
+    rows = (adeff["PARAMCD"] == response["parameter"]) & (adeff["AVISIT"] == response["visit"])
+    measure = adeff["CHG" if response["measure"] == "change" else "PCHG"]
+    signed = -measure if response["direction"] == "decrease" else measure
+    flag = yes_no(signed >= response["threshold"]).where(measure.notna(), "")
+    imputed = rows & measure.isna() & adeff["BASE"].notna() & (missing_response == "nonresponder")
+    flag = flag.mask(imputed, "N")
+    adeff.loc[rows, "CRIT1"] = criterion_text(response)
+    adeff.loc[rows, "CRIT1FL"] = flag[rows]
+    adeff.loc[imputed, "CRIT1IMP"] = "Y"
+    return adeff
+
+
+def build_adeff(
+    measurements: pd.DataFrame, adsl: pd.DataFrame, analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """Parameter-level analysis dataset: one row per patient, parameter and visit."""
+    subject = adsl.set_index("SUBJID")
+    adeff = pd.DataFrame(
+        {
+            "STUDYID": measurements["subject_id"].map(subject["STUDYID"]),
+            "USUBJID": measurements["subject_id"].map(subject["USUBJID"]),
+            "SUBJID": measurements["subject_id"],
+            "PARAMCD": measurements["parameter"],
+            "PARAM": measurements["parameter"].map(
+                {code: f"{p['label']} ({p['unit']})" for code, p in PARAMETERS.items()}
+            ),
+            "AVISIT": measurements["visit"],
+            "AVISITN": measurements["visit"].map(visit_number),
+            "AVAL": measurements["value"],
+            "AVALSD": measurements["replicate_sd"],
+        }
+    )
+    adeff = derive_baseline(adeff, baseline_visit)
+    adeff = derive_change(adeff)
+    adeff = derive_percent_change(adeff)
+    for flag in POPULATION_FLAGS:
+        adeff[flag] = adeff["SUBJID"].map(subject[flag])
+    adeff[["CRIT1", "CRIT1FL", "CRIT1IMP"]] = ""
+    for response in analysis["response"].values():
+        adeff = flag_responders(adeff, response, analysis["missing_response"])
+    adeff["SRCCOL"] = measurements["source_column"]
+    adeff["SRCCELL"] = measurements["source_cell"]
+    order = adeff["SUBJID"].map({patient: i for i, patient in enumerate(adsl["SUBJID"])})
+    return (
+        adeff.assign(_order=order)
+        .sort_values(["_order", "PARAMCD", "AVISITN"])
+        .drop(columns="_order")
+    )
+
+
+def run(tidy: dict[str, str], analysis: dict, baseline_visit: str, outputs: dict[str, str]) -> None:
+    """Build ADSL and ADEFF from the validated tidy tables."""
+    tables = {name: read_table(path) for name, path in tidy.items()}
+    adsl = build_adsl(tables, analysis, baseline_visit)
+    adeff = build_adeff(tables["measurements"], adsl, analysis, baseline_visit)
+    logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
+    logger.info("population sizes: %s", {f: int((adsl[f] == "Y").sum()) for f in POPULATION_FLAGS})
+    write_tables({outputs["adsl"]: adsl, outputs["adeff"]: adeff})

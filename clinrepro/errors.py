@@ -1,0 +1,61 @@
+"""Input errors that name the file, the patient and the column, and how scripts report them."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One bad cell: where it is, what it holds and what is wrong with it."""
+
+    file: str
+    patient: str
+    column: str
+    value: str
+    message: str
+
+
+class InputError(Exception):
+    """Raised when an input file fails its checks; carries every problem found."""
+
+    def __init__(self, problems: list[Problem], hint: str = ""):
+        self.problems = sorted(
+            problems, key=lambda p: (p.file, _natural(p.patient), p.column, p.message)
+        )
+        self.hint = hint
+        super().__init__(self.block())
+
+    def block(self) -> str:
+        """The problems as one readable block, grouped by file."""
+        lines = [f"Input validation failed: {len(self.problems)} problem(s)."]
+        for file in dict.fromkeys(p.file for p in self.problems):
+            lines.append(f"In {file}:")
+            for p in (p for p in self.problems if p.file == file):
+                where = f"patient {p.patient}" if p.patient else "whole file"
+                column = f", column '{p.column}'" if p.column else ""
+                value = f", value {p.value!r}" if p.value != "" else ""
+                lines.append(f"  - {where}{column}{value}: {p.message}")
+        if self.hint:
+            lines.append(f"Hint: {self.hint}")
+        return "\n".join(lines)
+
+
+def _natural(text: str) -> tuple:
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+@contextlib.contextmanager
+def running_step():
+    """Log to stderr (the rule's log); turn an InputError into its block and exit 1."""
+    logging.basicConfig(
+        stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        yield
+    except InputError as error:
+        print(error.block(), file=sys.stderr)
+        sys.exit(1)

@@ -1,0 +1,266 @@
+"""The data dictionary: one pandera model per table, with controlled terminology.
+
+Every table the workflow writes is validated against its model here before it is
+written; the field docstrings say what each column means and its unit.
+"""
+
+from __future__ import annotations
+
+import pandera.pandas as pa
+from pandera.typing import Series
+
+# Controlled terminology. Prior-treatment codes are those of Table 1's legend.
+SEXES = {"F": "female", "M": "male"}
+ANTIBODIES = {
+    "TIF1G": "anti-TIF1-gamma",
+    "SAE": "anti-SAE",
+    "MDA5": "anti-MDA5",
+    "NXP2": "anti-NXP2",
+    "MI2": "anti-Mi-2",
+    "SERONEG": "seronegative",
+}
+MOLECULES = ("ruxolitinib", "baricitinib", "tofacitinib", "upadacitinib")
+PRIOR_TREATMENTS = {
+    "CS": "corticosteroids",
+    "HCQ": "hydroxychloroquine",
+    "PLEX": "plasma exchange",
+    "MTX": "methotrexate",
+    "AZA": "azathioprine",
+    "IVIg": "intravenous immune globulin",
+    "MMF": "mycophenolate mofetil",
+    "RTX": "rituximab",
+    "CYC": "cyclophosphamide",
+    "TAC": "tacrolimus",
+    "Cic": "cyclosporine",
+}
+# Instrument ranges: CDASI activity is scored 0-100, MMT8 0-150 (8 muscle groups
+# on a 0-10 scale, bilateral for 7 and axial once); laboratory values are >= 0.
+PARAMETERS = {
+    "CDASI": {"label": "CDASI activity score", "unit": "points", "low": 0, "high": 100},
+    "MMT8": {"label": "Manual Muscle Testing 8", "unit": "points", "low": 0, "high": 150},
+    "CK": {"label": "Creatine kinase", "unit": "IU/L", "low": 0, "high": None},
+    "IFNA": {"label": "Serum interferon-alpha", "unit": "fg/mL", "low": 0, "high": None},
+}
+ADULT_AGE = (18, 110)  # the study enrolled adults
+VISIT_PATTERN = r"^(M\d+|FU)$"
+NUMBER_PATTERN = r"-?\d+(\.\d+)?"
+NA_TOKEN = "NA"
+MEASUREMENT_CELL = rf"^({NA_TOKEN}|{NUMBER_PATTERN}( ?± ?({NUMBER_PATTERN}|{NA_TOKEN}))?)$"
+MEASUREMENT_COLUMN = r"^[A-Z0-9]+@(M\d+|FU)$"
+
+# Row-level checks name the column they are about, so an error can point at a cell.
+CHECK_COLUMNS: dict[str, str] = {}
+
+
+def row_check(column: str, message: str):
+    """A named dataframe check whose failures are reported against `column`."""
+    CHECK_COLUMNS[message] = column
+    return pa.dataframe_check(error=message)
+
+
+class RawTable(pa.DataFrameModel):
+    """The published table after its printed headers are mapped to canonical names.
+
+    Every cell is text exactly as printed; this model checks the printed forms only.
+    """
+
+    subject: Series[str] = pa.Field(unique=True, str_matches=r"^\S+$")
+    """Patient number as printed."""
+    age: Series[str] = pa.Field(str_matches=rf"^{NUMBER_PATTERN}$")
+    """Age in years, as printed."""
+    sex: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Sex as printed (mapped through the cohort's vocabulary)."""
+    disease_duration: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """Disease duration in years, as printed."""
+    antibody: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Myositis-specific antibody as printed."""
+    prior_treatment: Series[str] = pa.Field(str_matches=r"^[^,]+(,\s*[^,]+)*$")
+    """Comma-separated list of previous treatments, or the cohort's word for none."""
+    regimen: Series[str] = pa.Field(str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$")
+    """JAK inhibitor and daily dose in mg, printed as 'Molecule, dose'."""
+    measurement: Series[str] = pa.Field(
+        alias=MEASUREMENT_COLUMN, regex=True, str_matches=MEASUREMENT_CELL
+    )
+    """A measurement cell: 'value', 'value ± SD', 'value ± NA' or 'NA'."""
+
+    class Config:
+        strict = True
+
+
+class Subjects(pa.DataFrameModel):
+    """One row per patient: baseline characteristics."""
+
+    study_id: Series[str]
+    """Study identifier from the cohort's settings."""
+    subject_id: Series[str] = pa.Field(unique=True)
+    """Patient number as printed in the source table."""
+    age: Series[float] = pa.Field(ge=ADULT_AGE[0], le=ADULT_AGE[1])
+    """Age at inclusion, years."""
+    sex: Series[str] = pa.Field(isin=list(SEXES))
+    """Sex: F or M."""
+    disease_duration: Series[float] = pa.Field(ge=0, nullable=True)
+    """Time from diagnosis to inclusion, years."""
+    antibody: Series[str] = pa.Field(isin=list(ANTIBODIES))
+    """Myositis-specific antibody, coded (SERONEG when none was found)."""
+    n_prior_treatments: Series[float] = pa.Field(ge=0, nullable=True)
+    """Number of distinct previous treatments; missing when not recorded."""
+
+    @row_check("disease_duration", "disease duration is longer than the patient's age")
+    def duration_within_age(cls, df):
+        return ~(df["disease_duration"] > df["age"])
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Regimens(pa.DataFrameModel):
+    """One row per patient: the JAK inhibitor received and its daily dose."""
+
+    subject_id: Series[str] = pa.Field(unique=True)
+    """Patient number."""
+    molecule: Series[str] = pa.Field(isin=list(MOLECULES))
+    """JAK inhibitor, lower-case international non-proprietary name."""
+    dose: Series[float] = pa.Field(gt=0)
+    """Total daily dose, mg/day."""
+    dose_unit: Series[str] = pa.Field(isin=["mg/day"])
+    """Unit of `dose`."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class PriorTreatments(pa.DataFrameModel):
+    """One row per patient and previous treatment."""
+
+    subject_id: Series[str]
+    """Patient number."""
+    treatment: Series[str] = pa.Field(isin=list(PRIOR_TREATMENTS))
+    """Treatment code from the table's legend."""
+    treatment_name: Series[str]
+    """Treatment name spelled out."""
+
+    @row_check("treatment", "the same treatment is listed twice for this patient")
+    def one_row_per_treatment(cls, df):
+        return ~df.duplicated(["subject_id", "treatment"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Measurements(pa.DataFrameModel):
+    """Long form: one row per patient, parameter and visit, missing values kept as rows."""
+
+    subject_id: Series[str]
+    """Patient number."""
+    parameter: Series[str] = pa.Field(isin=list(PARAMETERS))
+    """Parameter code (CDASI, MMT8, CK, IFNA)."""
+    visit: Series[str] = pa.Field(str_matches=VISIT_PATTERN)
+    """Visit code: M0 is baseline, Mk is month k, FU is last follow-up."""
+    value: Series[float] = pa.Field(nullable=True)
+    """Measured value in the parameter's unit; missing where printed NA."""
+    replicate_sd: Series[float] = pa.Field(ge=0, nullable=True)
+    """SD of replicate assays where printed after '±', same unit as value."""
+    source_column: Series[str]
+    """Printed header of the source column."""
+    source_cell: Series[str]
+    """The source cell exactly as printed."""
+
+    @row_check(
+        "value",
+        "value is outside the parameter's range (CDASI 0-100, MMT8 0-150, CK and IFN-alpha >= 0)",
+    )
+    def value_within_range(cls, df):
+        low = df["parameter"].map({k: v["low"] for k, v in PARAMETERS.items()})
+        high = df["parameter"].map({k: v["high"] for k, v in PARAMETERS.items()})
+        too_low = df["value"] < low.astype(float)
+        too_high = df["value"] > high.astype(float)
+        return ~(too_low.fillna(False) | too_high.fillna(False))
+
+    @row_check("replicate_sd", "a replicate SD is given without a value")
+    def sd_needs_value(cls, df):
+        return ~(df["value"].isna() & df["replicate_sd"].notna())
+
+    @row_check("visit", "the same patient, parameter and visit appear twice")
+    def one_row_per_visit(cls, df):
+        return ~df.duplicated(["subject_id", "parameter", "visit"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class ReportedSummaries(pa.DataFrameModel):
+    """Summaries the paper reports without per-patient data (e.g. CDASI at M6)."""
+
+    parameter: Series[str] = pa.Field(isin=list(PARAMETERS))
+    """Parameter code."""
+    visit: Series[str] = pa.Field(str_matches=VISIT_PATTERN)
+    """Visit code."""
+    population: Series[str]
+    """Population the summary describes, in the paper's words."""
+    statistic: Series[str] = pa.Field(isin=["n", "mean", "sd", "median", "p_value"])
+    """Which statistic."""
+    value: Series[float]
+    """The reported value."""
+    source: Series[str]
+    """Where in the paper it is printed."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class ClaimsLedger(pa.DataFrameModel):
+    """Every quantitative claim of the paper, one a row, with how to recompute it."""
+
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    """Stable identifier."""
+    source: Series[str] = pa.Field(isin=["paper", "news"])
+    """The paper itself, or the news summary of it."""
+    location: Series[str]
+    """Where the claim is printed (text line, table, figure legend)."""
+    quote: Series[str]
+    """The printed words."""
+    description: Series[str]
+    """What is claimed, in plain words."""
+    reported: Series[str]
+    """The reported value as printed."""
+    comparator: Series[str] = pa.Field(isin=["=", "<", "<=", ">", ">="])
+    """'=' for a value; a bound such as '< 0.0001' otherwise."""
+    value: Series[float]
+    """The reported value or bound as a number (a percentage as a percentage)."""
+    precision: Series[float] = pa.Field(ge=0, le=6)
+    """Decimal places printed; the recomputed value is rounded to these before comparing."""
+    unit: Series[str]
+    """count, %, points, years or p."""
+    population: Series[str] = pa.Field(nullable=True)
+    """Population role (cohort, cutaneous, muscle, both), mapped to a flag by the variant."""
+    analysis: Series[str] = pa.Field(
+        isin=["summary", "categorical", "paired_test", "response"], nullable=True
+    )
+    """Kind of result in the analysis results data that answers the claim."""
+    parameter: Series[str] = pa.Field(nullable=True)
+    """Parameter or characteristic."""
+    visit: Series[str] = pa.Field(nullable=True)
+    """Visit code."""
+    category: Series[str] = pa.Field(nullable=True)
+    """Category of a categorical characteristic."""
+    statistic: Series[str] = pa.Field(nullable=True)
+    """Statistic name in the analysis results data."""
+    not_computable_reason: Series[str] = pa.Field(nullable=True)
+    """Why the published data cannot give this value; empty when they can."""
+
+    @row_check(
+        "analysis", "a claim needs either an analysis to look up or a reason it is not computable"
+    )
+    def computable_or_explained(cls, df):
+        has_lookup = df["analysis"].notna() & df["statistic"].notna()
+        has_reason = df["not_computable_reason"].notna()
+        return has_lookup ^ has_reason
+
+    class Config:
+        strict = True
+        coerce = True

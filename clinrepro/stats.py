@@ -1,0 +1,264 @@
+"""Statistics: one long analysis-results table, one statistic a row.
+
+Columns: analysis, population (a flag of ADSL), parameter, visit, category, method,
+statistic, value, note. Every test and interval comes from scipy.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from clinrepro.endpoints import POPULATION_FLAGS
+from clinrepro.files import read_table, write_tables
+
+logger = logging.getLogger(__name__)
+ARD_COLUMNS = [
+    "analysis",
+    "population",
+    "parameter",
+    "visit",
+    "category",
+    "method",
+    "statistic",
+    "value",
+    "note",
+]
+NUMERIC_CHARACTERISTICS = ("AGE", "DISDUR", "NPRIOR", "TRTDOSE")
+CATEGORICAL_CHARACTERISTICS = (
+    "SAFFL",
+    "ACTCUTFL",
+    "ACTMUSFL",
+    "ACTBOTFL",
+    "SEX",
+    "ABTYPE",
+    "TRTMOL",
+    "TRT01A",
+    "ANYPRIOR",
+)
+QUANTILE_NOTE = "quartiles by linear interpolation (Hyndman-Fan type 7)"
+
+
+def _rows(key: dict, values: dict, note: str = "") -> list[dict]:
+    return [
+        {**key, "statistic": name, "value": value, "note": note} for name, value in values.items()
+    ]
+
+
+def describe(values: pd.Series) -> dict:
+    """n, missing, mean, SD (n-1), median, quartiles, min and max of a numeric series."""
+    present = values.dropna().to_numpy(dtype=float)
+    n = len(present)
+    if n == 0:
+        return {"n": 0, "n_missing": len(values)}
+    q1, median, q3 = np.quantile(present, [0.25, 0.5, 0.75])
+    return {
+        "n": n,
+        "n_missing": len(values) - n,
+        "mean": present.mean(),
+        "sd": present.std(ddof=1) if n > 1 else np.nan,
+        "median": median,
+        "q1": q1,
+        "q3": q3,
+        "min": present.min(),
+        "max": present.max(),
+    }
+
+
+def paired_t(change: np.ndarray, confidence_level: float) -> tuple[dict, str]:
+    """Paired t-test on the changes, with the CI of the mean change and Cohen's d_z."""
+    n = len(change)
+    if n < 2 or np.std(change) == 0:
+        return {"n_pairs": n}, "fewer than 2 pairs or no variation in the changes"
+    result = stats.ttest_1samp(change, 0.0)
+    interval = result.confidence_interval(confidence_level)
+    sd = change.std(ddof=1)
+    return {
+        "n_pairs": n,
+        "mean_change": change.mean(),
+        "sd_change": sd,
+        "ci_lower": interval.low,
+        "ci_upper": interval.high,
+        "statistic": result.statistic,
+        "df": result.df,
+        "p_value": result.pvalue,
+        "cohens_dz": change.mean() / sd,
+    }, f"two-sided; {confidence_level:.0%} CI of the mean change"
+
+
+EXHAUSTIVE_MAX_PAIRS = 15  # 2^15 sign flips take about 2 s; beyond, the normal approximation
+
+
+def wilcoxon_method(change: np.ndarray):
+    """scipy's exact null distribution where it is exact (no ties, no zeros, n <= 50);
+    with ties or zeros, every sign flip enumerated (exact given the ties); else normal."""
+    n = len(change)
+    nonzero = change[change != 0]
+    clean = len(nonzero) == n and len(np.unique(np.abs(nonzero))) == n
+    if clean and n <= 50:
+        return "exact", "exact null distribution"
+    if n <= EXHAUSTIVE_MAX_PAIRS:
+        method = stats.PermutationMethod(n_resamples=2**n)
+        return method, f"exact by all 2^{n} sign flips (ties or zero changes present)"
+    return "asymptotic", "normal approximation with tie correction (ties or zeros present)"
+
+
+def wilcoxon_signed_rank(change: np.ndarray) -> tuple[dict, str]:
+    """Wilcoxon signed-rank test (zeros dropped) with the matched-pairs rank-biserial r."""
+    n = len(change)
+    nonzero = change[change != 0]
+    if len(nonzero) == 0:
+        return {"n_pairs": n, "n_nonzero": 0}, "no non-zero change"
+    method, note = wilcoxon_method(change)
+    result = stats.wilcoxon(change, zero_method="wilcox", method=method)
+    ranks = stats.rankdata(np.abs(nonzero))
+    positive, negative = ranks[nonzero > 0].sum(), ranks[nonzero < 0].sum()
+    return {
+        "n_pairs": n,
+        "n_nonzero": len(nonzero),
+        "median_change": float(np.median(change)),
+        "statistic": result.statistic,
+        "p_value": result.pvalue,
+        "rank_biserial": (positive - negative) / (positive + negative),
+    }, f"two-sided; {note}; zero changes dropped"
+
+
+def clopper_pearson(responders: int, evaluable: int, confidence_level: float) -> dict:
+    """Response proportion (as a percentage) with its exact Clopper-Pearson interval."""
+    if evaluable == 0:
+        return {"n_responders": 0, "n_evaluable": 0}
+    interval = stats.binomtest(responders, evaluable).proportion_ci(
+        confidence_level, method="exact"
+    )
+    return {
+        "n_responders": responders,
+        "n_evaluable": evaluable,
+        "pct": 100 * responders / evaluable,
+        "ci_lower": 100 * interval.low,
+        "ci_upper": 100 * interval.high,
+    }
+
+
+def in_population(frame: pd.DataFrame, flag: str) -> pd.DataFrame:
+    return frame[frame[flag] == "Y"]
+
+
+def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> list[dict]:
+    rows = []
+    for flag in POPULATION_FLAGS:
+        records = in_population(adeff, flag)
+        for (parameter, visit), group in records.groupby(["PARAMCD", "AVISIT"], sort=True):
+            key = {
+                "analysis": "summary",
+                "population": flag,
+                "parameter": parameter,
+                "visit": visit,
+            }
+            rows += _rows(key, describe(group["AVAL"]), QUANTILE_NOTE)
+        subjects = in_population(adsl, flag)
+        for name in NUMERIC_CHARACTERISTICS:
+            key = {
+                "analysis": "summary",
+                "population": flag,
+                "parameter": name,
+                "visit": baseline_visit,
+            }
+            rows += _rows(key, describe(subjects[name]), QUANTILE_NOTE)
+    return rows
+
+
+def categorical_counts(adsl: pd.DataFrame, baseline_visit: str) -> list[dict]:
+    rows = []
+    for flag in POPULATION_FLAGS:
+        subjects = in_population(adsl, flag)
+        columns = {name: subjects[name] for name in CATEGORICAL_CHARACTERISTICS}
+        columns["PRIORTRT"] = subjects["PRIORTRT"].str.split(";").explode().replace("", np.nan)
+        for name, values in columns.items():
+            present = values.dropna()
+            denominator = len(subjects) if name == "PRIORTRT" else len(present)
+            for category, n in present.value_counts().sort_index().items():
+                key = {
+                    "analysis": "categorical",
+                    "population": flag,
+                    "parameter": name,
+                    "visit": baseline_visit,
+                    "category": category,
+                }
+                rows += _rows(
+                    key, {"n": n, "denominator": denominator, "pct": 100 * n / denominator}
+                )
+    return rows
+
+
+def paired_tests(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
+    rows = []
+    for flag in POPULATION_FLAGS:
+        records = in_population(adeff, flag)
+        follow_up = records[(records["ABLFL"] != "Y") & records["CHG"].notna()]
+        for (parameter, visit), group in follow_up.groupby(["PARAMCD", "AVISIT"], sort=True):
+            change = group["CHG"].to_numpy(dtype=float)
+            key = {
+                "analysis": "paired_test",
+                "population": flag,
+                "parameter": parameter,
+                "visit": visit,
+            }
+            values, note = paired_t(change, confidence_level)
+            rows += _rows({**key, "method": "paired_t"}, values, note)
+            values, note = wilcoxon_signed_rank(change)
+            rows += _rows({**key, "method": "wilcoxon_signed_rank"}, values, note)
+    return rows
+
+
+def response_rates(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
+    rows = []
+    criteria = adeff[adeff["CRIT1"].fillna("") != ""]
+    for flag in POPULATION_FLAGS:
+        for (parameter, visit, criterion), group in in_population(criteria, flag).groupby(
+            ["PARAMCD", "AVISIT", "CRIT1"]
+        ):
+            evaluable = group["CRIT1FL"].fillna("").isin(["Y", "N"])
+            responders = int((group["CRIT1FL"] == "Y").sum())
+            key = {
+                "analysis": "response",
+                "population": flag,
+                "parameter": parameter,
+                "visit": visit,
+                "method": "clopper_pearson",
+            }
+            note = f"{criterion}; {int(group['CRIT1IMP'].eq('Y').sum())} imputed as non-responders"
+            rows += _rows(
+                key, clopper_pearson(responders, int(evaluable.sum()), confidence_level), note
+            )
+    return rows
+
+
+def analysis_results(
+    adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """The analysis results data of one cohort and variant."""
+    level = analysis["confidence_level"]
+    rows = (
+        summaries(adsl, adeff, baseline_visit)
+        + categorical_counts(adsl, baseline_visit)
+        + paired_tests(adeff, level)
+        + response_rates(adeff, level)
+    )
+    ard = pd.DataFrame(rows).reindex(columns=ARD_COLUMNS)
+    ard[["category", "method", "note"]] = ard[["category", "method", "note"]].fillna("")
+    ard["value"] = ard["value"].astype(float)
+    return ard
+
+
+def run(adsl: str, adeff: str, analysis: dict, baseline_visit: str, output: str) -> None:
+    """Compute the analysis results data from ADSL and ADEFF."""
+    subjects = read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR"))
+    records = read_table(
+        adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
+    )
+    ard = analysis_results(subjects, records, analysis, baseline_visit)
+    logger.info("%d results", len(ard))
+    write_tables({output: ard})

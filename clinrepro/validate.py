@@ -1,0 +1,169 @@
+"""Validation: every tidy table, the claims ledger and the reported summaries, all at once.
+
+Failures point back at the raw file, the patient and the printed column, so the person
+who transcribed the table knows which cell to look at.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import pandera.pandas as pa
+
+from clinrepro.errors import Problem
+from clinrepro.files import read_table, write_tables
+from clinrepro.schemas import (
+    ClaimsLedger,
+    Measurements,
+    PriorTreatments,
+    Regimens,
+    ReportedSummaries,
+    Subjects,
+)
+from clinrepro.validation import check_table, raise_if_any
+
+logger = logging.getLogger(__name__)
+TIDY_MODELS = {
+    "subjects": Subjects,
+    "regimens": Regimens,
+    "prior_treatments": PriorTreatments,
+    "measurements": Measurements,
+}
+# tidy column -> canonical raw column it was parsed from
+_SOURCE_COLUMN = {
+    "subject_id": "subject",
+    "age": "age",
+    "sex": "sex",
+    "disease_duration": "disease_duration",
+    "antibody": "antibody",
+    "n_prior_treatments": "prior_treatment",
+    "treatment": "prior_treatment",
+    "molecule": "regimen",
+    "dose": "regimen",
+}
+
+
+_FROM_SOURCE_CELL = ("value", "replicate_sd", "visit", "parameter")
+
+
+def _locators(frame: pd.DataFrame, settings: dict):
+    """Where a tidy cell came from: its printed header, and the printed cell if kept."""
+    printed = settings["columns"]
+    keeps_source = "source_column" in frame
+
+    def header_of(index, column):
+        if keeps_source and column in _FROM_SOURCE_CELL and index in frame.index:
+            return frame.at[index, "source_column"]
+        return printed.get(_SOURCE_COLUMN.get(column, ""), column)
+
+    def printed_of(index, column):
+        if keeps_source and column in _FROM_SOURCE_CELL and index in frame.index:
+            return frame.at[index, "source_cell"]
+        return ""
+
+    return header_of, printed_of
+
+
+def cross_table_problems(
+    tables: dict[str, pd.DataFrame], file: str, settings: dict
+) -> list[Problem]:
+    """Every measurement's and treatment's patient is known; every patient has one regimen."""
+    known = set(tables["subjects"]["subject_id"])
+    subject_header = settings["columns"]["subject"]
+    problems = [
+        Problem(
+            file, patient, subject_header, patient, f"patient in {name} but not among the subjects"
+        )
+        for name in ("measurements", "prior_treatments", "regimens")
+        for patient in sorted(set(tables[name]["subject_id"]) - known)
+    ]
+    regimen_count = tables["regimens"]["subject_id"].value_counts()
+    for patient in sorted(known):
+        if regimen_count.get(patient, 0) != 1:
+            problems.append(
+                Problem(
+                    file,
+                    patient,
+                    settings["columns"]["regimen"],
+                    "",
+                    "a patient needs exactly one regimen",
+                )
+            )
+    return problems
+
+
+def checks_run(model: type[pa.DataFrameModel], table: str, frame: pd.DataFrame) -> list[dict]:
+    """One row per check the model ran on the table, for the validation report."""
+    schema = model.to_schema()
+    rows = [
+        {
+            "table": table,
+            "rows": len(frame),
+            "column": name,
+            "check": str(check.name if check.error is None else check.error),
+        }
+        for name, column in schema.columns.items()
+        for check in column.checks
+    ]
+    rows += [
+        {"table": table, "rows": len(frame), "column": name, "check": "unique"}
+        for name, column in schema.columns.items()
+        if column.unique
+    ]
+    rows += [
+        {"table": table, "rows": len(frame), "column": "", "check": check.error or check.name}
+        for check in schema.checks
+    ]
+    rows.append(
+        {
+            "table": table,
+            "rows": len(frame),
+            "column": "",
+            "check": "columns and types as in the data dictionary",
+        }
+    )
+    return rows
+
+
+def validate_cohort(
+    tidy: dict[str, str], claims: str, reported: str, settings: dict
+) -> pd.DataFrame:
+    """Validate everything the analysis will read; return the report of checks that passed."""
+    raw_file = settings["raw"]["table"]
+    tables = {name: read_table(path) for name, path in tidy.items()}
+    problems, report = [], []
+    for name, model in TIDY_MODELS.items():
+        frame = tables[name]
+        header_of, printed_of = _locators(frame, settings)
+        _, found = check_table(model, frame, raw_file, header_of=header_of, printed_of=printed_of)
+        problems += found
+        report += checks_run(model, name, frame)
+    problems += cross_table_problems(tables, raw_file, settings)
+    report.append(
+        {
+            "table": "all",
+            "rows": len(tables["subjects"]),
+            "column": "subject_id",
+            "check": "every patient known and with one regimen",
+        }
+    )
+    for model, path in ((ClaimsLedger, claims), (ReportedSummaries, reported)):
+        frame = read_table(path, text_columns=("claim_id", "reported", "visit", "category"))
+        _, found = check_table(
+            model, frame, path, patient_column="claim_id" if model is ClaimsLedger else None
+        )
+        problems += found
+        report += checks_run(model, path, frame)
+    raise_if_any(problems)
+    result = pd.DataFrame(report)
+    result["failures"] = 0
+    result["status"] = "passed"
+    return result
+
+
+def run(tidy: dict[str, str], claims: str, reported: str, settings: dict, output: str) -> None:
+    """Validate a cohort and write the report of the checks it passed."""
+    report = validate_cohort(tidy, claims, reported, settings)
+    logger.info("%d checks passed on %s", len(report), ", ".join(sorted(set(report["table"]))))
+    write_tables({output: report})

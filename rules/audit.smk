@@ -1,0 +1,15 @@
+rule audit:
+    input:
+        claims=claims_ledger,
+        ard="results/{cohort}/{variant}/ard.csv",
+    output:
+        "results/{cohort}/{variant}/claims.csv",
+    log:
+        "logs/{cohort}/{variant}/audit.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        populations=population_roles,
+        tests=variant_tests,
+    script:
+        "../scripts/audit.py"

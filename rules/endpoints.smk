@@ -1,0 +1,16 @@
+rule endpoints:
+    input:
+        **TIDY,
+        validation="results/{cohort}/validation/report.csv",
+    output:
+        adsl="results/{cohort}/{variant}/adsl.csv",
+        adeff="results/{cohort}/{variant}/adeff.csv",
+    log:
+        "logs/{cohort}/{variant}/endpoints.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        analysis=analysis_settings,
+        baseline_visit=baseline_visit,
+    script:
+        "../scripts/endpoints.py"

@@ -1,0 +1,13 @@
+rule extract:
+    input:
+        table=raw_table,
+    output:
+        **TIDY,
+    log:
+        "logs/{cohort}/extract.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        cohort=cohort_settings,
+    script:
+        "../scripts/extract.py"

@@ -1,0 +1,15 @@
+rule stats:
+    input:
+        adsl="results/{cohort}/{variant}/adsl.csv",
+        adeff="results/{cohort}/{variant}/adeff.csv",
+    output:
+        "results/{cohort}/{variant}/ard.csv",
+    log:
+        "logs/{cohort}/{variant}/stats.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        analysis=analysis_settings,
+        baseline_visit=baseline_visit,
+    script:
+        "../scripts/stats.py"

@@ -1,0 +1,15 @@
+rule validate:
+    input:
+        **TIDY,
+        claims=claims_ledger,
+        reported=reported_summaries,
+    output:
+        "results/{cohort}/validation/report.csv",
+    log:
+        "logs/{cohort}/validate.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        cohort=cohort_settings,
+    script:
+        "../scripts/validate.py"

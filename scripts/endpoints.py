@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import endpoints
+from clinrepro.extract import TIDY_TABLES
+
+with running_step():
+    endpoints.run(
+        tidy={name: snakemake.input[name] for name in TIDY_TABLES},
+        analysis=snakemake.params.analysis,
+        baseline_visit=snakemake.params.baseline_visit,
+        outputs=dict(snakemake.output.items()),
+    )

@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import stats
+
+with running_step():
+    stats.run(
+        adsl=snakemake.input.adsl,
+        adeff=snakemake.input.adeff,
+        analysis=snakemake.params.analysis,
+        baseline_visit=snakemake.params.baseline_visit,
+        output=snakemake.output[0],
+    )

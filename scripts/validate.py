@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import validate
+
+with running_step():
+    validate.run(
+        tidy={name: snakemake.input[name] for name in validate.TIDY_MODELS},
+        claims=snakemake.input.claims,
+        reported=snakemake.input.reported,
+        settings=snakemake.params.cohort,
+        output=snakemake.output[0],
+    )

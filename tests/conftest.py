@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+TABLE = "data/raw/landon_cardinal_2022/table1.csv"
+
+
+@pytest.fixture(autouse=True)
+def _run_from_project_root(monkeypatch):
+    # raw paths in the cohort settings are relative to the project's top folder
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.fixture(scope="session")
+def cohort():
+    return yaml.safe_load((ROOT / "config/cohorts/landon_cardinal_2022.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def analysis():
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))["analysis"]
+
+
+@pytest.fixture(scope="session")
+def tables(cohort):
+    from clinrepro.extract import extract_cohort
+
+    return extract_cohort(str(ROOT / TABLE), cohort)
+
+
+def write_table(tmp_path, text: str, name: str = "table1.csv") -> str:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def published_table() -> str:
+    return (ROOT / TABLE).read_text(encoding="utf-8")

@@ -1,0 +1,77 @@
+"""The project's own hygiene: lint, format, logs, pinned environments."""
+
+import re
+import subprocess
+import sys
+
+import yaml
+
+from conftest import ROOT
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_snakemake_lint_is_clean():
+    result = run("snakemake", "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Congratulations, your workflow is in a good condition!" in result.stdout + result.stderr
+
+
+def test_snakefmt_check_passes():
+    result = run("snakefmt", "--check", ".")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_rule_has_a_log_and_its_script_writes_there():
+    rules = {path.name: path.read_text("utf-8") for path in (ROOT / "rules").glob("*.smk")}
+    declared = [
+        (name, block)
+        for name, text in rules.items()
+        for block in re.split(r"\n(?=rule )", text)
+        if block.startswith("rule ")
+    ]
+    assert len(declared) == 5
+    for name, block in declared:
+        assert "\n    log:\n" in block, f"{name}: {block.splitlines()[0]} has no log"
+        script = re.search(r'script:\n\s+"\.\./(scripts/\w+\.py)"', block).group(1)
+        lines = (ROOT / script).read_text("utf-8").splitlines()
+        assert lines[:3] == ["import sys", "", 'sys.stderr = open(snakemake.log[0], "w")'], script
+
+
+def pins(lines):
+    return dict(
+        line.strip().lstrip("- ").split("==")
+        for line in lines
+        if "==" in line and not line.strip().startswith("#")
+    )
+
+
+def test_conda_environments_match_the_requirements():
+    requirements = pins((ROOT / "envs/requirements.txt").read_text("utf-8").splitlines())
+    assert {"snakemake", "pandas", "pandera", "scipy", "matplotlib"} <= set(requirements)
+    for env in (ROOT / "envs").glob("*.yaml"):
+        spec = yaml.safe_load(env.read_text("utf-8"))
+        pip = next(item["pip"] for item in spec["dependencies"] if isinstance(item, dict))
+        assert pins(pip) == requirements, env.name
+
+
+def test_requirements_are_exact_pins():
+    lines = [
+        line
+        for line in (ROOT / "envs/requirements.txt").read_text("utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert all(
+        re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[A-Za-z0-9_.+\-]+", line) for line in lines
+    ), lines
+
+
+def test_parse_time_imports_no_analysis_library():
+    # the Snakefile and its rules must not import pandas, scipy or matplotlib themselves
+    for path in [ROOT / "Snakefile", *(ROOT / "rules").glob("*.smk")]:
+        text = path.read_text("utf-8")
+        assert not re.search(
+            r"^\s*(import|from)\s+(pandas|scipy|matplotlib|numpy)", text, re.M
+        ), path
