@@ -16,11 +16,11 @@ import pandas as pd
 
 from clinrepro.errors import Problem
 from clinrepro.files import read_text_table, write_tables
+from clinrepro.settings import TIDY_TABLES
 from clinrepro.schemas import NA_TOKEN, PRIOR_TREATMENTS, RawTable
 from clinrepro.validation import check_table, raise_if_any
 
 logger = logging.getLogger(__name__)
-TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
 _SD_SEPARATOR = re.compile(r"\s*±\s*")
 
 

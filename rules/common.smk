@@ -1,44 +1,18 @@
-import copy
-import os
-
-import yaml
 from snakemake.utils import validate
+
+from clinrepro.settings import TIDY_TABLES, cohort_settings as read_cohort, variant_settings
 
 validate(config, schema="../config/schema/config.schema.yaml")
 
-TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
-
-
-def merged(defaults, overrides):
-    """Defaults with a variant's overrides applied, nested keys merged one by one."""
-    result = copy.deepcopy(defaults)
-    for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(result.get(key), dict):
-            result[key] = merged(result[key], value)
-        else:
-            result[key] = value
-    return result
-
 
 def load_cohort(name):
-    if name not in config["cohorts"]:
-        raise ValueError(
-            f"run.cohorts names '{name}', which is not among the cohorts "
-            f"({', '.join(config['cohorts'])})"
-        )
-    with open(os.path.join(workflow.basedir, config["cohorts"][name]), encoding="utf-8") as handle:
-        settings = yaml.safe_load(handle)
+    settings = read_cohort(config, name, workflow.basedir)
     validate(settings, schema="../config/schema/cohort.schema.yaml")
     return settings
 
 
 def load_variant(name):
-    if name not in config["variants"]:
-        raise ValueError(
-            f"run.variants names '{name}', which is not among the variants "
-            f"({', '.join(config['variants'])})"
-        )
-    settings = merged(config["analysis"], config["variants"][name] or {})
+    settings = variant_settings(config, name)
     validate(settings, schema="../config/schema/analysis.schema.yaml")
     return settings
 

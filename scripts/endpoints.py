@@ -4,7 +4,7 @@ sys.stderr = open(snakemake.log[0], "w")
 
 from clinrepro.errors import running_step
 from clinrepro import endpoints
-from clinrepro.extract import TIDY_TABLES
+from clinrepro.settings import TIDY_TABLES
 
 with running_step():
     endpoints.run(
