@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test clean
+.PHONY: run test clean pins
 
 $(STAMP): envs/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,3 +21,16 @@ test: $(STAMP)
 
 clean:
 	rm -rf results logs .snakemake
+
+# After changing a pin in .venv: write the exact pins to envs/requirements.txt and the
+# same pins into the conda environment the rules use.
+pins:
+	( echo "# Exact pins of every package the workflow and its tests use (python 3.11)."; \
+	  echo "# Written by 'make pins' from the venv: pip freeze --all, less pip and setuptools."; \
+	  $(BIN)/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel ) > envs/requirements.txt
+	( echo "# Conda environment of the rules (snakemake --sdm conda): python from conda,"; \
+	  echo "# every package with the same exact pin as envs/requirements.txt (a test checks)."; \
+	  echo "channels:"; echo "  - conda-forge"; echo "  - nodefaults"; echo "dependencies:"; \
+	  echo "  - python=3.11"; echo "  - pip"; echo "  - pip:"; \
+	  grep "==" envs/requirements.txt | sed 's/^/      - /' ) > envs/analysis.yaml
+	cp envs/requirements.txt $(STAMP)

@@ -6,12 +6,18 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/extract.smk"
 include: "rules/validate.smk"
 include: "rules/endpoints.smk"
 include: "rules/stats.smk"
 include: "rules/audit.smk"
+include: "rules/figures.smk"
+include: "rules/tables.smk"
+include: "rules/report.smk"
 
 
 rule all:

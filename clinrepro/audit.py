@@ -31,6 +31,7 @@ CLAIM_COLUMNS = [
     "method",
     "n",
     "other_methods",
+    "note",
     "reason",
     "source",
     "location",
@@ -111,7 +112,7 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: d
         ),
         n=int(count["value"].iloc[0]) if len(count) == 1 else np.nan,
         other_methods="; ".join(f"{m}: {v:.6g}" for m, v in zip(others["method"], others["value"])),
-        reason=found["note"].iloc[0],
+        note=found["note"].iloc[0],
     )
     return row
 

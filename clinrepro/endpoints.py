@@ -20,10 +20,10 @@ from clinrepro.schemas import PARAMETERS
 logger = logging.getLogger(__name__)
 COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
 POPULATION_FLAGS = {
-    "SAFFL": "every patient who received a JAK inhibitor",
-    "ACTCUTFL": "active cutaneous disease at baseline",
-    "ACTMUSFL": "active muscle disease at baseline",
-    "ACTBOTFL": "active cutaneous and active muscle disease at baseline",
+    "SAFFL": "treated patients",
+    "ACTCUTFL": "patients with active cutaneous disease at baseline",
+    "ACTMUSFL": "patients with active muscle disease at baseline",
+    "ACTBOTFL": "patients with active cutaneous and active muscle disease at baseline",
 }
 
 

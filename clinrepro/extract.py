@@ -148,6 +148,7 @@ def tidy_tables(raw: pd.DataFrame, settings: dict, file: str) -> dict[str, pd.Da
                     "visit": visit,
                     "value": value,
                     "replicate_sd": sd,
+                    "sd_printed": "±" in row[column],
                     "source_column": header_of[column],
                     "source_cell": row[column],
                 }

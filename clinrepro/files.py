@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -49,8 +48,7 @@ def write_tables(tables: dict[str, pd.DataFrame]) -> None:
     try:
         for path, frame in tables.items():
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-            handle, tmp = tempfile.mkstemp(dir=Path(path).parent, suffix=".tmp")
-            os.close(handle)
+            tmp = f"{path}.{os.getpid()}.tmp"
             staged.append((tmp, path))
             frame.to_csv(tmp, index=False, lineterminator="\n")
         for tmp, path in staged:

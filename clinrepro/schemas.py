@@ -163,6 +163,8 @@ class Measurements(pa.DataFrameModel):
     """Measured value in the parameter's unit; missing where printed NA."""
     replicate_sd: Series[float] = pa.Field(ge=0, nullable=True)
     """SD of replicate assays where printed after '±', same unit as value."""
+    sd_printed: Series[bool]
+    """Whether the cell printed a '± SD' part (its SD may still be NA)."""
     source_column: Series[str]
     """Printed header of the source column."""
     source_cell: Series[str]
@@ -182,6 +184,10 @@ class Measurements(pa.DataFrameModel):
     @row_check("replicate_sd", "a replicate SD is given without a value")
     def sd_needs_value(cls, df):
         return ~(df["value"].isna() & df["replicate_sd"].notna())
+
+    @row_check("replicate_sd", "a replicate SD is given but no '±' part was printed")
+    def sd_only_where_printed(cls, df):
+        return ~(df["replicate_sd"].notna() & ~df["sd_printed"].astype(bool))
 
     @row_check("visit", "the same patient, parameter and visit appear twice")
     def one_row_per_visit(cls, df):

@@ -6,11 +6,20 @@ Imports nothing heavier than yaml: the Snakefile uses it at parse time.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 
 import yaml
 
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
+# figure name -> title; clinrepro.figures draws each one
+FIGURES = {
+    "cdasi_course": "CDASI activity over time (the paper's Figure 1)",
+    "disease_overlap": "Active cutaneous and active muscle disease (supplemental figure 1)",
+    "mmt8_patients": "MMT8 per patient, M0 to M3 (supplemental figure 3)",
+    "cdasi_waterfall": "CDASI change at M3, per patient",
+    "laboratory_pairs": "Creatine kinase and interferon-alpha before and after",
+}
 
 
 def merged(defaults: dict, overrides: dict) -> dict:
@@ -43,3 +52,21 @@ def variant_settings(config: dict, name: str) -> dict:
     """The analysis settings of one variant: the defaults with its overrides."""
     _known(config, "variants", name)
     return merged(config["analysis"], config["variants"][name] or {})
+
+
+def module_sources(module: str, package_dir: str | Path) -> list[str]:
+    """The source files a stage's module runs: itself and the package modules it imports,
+    transitively. Rules list them as inputs, so editing the code reruns what it touches."""
+    package_dir = Path(package_dir)
+    pattern = re.compile(
+        rf"^\s*(?:from|import)\s+{package_dir.name}(?:\.(\w+)|\s+import\s+([\w, ]+))", re.M
+    )
+    seen, todo = set(), [module]
+    while todo:
+        name = todo.pop()
+        if name in seen or not (package_dir / f"{name}.py").exists():
+            continue
+        seen.add(name)
+        for dotted, imported in pattern.findall((package_dir / f"{name}.py").read_text("utf-8")):
+            todo += [dotted] if dotted else [item.strip() for item in imported.split(",")]
+    return sorted(str(package_dir / f"{name}.py") for name in seen)

@@ -1,5 +1,6 @@
 rule audit:
     input:
+        code=stage_code("audit"),
         claims=claims_ledger,
         ard="results/{cohort}/{variant}/ard.csv",
     output:

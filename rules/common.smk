@@ -1,6 +1,12 @@
 from snakemake.utils import validate
 
-from clinrepro.settings import TIDY_TABLES, cohort_settings as read_cohort, variant_settings
+from clinrepro.settings import (
+    FIGURES,
+    TIDY_TABLES,
+    cohort_settings as read_cohort,
+    module_sources,
+    variant_settings,
+)
 
 validate(config, schema="../config/schema/config.schema.yaml")
 
@@ -24,6 +30,7 @@ VARIANTS = {name: load_variant(name) for name in config["run"]["variants"]}
 wildcard_constraints:
     cohort="|".join(COHORTS),
     variant="|".join(VARIANTS),
+    figure="|".join(FIGURES),
 
 
 def tidy_path(name):
@@ -31,6 +38,11 @@ def tidy_path(name):
 
 
 TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
+
+
+def stage_code(module):
+    """The package sources a stage runs, so that editing them reruns the stage."""
+    return module_sources(module, "clinrepro")
 
 
 def cohort_settings(wildcards):
@@ -65,5 +77,39 @@ def variant_tests(wildcards):
     return VARIANTS[wildcards.variant]["tests"]
 
 
+# templates the HTML pages include; the page's own template is an input of its rule
+TEMPLATES = {
+    "macros": "report/templates/macros.html.j2",
+    "style": "report/templates/style.css.j2",
+}
+
+
 def final_targets():
-    return [f"results/{cohort}/{variant}/claims.csv" for cohort in COHORTS for variant in VARIANTS]
+    return [
+        f"results/{cohort}/{variant}/{name}"
+        for cohort in COHORTS
+        for variant in VARIANTS
+        for name in ("claims.csv", "report.html")
+    ]
+
+
+def figure_settings(wildcards):
+    return config["figures"]
+
+
+def figure_title(wildcards):
+    return FIGURES[wildcards.figure]
+
+
+def figure_path(extension):
+    return f"results/{{cohort}}/{{variant}}/figures/{{figure}}.{extension}"
+
+
+def report_figures(wildcards):
+    """Every figure's PNG and caption, keyed for the report script."""
+    inputs = {}
+    for name in FIGURES:
+        folder = f"results/{wildcards.cohort}/{wildcards.variant}/figures/{name}"
+        inputs[f"{name}_png"] = f"{folder}.png"
+        inputs[f"{name}_caption"] = f"{folder}.json"
+    return inputs

@@ -1,6 +1,7 @@
 rule endpoints:
     input:
         **TIDY,
+        code=stage_code("endpoints"),
         validation="results/{cohort}/validation/report.csv",
     output:
         adsl="results/{cohort}/{variant}/adsl.csv",

@@ -1,5 +1,6 @@
 rule extract:
     input:
+        code=stage_code("extract"),
         table=raw_table,
     output:
         **TIDY,

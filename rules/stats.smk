@@ -1,5 +1,6 @@
 rule stats:
     input:
+        code=stage_code("stats"),
         adsl="results/{cohort}/{variant}/adsl.csv",
         adeff="results/{cohort}/{variant}/adeff.csv",
     output:

@@ -1,6 +1,7 @@
 rule validate:
     input:
         **TIDY,
+        code=stage_code("validate"),
         claims=claims_ledger,
         reported=reported_summaries,
     output:

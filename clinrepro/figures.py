@@ -1,0 +1,483 @@
+"""Figures: the paper's figure and supplemental figures, rebuilt from the analysis datasets.
+
+Each figure function draws on a house-style figure and returns its caption; every caption
+names the population and n, and counts the patients left out for a missing value.
+Significance marks come from the workflow's own tests (the ARD), never from the paper.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Circle
+
+from clinrepro import style
+from clinrepro.endpoints import POPULATION_FLAGS, criterion_text
+from clinrepro.files import read_table
+
+logger = logging.getLogger(__name__)
+COURSE_VISITS = ("M0", "M3", "M6", "FU")
+VISIT_LABELS = {"M0": "M0\n(baseline)", "M3": "M3", "M6": "M6", "FU": "FU\n(last follow-up)"}
+SYMBOLS = {">=": "≥", "<=": "≤", "<": "<", ">": ">"}
+TEST_NAMES = {
+    "paired_t": "paired t-test",
+    "wilcoxon_signed_rank": "Wilcoxon signed-rank test",
+    "clopper_pearson": "exact (Clopper-Pearson) CI",
+}
+
+
+def population_words(flag: str) -> str:
+    return f"{POPULATION_FLAGS[flag]} ({flag})"
+
+
+def result(ard: pd.DataFrame, **key) -> float:
+    """One value of the analysis results data; NaN when the data give none."""
+    mask = np.ones(len(ard), dtype=bool)
+    for column, wanted in {"category": "", "method": "", **key}.items():
+        mask &= ard[column].to_numpy() == wanted
+    found = ard.loc[mask, "value"]
+    return float(found.iloc[0]) if len(found) == 1 else np.nan
+
+
+def wide(adeff: pd.DataFrame, parameter: str, flag: str, column: str = "AVAL") -> pd.DataFrame:
+    """One row a patient of the population, one column a visit."""
+    rows = adeff[(adeff["PARAMCD"] == parameter) & (adeff[flag] == "Y")]
+    table = rows.pivot(index="SUBJID", columns="AVISIT", values=column)
+    return table.reindex(pd.unique(rows["SUBJID"]))
+
+
+def missing_words(patients: list[str], what: str) -> str:
+    if not patients:
+        return f"no patient without {what}"
+    return f"{len(patients)} without {what} (patient {', '.join(patients)})"
+
+
+def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float]:
+    test = analysis["tests"][parameter]
+    p = result(
+        ard,
+        analysis="paired_test",
+        population=flag,
+        parameter=parameter,
+        visit=visit,
+        method=test,
+        statistic="p_value",
+    )
+    mark = "*" if p <= alpha else "n.s."
+    return f"{mark} p = {p:.2g}, {TEST_NAMES[test]}", p
+
+
+def cdasi_course(data: dict, analysis: dict, settings: dict):
+    """Figure 1: CDASI over M0, M3, M6 and last follow-up, recomputed next to reported."""
+    flag = analysis["populations"]["cutaneous"]
+    values = wide(data["adeff"], "CDASI", flag)
+    paired = values.dropna(subset=["M0", "M3"])
+    figure, (ax,) = style.new_figure(6.2, 4.2)
+    x = {visit: i for i, visit in enumerate(COURSE_VISITS)}
+    for _, patient in paired.iterrows():
+        ax.plot(
+            [0, 1], [patient["M0"], patient["M3"]], color=style.MUTED, lw=0.8, alpha=0.7, zorder=1
+        )
+    ax.plot([], [], color=style.MUTED, lw=0.8, label=f"each patient, M0 to M3 (n = {len(paired)})")
+    stat = lambda visit, name: result(
+        data["ard"],
+        analysis="summary",
+        population=flag,
+        parameter="CDASI",
+        visit=visit,
+        statistic=name,
+    )  # noqa: E731
+    means = [stat(v, "mean") for v in ("M0", "M3")]
+    sds = [stat(v, "sd") for v in ("M0", "M3")]
+    ax.errorbar(
+        [0, 1],
+        means,
+        yerr=sds,
+        color=style.INK,
+        marker="o",
+        ms=6,
+        capsize=4,
+        lw=1.6,
+        zorder=3,
+        label="recomputed from Table 1, mean ± SD",
+    )
+    reported = data["reported"]
+    reported = reported[reported["parameter"] == "CDASI"].pivot(
+        index="visit", columns="statistic", values="value"
+    )
+    reported = reported.reindex([v for v in COURSE_VISITS if v in reported.index])
+    shift = 0.08
+    ax.errorbar(
+        [x[v] + shift for v in reported.index],
+        reported["mean"],
+        yerr=reported["sd"],
+        color=style.PALETTE[0],
+        marker="o",
+        mfc="white",
+        ms=6,
+        capsize=4,
+        lw=1.2,
+        ls="--",
+        zorder=2,
+        label="reported in the paper, mean ± SD",
+    )
+    for visit in reported.index.difference(["M0", "M3"]):
+        top_of_bar = reported.at[visit, "mean"] + reported.at[visit, "sd"]
+        ax.annotate(
+            "reported",
+            (x[visit] + shift, top_of_bar),
+            xytext=(0, 4),
+            textcoords="offset points",
+            ha="center",
+            fontsize=8,
+            color=style.PALETTE[0],
+        )
+    alpha = settings["significance_level"]
+    words, p = test_words(data["ard"], analysis, "CDASI", flag, "M3", alpha)
+    top = np.nanmax([paired[["M0", "M3"]].to_numpy().max(), means[0] + sds[0]]) + 4
+    ax.plot([0, 0, 1, 1], [top - 1.5, top, top, top - 1.5], color=style.INK, lw=0.8)
+    ax.text(0.5, top + 1, words, ha="center", va="bottom", fontsize=8)
+    ax.set_xticks(range(len(COURSE_VISITS)), [VISIT_LABELS[v] for v in COURSE_VISITS])
+    ax.set_xlim(-0.4, len(COURSE_VISITS) - 0.6)
+    ax.set_ylim(bottom=0, top=top + 8)
+    ax.set_ylabel("CDASI activity (points)")
+    ax.set_title("CDASI activity at follow-up")
+    ax.legend(loc="upper right")
+    missing = [p for p in values.index if p not in paired.index]
+    caption = (
+        f"CDASI activity in the {len(values)} {population_words(flag)}. Filled: mean ± SD "
+        f"recomputed from Table 1 at M0 and M3; grey lines: the {len(paired)} patients with both values; "
+        f"{missing_words(missing, 'both values')}. Open markers, dashed: mean ± SD as reported in the paper; "
+        "M6 and last follow-up are reported summaries only (no per-patient data; population not stated), "
+        f"so no test is made for them. {words.split(',')[0].replace('n.s.', 'Not significant:')} "
+        f"(two-sided, M0 vs M3, {TEST_NAMES[analysis['tests']['CDASI']]} run by the workflow; * marks p ≤ {alpha:g})."
+    )
+    style.footnote(
+        figure,
+        f"Population: {population_words(flag)}, n = {len(values)}; paired n = {len(paired)}.",
+    )
+    return (
+        figure,
+        caption,
+        {"population": flag, "n": len(values), "n_missing": len(missing), "p_value": p},
+    )
+
+
+def shown(text: str) -> str:
+    """Text for people: comparison signs as printed."""
+    return text.replace(">=", "≥").replace("<=", "≤")
+
+
+def criterion_words(criterion: dict) -> str:
+    return f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+
+
+def disease_overlap(data: dict, analysis: dict, settings: dict):
+    """Supplemental figure 1: overlap of active cutaneous and active muscle disease."""
+    adsl = data["adsl"]
+    cutaneous, muscle = adsl["ACTCUTFL"] == "Y", adsl["ACTMUSFL"] == "Y"
+    counts = {
+        "cutaneous only": int((cutaneous & ~muscle).sum()),
+        "both": int((cutaneous & muscle).sum()),
+        "muscle only": int((~cutaneous & muscle).sum()),
+        "neither": int((~cutaneous & ~muscle).sum()),
+    }
+    figure, (ax,) = style.new_figure(5.4, 3.6)
+    for centre, colour in ((-0.55, style.PALETTE[1]), (0.55, style.PALETTE[0])):
+        ax.add_patch(
+            Circle((centre, 0), 1.0, facecolor=colour, alpha=0.25, edgecolor=colour, lw=1.5)
+        )
+    ax.text(-0.95, 0, str(counts["cutaneous only"]), ha="center", va="center", fontsize=16)
+    ax.text(0, 0, str(counts["both"]), ha="center", va="center", fontsize=16)
+    ax.text(0.95, 0, str(counts["muscle only"]), ha="center", va="center", fontsize=16)
+    active = analysis["active_disease"]
+    ax.text(
+        -0.9,
+        1.12,
+        f"Active cutaneous disease\n{criterion_words(active['cutaneous'])}: n = {int(cutaneous.sum())}",
+        ha="center",
+        va="bottom",
+        fontsize=8.5,
+    )
+    ax.text(
+        0.9,
+        1.12,
+        f"Active muscle disease\n{criterion_words(active['muscle'])}: n = {int(muscle.sum())}",
+        ha="center",
+        va="bottom",
+        fontsize=8.5,
+    )
+    ax.text(1.75, -1.0, f"neither: {counts['neither']}", ha="right", va="bottom", fontsize=8.5)
+    ax.set_xlim(-1.8, 1.8)
+    ax.set_ylim(-1.15, 1.65)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    baseline = data["adeff"][(data["adeff"]["ABLFL"] == "Y")]
+    unknown = {
+        side: baseline[
+            (baseline["PARAMCD"] == active[side]["parameter"]) & baseline["AVAL"].isna()
+        ]["SUBJID"].tolist()
+        for side in ("cutaneous", "muscle")
+    }
+    notes = [
+        f"{len(ids)} without a baseline {active[side]['parameter']} (patient {', '.join(ids)}) counted as not active"
+        for side, ids in unknown.items()
+        if ids
+    ]
+    caption = (
+        f"Active cutaneous ({criterion_words(active['cutaneous'])} at baseline) and active muscle disease "
+        f"({criterion_words(active['muscle'])} at baseline; the paper does not define it) among all {len(adsl)} "
+        f"treated patients: {counts['cutaneous only']} cutaneous only, {counts['both']} both, "
+        f"{counts['muscle only']} muscle only, {counts['neither']} neither. "
+        + ("; ".join(notes) + "." if notes else "No baseline value is missing.")
+    )
+    style.footnote(figure, f"Population: every treated patient (SAFFL), n = {len(adsl)}.")
+    return (
+        figure,
+        caption,
+        {
+            "population": "SAFFL",
+            "n": len(adsl),
+            "n_missing": sum(len(i) for i in unknown.values()),
+            **counts,
+        },
+    )
+
+
+def response_values(
+    adeff: pd.DataFrame, response: dict, flag: str
+) -> tuple[pd.Series, pd.Series, str]:
+    """Each patient's change (or percent change) at the response visit, with their flag."""
+    column = "CHG" if response["measure"] == "change" else "PCHG"
+    rows = adeff[
+        (adeff["PARAMCD"] == response["parameter"])
+        & (adeff["AVISIT"] == response["visit"])
+        & (adeff[flag] == "Y")
+    ]
+    rows = rows.set_index("SUBJID")
+    unit = "%" if column == "PCHG" else " points"
+    label = f"{response['parameter']} {'percent ' if column == 'PCHG' else ''}change at {response['visit']}"
+    return (
+        rows[column],
+        rows["CRIT1FL"].fillna(""),
+        label + (" (%)" if column == "PCHG" else " (points)") + ("" if unit else ""),
+    )
+
+
+def threshold_line(response: dict) -> float:
+    return -response["threshold"] if response["direction"] == "decrease" else response["threshold"]
+
+
+def mmt8_patients(data: dict, analysis: dict, settings: dict):
+    """Supplemental figure 3: MMT8 per patient, M0 to M3, with the improvement threshold."""
+    flag = analysis["populations"]["muscle"]
+    response = analysis["response"]["muscle"]
+    values = wide(data["adeff"], response["parameter"], flag)
+    paired = values.dropna(subset=["M0", response["visit"]])
+    change, responder, label = response_values(data["adeff"], response, flag)
+    change = change.dropna().sort_values()
+    figure, (left, right) = style.new_figure(8.0, 4.0, columns=2)
+    for patient, row in paired.iterrows():
+        colour = style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
+        left.plot(
+            [0, 1], [row["M0"], row[response["visit"]]], color=colour, marker="o", ms=3.5, lw=1.1
+        )
+    left.set_xticks([0, 1], [VISIT_LABELS["M0"], response["visit"]])
+    left.set_xlim(-0.2, 1.2)
+    left.set_ylabel(f"{response['parameter']} (points, maximum 150)")
+    left.set_title(f"{response['parameter']} per patient")
+    left.plot([], [], color=style.RESPONDER, label=f"responder ({shown(criterion_text(response))})")
+    left.plot([], [], color=style.MUTED, label="non-responder")
+    figure.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.07))
+    colours = [style.RESPONDER if responder.get(p) == "Y" else style.MUTED for p in change.index]
+    right.barh(range(len(change)), change.to_numpy(), color=colours)
+    for position, value in enumerate(change.to_numpy()):
+        right.text(max(value, 0), position, f" {value:+.1f}", va="center", ha="left", fontsize=7)
+    right.set_yticks(range(len(change)), [f"patient {p}" for p in change.index])
+    line = threshold_line(response)
+    right.axvline(line, color=style.NON_RESPONDER, ls="--", lw=1)
+    right.text(
+        line,
+        len(change) - 0.4,
+        f" {line:+g}{'%' if response['measure'] == 'percent_change' else ''} threshold",
+        color=style.NON_RESPONDER,
+        fontsize=8,
+        va="bottom",
+    )
+    right.axvline(0, color=style.INK, lw=0.6)
+    right.set_xlabel(label)
+    right.set_title("Improvement at M3")
+    missing = [p for p in values.index if p not in paired.index]
+    n_responders = int((responder == "Y").sum())
+    caption = (
+        f"{response['parameter']} at M0 and {response['visit']} in the {len(values)} {population_words(flag)}: "
+        f"{len(paired)} with both values, {missing_words(missing, 'both values')}. Green: responders "
+        f"({shown(criterion_text(response))}), {n_responders} of {len(change)}; the dashed line is the response threshold."
+    )
+    style.footnote(
+        figure,
+        f"Population: {population_words(flag)}, n = {len(values)}; paired n = {len(paired)}.",
+    )
+    return (
+        figure,
+        caption,
+        {
+            "population": flag,
+            "n": len(values),
+            "n_missing": len(missing),
+            "n_responders": n_responders,
+        },
+    )
+
+
+def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
+    """Waterfall of each patient's CDASI change at M3, coloured by molecule and dose."""
+    flag = analysis["populations"]["cutaneous"]
+    response = analysis["response"]["cutaneous"]
+    change, _, label = response_values(data["adeff"], response, flag)
+    missing = change[change.isna()].index.tolist()
+    change = change.dropna().sort_values(ascending=False, kind="stable")
+    treatment = data["adsl"].set_index("SUBJID")["TRT01A"]
+    groups = sorted(treatment.unique())
+    colour_of = {group: style.PALETTE[i % len(style.PALETTE)] for i, group in enumerate(groups)}
+    figure, (ax,) = style.new_figure(7.0, 4.0)
+    ax.bar(
+        range(len(change)),
+        change.to_numpy(),
+        color=[colour_of[treatment[p]] for p in change.index],
+        width=0.8,
+    )
+    ax.set_xticks(range(len(change)), change.index.tolist(), fontsize=8)
+    ax.set_xlabel("patient")
+    ax.set_ylabel(label)
+    line = threshold_line(response)
+    ax.axhline(0, color=style.INK, lw=0.6)
+    for group in groups:
+        ax.bar([0], [0], color=colour_of[group], label=group)
+    threshold_label = f"response threshold:\n{shown(criterion_text(response))}"
+    ax.axhline(line, color=style.INK, ls="--", lw=1, label=threshold_label)
+    ax.legend(loc="lower left", title="JAK inhibitor, dose")
+    ax.set_title(
+        f"{response['parameter']} change from baseline at {response['visit']}, per patient"
+    )
+    caption = (
+        f"Change in {response['parameter']} from baseline to {response['visit']} for each of the {len(change)} "
+        f"{population_words(flag)} with both values, largest increase left, largest decrease right; "
+        f"{missing_words(missing, 'an ' + response['visit'] + ' value')}. Bars are coloured by JAK inhibitor and daily dose; "
+        f"the dashed line is the response threshold ({shown(criterion_text(response))})."
+    )
+    style.footnote(
+        figure,
+        f"Population: {population_words(flag)}, n = {len(change) + len(missing)}; shown n = {len(change)}.",
+    )
+    return (
+        figure,
+        caption,
+        {"population": flag, "n": len(change) + len(missing), "n_missing": len(missing)},
+    )
+
+
+def laboratory_pairs(data: dict, analysis: dict, settings: dict):
+    """Paired before/after plots of CK and IFN-alpha, log scale where the range calls for it."""
+    flag = analysis["populations"]["cohort"]
+    figure, axes = style.new_figure(8.0, 4.0, columns=2)
+    parts, meta = [], {"population": flag}
+    for ax, parameter in zip(axes, ("CK", "IFNA")):
+        values = wide(data["adeff"], parameter, flag)
+        sds = wide(data["adeff"], parameter, flag, "AVALSD")
+        paired = values.dropna(subset=["M0", "M3"])
+        for patient, row in paired.iterrows():
+            ax.errorbar(
+                [0, 1],
+                [row["M0"], row["M3"]],
+                yerr=[sds.at[patient, "M0"], sds.at[patient, "M3"]],
+                color=style.PALETTE[0],
+                marker="o",
+                ms=3.5,
+                lw=1,
+                capsize=2,
+                elinewidth=0.8,
+            )
+        present = paired.to_numpy(dtype=float).ravel()
+        logarithmic = (
+            bool(len(present))
+            and present.min() > 0
+            and present.max() / present.min() > settings["log_scale_ratio"]
+        )
+        if logarithmic:
+            ax.set_yscale("log")
+        name, short = {
+            "CK": ("Creatine kinase (IU/L)", "CK"),
+            "IFNA": ("Serum IFN-α (fg/mL)", "IFN-α"),
+        }[parameter]
+        ax.set_ylabel(name + (", log scale" if logarithmic else ""))
+        ax.set_xticks([0, 1], [VISIT_LABELS["M0"], "M3"])
+        ax.set_xlim(-0.2, 1.2)
+        words, p = test_words(
+            data["ard"], analysis, parameter, flag, "M3", settings["significance_level"]
+        )
+        ax.set_title(f"{short}: n = {len(paired)} pairs\n{words}", fontsize=9)
+        missing = [p for p in values.index if p not in paired.index]
+        parts.append(
+            f"{name}: {len(paired)} patients with both values, {missing_words(missing, 'both values')}"
+        )
+        meta.update(
+            {
+                f"{parameter}_n_pairs": len(paired),
+                f"{parameter}_n_missing": len(missing),
+                f"{parameter}_p_value": p,
+            }
+        )
+    n = len(data["adsl"][data["adsl"][flag] == "Y"])
+    meta["n"] = n
+    caption = (
+        f"Creatine kinase and serum interferon-α at M0 and M3 in the {n} {population_words(flag)}. "
+        + "; ".join(parts)
+        + ". Error bars: SD of replicate assays where Table 1 prints one. A logarithmic axis is used when the largest "
+        f"value exceeds {settings['log_scale_ratio']:g} times the smallest. Tests: the workflow's two-sided paired tests, M0 vs M3."
+    )
+    style.footnote(figure, f"Population: {population_words(flag)}, n = {n}.")
+    return figure, caption, meta
+
+
+FIGURES = {
+    "cdasi_course": cdasi_course,
+    "disease_overlap": disease_overlap,
+    "mmt8_patients": mmt8_patients,
+    "cdasi_waterfall": cdasi_waterfall,
+    "laboratory_pairs": laboratory_pairs,
+}
+
+
+def load_inputs(adsl: str, adeff: str, ard: str, reported: str) -> dict:
+    """The tables every figure draws from."""
+    return {
+        "adsl": read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR")),
+        "adeff": read_table(
+            adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
+        ),
+        "ard": read_table(ard, text_columns=("category", "method", "note", "visit")).fillna(
+            {"category": "", "method": "", "note": ""}
+        ),
+        "reported": read_table(reported),
+    }
+
+
+def run(name: str, inputs: dict, analysis: dict, settings: dict, outputs: dict) -> None:
+    """Draw one figure and write its image files and its caption."""
+    tables = load_inputs(inputs["adsl"], inputs["adeff"], inputs["ard"], inputs["reported"])
+    figure, caption, meta = FIGURES[name](tables, analysis, settings)
+    style.save(figure, {fmt: outputs[fmt] for fmt in style.FORMATS}, settings["dpi"])
+    with open(outputs["caption"], "w", encoding="utf-8") as handle:
+        json.dump(
+            {"figure": name, "caption": caption, **meta},
+            handle,
+            indent=2,
+            sort_keys=True,
+            default=float,
+        )
+        handle.write("\n")
+    logger.info("%s: %s", name, caption)

@@ -1,0 +1,225 @@
+"""The self-contained reproduction report and the HTML pages of the tables.
+
+Rendered from Jinja2 templates with autoescaping on, so every string from the data is
+escaped; images are embedded as data URIs, so the file opens offline and can be mailed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import platform
+import struct
+import subprocess
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+import jinja2
+import pandas as pd
+
+from clinrepro.endpoints import POPULATION_FLAGS, criterion_text
+from clinrepro.figures import SYMBOLS, TEST_NAMES, shown
+from clinrepro.files import read_table
+from clinrepro.settings import FIGURES
+from clinrepro.stats import EXHAUSTIVE_MAX_PAIRS
+
+logger = logging.getLogger(__name__)
+PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
+
+
+@dataclass
+class HtmlTable:
+    """What the table macro needs: headers, rows of display strings, grouped sub-headers."""
+
+    columns: list[str]
+    rows: list[dict]
+    sub_headers: dict[str, list[str]] = field(default_factory=dict)
+
+
+def html_table(frame: pd.DataFrame) -> HtmlTable:
+    shown_frame = frame.astype(object).where(frame.notna(), "")
+    return HtmlTable(list(frame.columns), shown_frame.to_dict("records"))
+
+
+def table1_groups(settings: dict) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
+    """The two-level header of Table 1: fixed columns span both rows, measurements their visits."""
+    groups = [(header, 0) for header in settings["columns"].values()]
+    groups += [(label, len(settings["visits"])) for label in settings["measurements"]]
+    sub_headers = {label: list(settings["visits"]) for label in settings["measurements"]}
+    return groups, sub_headers
+
+
+def environment(template_dir: str) -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(template_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+
+
+def render(template: str, **context) -> str:
+    path = Path(template)
+    return environment(str(path.parent)).get_template(path.name).render(**context)
+
+
+def write_text(path: str, text: str) -> None:
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(path).with_suffix(".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+def png_uri(path: str) -> tuple[str, int, int]:
+    """The PNG as a data URI, with its size in pixels (read from its header)."""
+    data = Path(path).read_bytes()
+    width, height = struct.unpack(">II", data[16:24])
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii"), width, height
+
+
+def sha256(path: str) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def settings_digest(settings: dict) -> str:
+    """SHA-256 of settings written canonically (sorted keys, no spaces)."""
+    text = json.dumps(settings, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def git_commit(project: str) -> str:
+    """The checkout's commit, marked '(modified)' when tracked files differ from it."""
+
+    def git(*args):
+        return subprocess.run(
+            ["git", "-C", project, *args], capture_output=True, text=True, check=True
+        ).stdout.strip()
+
+    try:
+        commit = git("rev-parse", "HEAD")
+        return commit + (
+            " (modified)" if git("status", "--porcelain", "--untracked-files=no") else ""
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "not a git checkout"
+
+
+def methods(cohort: dict, analysis: dict) -> list[str]:
+    """The analysis in words, written from the settings in force."""
+    roles = analysis["populations"]
+    active = analysis["active_disease"]
+    lines = [
+        f"Data: {cohort['raw']['table']}, the published per-patient table, parsed cell for cell with the mapping "
+        f"in the cohort's settings; baseline visit {cohort['baseline_visit']}.",
+        "Populations: "
+        + "; ".join(f"{role}: {POPULATION_FLAGS[flag]} ({flag})" for role, flag in roles.items())
+        + ".",
+    ]
+    for side, criterion in active.items():
+        lines.append(
+            f"Active {side} disease: baseline {criterion['parameter']} {SYMBOLS[criterion['comparator']]} "
+            f"{criterion['threshold']:g}; a missing baseline value counts as not active."
+        )
+    for side, response in analysis["response"].items():
+        lines.append(f"{side.capitalize()} response: {shown(criterion_text(response))}.")
+    policy = {
+        "exclude": "patients without a value at the response visit are left out of response rates",
+        "nonresponder": "patients without a value at the response visit count as non-responders",
+    }[analysis["missing_response"]]
+    lines += [
+        f"Missing data: {policy}. Percent change from a baseline of 0 is missing.",
+        "Tests behind the p-values (two-sided, baseline vs M3, patients with both values): "
+        + ", ".join(
+            f"{parameter}: {TEST_NAMES[test]}" for parameter, test in analysis["tests"].items()
+        )
+        + ". Both tests are computed for every parameter and population (see ard.csv); the Wilcoxon "
+        "signed-rank test drops zero changes and uses the exact null distribution without ties, an "
+        "enumeration of every sign flip with ties (up to "
+        f"{EXHAUSTIVE_MAX_PAIRS} pairs), else the normal approximation.",
+        f"Intervals: {analysis['confidence_level']:.0%} t-interval of the mean change; exact Clopper-Pearson "
+        "interval of response rates. Effect sizes: Cohen's d_z, matched-pairs rank-biserial correlation.",
+        "Claims: a recomputed value matches when, rounded half up to the precision the paper prints, it equals the "
+        "reported value, or when it satisfies the bound the paper states (such as p < 0.0001).",
+    ]
+    return lines
+
+
+def provenance(
+    raw: dict[str, str], cohort: dict, analysis: dict, project: str
+) -> list[tuple[str, str]]:
+    items = [(f"SHA-256 of {path}", sha256(path)) for path in raw.values()]
+    items += [
+        ("SHA-256 of the cohort's settings in force", settings_digest(cohort)),
+        ("SHA-256 of the analysis settings in force", settings_digest(analysis)),
+        ("git commit", git_commit(project)),
+        ("python", platform.python_version()),
+    ]
+    items += [(package, metadata.version(package)) for package in PACKAGES]
+    return items
+
+
+def run(
+    inputs: dict, cohort: dict, analysis: dict, variant: str, project: str, output: str
+) -> None:
+    """Render the reproduction report of one cohort and variant."""
+    claims = read_table(inputs["claims_table"], text_columns=("reported", "recomputed", "n"))
+    counts = read_table(inputs["claims"], text_columns=("claim_id",))["status"].value_counts()
+    figures = []
+    for name, title in FIGURES.items():
+        uri, width, height = png_uri(inputs[f"{name}_png"])
+        caption = json.loads(Path(inputs[f"{name}_caption"]).read_text("utf-8"))["caption"]
+        figures.append(
+            {
+                "name": name,
+                "title": title,
+                "uri": uri,
+                "caption": caption,
+                "width": width // 3,
+                "height": height // 3,
+            }
+        )
+    table1 = html_table(
+        read_table(
+            inputs["table1"], text_columns=tuple(pd.read_csv(inputs["table1"], nrows=0).columns)
+        )
+    )
+    groups, table1.sub_headers = table1_groups(cohort)
+    raw = {
+        "table": inputs["table"],
+        "claims ledger": inputs["ledger"],
+        "reported summaries": inputs["reported"],
+    }
+    html = render(
+        inputs["template"],
+        cohort=cohort,
+        variant=variant,
+        counts={
+            status: int(counts.get(status, 0)) for status in ("match", "mismatch", "not_computable")
+        }
+        | {"total": int(counts.sum())},
+        claims=html_table(claims),
+        figures=figures,
+        table1=table1,
+        table1_groups=groups,
+        baseline=html_table(read_table(inputs["baseline"], text_columns=("missing (all)",))),
+        methods=methods(cohort, analysis),
+        provenance=provenance(raw, cohort, analysis, project),
+    )
+    write_text(output, html)
+    logger.info("report: %d figures, %d claims", len(figures), len(claims))
+
+
+def write_table_page(
+    frame: pd.DataFrame, path: str, title: str, template: str, synthetic: bool, **extra
+) -> None:
+    """One table as a standalone HTML page."""
+    extra.setdefault("groups", None)
+    extra.setdefault("note", "")
+    extra.setdefault("status_column", None)
+    table = extra.pop("table", None) or html_table(frame)
+    write_text(path, render(template, title=title, frame=table, synthetic=synthetic, **extra))

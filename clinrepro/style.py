@@ -1,0 +1,66 @@
+"""The house style of every figure: one place for fonts, colours and how files are saved."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+INK = "#222222"
+MUTED = "#9a9a9a"
+RESPONDER = "#009E73"
+NON_RESPONDER = "#D55E00"
+
+RC = {
+    "font.family": "DejaVu Sans",
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "axes.edgecolor": INK,
+    "axes.labelcolor": INK,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "xtick.color": INK,
+    "ytick.color": INK,
+    "legend.frameon": False,
+    "legend.fontsize": 8,
+    "figure.dpi": 100,
+    "savefig.bbox": "tight",
+    "svg.hashsalt": "clinrepro",  # stable element ids: the same figure gives the same bytes
+    "svg.fonttype": "path",
+}
+# no creation date or software version in the files, so two runs give the same bytes
+METADATA = {
+    "png": {"Software": None},
+    "svg": {"Date": None, "Creator": None},
+    "pdf": {"CreationDate": None, "Creator": None, "Producer": None},
+}
+
+
+def new_figure(width: float = 6.0, height: float = 4.0, columns: int = 1):
+    """A figure in the house style, with `columns` panels side by side."""
+    plt.rcParams.update(RC)
+    figure, axes = plt.subplots(1, columns, figsize=(width, height), squeeze=False)
+    return figure, list(axes[0])
+
+
+def footnote(figure, text: str) -> None:
+    """The population and n, printed under the plot so the image carries them too."""
+    figure.text(0.01, -0.02, text, ha="left", va="top", fontsize=7.5, color=INK, wrap=True)
+
+
+FORMATS = ("png", "svg")
+
+
+def save(figure, paths: dict[str, str], dpi: int) -> None:
+    """Write the figure in every requested format with fixed metadata, then close it."""
+    for fmt, path in paths.items():
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        figure.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
+    plt.close(figure)

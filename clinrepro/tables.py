@@ -1,0 +1,291 @@
+"""Tables for people: Table 1 in the paper's layout, baseline characteristics, the audit.
+
+Each is a plain data frame of display strings, written as CSV; the HTML versions are
+rendered by clinrepro.report from the same frames.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.endpoints import POPULATION_FLAGS
+from clinrepro.files import read_table, write_tables
+from clinrepro import report
+from clinrepro.figures import TEST_NAMES, result, shown
+from clinrepro.schemas import ANTIBODIES, PARAMETERS, PRIOR_TREATMENTS
+from clinrepro.stats import describe
+
+logger = logging.getLogger(__name__)
+NA = "NA"
+
+
+def printed_number(value: float) -> str:
+    """A number as a table prints it: 59, 0.1, 12292; NA when missing."""
+    if pd.isna(value):
+        return NA
+    return str(int(value)) if float(value).is_integer() else format(value, ".15g")
+
+
+def printed_measurement(value: float, sd: float, sd_printed: bool) -> str:
+    """'68 ± 19', '12 ± NA', '12292' or 'NA', as in Table 1."""
+    text = printed_number(value)
+    return f"{text} ± {printed_number(sd)}" if sd_printed else text
+
+
+def inverse(vocabulary: dict) -> dict:
+    return {code: label for label, code in vocabulary.items()}
+
+
+def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
+    """Table 1 rebuilt from the tidy tables, cell for cell in the printed layout."""
+    vocab = {kind: inverse(words) for kind, words in settings["vocabularies"].items()}
+    columns = settings["columns"]
+    subjects = tables["subjects"].set_index("subject_id", drop=False)
+    regimens = tables["regimens"].set_index("subject_id")
+    priors = tables["prior_treatments"].groupby("subject_id", sort=False)["treatment"].agg(list)
+    measurements = tables["measurements"].set_index(["subject_id", "parameter", "visit"])
+    rows = []
+    for patient, subject in subjects.iterrows():
+        if pd.isna(subject["n_prior_treatments"]):
+            prior = NA
+        elif subject["n_prior_treatments"] == 0:
+            prior = settings["no_treatment_token"]
+        else:
+            prior = ", ".join(vocab["prior_treatment"][code] for code in priors[patient])
+        row = {
+            columns["subject"]: patient,
+            columns["age"]: printed_number(subject["age"]),
+            columns["sex"]: vocab["sex"][subject["sex"]],
+            columns["disease_duration"]: printed_number(subject["disease_duration"]),
+            columns["antibody"]: vocab["antibody"][subject["antibody"]],
+            columns["prior_treatment"]: prior,
+            columns["regimen"]: f"{vocab['molecule'][regimens.at[patient, 'molecule']]}, "
+            f"{printed_number(regimens.at[patient, 'dose'])}",
+        }
+        for label, parameter in settings["measurements"].items():
+            for visit_label, visit in settings["visits"].items():
+                cell = measurements.loc[(patient, parameter, visit)]
+                row[f"{label} {visit_label}"] = printed_measurement(
+                    cell["value"], cell["replicate_sd"], bool(cell["sd_printed"])
+                )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def mean_sd(values: pd.Series) -> str:
+    stats = describe(values)
+    if stats["n"] == 0:
+        return "-"
+    sd = "-" if np.isnan(stats.get("sd", np.nan)) else f"{stats['sd']:.1f}"
+    return f"{stats['mean']:.1f} ± {sd}"
+
+
+def median_iqr(values: pd.Series) -> str:
+    stats = describe(values)
+    if stats["n"] == 0:
+        return "-"
+    return f"{stats['median']:.1f} [{stats['q1']:.1f}, {stats['q3']:.1f}]"
+
+
+def n_pct(condition: pd.Series, known: pd.Series) -> str:
+    n, denominator = int(condition[known].sum()), int(known.sum())
+    return f"{n} ({100 * n / denominator:.0f}%)" if denominator else "-"
+
+
+def baseline_table(
+    adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """Baseline characteristics for the cohort and by molecule, with missing counts.
+
+    For each measured parameter the last columns give M3 and the M0 vs M3 test of the
+    workflow's own statistics (all treated patients with both values, the variant's test).
+    """
+    groups = {"All": adsl} | {
+        molecule: part for molecule, part in adsl.groupby("TRTMOL", sort=True)
+    }
+    labels = {name: f"{name} (n = {len(part)})" for name, part in groups.items()}
+    baseline = adeff[adeff["AVISIT"] == baseline_visit].pivot(
+        index="SUBJID", columns="PARAMCD", values="AVAL"
+    )
+    follow_up = adeff[adeff["ABLFL"] != "Y"]
+    rows = []
+
+    def add(characteristic, statistic, cell, missing, m3="", test=""):
+        row = {"characteristic": characteristic, "statistic": statistic}
+        row |= {labels[name]: cell(part) for name, part in groups.items()}
+        row |= {"missing (all)": str(missing), "M3 (all)": m3, "M0 vs M3 (all)": test}
+        rows.append(row)
+
+    for column, name in (("AGE", "Age, years"), ("DISDUR", "Disease duration, years")):
+        add(
+            name,
+            "mean ± SD",
+            lambda part, c=column: mean_sd(part[c]),
+            int(adsl[column].isna().sum()),
+        )
+        add(name, "median [IQR]", lambda part, c=column: median_iqr(part[c]), "")
+    add(
+        "Female",
+        "n (%)",
+        lambda part: n_pct(part["SEX"] == "F", part["SEX"].notna()),
+        int(adsl["SEX"].isna().sum()),
+    )
+    for code in sorted(adsl["ABTYPE"].unique()):
+        add(
+            f"Antibody: {ANTIBODIES[code]}",
+            "n (%)",
+            lambda part, c=code: n_pct(part["ABTYPE"] == c, part["ABTYPE"].notna()),
+            "",
+        )
+    for treatment in sorted(adsl["TRT01A"].unique()):
+        add(
+            f"Treatment: {treatment}",
+            "n (%)",
+            lambda part, t=treatment: n_pct(part["TRT01A"] == t, part["TRT01A"].notna()),
+            "",
+        )
+    known_prior = adsl["NPRIOR"].notna()
+    add(
+        "Previous treatments, number",
+        "median [IQR]",
+        lambda part: median_iqr(part["NPRIOR"]),
+        int((~known_prior).sum()),
+    )
+    for code, name in PRIOR_TREATMENTS.items():
+        took = adsl["PRIORTRT"].str.split(";").apply(lambda codes, c=code: c in codes)
+        if took.any():
+            add(
+                f"Previously: {name}",
+                "n (%)",
+                lambda part, c=code: n_pct(
+                    part["PRIORTRT"].str.split(";").apply(lambda codes: c in codes),
+                    part["NPRIOR"].notna(),
+                ),
+                "",
+            )
+    for flag in ("ACTCUTFL", "ACTMUSFL", "ACTBOTFL"):
+        add(
+            POPULATION_FLAGS[flag].replace("patients with ", "").capitalize(),
+            "n (%)",
+            lambda part, f=flag: n_pct(part[f] == "Y", part[f].notna()),
+            "",
+        )
+    for parameter, meta in PARAMETERS.items():
+        if parameter not in baseline:
+            continue
+        values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
+        m3 = follow_up[follow_up["PARAMCD"] == parameter]
+        test = analysis["tests"][parameter]
+        p = result(
+            ard,
+            analysis="paired_test",
+            population="SAFFL",
+            parameter=parameter,
+            visit="M3",
+            method=test,
+            statistic="p_value",
+        )
+        n_pairs = result(
+            ard,
+            analysis="paired_test",
+            population="SAFFL",
+            parameter=parameter,
+            visit="M3",
+            method=test,
+            statistic="n_pairs",
+        )
+        test_text = (
+            f"p = {p:.2g} ({TEST_NAMES[test]}, n = {n_pairs:.0f} pairs)" if not np.isnan(p) else "-"
+        )
+        name = f"{meta['label']}, {meta['unit']}"
+        add(
+            name,
+            "mean ± SD",
+            lambda part, v=values: mean_sd(v(part)),
+            int(baseline[parameter].isna().sum()),
+            mean_sd(m3["AVAL"]),
+            test_text,
+        )
+        add(
+            name,
+            "median [IQR]",
+            lambda part, v=values: median_iqr(v(part)),
+            "",
+            median_iqr(m3["AVAL"]),
+        )
+    return pd.DataFrame(rows)
+
+
+STATUS_ORDER = {"mismatch": 0, "match": 1, "not_computable": 2}
+
+
+def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
+    """The claims audit for reading: mismatches first, then matches, then not computable."""
+    order = claims["status"].map(STATUS_ORDER)
+    table = (
+        claims.assign(_order=order).sort_values(["_order"], kind="stable").drop(columns="_order")
+    )
+    method = table["method"].fillna("").map(lambda m: TEST_NAMES.get(m, m))
+    return pd.DataFrame(
+        {
+            "claim": table["claim_id"],
+            "description": table["description"].map(shown),
+            "reported": table["reported"],
+            "recomputed": table["recomputed_rounded"].fillna("").astype(str),
+            "full precision": table["recomputed"].map(lambda v: "" if pd.isna(v) else f"{v:.6g}"),
+            "status": table["status"],
+            "reason or note": table["reason"].fillna(table["note"]).fillna(""),
+            "n": table["n"].map(lambda v: "" if pd.isna(v) else str(int(v))),
+            "population": table["population_flag"].fillna(""),
+            "test or method": method,
+            "other test": table["other_methods"].fillna(""),
+            "where": table["location"],
+        }
+    )
+
+
+def run_table1(tidy: dict[str, str], settings: dict, template: str, outputs: dict) -> None:
+    """Write Table 1 rebuilt from the tidy tables, as CSV and as an HTML page."""
+    tables = {name: read_table(path) for name, path in tidy.items()}
+    table1 = publication_table1(tables, settings)
+    write_tables({outputs["csv"]: table1})
+    page = report.html_table(table1)
+    groups, page.sub_headers = report.table1_groups(settings)
+    title = f"Table 1 of {settings['title']}, rebuilt from the tidy tables"
+    report.write_table_page(
+        table1, outputs["html"], title, template, settings["synthetic"], table=page, groups=groups
+    )
+
+
+def run(
+    adsl: str,
+    adeff: str,
+    ard: str,
+    claims: str,
+    analysis: dict,
+    cohort: dict,
+    template: str,
+    outputs: dict,
+) -> None:
+    """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages."""
+    subjects = read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR"))
+    subjects["PRIORTRT"] = subjects["PRIORTRT"].fillna("")
+    records = read_table(
+        adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
+    )
+    results = read_table(ard, text_columns=("category", "method", "note", "visit"))
+    results = results.fillna({"category": "", "method": "", "note": ""})
+    audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
+    baseline = baseline_table(subjects, records, results, analysis, cohort["baseline_visit"])
+    audit_table = claims_table(audit)
+    write_tables({outputs["baseline_csv"]: baseline, outputs["claims_csv"]: audit_table})
+    synthetic = cohort["synthetic"]
+    title = "Baseline characteristics, all treated patients and by JAK inhibitor"
+    report.write_table_page(baseline, outputs["baseline_html"], title, template, synthetic)
+    title = "Claims audit, mismatches first"
+    report.write_table_page(
+        audit_table, outputs["claims_html"], title, template, synthetic, status_column="status"
+    )

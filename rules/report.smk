@@ -1,0 +1,29 @@
+rule report:
+    input:
+        unpack(report_figures),
+        **TEMPLATES,
+        code=stage_code("report"),
+        table=raw_table,
+        ledger=claims_ledger,
+        reported=reported_summaries,
+        claims="results/{cohort}/{variant}/claims.csv",
+        claims_table="results/{cohort}/{variant}/tables/claims_audit.csv",
+        baseline="results/{cohort}/{variant}/tables/baseline.csv",
+        table1="results/{cohort}/tables/table1.csv",
+        template="report/templates/report.html.j2",
+    output:
+        report(
+            "results/{cohort}/{variant}/report.html",
+            caption="../report/report.rst",
+            category="Reproduction report",
+            labels={"cohort": "{cohort}", "variant": "{variant}"},
+        ),
+    log:
+        "logs/{cohort}/{variant}/report.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        cohort=cohort_settings,
+        analysis=analysis_settings,
+    script:
+        "../scripts/report.py"

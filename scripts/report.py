@@ -1,0 +1,17 @@
+import sys
+from pathlib import Path
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import report
+
+with running_step():
+    report.run(
+        inputs=dict(snakemake.input.items()),
+        cohort=snakemake.params.cohort,
+        analysis=snakemake.params.analysis,
+        variant=snakemake.wildcards.variant,
+        project=str(Path(snakemake.scriptdir).parent),
+        output=snakemake.output[0],
+    )

@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import tables
+from clinrepro.settings import TIDY_TABLES
+
+with running_step():
+    tables.run_table1(
+        tidy={name: snakemake.input[name] for name in TIDY_TABLES},
+        settings=snakemake.params.cohort,
+        template=snakemake.input.template,
+        outputs=dict(snakemake.output.items()),
+    )

@@ -1,0 +1,162 @@
+"""Figures, tables and the self-contained report, end to end in a temporary copy."""
+
+import csv
+import json
+import re
+import struct
+from pathlib import Path
+
+import pytest
+
+import browser
+from workflow import copy_project, snakemake
+
+BASE = "results/landon_cardinal_2022"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("report"))
+    run = snakemake(project)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return project
+
+
+def test_table1_rebuilt_cell_for_cell(project):
+    rebuilt = (project / BASE / "tables/table1.csv").read_bytes()
+    assert rebuilt == (project / "data/raw/landon_cardinal_2022/table1.csv").read_bytes()
+
+
+def test_table1_html_has_the_two_level_header(project):
+    html = (project / BASE / "tables/table1.html").read_text("utf-8")
+    assert '<th colspan="2" scope="colgroup">CDASI activity</th>' in html
+    assert '<th rowspan="2" scope="col">JAKinh Molecule, dose (mg/day)</th>' in html
+    assert "<td>68 ± 19</td>" in html and "<td>12 ± NA</td>" in html
+    assert html.count("<tr>") == 2 + 16
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    return struct.unpack(">II", path.read_bytes()[16:24])
+
+
+def png_dpi(path: Path) -> float:
+    """Resolution from the PNG's pHYs chunk (pixels per metre)."""
+    data = path.read_bytes()
+    at = data.index(b"pHYs") + 4
+    per_metre, _, unit = struct.unpack(">IIB", data[at : at + 9])
+    assert unit == 1  # metres
+    return per_metre * 0.0254
+
+
+@pytest.mark.parametrize(
+    "name", ["cdasi_course", "disease_overlap", "mmt8_patients", "cdasi_waterfall", "laboratory_pairs"]
+)
+def test_figures_are_written_at_300_dpi_with_an_svg(project, name):
+    folder = project / BASE / "paper/figures"
+    assert round(png_dpi(folder / f"{name}.png")) == 300
+    assert png_size(folder / f"{name}.png")[0] > 1200
+    assert (folder / f"{name}.svg").read_text("utf-8").startswith("<?xml")
+
+
+def test_captions_state_population_n_and_missing(project):
+    captions = {
+        path.stem: json.loads(path.read_text("utf-8"))
+        for path in (project / BASE / "paper/figures").glob("*.json")
+    }
+    course = captions["cdasi_course"]
+    assert (course["population"], course["n"], course["n_missing"]) == ("ACTCUTFL", 14, 0)
+    assert "14 patients with active cutaneous disease at baseline (ACTCUTFL)" in course["caption"]
+    mmt8 = captions["mmt8_patients"]
+    assert (mmt8["population"], mmt8["n"], mmt8["n_missing"], mmt8["n_responders"]) == ("ACTMUSFL", 9, 1, 1)
+    assert "1 without both values (patient 11)" in mmt8["caption"]
+    overlap = captions["disease_overlap"]
+    counts = [overlap[k] for k in ("cutaneous only", "both", "muscle only", "neither")]
+    assert counts == [7, 7, 2, 0]
+    assert "1 without a baseline MMT8 (patient 3) counted as not active" in overlap["caption"]
+    laboratory = captions["laboratory_pairs"]
+    # CK: both values for 12 (not 9, 10, 11, 15); IFN-alpha: 8
+    assert (laboratory["CK_n_pairs"], laboratory["IFNA_n_pairs"]) == (12, 8)
+    assert "(patient 9, 10, 11, 15)" in laboratory["caption"]
+
+
+def test_claims_audit_table_lists_mismatches_first(project):
+    with open(project / BASE / "paper/tables/claims_audit.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["status"] for row in rows[:6]] == ["mismatch"] * 5 + ["match"]
+    assert rows[0]["claim"] == "mmt8_m0_mean"
+
+
+def test_baseline_table_by_molecule(project):
+    with open(project / BASE / "paper/tables/baseline.csv", encoding="utf-8") as handle:
+        rows = {(r["characteristic"], r["statistic"]): r for r in csv.DictReader(handle)}
+    female = rows[("Female", "n (%)")]
+    assert (female["All (n = 16)"], female["baricitinib (n = 12)"], female["ruxolitinib (n = 4)"]) == (
+        "15 (94%)",
+        "11 (92%)",
+        "4 (100%)",
+    )
+    age = rows[("Age, years", "mean ± SD")]
+    assert age["All (n = 16)"] == "55.4 ± 19.3"  # 887 / 16 = 55.44
+    mmt8 = rows[("Manual Muscle Testing 8, points", "mean ± SD")]
+    assert mmt8["missing (all)"] == "1"
+    assert mmt8["M0 vs M3 (all)"] == "p = 0.063 (paired t-test, n = 14 pairs)"
+
+
+def test_report_is_self_contained_and_escaped(project):
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
+    assert "@import" not in html and "url(" not in html
+    assert html.count('src="data:image/png;base64,') == 5
+    assert "default-src 'none'; img-src data:" in html
+    assert "<b>5</b>mismatch" in html.replace("\n", "")
+    assert "CDASI decrease ≥ 5 points at M3" in html
+    assert "Mean MMT8 at baseline" in html
+    # the ledger's quote 'p ≤0.05' and the '>' of '> 0.05' come from data and are escaped
+    assert "&gt; 0.05" in html or "read as p &gt; 0.05" in html
+    for digest in re.findall(r"SHA-256 of data/raw/[^<]+</td><td><code>([0-9a-f]+)</code>", html):
+        assert len(digest) == 64
+
+
+def test_markup_in_the_data_is_escaped(tmp_path):
+    project = copy_project(tmp_path / "markup")
+    ledger = project / "data/raw/landon_cardinal_2022/claims.csv"
+    text = ledger.read_text("utf-8").replace(
+        "Patients treated with a JAK inhibitor", "<script>alert(1)</script> treated"
+    )
+    ledger.write_text(text, "utf-8")
+    run = snakemake(project)
+    assert run.returncode == 0, run.stderr[-2000:]
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; treated" in html
+
+
+def test_snakemake_report_also_works(project):
+    run = snakemake(project, "--report", "smk-report.html")
+    assert run.returncode == 0, run.stderr[-2000:]
+    html = (project / "smk-report.html").read_text("utf-8")
+    for name in ("cdasi_course", "disease_overlap", "table1.csv", "claims_audit.csv", "report.html"):
+        assert name in html
+
+
+@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
+def test_report_renders_in_a_real_browser(project, tmp_path):
+    report = project / BASE / "paper/report.html"
+    driver = browser.open_browser()
+    try:
+        driver.get(report.as_uri())
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        images = driver.execute_script(
+            "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
+        )
+        headings = driver.execute_script("return Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+        driver.set_window_size(1280, min(height, 16000))
+        shot = tmp_path / "report.png"
+        driver.save_screenshot(str(shot))
+    finally:
+        driver.quit()
+    assert height > 3000
+    assert len(images) == 5
+    assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
+    assert headings[:2] == ["The paper's claims against its own data", "Figures"]
+    assert png_size(shot)[1] >= min(height, 16000) * 0.9
