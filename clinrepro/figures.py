@@ -155,10 +155,7 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
         f"so no test is made for them. {words.split(',')[0].replace('n.s.', 'Not significant:')} "
         f"(two-sided, M0 vs M3, {TEST_NAMES[analysis['tests']['CDASI']]} run by the workflow; * marks p ≤ {alpha:g})."
     )
-    style.footnote(
-        figure,
-        f"Population: {population_words(flag)}, n = {len(values)}; paired n = {len(paired)}.",
-    )
+    paired_footnote(figure, flag, len(values), len(paired))
     return (
         figure,
         caption,
@@ -169,6 +166,10 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
 def shown(text: str) -> str:
     """Text for people: comparison signs as printed."""
     return text.replace(">=", "≥").replace("<=", "≤")
+
+
+def paired_footnote(figure, flag: str, n: int, n_paired: int) -> None:
+    style.footnote(figure, f"Population: {population_words(flag)}, n = {n}; paired n = {n_paired}.")
 
 
 def criterion_words(criterion: dict) -> str:
@@ -317,10 +318,7 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
         f"{len(paired)} with both values, {missing_words(missing, 'both values')}. Green: responders "
         f"({shown(criterion_text(response))}), {n_responders} of {len(change)}; the dashed line is the response threshold."
     )
-    style.footnote(
-        figure,
-        f"Population: {population_words(flag)}, n = {len(values)}; paired n = {len(paired)}.",
-    )
+    paired_footnote(figure, flag, len(values), len(paired))
     return (
         figure,
         caption,

@@ -179,24 +179,10 @@ def baseline_table(
         values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
         m3 = follow_up[follow_up["PARAMCD"] == parameter]
         test = analysis["tests"][parameter]
-        p = result(
-            ard,
-            analysis="paired_test",
-            population="SAFFL",
-            parameter=parameter,
-            visit="M3",
-            method=test,
-            statistic="p_value",
+        key = dict(
+            analysis="paired_test", population="SAFFL", parameter=parameter, visit="M3", method=test
         )
-        n_pairs = result(
-            ard,
-            analysis="paired_test",
-            population="SAFFL",
-            parameter=parameter,
-            visit="M3",
-            method=test,
-            statistic="n_pairs",
-        )
+        p, n_pairs = (result(ard, **key, statistic=name) for name in ("p_value", "n_pairs"))
         test_text = (
             f"p = {p:.2g} ({TEST_NAMES[test]}, n = {n_pairs:.0f} pairs)" if not np.isnan(p) else "-"
         )
