@@ -18,6 +18,7 @@ include: "rules/audit.smk"
 include: "rules/figures.smk"
 include: "rules/tables.smk"
 include: "rules/report.smk"
+include: "rules/sensitivity.smk"
 
 
 rule all:

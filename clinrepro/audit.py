@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.endpoints import COMPARATORS
+from clinrepro.ard import read_ard, select
 from clinrepro.files import read_table, write_tables
 
 logger = logging.getLogger(__name__)
@@ -66,13 +67,6 @@ def method_for(claim: pd.Series, tests: dict[str, str]) -> str:
     return "clopper_pearson" if claim["analysis"] == "response" else ""
 
 
-def _select(ard: pd.DataFrame, key: dict) -> pd.DataFrame:
-    mask = np.ones(len(ard), dtype=bool)
-    for column, wanted in key.items():
-        mask &= ard[column].to_numpy() == wanted
-    return ard[mask]
-
-
 def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: dict) -> dict:
     """One row of the claims audit."""
     row = {
@@ -91,7 +85,7 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: d
     key = {column: ("" if pd.isna(claim[column]) else claim[column]) for column in LOOKUP}
     key["population"] = flag
     method = method_for(claim, tests)
-    found = _select(ard, {**key, "method": method})
+    found = select(ard, {**key, "method": method})
     row.update(population_flag=flag, method=method)
     if len(found) != 1 or pd.isna(found["value"].iloc[0]):
         words = ", ".join(f"{k}={v}" for k, v in key.items() if v)
@@ -102,8 +96,8 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: d
             "reason": f"{why} in the analysis results for {words}, method={method or '-'}",
         }
     recomputed = float(found["value"].iloc[0])
-    count = _select(ard, {**key, "method": method, "statistic": N_STATISTIC[key["analysis"]]})
-    others = _select(ard, {k: v for k, v in key.items()}).query("method != @method")
+    count = select(ard, {**key, "method": method, "statistic": N_STATISTIC[key["analysis"]]})
+    others = select(ard, {k: v for k, v in key.items()}).query("method != @method")
     row.update(
         recomputed=recomputed,
         recomputed_rounded=str(round_half_up(recomputed, row["precision"])),
@@ -130,8 +124,7 @@ def audit_claims(
 def run(claims: str, ard: str, populations: dict, tests: dict, output: str) -> None:
     """Audit the ledger's claims against the analysis results data."""
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
-    results = read_table(ard, text_columns=("category", "method", "note", "visit"))
-    results[["category", "method", "note"]] = results[["category", "method", "note"]].fillna("")
+    results = read_ard(ard)
     claims_audit = audit_claims(ledger, results, populations, tests)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
     write_tables({output: claims_audit})

@@ -15,16 +15,10 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.files import read_table, write_tables
-from clinrepro.schemas import PARAMETERS
+from clinrepro.terms import PARAMETERS, POPULATION_FLAGS
 
 logger = logging.getLogger(__name__)
 COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
-POPULATION_FLAGS = {
-    "SAFFL": "treated patients",
-    "ACTCUTFL": "patients with active cutaneous disease at baseline",
-    "ACTMUSFL": "patients with active muscle disease at baseline",
-    "ACTBOTFL": "patients with active cutaneous and active muscle disease at baseline",
-}
 
 
 def yes_no(condition: pd.Series) -> pd.Series:

@@ -15,31 +15,14 @@ import pandas as pd
 from matplotlib.patches import Circle
 
 from clinrepro import style
-from clinrepro.endpoints import POPULATION_FLAGS, criterion_text
+from clinrepro.ard import read_ard, value as result
+from clinrepro.endpoints import criterion_text
 from clinrepro.files import read_table
+from clinrepro.terms import ANTIBODIES, SYMBOLS, TEST_NAMES, population_words, shown
 
 logger = logging.getLogger(__name__)
 COURSE_VISITS = ("M0", "M3", "M6", "FU")
 VISIT_LABELS = {"M0": "M0\n(baseline)", "M3": "M3", "M6": "M6", "FU": "FU\n(last follow-up)"}
-SYMBOLS = {">=": "≥", "<=": "≤", "<": "<", ">": ">"}
-TEST_NAMES = {
-    "paired_t": "paired t-test",
-    "wilcoxon_signed_rank": "Wilcoxon signed-rank test",
-    "clopper_pearson": "exact (Clopper-Pearson) CI",
-}
-
-
-def population_words(flag: str) -> str:
-    return f"{POPULATION_FLAGS[flag]} ({flag})"
-
-
-def result(ard: pd.DataFrame, **key) -> float:
-    """One value of the analysis results data; NaN when the data give none."""
-    mask = np.ones(len(ard), dtype=bool)
-    for column, wanted in {"category": "", "method": "", **key}.items():
-        mask &= ard[column].to_numpy() == wanted
-    found = ard.loc[mask, "value"]
-    return float(found.iloc[0]) if len(found) == 1 else np.nan
 
 
 def wide(adeff: pd.DataFrame, parameter: str, flag: str, column: str = "AVAL") -> pd.DataFrame:
@@ -161,11 +144,6 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
         caption,
         {"population": flag, "n": len(values), "n_missing": len(missing), "p_value": p},
     )
-
-
-def shown(text: str) -> str:
-    """Text for people: comparison signs as printed."""
-    return text.replace(">=", "≥").replace("<=", "≤")
 
 
 def paired_footnote(figure, flag: str, n: int, n_paired: int) -> None:
@@ -457,9 +435,7 @@ def load_inputs(adsl: str, adeff: str, ard: str, reported: str) -> dict:
         "adeff": read_table(
             adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
         ),
-        "ard": read_table(ard, text_columns=("category", "method", "note", "visit")).fillna(
-            {"category": "", "method": "", "note": ""}
-        ),
+        "ard": read_ard(ard),
         "reported": read_table(reported),
     }
 
@@ -479,3 +455,93 @@ def run(name: str, inputs: dict, analysis: dict, settings: dict, outputs: dict) 
         )
         handle.write("\n")
     logger.info("%s: %s", name, caption)
+
+
+def forest(ax, rows: pd.DataFrame, xlabel: str, reference: float | None = None) -> None:
+    """Estimates with their intervals, one row each, top to bottom, n and p on the right.
+
+    `rows` has columns label, value, ci_lower, ci_upper and annotation; a row without an
+    interval (one patient) is drawn as a hollow point, a row without a value only labelled.
+    """
+    positions = np.arange(len(rows))[::-1]
+    for y, (_, row) in zip(positions, rows.iterrows()):
+        if pd.notna(row["ci_lower"]) and pd.notna(row["ci_upper"]):
+            ax.plot([row["ci_lower"], row["ci_upper"]], [y, y], color=style.INK, lw=1.2)
+            ax.plot(row["value"], y, "s", color=style.PALETTE[0], ms=5)
+        elif pd.notna(row["value"]):
+            ax.plot(row["value"], y, "s", mfc="white", color=style.PALETTE[0], ms=5)
+        ax.annotate(
+            row["annotation"],
+            (1.01, y),
+            xycoords=("axes fraction", "data"),
+            va="center",
+            fontsize=7,
+        )
+    if reference is not None:
+        ax.axvline(reference, color=style.MUTED, lw=0.8, ls="--")
+    ax.set_yticks(positions, rows["label"].tolist(), fontsize=8)
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel(xlabel)
+
+
+SUBGROUP_NAMES = {"TRTMOL": "molecule", "TRT01A": "dose", "ABTYPE": "antibody", "SEX": "sex"}
+
+
+def subgroup_label(category: str) -> str:
+    """'ABTYPE=MDA5' -> 'antibody: anti-MDA5'."""
+    variable, level = category.split("=", 1)
+    return f"{SUBGROUP_NAMES[variable]}: {ANTIBODIES.get(level, level) if variable == 'ABTYPE' else level}"
+
+
+def subgroup_rows(
+    ard: pd.DataFrame, analysis: str, flag: str, parameter: str, value: str
+) -> pd.DataFrame:
+    """One row per subgroup level of the ARD: estimate, interval and n."""
+    part = ard[
+        (ard["analysis"] == analysis)
+        & (ard["population"] == flag)
+        & (ard["parameter"] == parameter)
+    ]
+    wide_part = part.pivot_table(index="category", columns="statistic", values="value", sort=False)
+    count = "n_evaluable" if analysis == "subgroup_response" else "n_pairs"
+    rows = pd.DataFrame(
+        {
+            "label": [subgroup_label(category) for category in wide_part.index],
+            "value": wide_part.get(value),
+            "ci_lower": wide_part.get("ci_lower"),
+            "ci_upper": wide_part.get("ci_upper"),
+            "n": wide_part.get(count),
+        }
+    ).reset_index(drop=True)
+    rows["annotation"] = [f"n = {n:.0f}" for n in rows["n"]]
+    return rows
+
+
+def subgroups(data: dict, analysis: dict, settings: dict):
+    """Forest plot: response rate and mean change by molecule, dose and antibody."""
+    flag = analysis["populations"]["cutaneous"]
+    response = analysis["response"]["cutaneous"]
+    parameter = response["parameter"]
+    rates = subgroup_rows(data["ard"], "subgroup_response", flag, parameter, "pct")
+    changes = subgroup_rows(data["ard"], "subgroup_paired_test", flag, parameter, "mean_change")
+    height = 1.2 + 0.32 * max(len(rates), len(changes))
+    figure, (left, right) = style.new_figure(9.0, height, columns=2)
+    forest(left, rates, f"response rate, % ({shown(criterion_text(response))})")
+    left.set_xlim(-5, 105)
+    forest(right, changes, f"mean {parameter} change at {response['visit']} (points)", reference=0)
+    left.set_title("Response rate, exact 95% CI", fontsize=9)
+    right.set_title("Mean change, 95% t-interval", fontsize=9)
+    figure.subplots_adjust(wspace=0.9)
+    small = changes[changes["value"].notna() & changes["ci_lower"].isna()]["label"].tolist()
+    caption = (
+        f"Cutaneous response ({shown(criterion_text(response))}) and mean {parameter} change at "
+        f"{response['visit']} in the {population_words(flag)}, by JAK inhibitor, daily dose and "
+        f"myositis-specific antibody. Every level is shown with its n, however small; hollow points have "
+        f"no interval (fewer than two patients): {', '.join(small) if small else 'none'}. Response rates: exact "
+        "Clopper-Pearson intervals; mean changes: t-intervals."
+    )
+    style.footnote(figure, f"Population: {population_words(flag)}; n per level on the right.")
+    return figure, caption, {"population": flag, "levels": len(rates)}
+
+
+FIGURES["subgroups"] = subgroups

@@ -20,11 +20,10 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from clinrepro.endpoints import POPULATION_FLAGS, criterion_text
-from clinrepro.figures import SYMBOLS, TEST_NAMES, shown
+from clinrepro.endpoints import criterion_text
 from clinrepro.files import read_table
-from clinrepro.settings import FIGURES
-from clinrepro.stats import EXHAUSTIVE_MAX_PAIRS
+from clinrepro.settings import EXACT_MAX_PAIRS, FIGURES
+from clinrepro.terms import POPULATION_FLAGS, SYMBOLS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
@@ -138,9 +137,8 @@ def methods(cohort: dict, analysis: dict) -> list[str]:
             f"{parameter}: {TEST_NAMES[test]}" for parameter, test in analysis["tests"].items()
         )
         + ". Both tests are computed for every parameter and population (see ard.csv); the Wilcoxon "
-        "signed-rank test drops zero changes and uses the exact null distribution without ties, an "
-        "enumeration of every sign flip with ties (up to "
-        f"{EXHAUSTIVE_MAX_PAIRS} pairs), else the normal approximation.",
+        "signed-rank test drops zero changes; its p-value is exact (given the tied ranks, if any) up to "
+        f"{EXACT_MAX_PAIRS} non-zero changes, from the tie-corrected normal approximation beyond.",
         f"Intervals: {analysis['confidence_level']:.0%} t-interval of the mean change; exact Clopper-Pearson "
         "interval of response rates. Effect sizes: Cohen's d_z, matched-pairs rank-biserial correlation.",
         "Claims: a recomputed value matches when, rounded half up to the precision the paper prints, it equals the "

@@ -9,38 +9,8 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-# Controlled terminology. Prior-treatment codes are those of Table 1's legend.
-SEXES = {"F": "female", "M": "male"}
-ANTIBODIES = {
-    "TIF1G": "anti-TIF1-gamma",
-    "SAE": "anti-SAE",
-    "MDA5": "anti-MDA5",
-    "NXP2": "anti-NXP2",
-    "MI2": "anti-Mi-2",
-    "SERONEG": "seronegative",
-}
-MOLECULES = ("ruxolitinib", "baricitinib", "tofacitinib", "upadacitinib")
-PRIOR_TREATMENTS = {
-    "CS": "corticosteroids",
-    "HCQ": "hydroxychloroquine",
-    "PLEX": "plasma exchange",
-    "MTX": "methotrexate",
-    "AZA": "azathioprine",
-    "IVIg": "intravenous immune globulin",
-    "MMF": "mycophenolate mofetil",
-    "RTX": "rituximab",
-    "CYC": "cyclophosphamide",
-    "TAC": "tacrolimus",
-    "Cic": "cyclosporine",
-}
-# Instrument ranges: CDASI activity is scored 0-100, MMT8 0-150 (8 muscle groups
-# on a 0-10 scale, bilateral for 7 and axial once); laboratory values are >= 0.
-PARAMETERS = {
-    "CDASI": {"label": "CDASI activity score", "unit": "points", "low": 0, "high": 100},
-    "MMT8": {"label": "Manual Muscle Testing 8", "unit": "points", "low": 0, "high": 150},
-    "CK": {"label": "Creatine kinase", "unit": "IU/L", "low": 0, "high": None},
-    "IFNA": {"label": "Serum interferon-alpha", "unit": "fg/mL", "low": 0, "high": None},
-}
+from clinrepro.terms import ANTIBODIES, MOLECULES, PARAMETERS, PRIOR_TREATMENTS, SEXES
+
 ADULT_AGE = (18, 110)  # the study enrolled adults
 VISIT_PATTERN = r"^(M\d+|FU)$"
 NUMBER_PATTERN = r"-?\d+(\.\d+)?"

@@ -12,6 +12,8 @@ from pathlib import Path
 import yaml
 
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
+# the Wilcoxon signed-rank p-value is exact up to this many non-zero changes (scipy's limit)
+EXACT_MAX_PAIRS = 50
 # figure name -> title; clinrepro.figures draws each one
 FIGURES = {
     "cdasi_course": "CDASI activity over time (the paper's Figure 1)",
@@ -19,6 +21,7 @@ FIGURES = {
     "mmt8_patients": "MMT8 per patient, M0 to M3 (supplemental figure 3)",
     "cdasi_waterfall": "CDASI change at M3, per patient",
     "laboratory_pairs": "Creatine kinase and interferon-alpha before and after",
+    "subgroups": "Response and CDASI change by molecule, dose and antibody",
 }
 
 

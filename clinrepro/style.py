@@ -43,11 +43,11 @@ METADATA = {
 }
 
 
-def new_figure(width: float = 6.0, height: float = 4.0, columns: int = 1):
-    """A figure in the house style, with `columns` panels side by side."""
+def new_figure(width: float = 6.0, height: float = 4.0, columns: int = 1, rows: int = 1):
+    """A figure in the house style with a grid of panels, listed row by row."""
     plt.rcParams.update(RC)
-    figure, axes = plt.subplots(1, columns, figsize=(width, height), squeeze=False)
-    return figure, list(axes[0])
+    figure, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
+    return figure, list(axes.ravel())
 
 
 def footnote(figure, text: str) -> None:

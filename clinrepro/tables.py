@@ -11,11 +11,17 @@ import logging
 import numpy as np
 import pandas as pd
 
-from clinrepro.endpoints import POPULATION_FLAGS
 from clinrepro.files import read_table, write_tables
 from clinrepro import report
-from clinrepro.figures import TEST_NAMES, result, shown
-from clinrepro.schemas import ANTIBODIES, PARAMETERS, PRIOR_TREATMENTS
+from clinrepro.ard import read_ard, value as result
+from clinrepro.terms import (
+    ANTIBODIES,
+    PARAMETERS,
+    POPULATION_FLAGS,
+    PRIOR_TREATMENTS,
+    TEST_NAMES,
+    shown,
+)
 from clinrepro.stats import describe
 
 logger = logging.getLogger(__name__)
@@ -262,8 +268,7 @@ def run(
     records = read_table(
         adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
     )
-    results = read_table(ard, text_columns=("category", "method", "note", "visit"))
-    results = results.fillna({"category": "", "method": "", "note": ""})
+    results = read_ard(ard)
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
     baseline = baseline_table(subjects, records, results, analysis, cohort["baseline_visit"])
     audit_table = claims_table(audit)

@@ -85,12 +85,30 @@ TEMPLATES = {
 
 
 def final_targets():
-    return [
+    per_variant = [
         f"results/{cohort}/{variant}/{name}"
         for cohort in COHORTS
         for variant in VARIANTS
         for name in ("claims.csv", "report.html")
     ]
+    return per_variant + [f"results/{cohort}/sensitivity/sensitivity.html" for cohort in COHORTS]
+
+
+def variant_results(wildcards):
+    """Every variant's ARD and claims audit of the cohort, keyed for the script."""
+    inputs = {}
+    for variant in VARIANTS:
+        inputs[f"{variant}_ard"] = f"results/{wildcards.cohort}/{variant}/ard.csv"
+        inputs[f"{variant}_claims"] = f"results/{wildcards.cohort}/{variant}/claims.csv"
+    return inputs
+
+
+def all_variant_settings(wildcards):
+    return VARIANTS
+
+
+def figure_dpi(wildcards):
+    return config["figures"]["dpi"]
 
 
 def figure_settings(wildcards):

@@ -49,7 +49,8 @@ def png_dpi(path: Path) -> float:
 
 
 @pytest.mark.parametrize(
-    "name", ["cdasi_course", "disease_overlap", "mmt8_patients", "cdasi_waterfall", "laboratory_pairs"]
+    "name",
+    ["cdasi_course", "disease_overlap", "mmt8_patients", "cdasi_waterfall", "laboratory_pairs"],
 )
 def test_figures_are_written_at_300_dpi_with_an_svg(project, name):
     folder = project / BASE / "paper/figures"
@@ -67,7 +68,12 @@ def test_captions_state_population_n_and_missing(project):
     assert (course["population"], course["n"], course["n_missing"]) == ("ACTCUTFL", 14, 0)
     assert "14 patients with active cutaneous disease at baseline (ACTCUTFL)" in course["caption"]
     mmt8 = captions["mmt8_patients"]
-    assert (mmt8["population"], mmt8["n"], mmt8["n_missing"], mmt8["n_responders"]) == ("ACTMUSFL", 9, 1, 1)
+    assert (mmt8["population"], mmt8["n"], mmt8["n_missing"], mmt8["n_responders"]) == (
+        "ACTMUSFL",
+        9,
+        1,
+        1,
+    )
     assert "1 without both values (patient 11)" in mmt8["caption"]
     overlap = captions["disease_overlap"]
     counts = [overlap[k] for k in ("cutaneous only", "both", "muscle only", "neither")]
@@ -90,7 +96,11 @@ def test_baseline_table_by_molecule(project):
     with open(project / BASE / "paper/tables/baseline.csv", encoding="utf-8") as handle:
         rows = {(r["characteristic"], r["statistic"]): r for r in csv.DictReader(handle)}
     female = rows[("Female", "n (%)")]
-    assert (female["All (n = 16)"], female["baricitinib (n = 12)"], female["ruxolitinib (n = 4)"]) == (
+    assert (
+        female["All (n = 16)"],
+        female["baricitinib (n = 12)"],
+        female["ruxolitinib (n = 4)"],
+    ) == (
         "15 (94%)",
         "11 (92%)",
         "4 (100%)",
@@ -106,7 +116,7 @@ def test_report_is_self_contained_and_escaped(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "@import" not in html and "url(" not in html
-    assert html.count('src="data:image/png;base64,') == 5
+    assert html.count('src="data:image/png;base64,') == 6
     assert "default-src 'none'; img-src data:" in html
     assert "<b>5</b>mismatch" in html.replace("\n", "")
     assert "CDASI decrease ≥ 5 points at M3" in html
@@ -135,7 +145,13 @@ def test_snakemake_report_also_works(project):
     run = snakemake(project, "--report", "smk-report.html")
     assert run.returncode == 0, run.stderr[-2000:]
     html = (project / "smk-report.html").read_text("utf-8")
-    for name in ("cdasi_course", "disease_overlap", "table1.csv", "claims_audit.csv", "report.html"):
+    for name in (
+        "cdasi_course",
+        "disease_overlap",
+        "table1.csv",
+        "claims_audit.csv",
+        "report.html",
+    ):
         assert name in html
 
 
@@ -149,14 +165,16 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
         images = driver.execute_script(
             "return Array.from(document.images).map(i => [i.complete, i.naturalWidth, i.naturalHeight])"
         )
-        headings = driver.execute_script("return Array.from(document.querySelectorAll('h2')).map(h => h.textContent)")
+        headings = driver.execute_script(
+            "return Array.from(document.querySelectorAll('h2')).map(h => h.textContent)"
+        )
         driver.set_window_size(1280, min(height, 16000))
         shot = tmp_path / "report.png"
         driver.save_screenshot(str(shot))
     finally:
         driver.quit()
     assert height > 3000
-    assert len(images) == 5
+    assert len(images) == 6
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
     assert headings[:2] == ["The paper's claims against its own data", "Figures"]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9

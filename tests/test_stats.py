@@ -142,3 +142,41 @@ def test_describe_of_nothing():
     import pandas as pd
 
     assert describe(pd.Series([float("nan")] * 3)) == {"n": 0, "n_missing": 3}
+
+
+def test_exact_distribution_with_ties_equals_scipys_full_enumeration():
+    from scipy import stats as scipy_stats
+
+    from clinrepro.stats import signed_rank_exact_with_ties
+
+    rng = np.random.default_rng(20221055)
+    checked = 0
+    for _ in range(40):
+        change = rng.integers(-6, 7, size=int(rng.integers(3, 12))).astype(float)
+        change = change[change != 0]
+        if len(change) < 2:
+            continue
+        every_sign = scipy_stats.PermutationMethod(n_resamples=2 ** len(change))
+        reference = scipy_stats.wilcoxon(change, method=every_sign)
+        statistic, p_value = signed_rank_exact_with_ties(change)
+        assert statistic == reference.statistic
+        assert p_value == pytest.approx(reference.pvalue, abs=1e-12)
+        checked += 1
+    assert checked > 30
+
+
+def test_subgroups_show_every_level_with_its_n(ard):
+    get = lambda category, stat, analysis="subgroup_response", method="clopper_pearson": result(  # noqa: E731
+        ard, analysis, "ACTCUTFL", "CDASI", "M3", stat, method, category
+    )
+    # active cutaneous disease on baricitinib: 5, 6, 7, 8, 9, 10, 12, 13, 15, 16; patient 9 fell by 3
+    assert (
+        get("TRTMOL=baricitinib", "n_responders"),
+        get("TRTMOL=baricitinib", "n_evaluable"),
+    ) == (9, 10)
+    assert get("TRTMOL=ruxolitinib", "pct") == 100
+    # one anti-NXP2 patient with active cutaneous disease (15: 16 -> 6): no interval for the change
+    assert get("ABTYPE=NXP2", "n_pairs", "subgroup_paired_test", "paired_t") == 1
+    assert get("ABTYPE=NXP2", "mean_change", "subgroup_paired_test", "paired_t") == -10
+    with pytest.raises(AssertionError):
+        get("ABTYPE=NXP2", "ci_lower", "subgroup_paired_test", "paired_t")

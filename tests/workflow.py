@@ -7,7 +7,17 @@ from pathlib import Path
 
 from conftest import ROOT
 
-PROJECT_FILES = ("Snakefile", "rules", "config", "data", "scripts", "clinrepro", "profiles", "envs", "report")
+PROJECT_FILES = (
+    "Snakefile",
+    "rules",
+    "config",
+    "data",
+    "scripts",
+    "clinrepro",
+    "profiles",
+    "envs",
+    "report",
+)
 
 
 def copy_project(destination: Path) -> Path:

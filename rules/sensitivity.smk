@@ -1,0 +1,38 @@
+rule sensitivity:
+    input:
+        unpack(variant_results),
+        **TEMPLATES,
+        code=stage_code("sensitivity"),
+        template="report/templates/sensitivity.html.j2",
+    output:
+        csv=report(
+            "results/{cohort}/sensitivity/sensitivity.csv",
+            caption="../report/sensitivity.rst",
+            category="Sensitivity",
+            labels={"cohort": "{cohort}", "table": "estimates per variant"},
+        ),
+        conclusions=report(
+            "results/{cohort}/sensitivity/conclusions.csv",
+            caption="../report/sensitivity.rst",
+            category="Sensitivity",
+            labels={"cohort": "{cohort}", "table": "conclusions per variant"},
+        ),
+        png=report(
+            "results/{cohort}/sensitivity/sensitivity.png",
+            caption="../report/sensitivity.rst",
+            category="Sensitivity",
+            labels={"cohort": "{cohort}", "figure": "estimates per variant"},
+        ),
+        svg="results/{cohort}/sensitivity/sensitivity.svg",
+        html="results/{cohort}/sensitivity/sensitivity.html",
+    log:
+        "logs/{cohort}/sensitivity.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        variants=list(VARIANTS),
+        analyses=all_variant_settings,
+        cohort=cohort_settings,
+        dpi=figure_dpi,
+    script:
+        "../scripts/sensitivity.py"

@@ -1,0 +1,17 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import sensitivity
+
+with running_step():
+    sensitivity.run(
+        inputs=dict(snakemake.input.items()),
+        variants=snakemake.params.variants,
+        analyses=snakemake.params.analyses,
+        cohort=snakemake.params.cohort,
+        dpi=snakemake.params.dpi,
+        template=snakemake.input.template,
+        outputs=dict(snakemake.output.items()),
+    )
