@@ -1,4 +1,5 @@
-"""The workflow's analysis in one plain Python process, no Snakemake: the benchmark's yardstick.
+"""The workflow's whole analysis in one plain Python process, no Snakemake: the yardstick
+of the benchmark. Same functions, same order, same outputs under OUTDIR.
 
 Usage: python benchmarks/plain_pipeline.py OUTDIR  (run from the project's top folder)
 """
@@ -8,8 +9,72 @@ from pathlib import Path
 
 import yaml
 
-from clinrepro import audit, endpoints, extract, stats, validate
-from clinrepro.settings import TIDY_TABLES, cohort_settings, variant_settings
+from clinrepro import (
+    audit,
+    endpoints,
+    extract,
+    figures,
+    report,
+    sensitivity,
+    stats,
+    tables,
+    validate,
+)
+from clinrepro.settings import FIGURES, TIDY_TABLES, cohort_settings, variant_settings
+
+TEMPLATES = Path("report/templates")
+
+
+def run_variant(
+    cohort: dict,
+    analysis: dict,
+    tidy: dict,
+    figure_settings: dict,
+    folder: Path,
+    table1: str,
+    name: str,
+):
+    raw, baseline = cohort["raw"], cohort["baseline_visit"]
+    data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
+    endpoints.run(tidy, analysis, baseline, data)
+    ard, claims = str(folder / "ard.csv"), str(folder / "claims.csv")
+    stats.run(data["adsl"], data["adeff"], analysis, baseline, ard)
+    audit.run(raw["claims"], ard, analysis["populations"], analysis["tests"], claims)
+    inputs = {**data, "ard": ard, "reported": raw["reported_summaries"]}
+    figure_outputs = {}
+    for figure in FIGURES:
+        stem = folder / "figures" / figure
+        figure_outputs |= {f"{figure}_{kind}": f"{stem}.{kind}" for kind in ("png", "svg")}
+        figure_outputs[f"{figure}_caption"] = f"{stem}.json"
+    figures.run(inputs, analysis, figure_settings, figure_outputs)
+    report_inputs = {k: v for k, v in figure_outputs.items() if not k.endswith("_svg")}
+    table_outputs = {
+        f"{name}_{kind}": str(folder / "tables" / f"{name}.{kind}")
+        for name in ("baseline", "claims")
+        for kind in ("csv", "html")
+    }
+    tables.run(
+        data["adsl"],
+        data["adeff"],
+        ard,
+        claims,
+        analysis,
+        cohort,
+        str(TEMPLATES / "table.html.j2"),
+        table_outputs,
+    )
+    report_inputs |= {
+        "table": raw["table"],
+        "ledger": raw["claims"],
+        "reported": raw["reported_summaries"],
+        "claims": claims,
+        "claims_table": table_outputs["claims_csv"],
+        "baseline": table_outputs["baseline_csv"],
+        "table1": table1,
+        "template": str(TEMPLATES / "report.html.j2"),
+    }
+    report.run(report_inputs, cohort, analysis, name, ".", str(folder / "report.html"))
+    return ard, claims
 
 
 def run_everything(config: dict, out: Path) -> None:
@@ -19,22 +84,45 @@ def run_everything(config: dict, out: Path) -> None:
         base = out / cohort_name
         tidy = {name: str(base / "tidy" / f"{name}.csv") for name in TIDY_TABLES}
         extract.run(raw["table"], cohort, tidy)
-        validation = str(base / "validation" / "report.csv")
-        validate.run(tidy, raw["claims"], raw["reported_summaries"], cohort, validation)
-        for variant_name in config["run"]["variants"]:
-            analysis = variant_settings(config, variant_name)
-            folder = base / variant_name
-            datasets = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
-            endpoints.run(tidy, analysis, cohort["baseline_visit"], datasets)
-            ard = str(folder / "ard.csv")
-            stats.run(datasets["adsl"], datasets["adeff"], analysis, cohort["baseline_visit"], ard)
-            audit.run(
-                raw["claims"],
-                ard,
-                analysis["populations"],
-                analysis["tests"],
-                str(folder / "claims.csv"),
+        validate.run(
+            tidy,
+            raw["claims"],
+            raw["reported_summaries"],
+            cohort,
+            str(base / "validation" / "report.csv"),
+        )
+        table1 = {
+            "csv": str(base / "tables" / "table1.csv"),
+            "html": str(base / "tables" / "table1.html"),
+        }
+        tables.run_table1(tidy, cohort, str(TEMPLATES / "table.html.j2"), table1)
+        analyses, results = {}, {}
+        for variant in config["run"]["variants"]:
+            analyses[variant] = variant_settings(config, variant)
+            ard, claims = run_variant(
+                cohort,
+                analyses[variant],
+                tidy,
+                config["figures"] | {"synthetic": cohort["synthetic"]},
+                base / variant,
+                table1["csv"],
+                variant,
             )
+            results |= {f"{variant}_ard": ard, f"{variant}_claims": claims}
+        folder = base / "sensitivity"
+        outputs = {
+            kind: str(folder / f"sensitivity.{kind}") for kind in ("csv", "png", "svg", "html")
+        }
+        outputs["conclusions"] = str(folder / "conclusions.csv")
+        sensitivity.run(
+            results,
+            list(analyses),
+            analyses,
+            cohort,
+            config["figures"]["dpi"],
+            str(TEMPLATES / "sensitivity.html.j2"),
+            outputs,
+        )
 
 
 if __name__ == "__main__":

@@ -99,13 +99,20 @@ class _Coder:
         return None
 
 
-def tidy_tables(raw: pd.DataFrame, settings: dict, file: str) -> dict[str, pd.DataFrame]:
-    """Parse the validated raw table into the four tidy tables."""
+def tidy_tables(
+    raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """Parse the validated raw table into the four tidy tables.
+
+    `printed` is the table as printed, before missing-value words were read as NA; its
+    cells are kept as each measurement's source cell.
+    """
+    printed = raw if printed is None else printed
     header_of = {name: printed for printed, name in expected_headers(settings).items()}
     coder = _Coder(settings, file, header_of)
     no_treatment = settings["no_treatment_token"]
     subjects, regimens, priors, measurements = [], [], [], []
-    for row in raw.to_dict("records"):
+    for row, printed_row in zip(raw.to_dict("records"), printed.to_dict("records")):
         patient = row["subject"]
         prior_text = row["prior_treatment"]
         listed = [] if prior_text in (no_treatment, NA_TOKEN) else split_list(prior_text)
@@ -150,7 +157,7 @@ def tidy_tables(raw: pd.DataFrame, settings: dict, file: str) -> dict[str, pd.Da
                     "replicate_sd": sd,
                     "sd_printed": "±" in row[column],
                     "source_column": header_of[column],
-                    "source_cell": row[column],
+                    "source_cell": printed_row[column],
                 }
             )
     raise_if_any(coder.problems)
@@ -171,7 +178,9 @@ def extract_cohort(table: str, settings: dict) -> dict[str, pd.DataFrame]:
     frame = read_text_table(table)
     if frame.empty:
         raise_if_any([Problem(table, "", "", "", "the table has a header but no patients")])
-    raw = map_headers(frame, settings, table)
+    printed = map_headers(frame, settings, table)
+    # the cohort's words for a missing value all mean NA; the printed cell is kept as source
+    raw = printed.replace({token: NA_TOKEN for token in settings["missing_tokens"]})
     header_of = {name: printed for printed, name in expected_headers(settings).items()}
     _, problems = check_table(
         RawTable,
@@ -181,7 +190,7 @@ def extract_cohort(table: str, settings: dict) -> dict[str, pd.DataFrame]:
         header_of=lambda _, column: header_of.get(column, column),
     )
     raise_if_any(problems, hint="cells must be as printed: a number, 'NA', or 'value ± SD'")
-    return tidy_tables(raw, settings, table)
+    return tidy_tables(raw, settings, table, printed)
 
 
 def run(table: str, settings: dict, outputs: dict[str, str]) -> None:

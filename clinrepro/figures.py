@@ -29,7 +29,10 @@ def wide(adeff: pd.DataFrame, parameter: str, flag: str, column: str = "AVAL") -
     """One row a patient of the population, one column a visit."""
     rows = adeff[(adeff["PARAMCD"] == parameter) & (adeff[flag] == "Y")]
     table = rows.pivot(index="SUBJID", columns="AVISIT", values=column)
-    return table.reindex(pd.unique(rows["SUBJID"]))
+    visits = list(
+        dict.fromkeys([*table.columns, "M0", "M3"])
+    )  # a visit nobody attended is all missing
+    return table.reindex(index=pd.unique(rows["SUBJID"]), columns=visits)
 
 
 def missing_words(patients: list[str], what: str) -> str:
@@ -85,7 +88,7 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
         capsize=4,
         lw=1.6,
         zorder=3,
-        label="recomputed from Table 1, mean ± SD",
+        label="recomputed from the per-patient data, mean ± SD",
     )
     reported = data["reported"]
     reported = reported[reported["parameter"] == "CDASI"].pivot(
@@ -132,7 +135,7 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
     missing = [p for p in values.index if p not in paired.index]
     caption = (
         f"CDASI activity in the {len(values)} {population_words(flag)}. Filled: mean ± SD "
-        f"recomputed from Table 1 at M0 and M3; grey lines: the {len(paired)} patients with both values; "
+        f"recomputed from the per-patient table at M0 and M3; grey lines: the {len(paired)} patients with both values; "
         f"{missing_words(missing, 'both values')}. Open markers, dashed: mean ± SD as reported in the paper; "
         "M6 and last follow-up are reported summaries only (no per-patient data; population not stated), "
         f"so no test is made for them. {words.split(',')[0].replace('n.s.', 'Not significant:')} "
@@ -359,9 +362,20 @@ def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
 def laboratory_pairs(data: dict, analysis: dict, settings: dict):
     """Paired before/after plots of CK and IFN-alpha, log scale where the range calls for it."""
     flag = analysis["populations"]["cohort"]
-    figure, axes = style.new_figure(8.0, 4.0, columns=2)
+    measured = [p for p in ("CK", "IFNA") if p in set(data["adeff"]["PARAMCD"])]
+    figure, axes = style.new_figure(4.0 * max(len(measured), 1), 4.0, columns=max(len(measured), 1))
     parts, meta = [], {"population": flag}
-    for ax, parameter in zip(axes, ("CK", "IFNA")):
+    if not measured:
+        axes[0].text(
+            0.5,
+            0.5,
+            "neither CK nor IFN-α is measured in this cohort",
+            ha="center",
+            transform=axes[0].transAxes,
+        )
+        axes[0].axis("off")
+        parts.append("Neither creatine kinase nor interferon-α is measured in this cohort")
+    for ax, parameter in zip(axes, measured):
         values = wide(data["adeff"], parameter, flag)
         sds = wide(data["adeff"], parameter, flag, "AVALSD")
         paired = values.dropna(subset=["M0", "M3"])
@@ -440,21 +454,22 @@ def load_inputs(adsl: str, adeff: str, ard: str, reported: str) -> dict:
     }
 
 
-def run(name: str, inputs: dict, analysis: dict, settings: dict, outputs: dict) -> None:
-    """Draw one figure and write its image files and its caption."""
+def run(inputs: dict, analysis: dict, settings: dict, outputs: dict) -> None:
+    """Draw every figure of a variant; write each one's images and caption."""
     tables = load_inputs(inputs["adsl"], inputs["adeff"], inputs["ard"], inputs["reported"])
-    figure, caption, meta = FIGURES[name](tables, analysis, settings)
-    style.save(figure, {fmt: outputs[fmt] for fmt in style.FORMATS}, settings["dpi"])
-    with open(outputs["caption"], "w", encoding="utf-8") as handle:
-        json.dump(
-            {"figure": name, "caption": caption, **meta},
-            handle,
-            indent=2,
-            sort_keys=True,
-            default=float,
+    for name, draw in FIGURES.items():
+        figure, caption, meta = draw(tables, analysis, settings)
+        if settings["synthetic"]:
+            style.mark_synthetic(figure)
+            caption = f"SYNTHETIC DATA. {caption}"
+        style.save(
+            figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"]
         )
-        handle.write("\n")
-    logger.info("%s: %s", name, caption)
+        with open(outputs[f"{name}_caption"], "w", encoding="utf-8") as handle:
+            record = {"figure": name, "caption": caption, **meta}
+            json.dump(record, handle, indent=2, sort_keys=True, ensure_ascii=False)
+            handle.write("\n")
+        logger.info("%s: %s", name, caption)
 
 
 def forest(ax, rows: pd.DataFrame, xlabel: str, reference: float | None = None) -> None:

@@ -194,8 +194,8 @@ class ClaimsLedger(pa.DataFrameModel):
 
     claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     """Stable identifier."""
-    source: Series[str] = pa.Field(isin=["paper", "news"])
-    """The paper itself, or the news summary of it."""
+    source: Series[str] = pa.Field(isin=["paper", "news", "synthetic"])
+    """The paper itself, the news summary of it, or a synthetic cohort's generator."""
     location: Series[str]
     """Where the claim is printed (text line, table, figure legend)."""
     quote: Series[str]

@@ -110,7 +110,7 @@ def conclusions_table(claims: dict[str, pd.DataFrame], claim_ids: list[str]) -> 
     return table
 
 
-def draw(table: pd.DataFrame, dpi: int, paths: dict[str, str]) -> None:
+def draw(table: pd.DataFrame, dpi: int, paths: dict[str, str], synthetic: bool) -> None:
     """Forest plot: one panel per estimate, one row per variant."""
     names = list(dict.fromkeys(table["estimate"].str.replace(r" \(.*\)", "", regex=True)))
     rows_per_panel = 1.0 + 0.4 * table["variant"].nunique()
@@ -133,6 +133,8 @@ def draw(table: pd.DataFrame, dpi: int, paths: dict[str, str]) -> None:
         figure,
         "Each row a variant (config/config.yaml); squares: estimate, lines: 95% interval; p from the variant's test.",
     )
+    if synthetic:
+        style.mark_synthetic(figure)
     style.save(figure, paths, dpi)
 
 
@@ -154,7 +156,7 @@ def run(
     table = sensitivity_table(ards, analyses)
     conclusions = conclusions_table(claims, cohort["key_claims"])
     write_tables({outputs["csv"]: table, outputs["conclusions"]: conclusions})
-    draw(table, dpi, {"png": outputs["png"], "svg": outputs["svg"]})
+    draw(table, dpi, {"png": outputs["png"], "svg": outputs["svg"]}, cohort["synthetic"])
     uri, width, height = report.png_uri(outputs["png"])
     shown_table = table.assign(
         **{

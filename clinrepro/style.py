@@ -55,6 +55,20 @@ def footnote(figure, text: str) -> None:
     figure.text(0.01, -0.02, text, ha="left", va="top", fontsize=7.5, color=INK, wrap=True)
 
 
+def mark_synthetic(figure) -> None:
+    """A synthetic cohort's figures say so on the image itself."""
+    figure.text(
+        0.99,
+        0.995,
+        "SYNTHETIC DATA",
+        ha="right",
+        va="top",
+        color="#b00020",
+        fontsize=9,
+        fontweight="bold",
+    )
+
+
 FORMATS = ("png", "svg")
 
 

@@ -28,17 +28,17 @@ logger = logging.getLogger(__name__)
 NA = "NA"
 
 
-def printed_number(value: float) -> str:
-    """A number as a table prints it: 59, 0.1, 12292; NA when missing."""
+def printed_number(value: float, missing: str = NA) -> str:
+    """A number as a table prints it: 59, 0.1, 12292; the missing word when missing."""
     if pd.isna(value):
-        return NA
+        return missing
     return str(int(value)) if float(value).is_integer() else format(value, ".15g")
 
 
-def printed_measurement(value: float, sd: float, sd_printed: bool) -> str:
+def printed_measurement(value: float, sd: float, sd_printed: bool, missing: str = NA) -> str:
     """'68 ± 19', '12 ± NA', '12292' or 'NA', as in Table 1."""
-    text = printed_number(value)
-    return f"{text} ± {printed_number(sd)}" if sd_printed else text
+    text = printed_number(value, missing)
+    return f"{text} ± {printed_number(sd, missing)}" if sd_printed else text
 
 
 def inverse(vocabulary: dict) -> dict:
@@ -53,19 +53,20 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     regimens = tables["regimens"].set_index("subject_id")
     priors = tables["prior_treatments"].groupby("subject_id", sort=False)["treatment"].agg(list)
     measurements = tables["measurements"].set_index(["subject_id", "parameter", "visit"])
+    missing = settings["missing_tokens"][0]
     rows = []
     for patient, subject in subjects.iterrows():
         if pd.isna(subject["n_prior_treatments"]):
-            prior = NA
+            prior = missing
         elif subject["n_prior_treatments"] == 0:
             prior = settings["no_treatment_token"]
         else:
             prior = ", ".join(vocab["prior_treatment"][code] for code in priors[patient])
         row = {
             columns["subject"]: patient,
-            columns["age"]: printed_number(subject["age"]),
+            columns["age"]: printed_number(subject["age"], missing),
             columns["sex"]: vocab["sex"][subject["sex"]],
-            columns["disease_duration"]: printed_number(subject["disease_duration"]),
+            columns["disease_duration"]: printed_number(subject["disease_duration"], missing),
             columns["antibody"]: vocab["antibody"][subject["antibody"]],
             columns["prior_treatment"]: prior,
             columns["regimen"]: f"{vocab['molecule'][regimens.at[patient, 'molecule']]}, "
@@ -75,7 +76,7 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
             for visit_label, visit in settings["visits"].items():
                 cell = measurements.loc[(patient, parameter, visit)]
                 row[f"{label} {visit_label}"] = printed_measurement(
-                    cell["value"], cell["replicate_sd"], bool(cell["sd_printed"])
+                    cell["value"], cell["replicate_sd"], bool(cell["sd_printed"]), missing
                 )
         rows.append(row)
     return pd.DataFrame(rows)

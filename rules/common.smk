@@ -30,7 +30,6 @@ VARIANTS = {name: load_variant(name) for name in config["run"]["variants"]}
 wildcard_constraints:
     cohort="|".join(COHORTS),
     variant="|".join(VARIANTS),
-    figure="|".join(FIGURES),
 
 
 def tidy_path(name):
@@ -112,15 +111,24 @@ def figure_dpi(wildcards):
 
 
 def figure_settings(wildcards):
-    return config["figures"]
+    return config["figures"] | {"synthetic": COHORTS[wildcards.cohort]["synthetic"]}
 
 
-def figure_title(wildcards):
-    return FIGURES[wildcards.figure]
-
-
-def figure_path(extension):
-    return f"results/{{cohort}}/{{variant}}/figures/{{figure}}.{extension}"
+def figure_outputs():
+    """Each figure's PNG (in Snakemake's report), SVG and caption, named for the script."""
+    outputs = {}
+    for name in FIGURES:
+        stem = f"results/{{cohort}}/{{variant}}/figures/{name}"
+        outputs[f"{name}_png"] = report(
+            f"{stem}.png",
+            caption="../report/figure.rst",
+            category="Figures",
+            subcategory="{cohort}, variant {variant}",
+            labels={"figure": name, "variant": "{variant}"},
+        )
+        outputs[f"{name}_svg"] = f"{stem}.svg"
+        outputs[f"{name}_caption"] = f"{stem}.json"
+    return outputs
 
 
 def report_figures(wildcards):

@@ -1,4 +1,4 @@
-rule figure:
+rule figures:
     input:
         code=stage_code("figures"),
         adsl="results/{cohort}/{variant}/adsl.csv",
@@ -6,22 +6,14 @@ rule figure:
         ard="results/{cohort}/{variant}/ard.csv",
         reported=reported_summaries,
     output:
-        png=report(
-            figure_path("png"),
-            caption="../report/figure.rst",
-            category="Figures",
-            subcategory="{cohort}, variant {variant}",
-            labels={"figure": "{figure}"},
-        ),
-        svg=figure_path("svg"),
-        caption=figure_path("json"),
+        **figure_outputs(),
     log:
-        "logs/{cohort}/{variant}/figure_{figure}.log",
+        "logs/{cohort}/{variant}/figures.log",
     conda:
         "../envs/analysis.yaml"
     params:
         analysis=analysis_settings,
         settings=figure_settings,
-        title=figure_title,
+        titles=FIGURES,
     script:
-        "../scripts/figure.py"
+        "../scripts/figures.py"

@@ -30,6 +30,17 @@ def tables(cohort):
     return extract_cohort(str(ROOT / TABLE), cohort)
 
 
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """A temporary copy of the project after one full run of the workflow (all variants)."""
+    from workflow import copy_project, snakemake
+
+    project = copy_project(tmp_path_factory.mktemp("built"))
+    run = snakemake(project)
+    assert run.returncode == 0, run.stderr[-3000:]
+    return project
+
+
 def write_table(tmp_path, text: str, name: str = "table1.csv") -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

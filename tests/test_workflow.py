@@ -12,11 +12,8 @@ CLAIMS = "results/landon_cardinal_2022/paper/claims.csv"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("project"))
-    run = snakemake(project)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return project
+def project(built):
+    return built
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from clinrepro import figures
 
 with running_step():
     figures.run(
-        name=snakemake.wildcards.figure,
         inputs=dict(snakemake.input.items()),
         analysis=snakemake.params.analysis,
         settings=snakemake.params.settings,
