@@ -19,6 +19,7 @@ include: "rules/figures.smk"
 include: "rules/tables.smk"
 include: "rules/report.smk"
 include: "rules/sensitivity.smk"
+include: "rules/manifest.smk"
 
 
 rule all:

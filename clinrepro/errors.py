@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import csv
 import logging
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -48,9 +50,25 @@ def _natural(text: str) -> tuple:
     return (0, int(text), "") if text.isdigit() else (1, 0, text)
 
 
+PROBLEM_COLUMNS = ("file", "patient", "column", "value", "message")
+
+
+def write_problems(path: str, problems: list[Problem]) -> None:
+    """The full list of problems as CSV (a header alone when there are none)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(PROBLEM_COLUMNS)
+        writer.writerows([getattr(p, column) for column in PROBLEM_COLUMNS] for p in problems)
+
+
 @contextlib.contextmanager
-def running_step():
-    """Log to stderr (the rule's log); turn an InputError into its block and exit 1."""
+def running_step(problems: str | None = None):
+    """Log to stderr (the rule's log); turn an InputError into its block and exit 1.
+
+    With `problems`, the full list of input problems is written there as CSV, kept by
+    Snakemake as a log even when the step fails.
+    """
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
@@ -58,4 +76,8 @@ def running_step():
         yield
     except InputError as error:
         print(error.block(), file=sys.stderr)
+        if problems:
+            write_problems(problems, error.problems)
         sys.exit(1)
+    if problems:
+        write_problems(problems, [])

@@ -18,6 +18,7 @@ from clinrepro.errors import Problem
 from clinrepro.files import read_text_table, write_tables
 from clinrepro.settings import TIDY_TABLES
 from clinrepro.schemas import NA_TOKEN, PRIOR_TREATMENTS, RawTable
+from clinrepro.validate import tidy_problems
 from clinrepro.validation import check_table, raise_if_any
 
 logger = logging.getLogger(__name__)
@@ -190,7 +191,10 @@ def extract_cohort(table: str, settings: dict) -> dict[str, pd.DataFrame]:
         header_of=lambda _, column: header_of.get(column, column),
     )
     raise_if_any(problems, hint="cells must be as printed: a number, 'NA', or 'value ± SD'")
-    return tidy_tables(raw, settings, table, printed)
+    tables = tidy_tables(raw, settings, table, printed)
+    # the tidy tables are checked before anything is written: bad data leave no output
+    raise_if_any(tidy_problems(tables, settings, table))
+    return tables
 
 
 def run(table: str, settings: dict, outputs: dict[str, str]) -> None:

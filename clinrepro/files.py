@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import os
 from pathlib import Path
 
@@ -10,12 +12,19 @@ import pandas as pd
 from clinrepro.errors import InputError, Problem
 
 
+def _header(path: str) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [name.strip() for name in next(csv.reader(handle), [])]
+
+
 def read_text_table(path: str) -> pd.DataFrame:
-    """Read a CSV with every cell as printed text; headers lose a BOM and outer spaces."""
+    """Read a CSV with every cell as printed text; headers lose a BOM and outer spaces.
+
+    A file that is not UTF-8, not comma-separated, empty, ragged or with a repeated
+    header is refused with the reason, before any cell is read.
+    """
     try:
-        frame = pd.read_csv(
-            path, dtype=str, keep_default_na=False, encoding="utf-8-sig", skipinitialspace=False
-        )
+        header = _header(path)
     except FileNotFoundError:
         raise InputError([Problem(path, "", "", "", "file not found")])
     except UnicodeDecodeError as error:
@@ -23,11 +32,34 @@ def read_text_table(path: str) -> pd.DataFrame:
             [Problem(path, "", "", "", f"not UTF-8 text (byte {error.start})")],
             hint="save the file as UTF-8",
         )
-    except pd.errors.EmptyDataError:
+    if not header:
         raise InputError([Problem(path, "", "", "", "the file is empty")])
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        first = handle.readline()
+    separator = next(
+        (s for s in (";", "\t", "|") if first.count(s) > max(1, first.count(","))), None
+    )
+    if separator:
+        problem = f"one column only: the header is split by {separator!r}, not by commas"
+        raise InputError(
+            [Problem(path, "", header[0][:60], "", problem)],
+            hint="save the table as comma-separated values (CSV)",
+        )
+    repeated = sorted({name for name in header if header.count(name) > 1})
+    if repeated:
+        raise InputError(
+            [Problem(path, "", name, "", "column appears more than once") for name in repeated]
+        )
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise InputError(
+            [Problem(path, "", "", "", f"not UTF-8 text (byte {error.start})")],
+            hint="save the file as UTF-8",
+        )
     except pd.errors.ParserError as error:
-        raise InputError([Problem(path, "", "", "", f"not a readable CSV table: {error}")])
-    frame.columns = [str(c).strip() for c in frame.columns]
+        raise InputError([Problem(path, "", "", "", f"not a readable CSV table: {error}".strip())])
+    frame.columns = header
     return frame
 
 
@@ -57,3 +89,20 @@ def write_tables(tables: dict[str, pd.DataFrame]) -> None:
         for tmp, _ in staged:
             if os.path.exists(tmp):
                 os.remove(tmp)
+
+
+def sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def write_manifest(paths: list[str], output: str) -> None:
+    """`sha256sum`-style lines, one per output, sorted by path: `sha256sum -c` checks them."""
+    lines = [f"{sha256_of(path)}  {path}\n" for path in sorted(set(paths))]
+    tmp = f"{output}.{os.getpid()}.tmp"
+    with open(tmp, "w", encoding="utf-8") as handle:
+        handle.writelines(lines)
+    os.replace(tmp, output)

@@ -34,8 +34,8 @@ class RawTable(pa.DataFrameModel):
     Every cell is text exactly as printed; this model checks the printed forms only.
     """
 
-    subject: Series[str] = pa.Field(unique=True, str_matches=r"^\S+$")
-    """Patient number as printed."""
+    subject: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Za-z0-9_.-]+$")
+    """Patient number as printed: letters, digits, '_', '.', '-'."""
     age: Series[str] = pa.Field(str_matches=rf"^{NUMBER_PATTERN}$")
     """Age in years, as printed."""
     sex: Series[str] = pa.Field(str_length={"min_value": 1})

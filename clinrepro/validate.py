@@ -126,20 +126,27 @@ def checks_run(model: type[pa.DataFrameModel], table: str, frame: pd.DataFrame) 
     return rows
 
 
+def tidy_problems(tables: dict[str, pd.DataFrame], settings: dict, raw_file: str) -> list[Problem]:
+    """Every problem of the tidy tables, against their models and across tables, reported
+    against the raw file they were read from."""
+    problems = []
+    for name, model in TIDY_MODELS.items():
+        header_of, printed_of = _locators(tables[name], settings)
+        problems += check_table(
+            model, tables[name], raw_file, header_of=header_of, printed_of=printed_of
+        )[1]
+    return problems + cross_table_problems(tables, raw_file, settings)
+
+
 def validate_cohort(
     tidy: dict[str, str], claims: str, reported: str, settings: dict
 ) -> pd.DataFrame:
     """Validate everything the analysis will read; return the report of checks that passed."""
-    raw_file = settings["raw"]["table"]
     tables = {name: read_table(path) for name, path in tidy.items()}
-    problems, report = [], []
-    for name, model in TIDY_MODELS.items():
-        frame = tables[name]
-        header_of, printed_of = _locators(frame, settings)
-        _, found = check_table(model, frame, raw_file, header_of=header_of, printed_of=printed_of)
-        problems += found
-        report += checks_run(model, name, frame)
-    problems += cross_table_problems(tables, raw_file, settings)
+    problems = tidy_problems(tables, settings, settings["raw"]["table"])
+    report = [
+        row for name, model in TIDY_MODELS.items() for row in checks_run(model, name, tables[name])
+    ]
     report.append(
         {
             "table": "all",

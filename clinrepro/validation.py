@@ -43,12 +43,12 @@ def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list
         if case.schema_context == "DataFrameSchema" and check in CHECK_COLUMNS:
             value = _cell(frame, index, column)
         else:
-            value = "" if pd.isna(case.failure_case) else str(case.failure_case)
+            value = _shown(case.failure_case)
         if printed_of and _has_row(frame, index):
             value = printed_of(index, column) or value
         patient = ""
         if patient_column and _has_row(frame, index) and patient_column in frame:
-            patient = str(frame.at[index, patient_column])
+            patient = str(frame.at[index, patient_column]) or f"(row {index + 1}, no id)"
         header = header_of(index, column) if header_of and column else column
         problems[(patient, header, check, value)] = Problem(
             file=file,
@@ -60,6 +60,13 @@ def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list
     return list(problems.values())
 
 
+def _shown(value) -> str:
+    """A failing value as a person would write it: 12, not 12.0."""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return "" if pd.isna(value) else str(value)
+
+
 def _has_row(frame: pd.DataFrame, index) -> bool:
     return index is not None and not pd.isna(index) and index in frame.index
 
@@ -67,8 +74,7 @@ def _has_row(frame: pd.DataFrame, index) -> bool:
 def _cell(frame: pd.DataFrame, index, column) -> str:
     if not _has_row(frame, index) or column not in frame:
         return ""
-    value = frame.at[index, column]
-    return "" if pd.isna(value) else str(value)
+    return _shown(frame.at[index, column])
 
 
 _CHECK_WORDS = {

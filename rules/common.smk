@@ -1,3 +1,4 @@
+from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
 from clinrepro.settings import (
@@ -13,18 +14,26 @@ validate(config, schema="../config/schema/config.schema.yaml")
 
 def load_cohort(name):
     settings = read_cohort(config, name, workflow.basedir)
-    validate(settings, schema="../config/schema/cohort.schema.yaml")
+    try:
+        validate(settings, schema="../config/schema/cohort.schema.yaml")
+    except WorkflowError as error:
+        raise WorkflowError(f"The settings of cohort '{name}' are invalid.", error)
     return settings
 
 
 def load_variant(name):
     settings = variant_settings(config, name)
-    validate(settings, schema="../config/schema/analysis.schema.yaml")
+    try:
+        validate(settings, schema="../config/schema/analysis.schema.yaml")
+    except WorkflowError as error:
+        raise WorkflowError(f"Variant '{name}' of the config is invalid.", error)
     return settings
 
 
 COHORTS = {name: load_cohort(name) for name in config["run"]["cohorts"]}
-VARIANTS = {name: load_variant(name) for name in config["run"]["variants"]}
+# every variant of the config is checked, built or not: a typo is caught before it is used
+DEFINED_VARIANTS = {name: load_variant(name) for name in config["variants"]}
+VARIANTS = {name: variant_settings(config, name) for name in config["run"]["variants"]}
 
 
 wildcard_constraints:
@@ -88,7 +97,7 @@ def final_targets():
         f"results/{cohort}/{variant}/{name}"
         for cohort in COHORTS
         for variant in VARIANTS
-        for name in ("claims.csv", "report.html")
+        for name in ("claims.csv", "report.html", "MANIFEST.sha256")
     ]
     return per_variant + [f"results/{cohort}/sensitivity/sensitivity.html" for cohort in COHORTS]
 

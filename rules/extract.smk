@@ -6,6 +6,7 @@ rule extract:
         **TIDY,
     log:
         "logs/{cohort}/extract.log",
+        problems="results/{cohort}/validation/extract_problems.csv",
     conda:
         "../envs/analysis.yaml"
     params:

@@ -8,6 +8,7 @@ rule validate:
         "results/{cohort}/validation/report.csv",
     log:
         "logs/{cohort}/validate.log",
+        problems="results/{cohort}/validation/validate_problems.csv",
     conda:
         "../envs/analysis.yaml"
     params:
