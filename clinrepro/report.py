@@ -22,7 +22,7 @@ import pandas as pd
 
 from clinrepro.endpoints import criterion_text
 from clinrepro.files import read_table
-from clinrepro.settings import EXACT_MAX_PAIRS, FIGURES
+from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.terms import POPULATION_FLAGS, SYMBOLS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -161,14 +161,45 @@ def provenance(
     return items
 
 
+def power_assumptions(power: dict, analysis: dict) -> list[str]:
+    """The assumptions behind the power and sample-size table, from the settings in force."""
+    placebo = power["placebo"]
+    response = (
+        f"{placebo['response_rate']:.0%}"
+        if placebo["response_rate"] is not None
+        else "'no change': the share of the pilot's changes, moved to a mean of zero, that still "
+        "meet the criterion"
+    )
+    targets = ", ".join(f"{t:.0%}" for t in power["targets"])
+    tests = ", ".join(f"{p}: {TEST_NAMES[t]}" for p, t in analysis["tests"].items())
+    return [
+        f"Two-sided alpha {power['alpha']:g}; target powers {targets}; the trial that followed "
+        f"(NCT04972760) plans {power['trial_n']} patients.",
+        "Changes: effect d_z = mean change / SD of the changes, its CI by inverting the noncentral t "
+        f"distribution; tests as in this variant: {tests} (two arms: Welch's t-test, or the "
+        "Mann-Whitney test for a rank test).",
+        f"Two-arm trials: the placebo arm's mean change is {placebo['mean_change']:g} with the SD of "
+        f"the pilot's changes; its response proportion is {response}.",
+        "Responses: proportion with its exact Clopper-Pearson CI; single arm: exact binomial test "
+        "against the placebo proportion; two arms: pooled two-proportion z-test; analytic sizes from "
+        "Cohen's h.",
+        "Analytic power and sample size: statsmodels (TTestPower, TTestIndPower, NormalIndPower), "
+        f"assuming normal changes. Simulation: {power['simulations']:,} seeded trials (seed "
+        f"{power['seed']}) per point, each resampling the pilot's own changes (bootstrap) and running "
+        "the same test; it keeps the pilot's skew and ties, so with few or skewed changes the two can "
+        "differ by more than the simulation error (about one point of power). Sizes are searched up "
+        f"to {power['max_n']} patients (per arm); empty where not reached.",
+    ]
+
+
 def run(
-    inputs: dict, cohort: dict, analysis: dict, variant: str, project: str, output: str
+    inputs: dict, cohort: dict, analysis: dict, power: dict, variant: str, project: str, output: str
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
     claims = read_table(inputs["claims_table"], text_columns=("reported", "recomputed", "n"))
     counts = read_table(inputs["claims"], text_columns=("claim_id",))["status"].value_counts()
     figures = []
-    for name, title in FIGURES.items():
+    for name, title in REPORT_FIGURES.items():
         uri, width, height = png_uri(inputs[f"{name}_png"])
         caption = json.loads(Path(inputs[f"{name}_caption"]).read_text("utf-8"))["caption"]
         figures.append(
@@ -206,6 +237,8 @@ def run(
         table1_groups=groups,
         baseline=html_table(read_table(inputs["baseline"], text_columns=("missing (all)",))),
         methods=methods(cohort, analysis),
+        power=html_table(read_table(inputs["power_summary"])),
+        power_assumptions=power_assumptions(power, analysis),
         provenance=provenance(raw, cohort, analysis, project),
     )
     write_text(output, html)

@@ -23,6 +23,8 @@ FIGURES = {
     "laboratory_pairs": "Creatine kinase and interferon-alpha before and after",
     "subgroups": "Response and CDASI change by molecule, dose and antibody",
 }
+# the report shows these too; they come from rules of their own
+REPORT_FIGURES = FIGURES | {"power_curve": "Power against sample size, per endpoint"}
 
 
 def merged(defaults: dict, overrides: dict) -> dict:

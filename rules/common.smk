@@ -140,9 +140,21 @@ def figure_outputs():
     return outputs
 
 
+def power_settings(wildcards):
+    return config["power"] | {
+        "dpi": config["figures"]["dpi"],
+        "synthetic": COHORTS[wildcards.cohort]["synthetic"],
+    }
+
+
 def report_figures(wildcards):
     """Every figure's PNG and caption, keyed for the report script."""
-    inputs = {}
+    folder = f"results/{wildcards.cohort}/{wildcards.variant}/power"
+    inputs = {
+        "power_curve_png": f"{folder}/power_curve.png",
+        "power_curve_caption": f"{folder}/power_curve.json",
+        "power_summary": f"{folder}/power_summary.csv",
+    }
     for name in FIGURES:
         folder = f"results/{wildcards.cohort}/{wildcards.variant}/figures/{name}"
         inputs[f"{name}_png"] = f"{folder}.png"

@@ -8,6 +8,7 @@ rule manifest:
         rules.audit.output,
         rules.figures.output,
         rules.tables.output,
+        rules.power.output,
         rules.report.output,
     output:
         "results/{cohort}/{variant}/MANIFEST.sha256",

@@ -25,5 +25,6 @@ rule report:
     params:
         cohort=cohort_settings,
         analysis=analysis_settings,
+        power=power_settings,
     script:
         "../scripts/report.py"

@@ -11,6 +11,7 @@ with running_step():
         inputs=dict(snakemake.input.items()),
         cohort=snakemake.params.cohort,
         analysis=snakemake.params.analysis,
+        power=snakemake.params.power,
         variant=snakemake.wildcards.variant,
         project=str(Path(snakemake.scriptdir).parent),
         output=snakemake.output[0],

@@ -84,7 +84,9 @@ def test_bad_input_is_refused_with_file_patient_column_and_value(arena, case):
     raw_before, other_before = digests(arena / "data/raw"), digests(arena / "results" / OTHER)
 
     # a broken config is run as it is; otherwise both cohorts are asked for
-    run = snakemake(arena) if {"config", "cohort"} & set(case) else snakemake(arena, "--config", BOTH)
+    run = (
+        snakemake(arena) if {"config", "cohort"} & set(case) else snakemake(arena, "--config", BOTH)
+    )
 
     assert run.returncode != 0
     assert digests(arena / "data/raw") == raw_before  # nothing under data/raw is written

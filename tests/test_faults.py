@@ -14,7 +14,9 @@ PILOT = "results/landon_cardinal_2022"
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def start(project: Path, *args: str) -> subprocess.Popen:
@@ -54,7 +56,7 @@ def test_two_clean_runs_give_the_same_bytes(built, tmp_path):
     assert different == []
     kinds = {Path(path).suffix for path in first}
     assert {".png", ".svg", ".html", ".csv", ".json", ".sha256"} <= kinds
-    assert verify_manifest(again, f"{PILOT}/paper/MANIFEST.sha256") == 34
+    assert verify_manifest(again, f"{PILOT}/paper/MANIFEST.sha256") == 40
 
 
 def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(built, tmp_path):
@@ -81,4 +83,4 @@ def test_a_second_run_at_once_is_refused_by_the_lock(tmp_path):
     assert second.returncode != 0
     assert "Error: Directory cannot be locked." in second.stderr
     assert first.wait(timeout=300) == 0, (project / "background-run.txt").read_text()[-2000:]
-    assert verify_manifest(project, f"{PILOT}/paper/MANIFEST.sha256") == 34
+    assert verify_manifest(project, f"{PILOT}/paper/MANIFEST.sha256") == 40

@@ -33,7 +33,9 @@ def column_cells(name, settings):
     if canonical == "antibody":
         return st.one_of(st.sampled_from(list(vocab["antibody"])), TEXT)
     if canonical == "prior_treatment":
-        items = st.lists(st.one_of(st.sampled_from(list(vocab["prior_treatment"])), TEXT), max_size=4)
+        items = st.lists(
+            st.one_of(st.sampled_from(list(vocab["prior_treatment"])), TEXT), max_size=4
+        )
         return st.one_of(st.just("None"), st.just("NA"), items.map(", ".join))
     if canonical == "regimen":
         molecule = st.one_of(st.sampled_from(list(vocab["molecule"])), TEXT)
@@ -49,7 +51,9 @@ def published_tables(draw, settings):
     if draw(st.booleans()):
         headers = draw(st.permutations(headers))
     rows = draw(
-        st.lists(st.tuples(*[column_cells(name, settings) for name in headers]), min_size=0, max_size=6)
+        st.lists(
+            st.tuples(*[column_cells(name, settings) for name in headers]), min_size=0, max_size=6
+        )
     )
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -62,7 +66,9 @@ def test_generated_tables_give_tables_or_the_workflows_error(cohort, tmp_path):
     path = tmp_path / "table.csv"
     outcomes = {"accepted": 0, "refused": 0}
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(published_tables(cohort))
     def check(text):
         path.write_text(text, encoding="utf-8")
@@ -86,7 +92,9 @@ def test_one_changed_cell_of_the_published_table(cohort, tmp_path):
     path = tmp_path / "table.csv"
     outcomes = {"accepted": 0, "refused": 0}
 
-    @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.integers(1, len(rows) - 1), st.integers(0, len(rows[0]) - 1), st.data())
     def check(row, column, data):
         changed = [list(r) for r in rows]

@@ -113,7 +113,7 @@ def test_report_is_self_contained_and_escaped(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", html)
     assert "@import" not in html and "url(" not in html
-    assert html.count('src="data:image/png;base64,') == 6
+    assert html.count('src="data:image/png;base64,') == 7
     assert "default-src 'none'; img-src data:" in html
     assert "<b>5</b>mismatch" in html.replace("\n", "")
     assert "CDASI decrease ≥ 5 points at M3" in html
@@ -171,7 +171,18 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     finally:
         driver.quit()
     assert height > 3000
-    assert len(images) == 6
+    assert len(images) == 7
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
     assert headings[:2] == ["The paper's claims against its own data", "Figures"]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9
+
+
+def test_power_in_the_report(project):
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    assert '<h2 id="power">Power and sample size</h2>' in html
+    assert "plans 62 patients" in html
+    with open(project / BASE / "paper/power/power_summary.csv", encoding="utf-8") as handle:
+        rows = {(r["endpoint"], r["design"], r["quantity"]): r for r in csv.DictReader(handle)}
+    mmt8 = rows[("MMT8 change at M3", "pilot (single-arm paired)", "power at the pilot's n")]
+    assert mmt8["analytic"] == "0.647"
+    assert rows[("MMT8 change at M3", "single-arm paired", "n for 80% power")]["analytic"] == "11"

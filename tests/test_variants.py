@@ -46,7 +46,17 @@ def test_changing_one_variant_reruns_only_that_variant(rebuilt):
     jobs = planned_jobs(rebuilt)
     per_variant = {(rule, w["variant"]) for rule, w in jobs if "variant" in w}
     assert per_variant == {
-        (rule, "mcid4") for rule in ("endpoints", "stats", "audit", "figures", "tables", "report")
+        (rule, "mcid4")
+        for rule in (
+            "endpoints",
+            "stats",
+            "audit",
+            "figures",
+            "tables",
+            "power",
+            "report",
+            "manifest",
+        )
     }
     # the side-by-side page of the cohort depends on every variant, so it is rebuilt too
     assert sorted(rule for rule, w in jobs if "variant" not in w) == ["all", "sensitivity"]

@@ -108,7 +108,7 @@ def test_out_of_range_value_stops_before_any_analysis(tmp_path):
     before = table.read_bytes()
     run = snakemake(project)
     assert run.returncode != 0
-    log = (project / "logs/landon_cardinal_2022/validate.log").read_text("utf-8")
+    log = (project / "logs/landon_cardinal_2022/extract.log").read_text("utf-8")
     assert log == (
         "Input validation failed: 1 problem(s).\n"
         "In data/raw/landon_cardinal_2022/table1.csv:\n"
@@ -116,7 +116,7 @@ def test_out_of_range_value_stops_before_any_analysis(tmp_path):
         "parameter's range (CDASI 0-100, MMT8 0-150, CK and IFN-alpha >= 0)\n"
     )
     assert "Traceback" not in log
-    assert not (project / "results/landon_cardinal_2022/validation").exists()
+    assert not (project / "results/landon_cardinal_2022/tidy").exists()
     assert not (project / "results/landon_cardinal_2022/paper").exists()
     assert table.read_bytes() == before
 

@@ -1,0 +1,34 @@
+rule power:
+    input:
+        code=stage_code("power"),
+        adeff="results/{cohort}/{variant}/adeff.csv",
+    output:
+        csv="results/{cohort}/{variant}/power/power.csv",
+        summary=report(
+            "results/{cohort}/{variant}/power/power_summary.csv",
+            caption="../report/power.rst",
+            category="Power",
+            labels={
+                "cohort": "{cohort}",
+                "variant": "{variant}",
+                "table": "power and sample size",
+            },
+        ),
+        curve="results/{cohort}/{variant}/power/power_curve.csv",
+        png=report(
+            "results/{cohort}/{variant}/power/power_curve.png",
+            caption="../report/power.rst",
+            category="Power",
+            labels={"cohort": "{cohort}", "variant": "{variant}", "figure": "power curve"},
+        ),
+        svg="results/{cohort}/{variant}/power/power_curve.svg",
+        caption="results/{cohort}/{variant}/power/power_curve.json",
+    log:
+        "logs/{cohort}/{variant}/power.log",
+    conda:
+        "../envs/analysis.yaml"
+    params:
+        analysis=analysis_settings,
+        settings=power_settings,
+    script:
+        "../scripts/power.py"

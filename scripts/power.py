@@ -1,0 +1,14 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import power
+
+with running_step():
+    power.run(
+        adeff=snakemake.input.adeff,
+        analysis=snakemake.params.analysis,
+        settings=snakemake.params.settings,
+        outputs=dict(snakemake.output.items()),
+    )
