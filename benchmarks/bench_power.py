@@ -16,7 +16,9 @@ SIMULATIONS, N = 100_000, 62
 def main() -> None:
     with open("config/config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
-    adeff = read_table("results/landon_cardinal_2022/paper/adeff.csv", text_columns=("SUBJID", "CRIT1FL"))
+    adeff = read_table(
+        "results/landon_cardinal_2022/paper/adeff.csv", text_columns=("SUBJID", "CRIT1FL")
+    )
     print(f"{SIMULATIONS:,} simulated trials of n = {N} (per arm), seconds\n")
     print("| endpoint | test | single-arm paired | two-arm parallel |")
     print("|---|---|---|---|")
@@ -30,7 +32,9 @@ def main() -> None:
                 start = time.perf_counter()
                 simulated_power(endpoint, design, N, 0.05, SIMULATIONS, seed=1)
                 seconds.append(time.perf_counter() - start)
-            print(f"| {endpoint['name']} | {endpoint['test']} | {seconds[0]:.2f} | {seconds[1]:.2f} |")
+            print(
+                f"| {endpoint['name']} | {endpoint['test']} | {seconds[0]:.2f} | {seconds[1]:.2f} |"
+            )
 
 
 if __name__ == "__main__":

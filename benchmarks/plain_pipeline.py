@@ -14,6 +14,7 @@ from clinrepro import (
     endpoints,
     extract,
     figures,
+    power,
     report,
     sensitivity,
     stats,
@@ -33,6 +34,7 @@ def run_variant(
     folder: Path,
     table1: str,
     name: str,
+    config_power: dict,
 ):
     raw, baseline = cohort["raw"], cohort["baseline_visit"]
     data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
@@ -73,7 +75,28 @@ def run_variant(
         "table1": table1,
         "template": str(TEMPLATES / "report.html.j2"),
     }
-    report.run(report_inputs, cohort, analysis, name, ".", str(folder / "report.html"))
+    power_settings = config_power | {
+        "dpi": figure_settings["dpi"],
+        "synthetic": cohort["synthetic"],
+    }
+    stem = folder / "power"
+    power_outputs = {
+        "csv": f"{stem}/power.csv",
+        "summary": f"{stem}/power_summary.csv",
+        "curve": f"{stem}/power_curve.csv",
+        "png": f"{stem}/power_curve.png",
+        "svg": f"{stem}/power_curve.svg",
+        "caption": f"{stem}/power_curve.json",
+    }
+    power.run(data["adeff"], analysis, power_settings, power_outputs)
+    report_inputs |= {
+        "power_curve_png": power_outputs["png"],
+        "power_curve_caption": power_outputs["caption"],
+        "power_summary": power_outputs["summary"],
+    }
+    report.run(
+        report_inputs, cohort, analysis, power_settings, name, ".", str(folder / "report.html")
+    )
     return ard, claims
 
 
@@ -107,6 +130,7 @@ def run_everything(config: dict, out: Path) -> None:
                 base / variant,
                 table1["csv"],
                 variant,
+                config["power"],
             )
             results |= {f"{variant}_ard": ard, f"{variant}_claims": claims}
         folder = base / "sensitivity"

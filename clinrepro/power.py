@@ -57,15 +57,15 @@ def dz_interval(change: np.ndarray, level: float) -> tuple[float, float]:
 def paired_p(changes: np.ndarray, test: str) -> np.ndarray:
     """Two-sided p of each simulated single-arm trial."""
     if test == "paired_t":
-        return stats.ttest_1samp(changes, 0.0, axis=1).pvalue
-    return stats.wilcoxon(changes, axis=1, method="asymptotic", zero_method="wilcox").pvalue
+        return _quietly(stats.ttest_1samp, changes, 0.0, axis=1)
+    return _quietly(stats.wilcoxon, changes, axis=1, method="asymptotic", zero_method="wilcox")
 
 
 def parallel_p(treated: np.ndarray, placebo: np.ndarray, test: str) -> np.ndarray:
     """Two-sided p of each simulated two-arm trial: Welch t, or Mann-Whitney for a rank test."""
     if test == "paired_t":
-        return stats.ttest_ind(treated, placebo, axis=1, equal_var=False).pvalue
-    return stats.mannwhitneyu(treated, placebo, axis=1, method="asymptotic").pvalue
+        return _quietly(stats.ttest_ind, treated, placebo, axis=1, equal_var=False)
+    return _quietly(stats.mannwhitneyu, treated, placebo, axis=1, method="asymptotic")
 
 
 @functools.lru_cache(maxsize=None)
@@ -91,9 +91,6 @@ def simulated_power(
 ) -> float:
     """Share of `simulations` seeded trials of size n (per arm) with p < alpha."""
     rng = np.random.default_rng([seed, n, DESIGNS.index(design)])
-    warnings.filterwarnings(
-        "ignore", "Precision loss occurred", RuntimeWarning
-    )  # resamples of one value
     if endpoint["kind"] == "change":
         changes = endpoint["changes"]
         treated = rng.choice(changes, size=(simulations, n), replace=True)
@@ -110,6 +107,14 @@ def simulated_power(
         else:
             p = two_proportion_p(k1, rng.binomial(n, endpoint["placebo"], size=simulations), n)
     return float(np.mean(p < alpha))
+
+
+def _quietly(test, *arrays, **options):
+    """A vectorized test over resampled trials: a resample of one repeated value has no
+    variance, its p is NaN (never significant) and numpy's warning about it says nothing."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return test(*arrays, **options).pvalue
 
 
 def simulated_sample_size(
