@@ -74,6 +74,11 @@ def read_table(path: str, text_columns=("subject_id",)) -> pd.DataFrame:
     )
 
 
+def read_display_table(path: str) -> pd.DataFrame:
+    """A table written for people: every cell as text, exactly as written."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+
+
 def write_tables(tables: dict[str, pd.DataFrame]) -> None:
     """Write every table to its path, or none of them: each goes to a temporary file first."""
     staged = []

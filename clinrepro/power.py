@@ -373,8 +373,13 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
     return pd.DataFrame(rows), pd.DataFrame(curve)
 
 
-def draw(curve: pd.DataFrame, settings: dict, synthetic: bool, paths: dict) -> str:
-    """Power against n, one line per endpoint, a panel per design; pilot and trial n marked."""
+def draw(
+    curve: pd.DataFrame, pilot: pd.DataFrame, settings: dict, synthetic: bool, paths: dict
+) -> str:
+    """Power against n, one line per endpoint, a panel per design; pilot and trial n marked.
+
+    `pilot` has one row per endpoint: its n and the analytic power it had.
+    """
     designs = list(dict.fromkeys(curve["design"]))
     figure, axes = style.new_figure(10.0, 4.4, columns=len(designs))
     for ax, design in zip(axes, designs):
@@ -382,6 +387,9 @@ def draw(curve: pd.DataFrame, settings: dict, synthetic: bool, paths: dict) -> s
         for i, (endpoint, points) in enumerate(part.groupby("endpoint", sort=False)):
             colour = style.PALETTE[i % len(style.PALETTE)]
             ax.plot(points["n"], points["analytic"], color=colour, lw=1.4, label=endpoint)
+            if design == DESIGNS[0] and endpoint in pilot.index:
+                here = pilot.loc[endpoint]
+                ax.plot(here["n"], here["power"], "D", color=colour, ms=6, mec=style.INK, mew=0.6)
             ax.plot(points["n"], points["simulation"], "o", color=colour, ms=3, mfc="white")
         for target in settings["targets"]:
             ax.axhline(target, color=style.MUTED, lw=0.7, ls=":")
@@ -404,7 +412,7 @@ def draw(curve: pd.DataFrame, settings: dict, synthetic: bool, paths: dict) -> s
     )
     style.footnote(
         figure,
-        "Lines: analytic (statsmodels); open points: simulation (bootstrap of the pilot's changes). Dashed: the trial's planned n.",
+        "Lines: analytic (statsmodels); open points: simulation (bootstrap of the pilot's changes); diamonds: the pilot, its n and power. Dashed: the trial's planned n.",
     )
     if synthetic:
         style.mark_synthetic(figure)
@@ -413,34 +421,27 @@ def draw(curve: pd.DataFrame, settings: dict, synthetic: bool, paths: dict) -> s
         f"Power against sample size for each endpoint: single-arm paired design (left) and two-arm parallel trial "
         f"against placebo (right, patients per arm), two-sided alpha {settings['alpha']:g}; lines from statsmodels' "
         f"analytic formulas, open points from {settings['simulations']:,} seeded simulated trials per point resampling "
-        f"the pilot's observed changes; the dashed line marks the {settings['trial_n']} patients planned for NCT04972760; "
+        f"the pilot's observed changes; diamonds mark the pilot's own n and the power it had; the dashed line marks the {settings['trial_n']} patients planned for NCT04972760; "
         "dotted lines: the target powers."
     )
 
 
+def pilot_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Each endpoint's n in the pilot and the analytic power it had, indexed by endpoint."""
+    n = table[(table["design"] == "pilot") & (table["quantity"] == "n")].set_index("endpoint")[
+        "value"
+    ]
+    had = table[(table["quantity"] == "power at the pilot's n") & (table["method"] == "analytic")]
+    return pd.DataFrame({"n": n, "power": had.set_index("endpoint")["value"]})
+
+
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     """The long table for reading: one row per endpoint, design and quantity."""
-    wide = table.pivot_table(
-        index=["endpoint", "design", "quantity"],
-        columns="method",
-        values="value",
-        sort=False,
-        dropna=False,
-    )
-    wide = wide.reindex(
-        columns=[
-            c
-            for c in (
-                "observed",
-                "noncentral t",
-                "Clopper-Pearson",
-                "assumed",
-                "analytic",
-                "simulation",
-            )
-            if c in wide.columns
-        ]
-    )
+    keys = ["endpoint", "design", "quantity"]
+    wide = table.set_index([*keys, "method"])["value"].unstack("method")
+    wide = wide.reindex(pd.MultiIndex.from_frame(table[keys].drop_duplicates()))
+    methods = ("observed", "noncentral t", "Clopper-Pearson", "assumed", "analytic", "simulation")
+    wide = wide.reindex(columns=[m for m in methods if m in wide.columns])
     shown_frame = wide.map(
         lambda v: (
             ""
@@ -461,8 +462,13 @@ def run(adeff: str, analysis: dict, settings: dict, outputs: dict) -> None:
     write_tables(
         {outputs["csv"]: table, outputs["curve"]: curve, outputs["summary"]: summary_table(table)}
     )
+    pilot = pilot_points(table)
     caption = draw(
-        curve, settings, settings["synthetic"], {"png": outputs["png"], "svg": outputs["svg"]}
+        curve,
+        pilot,
+        settings,
+        settings["synthetic"],
+        {"png": outputs["png"], "svg": outputs["svg"]},
     )
     if settings["synthetic"]:
         caption = f"SYNTHETIC DATA. {caption}"

@@ -21,7 +21,7 @@ import jinja2
 import pandas as pd
 
 from clinrepro.endpoints import criterion_text
-from clinrepro.files import read_table
+from clinrepro.files import read_display_table, read_table
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.terms import POPULATION_FLAGS, SYMBOLS, TEST_NAMES, shown
 
@@ -196,7 +196,7 @@ def run(
     inputs: dict, cohort: dict, analysis: dict, power: dict, variant: str, project: str, output: str
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
-    claims = read_table(inputs["claims_table"], text_columns=("reported", "recomputed", "n"))
+    claims = read_display_table(inputs["claims_table"])
     counts = read_table(inputs["claims"], text_columns=("claim_id",))["status"].value_counts()
     figures = []
     for name, title in REPORT_FIGURES.items():
@@ -212,11 +212,7 @@ def run(
                 "height": height // 3,
             }
         )
-    table1 = html_table(
-        read_table(
-            inputs["table1"], text_columns=tuple(pd.read_csv(inputs["table1"], nrows=0).columns)
-        )
-    )
+    table1 = html_table(read_display_table(inputs["table1"]))
     groups, table1.sub_headers = table1_groups(cohort)
     raw = {
         "table": inputs["table"],
@@ -235,9 +231,9 @@ def run(
         figures=figures,
         table1=table1,
         table1_groups=groups,
-        baseline=html_table(read_table(inputs["baseline"], text_columns=("missing (all)",))),
+        baseline=html_table(read_display_table(inputs["baseline"])),
         methods=methods(cohort, analysis),
-        power=html_table(read_table(inputs["power_summary"])),
+        power=html_table(read_display_table(inputs["power_summary"])),
         power_assumptions=power_assumptions(power, analysis),
         provenance=provenance(raw, cohort, analysis, project),
     )

@@ -140,20 +140,14 @@ def baseline_table(
         lambda part: n_pct(part["SEX"] == "F", part["SEX"].notna()),
         int(adsl["SEX"].isna().sum()),
     )
-    for code in sorted(adsl["ABTYPE"].unique()):
-        add(
-            f"Antibody: {ANTIBODIES[code]}",
-            "n (%)",
-            lambda part, c=code: n_pct(part["ABTYPE"] == c, part["ABTYPE"].notna()),
-            "",
-        )
-    for treatment in sorted(adsl["TRT01A"].unique()):
-        add(
-            f"Treatment: {treatment}",
-            "n (%)",
-            lambda part, t=treatment: n_pct(part["TRT01A"] == t, part["TRT01A"].notna()),
-            "",
-        )
+    for column, words, label in (("ABTYPE", ANTIBODIES, "Antibody"), ("TRT01A", {}, "Treatment")):
+        for level in sorted(adsl[column].unique()):
+            add(
+                f"{label}: {words.get(level, level)}",
+                "n (%)",
+                lambda part, c=column, v=level: n_pct(part[c] == v, part[c].notna()),
+                "",
+            )
     known_prior = adsl["NPRIOR"].notna()
     add(
         "Previous treatments, number",

@@ -3,6 +3,7 @@
 import pandas as pd
 import pytest
 
+from clinrepro.ard import ARD_COLUMNS
 from clinrepro.audit import audit_claims, claim_status, round_half_up
 
 POPULATIONS = {"cohort": "SAFFL", "cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL", "both": "ACTBOTFL"}
@@ -72,17 +73,7 @@ ARD = pd.DataFrame(
             "w",
         ],
     ],
-    columns=[
-        "analysis",
-        "population",
-        "parameter",
-        "visit",
-        "category",
-        "method",
-        "statistic",
-        "value",
-        "note",
-    ],
+    columns=ARD_COLUMNS,
 )
 
 
