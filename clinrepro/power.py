@@ -23,7 +23,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 from clinrepro import style
 from clinrepro.endpoints import criterion_text
 from clinrepro.files import read_table, write_tables
-from clinrepro.terms import TEST_NAMES, population_words, shown
+from clinrepro.terms import TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 CONTINUOUS = (("cutaneous", "CDASI"), ("muscle", "MMT8"), ("cohort", "CK"), ("cohort", "IFNA"))

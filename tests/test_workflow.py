@@ -1,7 +1,6 @@
 """End to end: the workflow in a temporary copy, its claims audit and how it refuses bad input."""
 
 import csv
-import math
 import statistics
 
 import pytest
