@@ -9,6 +9,10 @@ rule audit:
         "logs/{cohort}/{variant}/audit.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         populations=population_roles,
         tests=variant_tests,

@@ -160,3 +160,13 @@ def report_figures(wildcards):
         inputs[f"{name}_png"] = f"{folder}.png"
         inputs[f"{name}_caption"] = f"{folder}.json"
     return inputs
+
+
+# Resources for schedulers (SLURM, Kubernetes, ...): every step is single-threaded;
+# memory and run time grow with the size of its inputs, and with each retry.
+def memory_mb(wildcards, input, attempt):
+    return int(1000 + 40 * input.size_mb) * attempt
+
+
+def runtime_minutes(wildcards, input, attempt):
+    return int(10 + input.size_mb) * attempt

@@ -10,6 +10,10 @@ rule endpoints:
         "logs/{cohort}/{variant}/endpoints.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         baseline_visit=baseline_visit,

@@ -9,6 +9,10 @@ rule extract:
         problems="results/{cohort}/validation/extract_problems.csv",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
     script:

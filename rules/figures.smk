@@ -11,6 +11,10 @@ rule figures:
         "logs/{cohort}/{variant}/figures.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         settings=figure_settings,

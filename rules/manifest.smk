@@ -16,5 +16,9 @@ rule manifest:
         "logs/{cohort}/{variant}/manifest.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     script:
         "../scripts/manifest.py"

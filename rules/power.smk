@@ -27,6 +27,10 @@ rule power:
         "logs/{cohort}/{variant}/power.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         settings=power_settings,

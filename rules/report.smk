@@ -22,6 +22,10 @@ rule report:
         "logs/{cohort}/{variant}/report.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
         analysis=analysis_settings,

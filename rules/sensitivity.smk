@@ -29,6 +29,10 @@ rule sensitivity:
         "logs/{cohort}/sensitivity.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         variants=list(VARIANTS),
         analyses=all_variant_settings,

@@ -9,6 +9,10 @@ rule stats:
         "logs/{cohort}/{variant}/stats.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         baseline_visit=baseline_visit,

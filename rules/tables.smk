@@ -17,6 +17,10 @@ rule table1:
         "logs/{cohort}/table1.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
     script:
@@ -51,6 +55,10 @@ rule tables:
         "logs/{cohort}/{variant}/tables.log",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         cohort=cohort_settings,

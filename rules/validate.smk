@@ -11,6 +11,10 @@ rule validate:
         problems="results/{cohort}/validation/validate_problems.csv",
     conda:
         "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb,
+        runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
     script:
