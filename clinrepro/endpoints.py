@@ -164,6 +164,21 @@ def build_adeff(
     )
 
 
+ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
+ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
+
+
+def read_adsl(path: str) -> pd.DataFrame:
+    """ADSL as written by `run`: ids and codes as text, no prior treatment as ''."""
+    adsl = read_table(path, text_columns=ADSL_TEXT)
+    return adsl.assign(PRIORTRT=adsl["PRIORTRT"].fillna(""))
+
+
+def read_adeff(path: str) -> pd.DataFrame:
+    """ADEFF as written by `run`: ids, flags and printed cells as text."""
+    return read_table(path, text_columns=ADEFF_TEXT)
+
+
 def run(tidy: dict[str, str], analysis: dict, baseline_visit: str, outputs: dict[str, str]) -> None:
     """Build ADSL and ADEFF from the validated tidy tables."""
     tables = {name: read_table(path) for name, path in tidy.items()}

@@ -16,7 +16,7 @@ from matplotlib.patches import Circle
 
 from clinrepro import style
 from clinrepro.ard import read_ard, value as result
-from clinrepro.endpoints import criterion_text
+from clinrepro.endpoints import criterion_text, read_adeff, read_adsl
 from clinrepro.files import read_table
 from clinrepro.terms import ANTIBODIES, SYMBOLS, TEST_NAMES, population_words, shown
 
@@ -445,10 +445,8 @@ FIGURES = {
 def load_inputs(adsl: str, adeff: str, ard: str, reported: str) -> dict:
     """The tables every figure draws from."""
     return {
-        "adsl": read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR")),
-        "adeff": read_table(
-            adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
-        ),
+        "adsl": read_adsl(adsl),
+        "adeff": read_adeff(adeff),
         "ard": read_ard(ard),
         "reported": read_table(reported),
     }

@@ -21,8 +21,8 @@ from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
 from clinrepro import style
-from clinrepro.endpoints import criterion_text
-from clinrepro.files import read_table, write_tables
+from clinrepro.endpoints import criterion_text, read_adeff
+from clinrepro.files import write_tables
 from clinrepro.terms import TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -454,9 +454,7 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def run(adeff: str, analysis: dict, settings: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
-    records = read_table(
-        adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
-    )
+    records = read_adeff(adeff)
     found = endpoints_of(records, analysis, settings["placebo"])
     table, curve = power_table(found, settings)
     write_tables(

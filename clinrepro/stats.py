@@ -14,7 +14,8 @@ from scipy import stats
 
 from clinrepro.ard import ARD_COLUMNS
 from clinrepro.terms import POPULATION_FLAGS
-from clinrepro.files import read_table, write_tables
+from clinrepro.endpoints import read_adeff, read_adsl
+from clinrepro.files import write_tables
 from clinrepro.settings import EXACT_MAX_PAIRS
 
 logger = logging.getLogger(__name__)
@@ -295,10 +296,8 @@ def analysis_results(
 
 def run(adsl: str, adeff: str, analysis: dict, baseline_visit: str, output: str) -> None:
     """Compute the analysis results data from ADSL and ADEFF."""
-    subjects = read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR"))
-    records = read_table(
-        adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
-    )
+    subjects = read_adsl(adsl)
+    records = read_adeff(adeff)
     ard = analysis_results(subjects, records, analysis, baseline_visit)
     logger.info("%d results", len(ard))
     write_tables({output: ard})

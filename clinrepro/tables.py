@@ -11,6 +11,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
 from clinrepro import report
 from clinrepro.ard import read_ard, value as result
@@ -258,11 +259,8 @@ def run(
     outputs: dict,
 ) -> None:
     """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages."""
-    subjects = read_table(adsl, text_columns=("SUBJID", "PRIORTRT", "ANYPRIOR"))
-    subjects["PRIORTRT"] = subjects["PRIORTRT"].fillna("")
-    records = read_table(
-        adeff, text_columns=("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
-    )
+    subjects = read_adsl(adsl)
+    records = read_adeff(adeff)
     results = read_ard(ard)
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
     baseline = baseline_table(subjects, records, results, analysis, cohort["baseline_visit"])
