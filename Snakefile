@@ -10,6 +10,7 @@ report: "report/workflow.rst"
 
 
 include: "rules/common.smk"
+include: "rules/synthesize.smk"
 include: "rules/extract.smk"
 include: "rules/validate.smk"
 include: "rules/endpoints.smk"

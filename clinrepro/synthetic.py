@@ -80,6 +80,8 @@ def simulate(n: int, seed: int) -> pd.DataFrame:
         ("MMT8@M0", 0.06),
     ):
         frame.loc[rng.random(n) < rate, column] = np.nan
+    frame["molecule"] = [REGIMENS[i][0] for i in frame["regimen"]]
+    frame["dose"] = [REGIMENS[i][1] for i in frame["regimen"]]
     return frame
 
 
@@ -144,8 +146,11 @@ def claim(
     ]))  # fmt: skip
 
 
-def claims_ledger(frame: pd.DataFrame) -> pd.DataFrame:
-    """Claims the generator knows to be true of its data, one planted mismatch, one not computable."""
+def claims_ledger(frame: pd.DataFrame, regimens=REGIMENS) -> pd.DataFrame:
+    """Claims the generator knows to be true of its data, one planted mismatch, one not computable.
+
+    `frame` has one row per patient: sex (code), age, molecule, dose, CDASI@M0, CDASI@M3.
+    """
     n = len(frame)
     active = frame[frame["CDASI@M0"] >= 10]
     paired = active.dropna(subset=["CDASI@M3"])
@@ -195,8 +200,8 @@ def claims_ledger(frame: pd.DataFrame) -> pd.DataFrame:
             "max",
         ),
     ]
-    for molecule, dose in REGIMENS:
-        count = int(sum(REGIMENS[i] == (molecule, dose) for i in frame["regimen"]))
+    for molecule, dose in regimens:
+        count = int(((frame["molecule"] == molecule) & (frame["dose"] == dose)).sum())
         rows.append(
             claim(
                 f"n_{molecule}_{dose:g}mg",

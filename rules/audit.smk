@@ -7,6 +7,8 @@ rule audit:
         "results/{cohort}/{variant}/claims.csv",
     log:
         "logs/{cohort}/{variant}/audit.log",
+    benchmark:
+        variant_benchmark_path("audit")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -12,12 +12,29 @@ from clinrepro.settings import (
 validate(config, schema="../config/schema/config.schema.yaml")
 
 
+GENERATE = config.get("generate", {})
+
+
+def generated_path(kind):
+    return f"results/{{cohort}}/raw/{kind}.csv"
+
+
 def load_cohort(name):
     settings = read_cohort(config, name, workflow.basedir)
     try:
         validate(settings, schema="../config/schema/cohort.schema.yaml")
     except WorkflowError as error:
         raise WorkflowError(f"The settings of cohort '{name}' are invalid.", error)
+    if name in GENERATE:
+        if not settings["synthetic"] or "raw" in settings:
+            raise WorkflowError(
+                f"Cohort '{name}' is generated (config generate:), so its settings must say "
+                "synthetic: true and have no raw: files."
+            )
+        kinds = ("table", "claims", "reported_summaries")
+        settings["raw"] = {kind: generated_path(kind).format(cohort=name) for kind in kinds}
+    elif "raw" not in settings:
+        raise WorkflowError(f"Cohort '{name}' has no raw: files and is not generated.")
     return settings
 
 
@@ -31,6 +48,9 @@ def load_variant(name):
 
 
 COHORTS = {name: load_cohort(name) for name in config["run"]["cohorts"]}
+# the cohorts generated ones are resampled from, whether they are run or not
+SEEDS = {GENERATE[name]["from"]: None for name in COHORTS if name in GENERATE}
+SEEDS = {name: load_cohort(name) for name in SEEDS}
 # every variant of the config is checked, built or not: a typo is caught before it is used
 DEFINED_VARIANTS = {name: load_variant(name) for name in config["variants"]}
 VARIANTS = {name: variant_settings(config, name) for name in config["run"]["variants"]}
@@ -51,6 +71,23 @@ TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
 def stage_code(module):
     """The package sources a stage runs, so that editing them reruns the stage."""
     return module_sources(module, "clinrepro")
+
+
+def seed_settings(wildcards):
+    return SEEDS[GENERATE[wildcards.cohort]["from"]]
+
+
+def seed_table(wildcards):
+    return seed_settings(wildcards)["raw"]["table"]
+
+
+def benchmark_path(step):
+    """Wall time and peak memory of each job (Snakemake's benchmark files)."""
+    return f"logs/{{cohort}}/benchmark/{step}.tsv"
+
+
+def variant_benchmark_path(step):
+    return f"logs/{{cohort}}/{{variant}}/benchmark/{step}.tsv"
 
 
 def cohort_settings(wildcards):

@@ -8,6 +8,8 @@ rule endpoints:
         adeff="results/{cohort}/{variant}/adeff.csv",
     log:
         "logs/{cohort}/{variant}/endpoints.log",
+    benchmark:
+        variant_benchmark_path("endpoints")
     conda:
         "../envs/analysis.yaml"
     threads: 1

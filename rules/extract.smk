@@ -7,6 +7,8 @@ rule extract:
     log:
         "logs/{cohort}/extract.log",
         problems="results/{cohort}/validation/extract_problems.csv",
+    benchmark:
+        benchmark_path("extract")
     conda:
         "../envs/analysis.yaml"
     threads: 1

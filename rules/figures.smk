@@ -9,6 +9,8 @@ rule figures:
         **figure_outputs(),
     log:
         "logs/{cohort}/{variant}/figures.log",
+    benchmark:
+        variant_benchmark_path("figures")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -14,6 +14,8 @@ rule manifest:
         "results/{cohort}/{variant}/MANIFEST.sha256",
     log:
         "logs/{cohort}/{variant}/manifest.log",
+    benchmark:
+        variant_benchmark_path("manifest")
     conda:
         "../envs/analysis.yaml"
     threads: 1

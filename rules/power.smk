@@ -25,6 +25,8 @@ rule power:
         caption="results/{cohort}/{variant}/power/power_curve.json",
     log:
         "logs/{cohort}/{variant}/power.log",
+    benchmark:
+        variant_benchmark_path("power")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -20,6 +20,8 @@ rule report:
         ),
     log:
         "logs/{cohort}/{variant}/report.log",
+    benchmark:
+        variant_benchmark_path("report")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -27,6 +27,8 @@ rule sensitivity:
         html="results/{cohort}/sensitivity/sensitivity.html",
     log:
         "logs/{cohort}/sensitivity.log",
+    benchmark:
+        benchmark_path("sensitivity")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -7,6 +7,8 @@ rule stats:
         "results/{cohort}/{variant}/ard.csv",
     log:
         "logs/{cohort}/{variant}/stats.log",
+    benchmark:
+        variant_benchmark_path("stats")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -15,6 +15,8 @@ rule table1:
         html="results/{cohort}/tables/table1.html",
     log:
         "logs/{cohort}/table1.log",
+    benchmark:
+        benchmark_path("table1")
     conda:
         "../envs/analysis.yaml"
     threads: 1
@@ -53,6 +55,8 @@ rule tables:
         claims_html="results/{cohort}/{variant}/tables/claims_audit.html",
     log:
         "logs/{cohort}/{variant}/tables.log",
+    benchmark:
+        variant_benchmark_path("tables")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -9,6 +9,8 @@ rule validate:
     log:
         "logs/{cohort}/validate.log",
         problems="results/{cohort}/validation/validate_problems.csv",
+    benchmark:
+        benchmark_path("validate")
     conda:
         "../envs/analysis.yaml"
     threads: 1

@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import generate
+
+with running_step():
+    generate.run(
+        seed_table=snakemake.input.seed_table,
+        seed_settings=snakemake.params.seed_cohort,
+        n=snakemake.params.patients,
+        seed=snakemake.params.seed,
+        outputs=dict(snakemake.output.items()),
+    )
