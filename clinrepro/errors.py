@@ -19,21 +19,43 @@ class Problem:
     column: str
     value: str
     message: str
+    # how many problems this line stands for: more than 1 on a line counting unlisted ones
+    count: int = 1
+
+
+# problems listed one by one per kind (file, column, message); the others are counted.
+# Scripts set it from the config (storage: max_problems) through running_step.
+MAX_PROBLEMS = 20
 
 
 class InputError(Exception):
-    """Raised when an input file fails its checks; carries every problem found."""
+    """Raised when an input file fails its checks; carries the problems found, at most
+    MAX_PROBLEMS of each kind, and a count of those it does not list."""
 
     def __init__(self, problems: list[Problem], hint: str = ""):
-        self.problems = sorted(
-            problems, key=lambda p: (p.file, _natural(p.patient), p.column, p.message)
-        )
+        ordered = sorted(problems, key=lambda p: (p.file, _natural(p.patient), p.column, p.message))
+        seen: dict[tuple, int] = {}
+        listed: dict[tuple, int] = {}
+        self.problems = []
+        for problem in ordered:
+            kind = (problem.file, problem.column, problem.message)
+            seen[kind] = seen.get(kind, 0) + problem.count
+            if problem.count == 1 and listed.get(kind, 0) < MAX_PROBLEMS:
+                listed[kind] = listed.get(kind, 0) + 1
+                self.problems.append(problem)
+        self.problems += [
+            Problem(file, "", column, "", unlisted(count - listed.get(kind, 0)) + message, count)
+            for kind, count in seen.items()
+            if count > listed.get(kind, 0)
+            for file, column, message in [kind]
+        ]
+        self.total = sum(problem.count for problem in ordered)
         self.hint = hint
         super().__init__(self.block())
 
     def block(self) -> str:
         """The problems as one readable block, grouped by file."""
-        lines = [f"Input validation failed: {len(self.problems)} problem(s)."]
+        lines = [f"Input validation failed: {self.total} problem(s)."]
         for file in dict.fromkeys(p.file for p in self.problems):
             lines.append(f"In {file}:")
             for p in (p for p in self.problems if p.file == file):
@@ -44,6 +66,11 @@ class InputError(Exception):
         if self.hint:
             lines.append(f"Hint: {self.hint}")
         return "\n".join(lines)
+
+
+def unlisted(count: int) -> str:
+    """The words before a problem's message on the line counting those not listed."""
+    return f"{count:,} more not listed: "
 
 
 def _natural(text: str) -> tuple:
@@ -63,12 +90,15 @@ def write_problems(path: str, problems: list[Problem]) -> None:
 
 
 @contextlib.contextmanager
-def running_step(problems: str | None = None):
+def running_step(problems: str | None = None, max_problems: int | None = None):
     """Log to stderr (the rule's log); turn an InputError into its block and exit 1.
 
-    With `problems`, the full list of input problems is written there as CSV, kept by
-    Snakemake as a log even when the step fails.
+    With `problems`, the list of input problems is written there as CSV, kept by
+    Snakemake as a log even when the step fails; at most `max_problems` of each kind are
+    listed, the others counted.
     """
+    global MAX_PROBLEMS
+    MAX_PROBLEMS = max_problems or MAX_PROBLEMS
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )

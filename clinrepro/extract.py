@@ -58,37 +58,44 @@ def map_headers(frame: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
     return frame.rename(columns=expected)
 
 
-def parse_number(text: str) -> float:
-    """A printed number, or NaN for the missing-value token."""
-    return np.nan if text == NA_TOKEN else float(text)
+def numbers(text: pd.Series) -> pd.Series:
+    """Printed numbers (their forms already checked), NaN for the missing-value token."""
+    return pd.to_numeric(text.where(text != NA_TOKEN), errors="raise").astype(float)
 
 
-def parse_measurement(text: str) -> tuple[float, float]:
-    """'68 ± 19' -> (68, 19); '12 ± NA' -> (12, NaN); '12292' -> (12292, NaN); 'NA' -> (NaN, NaN)."""
-    value, sd = _SD_SEPARATOR.split(text, maxsplit=1) if "±" in text else (text, NA_TOKEN)
-    return parse_number(value.strip()), parse_number(sd.strip())
+def parse_measurements(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """'68 ± 19' -> (68, 19); '12 ± NA' -> (12, NaN); '12292' -> (12292, NaN); 'NA' -> NaN.
+
+    Returns the values, the replicate SDs and whether a '± SD' part was printed.
+    """
+    with_sd = text.str.contains("±", regex=False)
+    parts = text.str.split(_SD_SEPARATOR, n=1, regex=True, expand=True)
+    sd = parts[1] if 1 in parts else pd.Series(NA_TOKEN, index=text.index)
+    return numbers(parts[0].str.strip()), numbers(sd.fillna(NA_TOKEN).str.strip()), with_sd
 
 
-def split_list(text: str, separator: str = ",") -> list[str]:
-    """'CS, HCQ, IVIg' -> ['CS', 'HCQ', 'IVIg']."""
-    return [item.strip() for item in text.split(separator)]
+def split_list(text: pd.Series, separator: str = ",") -> pd.Series:
+    """'CS, HCQ, IVIg' -> 'CS', 'HCQ', 'IVIg': one row per item, same index as its cell."""
+    return text.str.split(separator).explode().str.strip()
 
 
 class _Coder:
     """Maps printed labels to codes through the cohort's vocabularies, collecting misses."""
 
-    def __init__(self, settings: dict, file: str, header_of: dict[str, str]):
+    def __init__(self, settings: dict, file: str, header_of: dict[str, str], patients: pd.Series):
         self.vocabularies = settings["vocabularies"]
         self.file = file
         self.header_of = header_of
+        self.patients = patients
         self.problems: list[Problem] = []
 
-    def code(self, kind: str, label: str, patient: str, column: str) -> str | None:
+    def code(self, kind: str, labels: pd.Series, column: str) -> pd.Series:
+        """The codes of `labels` (indexed as the raw rows); unknown labels become problems."""
         vocabulary = self.vocabularies[kind]
-        if label in vocabulary:
-            return vocabulary[label]
+        codes = labels.map(vocabulary)
         known = ", ".join(repr(k) for k in vocabulary)
-        self.problems.append(
+        unknown = codes.isna()
+        self.problems += [
             Problem(
                 self.file,
                 patient,
@@ -96,82 +103,92 @@ class _Coder:
                 label,
                 f"unknown {kind.replace('_', ' ')}; known: {known}",
             )
-        )
-        return None
+            for patient, label in zip(self.patients[labels.index[unknown]], labels[unknown])
+        ]
+        return codes
 
 
 def tidy_tables(
     raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Parse the validated raw table into the four tidy tables.
+    """Parse the validated raw table into the four tidy tables, column by column.
 
     `printed` is the table as printed, before missing-value words were read as NA; its
     cells are kept as each measurement's source cell.
     """
-    printed = raw if printed is None else printed
+    raw = raw.reset_index(drop=True)
+    printed = raw if printed is None else printed.reset_index(drop=True)
     header_of = {name: printed for printed, name in expected_headers(settings).items()}
-    coder = _Coder(settings, file, header_of)
-    no_treatment = settings["no_treatment_token"]
-    subjects, regimens, priors, measurements = [], [], [], []
-    for row, printed_row in zip(raw.to_dict("records"), printed.to_dict("records")):
-        patient = row["subject"]
-        prior_text = row["prior_treatment"]
-        listed = [] if prior_text in (no_treatment, NA_TOKEN) else split_list(prior_text)
-        codes = [coder.code("prior_treatment", item, patient, "prior_treatment") for item in listed]
-        subjects.append(
-            {
-                "study_id": settings["study_id"],
-                "subject_id": patient,
-                "age": parse_number(row["age"]),
-                "sex": coder.code("sex", row["sex"], patient, "sex"),
-                "disease_duration": parse_number(row["disease_duration"]),
-                "antibody": coder.code("antibody", row["antibody"], patient, "antibody"),
-                "n_prior_treatments": np.nan if prior_text == NA_TOKEN else len(set(codes)),
-            }
-        )
-        priors += [
-            {
-                "subject_id": patient,
-                "treatment": code,
-                "treatment_name": PRIOR_TREATMENTS.get(code, ""),
-            }
-            for code in codes
-        ]
-        molecule, dose = split_list(row["regimen"])
-        regimens.append(
-            {
-                "subject_id": patient,
-                "molecule": coder.code("molecule", molecule, patient, "regimen"),
-                "dose": float(dose),
-                "dose_unit": "mg/day",
-            }
-        )
-        for column in (c for c in raw.columns if "@" in c):
-            parameter, visit = column.split("@")
-            value, sd = parse_measurement(row[column])
-            measurements.append(
-                {
-                    "subject_id": patient,
-                    "parameter": parameter,
-                    "visit": visit,
-                    "value": value,
-                    "replicate_sd": sd,
-                    "sd_printed": "±" in row[column],
-                    "source_column": header_of[column],
-                    "source_cell": printed_row[column],
-                }
-            )
+    patients = raw["subject"]
+    coder = _Coder(settings, file, header_of, patients)
+    prior_text = raw["prior_treatment"]
+    listed = prior_text[~prior_text.isin([settings["no_treatment_token"], NA_TOKEN])]
+    items = split_list(listed)
+    codes = coder.code("prior_treatment", items, "prior_treatment")
+    n_prior = codes.groupby(level=0).nunique(dropna=False).reindex(raw.index, fill_value=0)
+    subjects = pd.DataFrame(
+        {
+            "study_id": settings["study_id"],
+            "subject_id": patients,
+            "age": numbers(raw["age"]),
+            "sex": coder.code("sex", raw["sex"], "sex"),
+            "disease_duration": numbers(raw["disease_duration"]),
+            "antibody": coder.code("antibody", raw["antibody"], "antibody"),
+            "n_prior_treatments": n_prior.astype("Int64").where(prior_text != NA_TOKEN),
+        }
+    )
+    priors = pd.DataFrame(
+        {
+            "subject_id": patients[codes.index].to_numpy(),
+            "treatment": codes.to_numpy(),
+            "treatment_name": codes.map(PRIOR_TREATMENTS).fillna("").to_numpy(),
+        }
+    )
+    regimen = raw["regimen"].str.split(",", n=1, expand=True)
+    regimens = pd.DataFrame(
+        {
+            "subject_id": patients,
+            "molecule": coder.code("molecule", regimen[0].str.strip(), "regimen"),
+            "dose": numbers(regimen[1].str.strip()),
+            "dose_unit": "mg/day",
+        }
+    )
     raise_if_any(coder.problems)
-    columns = {
-        "subjects": list(subjects[0]) if subjects else [],
-        "prior_treatments": ["subject_id", "treatment", "treatment_name"],
-    }
     return {
-        "subjects": pd.DataFrame(subjects, columns=columns["subjects"] or None),
-        "regimens": pd.DataFrame(regimens),
-        "prior_treatments": pd.DataFrame(priors, columns=columns["prior_treatments"]),
-        "measurements": pd.DataFrame(measurements),
+        "subjects": subjects,
+        "regimens": regimens,
+        "prior_treatments": priors,
+        "measurements": long_measurements(raw, printed, header_of),
     }
+
+
+def long_measurements(raw: pd.DataFrame, printed: pd.DataFrame, header_of: dict) -> pd.DataFrame:
+    """One row per patient and measurement column, patient by patient, in column order."""
+    columns = [c for c in raw.columns if "@" in c]
+    fields = {name: [] for name in ("value", "replicate_sd", "sd_printed", "source_cell")}
+    for column in columns:
+        value, sd, with_sd = parse_measurements(raw[column])
+        fields["value"].append(value.to_numpy())
+        fields["replicate_sd"].append(sd.to_numpy())
+        fields["sd_printed"].append(with_sd.to_numpy(dtype=bool))
+        fields["source_cell"].append(printed[column].to_numpy(dtype=object))
+
+    def patient_major(arrays, dtype=None) -> np.ndarray:
+        return np.stack(arrays, axis=1).ravel() if arrays else np.array([], dtype=dtype)
+
+    n = len(raw)
+    return pd.DataFrame(
+        {
+            "subject_id": np.repeat(raw["subject"].to_numpy(dtype=object), len(columns)),
+            "parameter": np.tile([c.split("@")[0] for c in columns], n),
+            "visit": np.tile([c.split("@")[1] for c in columns], n),
+            "value": patient_major(fields["value"], float),
+            "replicate_sd": patient_major(fields["replicate_sd"], float),
+            "sd_printed": patient_major(fields["sd_printed"], bool),
+            "source_column": np.tile([header_of[c] for c in columns], n),
+            "source_cell": patient_major(fields["source_cell"], object),
+        }
+    )
 
 
 def extract_cohort(table: str, settings: dict) -> dict[str, pd.DataFrame]:

@@ -35,10 +35,46 @@ def wide(adeff: pd.DataFrame, parameter: str, flag: str, column: str = "AVAL") -
     return table.reindex(index=pd.unique(rows["SUBJID"]), columns=visits)
 
 
+# captions name at most this many patients; the others are counted
+LISTED_PATIENTS = 10
+# over max_patients_drawn patients (config figures:), distributions replace patients
+AGGREGATE_WORDS = "boxes: median and quartiles, whiskers: 5th to 95th percentile"
+
+
+def patient_list(patients: list[str]) -> str:
+    """'patient 3, 11' or, for many, the first ones and how many more."""
+    shown_ids = ", ".join(patients[:LISTED_PATIENTS])
+    more = len(patients) - LISTED_PATIENTS
+    return f"patient {shown_ids}" + (f" and {more:,} more" if more > 0 else "")
+
+
 def missing_words(patients: list[str], what: str) -> str:
     if not patients:
         return f"no patient without {what}"
-    return f"{len(patients)} without {what} (patient {', '.join(patients)})"
+    return f"{len(patients)} without {what} ({patient_list(patients)})"
+
+
+def aggregated(n: int, settings: dict) -> bool:
+    """Whether n patients are too many to draw one by one."""
+    return n > settings["max_patients_drawn"]
+
+
+def paired_boxes(ax, before: np.ndarray, after: np.ndarray, colour: str, shift=0.0) -> None:
+    """The distribution at M0 and at the later visit (x = 0 and 1, moved by `shift`),
+    medians joined."""
+    positions = [shift, 1 + shift]
+    parts = ax.boxplot(
+        [before, after],
+        positions=positions,
+        widths=0.3,
+        whis=(5, 95),
+        showfliers=False,
+        patch_artist=True,
+        medianprops={"color": style.INK},
+    )
+    for box in parts["boxes"]:
+        box.set(facecolor=colour, alpha=0.6)
+    ax.plot(positions, [np.median(before), np.median(after)], color=colour, lw=1.2)
 
 
 def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float]:
@@ -63,11 +99,28 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
     paired = values.dropna(subset=["M0", "M3"])
     figure, (ax,) = style.new_figure(6.2, 4.2)
     x = {visit: i for i, visit in enumerate(COURSE_VISITS)}
-    for _, patient in paired.iterrows():
-        ax.plot(
-            [0, 1], [patient["M0"], patient["M3"]], color=style.MUTED, lw=0.8, alpha=0.7, zorder=1
-        )
-    ax.plot([], [], color=style.MUTED, lw=0.8, label=f"each patient, M0 to M3 (n = {len(paired)})")
+    many = aggregated(len(paired), settings)
+    if many:
+        paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.MUTED, -0.2)
+        patients_words = f"grey {AGGREGATE_WORDS}, of the {len(paired)} patients with both values"
+    else:
+        for _, patient in paired.iterrows():
+            ax.plot(
+                [0, 1],
+                [patient["M0"], patient["M3"]],
+                color=style.MUTED,
+                lw=0.8,
+                alpha=0.7,
+                zorder=1,
+            )
+        patients_words = f"grey lines: the {len(paired)} patients with both values"
+    ax.plot(
+        [],
+        [],
+        color=style.MUTED,
+        lw=6 if many else 0.8,
+        label=f"{'distribution' if many else 'each patient'}, M0 to M3 (n = {len(paired)})",
+    )
     stat = lambda visit, name: result(
         data["ard"],
         analysis="summary",
@@ -123,19 +176,21 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
         )
     alpha = settings["significance_level"]
     words, p = test_words(data["ard"], analysis, "CDASI", flag, "M3", alpha)
-    top = np.nanmax([paired[["M0", "M3"]].to_numpy().max(), means[0] + sds[0]]) + 4
+    drawn = paired[["M0", "M3"]].to_numpy()
+    highest = np.percentile(drawn, 95) if many else drawn.max()
+    top = np.nanmax([highest, means[0] + sds[0]]) + 4
     ax.plot([0, 0, 1, 1], [top - 1.5, top, top, top - 1.5], color=style.INK, lw=0.8)
     ax.text(0.5, top + 1, words, ha="center", va="bottom", fontsize=8)
     ax.set_xticks(range(len(COURSE_VISITS)), [VISIT_LABELS[v] for v in COURSE_VISITS])
     ax.set_xlim(-0.4, len(COURSE_VISITS) - 0.6)
-    ax.set_ylim(bottom=0, top=top + 8)
+    ax.set_ylim(bottom=0, top=top + (20 if many else 8))
     ax.set_ylabel("CDASI activity (points)")
     ax.set_title("CDASI activity at follow-up")
     ax.legend(loc="upper right")
     missing = [p for p in values.index if p not in paired.index]
     caption = (
         f"CDASI activity in the {len(values)} {population_words(flag)}. Filled: mean ± SD "
-        f"recomputed from the per-patient table at M0 and M3; grey lines: the {len(paired)} patients with both values; "
+        f"recomputed from the per-patient table at M0 and M3; {patients_words}; "
         f"{missing_words(missing, 'both values')}. Open markers, dashed: mean ± SD as reported in the paper; "
         "M6 and last follow-up are reported summaries only (no per-patient data; population not stated), "
         f"so no test is made for them. {words.split(',')[0].replace('n.s.', 'Not significant:')} "
@@ -205,7 +260,7 @@ def disease_overlap(data: dict, analysis: dict, settings: dict):
         for side in ("cutaneous", "muscle")
     }
     notes = [
-        f"{len(ids)} without a baseline {active[side]['parameter']} (patient {', '.join(ids)}) counted as not active"
+        f"{len(ids)} without a baseline {active[side]['parameter']} ({patient_list(ids)}) counted as not active"
         for side, ids in unknown.items()
         if ids
     ]
@@ -262,7 +317,15 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
     change, responder, label = response_values(data["adeff"], response, flag)
     change = change.dropna().sort_values()
     figure, (left, right) = style.new_figure(8.0, 4.0, columns=2)
-    for patient, row in paired.iterrows():
+    many = aggregated(len(paired), settings)
+    if many:
+        for colour, part in ((style.RESPONDER, "Y"), (style.MUTED, "N")):
+            rows = paired[paired.index.map(responder).isin([part])]
+            if len(rows):
+                paired_boxes(
+                    left, rows["M0"].to_numpy(), rows[response["visit"]].to_numpy(), colour
+                )
+    for patient, row in paired.iterrows() if not many else ():
         colour = style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
         left.plot(
             [0, 1], [row["M0"], row[response["visit"]]], color=colour, marker="o", ms=3.5, lw=1.1
@@ -274,16 +337,32 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
     left.plot([], [], color=style.RESPONDER, label=f"responder ({shown(criterion_text(response))})")
     left.plot([], [], color=style.MUTED, label="non-responder")
     figure.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.07))
-    colours = [style.RESPONDER if responder.get(p) == "Y" else style.MUTED for p in change.index]
-    right.barh(range(len(change)), change.to_numpy(), color=colours)
-    for position, value in enumerate(change.to_numpy()):
-        right.text(max(value, 0), position, f" {value:+.1f}", va="center", ha="left", fontsize=7)
-    right.set_yticks(range(len(change)), [f"patient {p}" for p in change.index])
     line = threshold_line(response)
+    if many:
+        is_responder = change.index.map(responder).isin(["Y"])
+        right.hist(
+            [change[is_responder].to_numpy(), change[~is_responder].to_numpy()],
+            bins=40,
+            stacked=True,
+            color=[style.RESPONDER, style.MUTED],
+        )
+        right.set_ylabel("patients")
+        top = right.get_ylim()[1]
+    else:
+        colours = [
+            style.RESPONDER if responder.get(p) == "Y" else style.MUTED for p in change.index
+        ]
+        right.barh(range(len(change)), change.to_numpy(), color=colours)
+        for position, value in enumerate(change.to_numpy()):
+            right.text(
+                max(value, 0), position, f" {value:+.1f}", va="center", ha="left", fontsize=7
+            )
+        right.set_yticks(range(len(change)), [f"patient {p}" for p in change.index])
+        top = len(change) - 0.4
     right.axvline(line, color=style.NON_RESPONDER, ls="--", lw=1)
     right.text(
         line,
-        len(change) - 0.4,
+        top,
         f" {line:+g}{'%' if response['measure'] == 'percent_change' else ''} threshold",
         color=style.NON_RESPONDER,
         fontsize=8,
@@ -291,14 +370,16 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
     )
     right.axvline(0, color=style.INK, lw=0.6)
     right.set_xlabel(label)
-    right.set_title("Improvement at M3")
+    right.set_title("Improvement at M3" + (", distribution" if many else ""))
     missing = [p for p in values.index if p not in paired.index]
     n_responders = int((responder == "Y").sum())
     caption = (
         f"{response['parameter']} at M0 and {response['visit']} in the {len(values)} {population_words(flag)}: "
         f"{len(paired)} with both values, {missing_words(missing, 'both values')}. Green: responders "
         f"({shown(criterion_text(response))}), {n_responders} of {len(change)}; the dashed line is the response threshold."
-    )
+        + (f" Over {settings['max_patients_drawn']} patients: left, {AGGREGATE_WORDS}, "
+           "responders and non-responders; right, a histogram of the improvements." if many else "")
+    )  # fmt: skip
     paired_footnote(figure, flag, len(values), len(paired))
     return (
         figure,
@@ -323,14 +404,23 @@ def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
     groups = sorted(treatment.unique())
     colour_of = {group: style.PALETTE[i % len(style.PALETTE)] for i, group in enumerate(groups)}
     figure, (ax,) = style.new_figure(7.0, 4.0)
-    ax.bar(
-        range(len(change)),
-        change.to_numpy(),
-        color=[colour_of[treatment[p]] for p in change.index],
-        width=0.8,
-    )
-    ax.set_xticks(range(len(change)), change.index.tolist(), fontsize=8)
-    ax.set_xlabel("patient")
+    many = aggregated(len(change), settings)
+    if many:
+        # each group's changes, sorted, against the patients' rank within the group
+        group_of = change.index.map(treatment)
+        for group in groups:
+            part = change[group_of == group].to_numpy()
+            ax.plot(np.linspace(0, 100, len(part)), part, color=colour_of[group], lw=1.6)
+        ax.set_xlabel("patients of the group, ranked by change (percentile)")
+    else:
+        ax.bar(
+            range(len(change)),
+            change.to_numpy(),
+            color=[colour_of[treatment[p]] for p in change.index],
+            width=0.8,
+        )
+        ax.set_xticks(range(len(change)), change.index.tolist(), fontsize=8)
+        ax.set_xlabel("patient")
     ax.set_ylabel(label)
     line = threshold_line(response)
     ax.axhline(0, color=style.INK, lw=0.6)
@@ -345,7 +435,7 @@ def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
     caption = (
         f"Change in {response['parameter']} from baseline to {response['visit']} for each of the {len(change)} "
         f"{population_words(flag)} with both values, largest increase left, largest decrease right; "
-        f"{missing_words(missing, 'an ' + response['visit'] + ' value')}. Bars are coloured by JAK inhibitor and daily dose; "
+        f"{missing_words(missing, 'an ' + response['visit'] + ' value')}. {'Each line is one group, its patients ranked by change' if many else 'Bars are coloured by JAK inhibitor and daily dose'}; "
         f"the dashed line is the response threshold ({shown(criterion_text(response))})."
     )
     style.footnote(
@@ -379,7 +469,9 @@ def laboratory_pairs(data: dict, analysis: dict, settings: dict):
         values = wide(data["adeff"], parameter, flag)
         sds = wide(data["adeff"], parameter, flag, "AVALSD")
         paired = values.dropna(subset=["M0", "M3"])
-        for patient, row in paired.iterrows():
+        if aggregated(len(paired), settings):
+            paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.PALETTE[0])
+        for patient, row in paired.iterrows() if not aggregated(len(paired), settings) else ():
             ax.errorbar(
                 [0, 1],
                 [row["M0"], row["M3"]],
@@ -426,7 +518,9 @@ def laboratory_pairs(data: dict, analysis: dict, settings: dict):
     caption = (
         f"Creatine kinase and serum interferon-α at M0 and M3 in the {n} {population_words(flag)}. "
         + "; ".join(parts)
-        + ". Error bars: SD of replicate assays where Table 1 prints one. A logarithmic axis is used when the largest "
+        + ". Error bars: SD of replicate assays where Table 1 prints one"
+        + f" (over {settings['max_patients_drawn']} patients, {AGGREGATE_WORDS}, and no replicate SDs)"
+        + ". A logarithmic axis is used when the largest "
         f"value exceeds {settings['log_scale_ratio']:g} times the smallest. Tests: the workflow's two-sided paired tests, M0 vs M3."
     )
     style.footnote(figure, f"Population: {population_words(flag)}, n = {n}.")

@@ -64,7 +64,16 @@ def read_text_table(path: str) -> pd.DataFrame:
 
 
 def read_table(path: str, text_columns=("subject_id",)) -> pd.DataFrame:
-    """Read one of the workflow's CSV tables: only empty cells are missing, ids stay text."""
+    """Read one of the workflow's tables: only empty cells are missing, ids stay text.
+
+    A Parquet file (storage: intermediates: parquet) is read to the same frame as its CSV
+    would be: its types are kept, and an empty text is missing as an empty CSV cell is.
+    """
+    if path.endswith(".parquet"):
+        frame = pd.read_parquet(path)
+        for column in frame.columns[frame.dtypes.map(pd.api.types.is_string_dtype)]:
+            frame[column] = frame[column].mask(frame[column] == "")
+        return frame
     return pd.read_csv(
         path,
         dtype={column: str for column in text_columns},
@@ -87,7 +96,10 @@ def write_tables(tables: dict[str, pd.DataFrame]) -> None:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
             tmp = f"{path}.{os.getpid()}.tmp"
             staged.append((tmp, path))
-            frame.to_csv(tmp, index=False, lineterminator="\n")
+            if path.endswith(".parquet"):
+                frame.to_parquet(tmp, index=False, compression="zstd")
+            else:
+                frame.to_csv(tmp, index=False, lineterminator="\n")
         for tmp, path in staged:
             os.replace(tmp, path)
     finally:

@@ -88,7 +88,9 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
         column = f"{parameter}@{visit}"
         limits = PARAMETERS[parameter]
         log = parameter in LOG_SCALE
-        values = smoothed(rows["value"].to_numpy(float)[pick], rng, log, limits["low"], limits["high"])
+        values = smoothed(
+            rows["value"].to_numpy(float)[pick], rng, log, limits["low"], limits["high"]
+        )
         places = decimals(printed[column])
         values = np.round(values, places)
         numbers[column] = values

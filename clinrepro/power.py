@@ -340,7 +340,12 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
                 "design": "pilot (single-arm paired)",
                 "quantity": "power at the pilot's n",
                 "method": "simulation",
-                "value": simulated_power(endpoint, DESIGNS[0], n, alpha, sims, seed),
+                # simulated only up to max_n patients: above, sims x n draws would not fit
+                "value": (
+                    simulated_power(endpoint, DESIGNS[0], n, alpha, sims, seed)
+                    if n <= max_n
+                    else np.nan
+                ),
             },
         ]
         for design in DESIGNS:

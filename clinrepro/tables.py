@@ -46,41 +46,56 @@ def inverse(vocabulary: dict) -> dict:
     return {code: label for label, code in vocabulary.items()}
 
 
+def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
+    """`printed_number` over a whole column: whole numbers in C, the others one by one."""
+    values = values.astype(float)
+    whole = values.notna() & (values % 1 == 0)
+    text = pd.Series(missing, index=values.index, dtype=object)
+    text[whole] = values[whole].astype(np.int64).astype(str)
+    other = values.notna() & ~whole
+    text[other] = values[other].map(printed_number)
+    return text
+
+
 def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
     """Table 1 rebuilt from the tidy tables, cell for cell in the printed layout."""
     vocab = {kind: inverse(words) for kind, words in settings["vocabularies"].items()}
     columns = settings["columns"]
     subjects = tables["subjects"].set_index("subject_id", drop=False)
-    regimens = tables["regimens"].set_index("subject_id")
-    priors = tables["prior_treatments"].groupby("subject_id", sort=False)["treatment"].agg(list)
-    measurements = tables["measurements"].set_index(["subject_id", "parameter", "visit"])
+    patients = subjects.index
+    regimens = tables["regimens"].set_index("subject_id").reindex(patients)
+    priors = tables["prior_treatments"]
+    listed = (
+        priors["treatment"].map(vocab["prior_treatment"]).groupby(priors["subject_id"], sort=False)
+    )
     missing = settings["missing_tokens"][0]
-    rows = []
-    for patient, subject in subjects.iterrows():
-        if pd.isna(subject["n_prior_treatments"]):
-            prior = missing
-        elif subject["n_prior_treatments"] == 0:
-            prior = settings["no_treatment_token"]
-        else:
-            prior = ", ".join(vocab["prior_treatment"][code] for code in priors[patient])
-        row = {
-            columns["subject"]: patient,
-            columns["age"]: printed_number(subject["age"], missing),
-            columns["sex"]: vocab["sex"][subject["sex"]],
-            columns["disease_duration"]: printed_number(subject["disease_duration"], missing),
-            columns["antibody"]: vocab["antibody"][subject["antibody"]],
+    prior = listed.agg(", ".join).reindex(patients)
+    prior = prior.where(subjects["n_prior_treatments"] != 0, settings["no_treatment_token"])
+    prior = prior.where(subjects["n_prior_treatments"].notna(), missing)
+    table = pd.DataFrame(
+        {
+            columns["subject"]: patients,
+            columns["age"]: printed_numbers(subjects["age"], missing),
+            columns["sex"]: subjects["sex"].map(vocab["sex"]),
+            columns["disease_duration"]: printed_numbers(subjects["disease_duration"], missing),
+            columns["antibody"]: subjects["antibody"].map(vocab["antibody"]),
             columns["prior_treatment"]: prior,
-            columns["regimen"]: f"{vocab['molecule'][regimens.at[patient, 'molecule']]}, "
-            f"{printed_number(regimens.at[patient, 'dose'])}",
-        }
-        for label, parameter in settings["measurements"].items():
-            for visit_label, visit in settings["visits"].items():
-                cell = measurements.loc[(patient, parameter, visit)]
-                row[f"{label} {visit_label}"] = printed_measurement(
-                    cell["value"], cell["replicate_sd"], bool(cell["sd_printed"]), missing
-                )
-        rows.append(row)
-    return pd.DataFrame(rows)
+            columns["regimen"]: regimens["molecule"].map(vocab["molecule"])
+            + ", "
+            + printed_numbers(regimens["dose"]),
+        },
+        index=patients,
+    )
+    measurements = tables["measurements"].set_index("subject_id")
+    for label, parameter in settings["measurements"].items():
+        for visit_label, visit in settings["visits"].items():
+            rows = (measurements["parameter"] == parameter) & (measurements["visit"] == visit)
+            cells = measurements[rows].reindex(patients)
+            text = printed_numbers(cells["value"], missing)
+            with_sd = cells["sd_printed"].eq(True)
+            text[with_sd] = text[with_sd] + " ± " + printed_numbers(cells["replicate_sd"], missing)
+            table[f"{label} {visit_label}"] = text
+    return table.reset_index(drop=True)
 
 
 def mean_sd(values: pd.Series) -> str:

@@ -7,6 +7,7 @@ from typing import Callable
 import pandas as pd
 import pandera.pandas as pa
 
+from clinrepro import errors
 from clinrepro.errors import InputError, Problem
 from clinrepro.schemas import CHECK_COLUMNS
 
@@ -35,8 +36,21 @@ def check_table(
 
 
 def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list[Problem]:
+    """Cell-level problems of the failure cases; only the first cases of each check are
+    looked at one by one (InputError lists no more), the others are counted."""
     problems = {}
-    for case in cases.itertuples(index=False):
+    cases = cases.sort_values("index", kind="stable", na_position="first")
+    listed = cases.groupby(["column", "check"], dropna=False, sort=False).cumcount()
+    listed = listed < errors.MAX_PROBLEMS
+    unlisted = cases[~listed].groupby(["column", "check"], dropna=False).size()
+    for (column, check), count in unlisted.items():
+        column = CHECK_COLUMNS.get(str(check), column)
+        header = header_of(None, column) if header_of and isinstance(column, str) else column
+        header = "" if header is None or pd.isna(header) else str(header)
+        problems[("", header, check, count)] = Problem(
+            file, "", header, "", _readable(str(check)), count
+        )
+    for case in cases[listed].itertuples(index=False):
         index = case.index
         check = str(case.check)
         column = CHECK_COLUMNS.get(check, case.column)

@@ -9,10 +9,14 @@ from clinrepro.settings import (
     variant_settings,
 )
 
-validate(config, schema="../config/schema/config.schema.yaml")
-
-
+# --config gives nested values as text: whole numbers in generate: are read as numbers
 GENERATE = config.get("generate", {})
+for spec in GENERATE.values():
+    for key in ("patients", "seed"):
+        if str(spec.get(key, "")).isdigit():
+            spec[key] = int(spec[key])
+
+validate(config, schema="../config/schema/config.schema.yaml")
 
 
 def generated_path(kind):
@@ -61,8 +65,17 @@ wildcard_constraints:
     variant="|".join(VARIANTS),
 
 
+# the format of the tidy tables and analysis datasets (config storage: intermediates)
+INTERMEDIATES = config["storage"]["intermediates"]
+
+
 def tidy_path(name):
-    return f"results/{{cohort}}/tidy/{name}.csv"
+    return f"results/{{cohort}}/tidy/{name}.{INTERMEDIATES}"
+
+
+def dataset(name):
+    """An analysis dataset (ADSL, ADEFF) of a cohort and variant."""
+    return f"results/{{cohort}}/{{variant}}/{name}.{INTERMEDIATES}"
 
 
 TIDY = {name: tidy_path(name) for name in TIDY_TABLES}

@@ -4,8 +4,8 @@ rule endpoints:
         code=stage_code("endpoints"),
         validation="results/{cohort}/validation/report.csv",
     output:
-        adsl="results/{cohort}/{variant}/adsl.csv",
-        adeff="results/{cohort}/{variant}/adeff.csv",
+        adsl=dataset("adsl"),
+        adeff=dataset("adeff"),
     log:
         "logs/{cohort}/{variant}/endpoints.log",
     benchmark:

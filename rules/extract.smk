@@ -17,5 +17,6 @@ rule extract:
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
+        max_problems=config["storage"]["max_problems"],
     script:
         "../scripts/extract.py"

@@ -1,8 +1,8 @@
 rule figures:
     input:
         code=stage_code("figures"),
-        adsl="results/{cohort}/{variant}/adsl.csv",
-        adeff="results/{cohort}/{variant}/adeff.csv",
+        adsl=dataset("adsl"),
+        adeff=dataset("adeff"),
         ard="results/{cohort}/{variant}/ard.csv",
         reported=reported_summaries,
     output:

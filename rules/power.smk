@@ -1,7 +1,7 @@
 rule power:
     input:
         code=stage_code("power"),
-        adeff="results/{cohort}/{variant}/adeff.csv",
+        adeff=dataset("adeff"),
     output:
         csv="results/{cohort}/{variant}/power/power.csv",
         summary=report(

@@ -1,8 +1,8 @@
 rule stats:
     input:
         code=stage_code("stats"),
-        adsl="results/{cohort}/{variant}/adsl.csv",
-        adeff="results/{cohort}/{variant}/adeff.csv",
+        adsl=dataset("adsl"),
+        adeff=dataset("adeff"),
     output:
         "results/{cohort}/{variant}/ard.csv",
     log:

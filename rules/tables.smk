@@ -33,8 +33,8 @@ rule tables:
     input:
         **TEMPLATES,
         code=stage_code("tables"),
-        adsl="results/{cohort}/{variant}/adsl.csv",
-        adeff="results/{cohort}/{variant}/adeff.csv",
+        adsl=dataset("adsl"),
+        adeff=dataset("adeff"),
         ard="results/{cohort}/{variant}/ard.csv",
         claims="results/{cohort}/{variant}/claims.csv",
         template="report/templates/table.html.j2",

@@ -19,5 +19,6 @@ rule validate:
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
+        max_problems=config["storage"]["max_problems"],
     script:
         "../scripts/validate.py"

@@ -5,7 +5,7 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import validate
 
-with running_step(problems=snakemake.log.problems):
+with running_step(problems=snakemake.log.problems, max_problems=snakemake.params.max_problems):
     validate.run(
         tidy={name: snakemake.input[name] for name in validate.TIDY_MODELS},
         claims=snakemake.input.claims,

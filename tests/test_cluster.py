@@ -36,4 +36,7 @@ def test_every_rule_declares_threads_and_resources(tmp_path):
         if rule == "all":
             continue
         # sizes of inputs not yet made are known only when the job runs: <TBD> in a dry run
-        assert re.search(r"resources: .*runtime=(\d+|<TBD>), mem_mb=(\d+|<TBD>)", block), (rule, block)
+        assert re.search(r"resources: .*runtime=(\d+|<TBD>), mem_mb=(\d+|<TBD>)", block), (
+            rule,
+            block,
+        )

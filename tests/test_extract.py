@@ -5,7 +5,9 @@ import math
 import pytest
 
 from clinrepro.errors import InputError
-from clinrepro.extract import extract_cohort, parse_measurement, parse_number, split_list
+import pandas as pd
+
+from clinrepro.extract import extract_cohort, numbers, parse_measurements, split_list
 from conftest import published_table, write_table
 
 
@@ -22,22 +24,18 @@ from conftest import published_table, write_table
     ],
 )
 def test_measurement_cells(cell, value, sd):
-    parsed = parse_measurement(cell)
-    assert parsed == pytest.approx((value, sd), nan_ok=True)
+    values, sds, with_sd = parse_measurements(pd.Series([cell, "1"]))
+    assert (values[0], sds[0]) == pytest.approx((value, sd), nan_ok=True)
+    assert with_sd.tolist() == ["±" in cell, False]
 
 
 def test_numbers_and_lists():
-    assert parse_number("0.9") == 0.9
-    assert math.isnan(parse_number("NA"))
-    assert split_list("CS, HCQ, IVIg, PLEX, MTX, AZA") == [
-        "CS",
-        "HCQ",
-        "IVIg",
-        "PLEX",
-        "MTX",
-        "AZA",
-    ]
-    assert split_list("Ruxolitinib, 30") == ["Ruxolitinib", "30"]
+    assert numbers(pd.Series(["0.9", "NA", "12292"])).tolist() == pytest.approx(
+        [0.9, math.nan, 12292.0], nan_ok=True
+    )
+    items = split_list(pd.Series(["CS, HCQ, IVIg, PLEX, MTX, AZA", "Ruxolitinib, 30"]))
+    assert items.tolist() == ["CS", "HCQ", "IVIg", "PLEX", "MTX", "AZA", "Ruxolitinib", "30"]
+    assert items.index.tolist() == [0] * 6 + [1] * 2  # each item keeps its row
 
 
 def test_subjects_from_table1(tables):
