@@ -165,7 +165,7 @@ def build_adeff(
 
 
 ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
-ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCELL")
+ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP")
 
 
 def read_adsl(path: str) -> pd.DataFrame:
@@ -174,9 +174,13 @@ def read_adsl(path: str) -> pd.DataFrame:
     return adsl.assign(PRIORTRT=adsl["PRIORTRT"].fillna(""))
 
 
+# ADEFF's columns for traceability, which no analysis reads: left on disk by read_adeff
+ADEFF_TRACE = ("STUDYID", "USUBJID", "PARAM", "SRCCOL", "SRCCELL")
+
+
 def read_adeff(path: str) -> pd.DataFrame:
-    """ADEFF as written by `run`: ids, flags and printed cells as text."""
-    return read_table(path, text_columns=ADEFF_TEXT)
+    """ADEFF as written by `run`, without its traceability columns: ids, flags as text."""
+    return read_table(path, text_columns=ADEFF_TEXT, skip=ADEFF_TRACE)
 
 
 def run(tidy: dict[str, str], analysis: dict, baseline_visit: str, outputs: dict[str, str]) -> None:

@@ -153,14 +153,16 @@ def clopper_pearson(responders: int, evaluable: int, confidence_level: float) ->
     }
 
 
-def in_population(frame: pd.DataFrame, flag: str) -> pd.DataFrame:
-    return frame[frame[flag] == "Y"]
+def in_population(frame: pd.DataFrame, flag: str, columns=None) -> pd.DataFrame:
+    """The rows of the population; only `columns` of them, if given (less to copy)."""
+    rows = frame[flag] == "Y"
+    return frame[rows] if columns is None else frame.loc[rows, list(columns)]
 
 
 def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> list[dict]:
     rows = []
     for flag in POPULATION_FLAGS:
-        records = in_population(adeff, flag)
+        records = in_population(adeff, flag, ("PARAMCD", "AVISIT", "AVAL"))
         for (parameter, visit), group in records.groupby(["PARAMCD", "AVISIT"], sort=True):
             key = {
                 "analysis": "summary",
@@ -209,7 +211,7 @@ def paired_tests(
 ) -> list[dict]:
     rows = []
     for flag in POPULATION_FLAGS:
-        records = in_population(adeff, flag)
+        records = in_population(adeff, flag, ("PARAMCD", "AVISIT", "ABLFL", "CHG"))
         follow_up = records[(records["ABLFL"] != "Y") & records["CHG"].notna()]
         for (parameter, visit), group in follow_up.groupby(["PARAMCD", "AVISIT"], sort=True):
             change = group["CHG"].to_numpy(dtype=float)
@@ -231,7 +233,8 @@ def paired_tests(
 
 def response_rates(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
     rows = []
-    criteria = adeff[adeff["CRIT1"].fillna("") != ""]
+    columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS]
+    criteria = adeff.loc[adeff["CRIT1"].fillna("") != "", columns]
     for flag in POPULATION_FLAGS:
         for (parameter, visit, criterion), group in in_population(criteria, flag).groupby(
             ["PARAMCD", "AVISIT", "CRIT1"]
@@ -260,7 +263,10 @@ def subgroups(adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict) -> list[d
     level = analysis["confidence_level"]
     rows = []
     for variable in analysis["subgroups"]:
-        records = adeff.merge(adsl[["SUBJID", variable]], on="SUBJID", how="left")
+        used = ["SUBJID", "PARAMCD", "AVISIT", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"]
+        records = adeff[used + list(POPULATION_FLAGS)].merge(
+            adsl[["SUBJID", variable]], on="SUBJID", how="left"
+        )
         for category, part in records.groupby(variable, sort=True):
             label = f"{variable}={category}"
             for row in response_rates(part, level) + paired_tests(
