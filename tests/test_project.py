@@ -35,10 +35,11 @@ def test_every_rule_has_a_log_and_its_script_writes_there():
     names = {block.split(":")[0].split()[1] for _, block in declared}
     assert names == {
         "extract", "validate", "endpoints", "stats", "audit", "figures", "table1", "tables",
-        "report", "sensitivity", "manifest", "power",
+        "report", "sensitivity", "manifest", "power", "synthesize",
     }  # fmt: skip
     for name, block in declared:
         assert "\n    log:\n" in block, f"{name}: {block.splitlines()[0]} has no log"
+        assert "\n    benchmark:\n" in block, f"{name} has no benchmark file"
         script = re.search(r'script:\n\s+"\.\./(scripts/\w+\.py)"', block).group(1)
         lines = (ROOT / script).read_text("utf-8").splitlines()
         statements = [line for line in lines if line and not line.startswith(("import ", "from "))]

@@ -1,0 +1,167 @@
+"""Registry scale: the N-patient generator, bounded failure reports, aggregated figures,
+and Parquet intermediates giving the same results as CSV ones."""
+
+import csv
+import json
+
+import pandas as pd
+import pytest
+import yaml
+
+from clinrepro import errors
+from clinrepro.errors import InputError, write_problems
+from clinrepro.extract import extract_cohort
+from clinrepro.generate import run as generate
+from conftest import ROOT, TABLE
+from workflow import copy_project, snakemake
+
+REGISTRY = "synthetic_registry"
+PILOT = "landon_cardinal_2022"
+
+
+def settings_of(name):
+    return yaml.safe_load((ROOT / f"config/cohorts/{name}.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory):
+    """1,000 SYNTHETIC patients resampled from the pilot's Table 1, seed 2026."""
+    folder = tmp_path_factory.mktemp("registry")
+    outputs = {
+        kind: str(folder / f"{kind}.csv") for kind in ("table", "claims", "reported_summaries")
+    }
+    outputs["profile"] = str(folder / "generator.json")
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, outputs)
+    return outputs
+
+
+def test_generator_resamples_whole_seed_patients(registry):
+    table = pd.read_csv(registry["table"], dtype=str, keep_default_na=False)
+    seed = pd.read_csv(ROOT / TABLE, dtype=str, keep_default_na=False)
+    drawn = json.loads(open(registry["profile"], encoding="utf-8").read())
+    counts = drawn["patients_drawn_per_seed_patient"]
+    assert list(table.columns) == list(seed.columns)  # the published layout
+    assert len(table) == 1000 == sum(counts.values())
+    assert table["Patients"].iloc[[0, -1]].tolist() == ["R0001", "R1000"]
+
+    def drawn_where(condition):
+        return sum(counts[p] for p in seed.loc[condition, "Patients"])
+
+    # patient 11 is the seed's only man; 8 seed patients have no IFN-alpha at baseline,
+    # 7 print a replicate SD there: every synthetic patient keeps their seed patient's
+    assert (table["Sex"] == "M").sum() == counts["11"]
+    ifn = "IFN-α (fg/mL) Baseline"
+    assert (table[ifn] == "NA").sum() == drawn_where(seed[ifn] == "NA")
+    assert table[ifn].str.contains("±").sum() == drawn_where(seed[ifn].str.contains("±"))
+    assert set(table["Previous treatment"]) <= set(seed["Previous treatment"])
+    # numbers are smoothed, printed as the seed prints them and kept in range
+    cdasi = pd.to_numeric(table["CDASI activity Baseline"], errors="coerce").dropna()
+    assert cdasi.between(0, 100).all() and (cdasi % 1 == 0).all()
+    assert pd.to_numeric(table["Age (yrs)"]).between(18, 110).all()
+    assert not table["Age (yrs)"].isin(seed["Age (yrs)"]).all()
+
+
+def test_generator_is_seeded(registry, tmp_path):
+    again = {
+        kind: str(tmp_path / f"{kind}.csv") for kind in ("table", "claims", "reported_summaries")
+    }
+    again["profile"] = str(tmp_path / "generator.json")
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, again)
+    for kind in ("table", "claims", "reported_summaries"):
+        assert open(again[kind], "rb").read() == open(registry[kind], "rb").read(), kind
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2027, again)
+    assert open(again["table"], "rb").read() != open(registry["table"], "rb").read()
+
+
+def test_failure_report_is_bounded(registry, tmp_path, monkeypatch):
+    monkeypatch.setattr(errors, "MAX_PROBLEMS", 20)
+    table = pd.read_csv(registry["table"], dtype=str, keep_default_na=False)
+    table["Sex"] = "X"  # every one of the 1,000 patients
+    table.loc[:, "Age (yrs)"] = "abc"
+    path = tmp_path / "bad.csv"
+    table.to_csv(path, index=False)
+    settings = settings_of(REGISTRY) | {"raw": {"table": str(path)}}
+    with pytest.raises(InputError) as caught:
+        extract_cohort(str(path), settings)
+    lines = caught.value.block().splitlines()
+    # the printed forms are checked first: all 1,000 ages, 20 listed and one count
+    assert lines[0] == "Input validation failed: 1000 problem(s)."
+    assert lines[2].startswith("  - patient R0001, column 'Age (yrs)', value 'abc'")
+    assert lines[21].startswith("  - patient R0020, column 'Age (yrs)'")
+    assert lines[22] == (
+        "  - whole file, column 'Age (yrs)': 980 more not listed: does not have the printed "
+        "form expected: str_matches('^-?\\d+(\\.\\d+)?$')"
+    )
+    assert len(lines) == 24  # header, file, 20 problems, the count, the hint
+    table["Age (yrs)"] = "50"
+    table.to_csv(path, index=False)
+    with pytest.raises(InputError) as caught:
+        extract_cohort(str(path), settings)
+    assert caught.value.total == 1000 and len(caught.value.problems) == 21
+    write_problems(str(tmp_path / "problems.csv"), caught.value.problems)
+    with open(tmp_path / "problems.csv", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 21
+    assert rows[-1]["message"] == "980 more not listed: unknown sex; known: 'F', 'M'"
+
+
+@pytest.fixture(scope="module")
+def registry_run(tmp_path_factory):
+    project = copy_project(tmp_path_factory.mktemp("registry_run"))
+    run = snakemake(
+        project, "--cores", "2", "--config", f"run={{cohorts: [{REGISTRY}], variants: [paper]}}"
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return project / "results" / REGISTRY
+
+
+def test_registry_of_1000_runs_end_to_end(registry_run):
+    claims = pd.read_csv(registry_run / "paper/claims.csv").set_index("claim_id")
+    assert claims.loc["n_patients", "reported"] == "1000"
+    assert (
+        claims.pop("status")
+        .drop(["cdasi_m3_mean_planted_mismatch", "followup_years_mean"])
+        .eq("match")
+        .all()
+    )
+    # Table 1 rebuilt from the tidy tables is the generated table, byte for byte
+    assert (registry_run / "tables/table1.csv").read_bytes() == (
+        registry_run / "raw/table.csv"
+    ).read_bytes()
+
+
+def test_figures_draw_distributions_over_the_threshold(registry_run):
+    figures = registry_run / "paper/figures"
+    course = json.loads((figures / "cdasi_course.json").read_text("utf-8"))["caption"]
+    assert "grey boxes: median and quartiles, whiskers: 5th to 95th percentile" in course
+    mmt8 = json.loads((figures / "mmt8_patients.json").read_text("utf-8"))["caption"]
+    assert "right, a histogram of the improvements" in mmt8
+    waterfall = json.loads((figures / "cdasi_waterfall.json").read_text("utf-8"))["caption"]
+    assert "Each line is one group, its patients ranked by change" in waterfall
+    # missing patients are named up to 10, the others counted
+    assert (
+        " and 50 more) counted as not active"
+        in json.loads((figures / "disease_overlap.json").read_text("utf-8"))["caption"]
+    )
+
+
+def test_parquet_intermediates_give_the_csv_results(built, tmp_path):
+    project = copy_project(tmp_path / "parquet")
+    run = snakemake(
+        project,
+        "--cores",
+        "2",
+        "--config",
+        f"run={{cohorts: [{PILOT}], variants: [paper, nonparametric]}}",
+        "storage={intermediates: parquet}",
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert (project / f"results/{PILOT}/paper/adeff.parquet").exists()
+    compared = ["tables/table1.csv"] + [
+        f"{variant}/{name}"
+        for variant in ("paper", "nonparametric")
+        for name in ("ard.csv", "claims.csv", "power/power.csv", "tables/baseline.csv")
+    ]
+    for name in compared:
+        ours = project / f"results/{PILOT}/{name}"
+        assert ours.read_bytes() == (built / f"results/{PILOT}/{name}").read_bytes(), name
