@@ -54,7 +54,7 @@ def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
     text[whole] = values[whole].astype(np.int64).astype(str)
     other = values.notna() & ~whole
     text[other] = values[other].map(printed_number)
-    return text
+    return text.astype(str)
 
 
 def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
