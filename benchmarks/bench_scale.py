@@ -25,10 +25,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from workflow import copy_project  # noqa: E402  (the tests' helper: a copy of the project)
+
 OUT = ROOT / "benchmarks" / "out"
 COHORT = "synthetic_registry"
-PROJECT_FILES = ("Snakefile", "rules", "config", "clinrepro", "scripts", "data", "report", "envs")
-PROJECT_FILES += ("profiles",)
 BASELINE = """
 import sys, time
 import pandas as pd
@@ -51,15 +52,7 @@ print(time.perf_counter() - start)
 
 def scratch_copy(target: Path) -> Path:
     shutil.rmtree(target, ignore_errors=True)
-    target.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, target / name, symlinks=True)
-        else:
-            shutil.copy2(source, target / name)
-    (target / ".venv").symlink_to(ROOT / ".venv")
-    return target
+    return copy_project(target)
 
 
 def config_for(n: int, fmt: str) -> list[str]:

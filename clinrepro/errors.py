@@ -43,12 +43,10 @@ class InputError(Exception):
             if problem.count == 1 and listed.get(kind, 0) < MAX_PROBLEMS:
                 listed[kind] = listed.get(kind, 0) + 1
                 self.problems.append(problem)
-        self.problems += [
-            Problem(file, "", column, "", unlisted(count - listed.get(kind, 0)) + message, count)
-            for kind, count in seen.items()
-            if count > listed.get(kind, 0)
-            for file, column, message in [kind]
-        ]
+        for (file, column, message), count in seen.items():
+            rest = count - listed.get((file, column, message), 0)
+            if rest:
+                self.problems.append(Problem(file, "", column, "", unlisted(rest) + message, rest))
         self.total = sum(problem.count for problem in ordered)
         self.hint = hint
         super().__init__(self.block())

@@ -325,11 +325,17 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
                 paired_boxes(
                     left, rows["M0"].to_numpy(), rows[response["visit"]].to_numpy(), colour
                 )
-    for patient, row in paired.iterrows() if not many else ():
-        colour = style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
-        left.plot(
-            [0, 1], [row["M0"], row[response["visit"]]], color=colour, marker="o", ms=3.5, lw=1.1
-        )
+    else:
+        for patient, row in paired.iterrows():
+            colour = style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
+            left.plot(
+                [0, 1],
+                [row["M0"], row[response["visit"]]],
+                color=colour,
+                marker="o",
+                ms=3.5,
+                lw=1.1,
+            )
     left.set_xticks([0, 1], [VISIT_LABELS["M0"], response["visit"]])
     left.set_xlim(-0.2, 1.2)
     left.set_ylabel(f"{response['parameter']} (points, maximum 150)")
@@ -471,18 +477,19 @@ def laboratory_pairs(data: dict, analysis: dict, settings: dict):
         paired = values.dropna(subset=["M0", "M3"])
         if aggregated(len(paired), settings):
             paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.PALETTE[0])
-        for patient, row in paired.iterrows() if not aggregated(len(paired), settings) else ():
-            ax.errorbar(
-                [0, 1],
-                [row["M0"], row["M3"]],
-                yerr=[sds.at[patient, "M0"], sds.at[patient, "M3"]],
-                color=style.PALETTE[0],
-                marker="o",
-                ms=3.5,
-                lw=1,
-                capsize=2,
-                elinewidth=0.8,
-            )
+        else:
+            for patient, row in paired.iterrows():
+                ax.errorbar(
+                    [0, 1],
+                    [row["M0"], row["M3"]],
+                    yerr=[sds.at[patient, "M0"], sds.at[patient, "M3"]],
+                    color=style.PALETTE[0],
+                    marker="o",
+                    ms=3.5,
+                    lw=1,
+                    capsize=2,
+                    elinewidth=0.8,
+                )
         present = paired.to_numpy(dtype=float).ravel()
         logarithmic = (
             bool(len(present))

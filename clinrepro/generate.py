@@ -19,6 +19,7 @@ import pandas as pd
 
 from clinrepro.extract import expected_headers, extract_cohort, map_headers
 from clinrepro.files import read_text_table, write_tables
+from clinrepro.printed import printed_numbers
 from clinrepro.schemas import ADULT_AGE
 from clinrepro.synthetic import claims_ledger, reported_summaries
 from clinrepro.terms import PARAMETERS
@@ -46,12 +47,9 @@ def decimals(printed: pd.Series) -> int:
     return max(places, default=0)
 
 
-def formatted(values: np.ndarray, places: int, missing: str) -> np.ndarray:
-    """Numbers printed to `places` decimals without trailing zeros; NaN as `missing`."""
-    text = pd.Series(np.round(values, places)).map(f"{{:.{places}f}}".format)
-    if places:
-        text = text.str.rstrip("0").str.rstrip(".")
-    return np.where(np.isnan(values), missing, text.to_numpy(dtype=object))
+def rounded_text(values: np.ndarray, places: int, missing: str) -> np.ndarray:
+    """Numbers rounded to `places` decimals and printed as the tables print them."""
+    return printed_numbers(pd.Series(np.round(values, places)), missing).to_numpy(dtype=object)
 
 
 def smoothed(values: np.ndarray, rng, log: bool, low=None, high=None) -> np.ndarray:
@@ -76,11 +74,12 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
         out[column] = printed[column].to_numpy(dtype=object)[pick]
     subjects = tables["subjects"]
     age = smoothed(subjects["age"].to_numpy(float)[pick], rng, False, *ADULT_AGE)
-    age = np.round(age, decimals(printed["age"]))
-    out["age"] = formatted(age, decimals(printed["age"]), missing)
+    places = decimals(printed["age"])
+    age = np.round(age, places)
+    out["age"] = rounded_text(age, places, missing)
     duration = smoothed(subjects["disease_duration"].to_numpy(float)[pick], rng, False, 0, None)
     places = decimals(printed["disease_duration"])
-    out["disease_duration"] = formatted(np.minimum(duration, age), places, missing)
+    out["disease_duration"] = rounded_text(np.minimum(duration, age), places, missing)
     measurements = tables["measurements"]
     numbers = {"age": age}
     for (parameter, visit), rows in measurements.groupby(["parameter", "visit"], sort=False):
@@ -94,12 +93,12 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
         places = decimals(printed[column])
         values = np.round(values, places)
         numbers[column] = values
-        cell = formatted(values, places, missing)
+        cell = rounded_text(values, places, missing)
         # a replicate SD keeps its seed patient's ratio to the value
         seed_values = rows["value"].to_numpy(float)
         with np.errstate(divide="ignore", invalid="ignore"):
             ratio = np.where(seed_values > 0, rows["replicate_sd"] / seed_values, np.nan)[pick]
-        sd = formatted(np.round(values * ratio, places), places, missing)
+        sd = rounded_text(np.round(values * ratio, places), places, missing)
         with_sd = rows["sd_printed"].to_numpy(bool)[pick] & ~np.isnan(values)
         out[column] = np.where(with_sd, cell + " ± " + sd, cell)
     frame = pd.DataFrame(out)[list(expected_headers(seed_settings).values())]

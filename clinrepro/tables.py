@@ -13,6 +13,7 @@ import pandas as pd
 
 from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
+from clinrepro.printed import printed_numbers
 from clinrepro import report
 from clinrepro.ard import read_ard, value as result
 from clinrepro.terms import (
@@ -26,35 +27,10 @@ from clinrepro.terms import (
 from clinrepro.stats import describe
 
 logger = logging.getLogger(__name__)
-NA = "NA"
-
-
-def printed_number(value: float, missing: str = NA) -> str:
-    """A number as a table prints it: 59, 0.1, 12292; the missing word when missing."""
-    if pd.isna(value):
-        return missing
-    return str(int(value)) if float(value).is_integer() else format(value, ".15g")
-
-
-def printed_measurement(value: float, sd: float, sd_printed: bool, missing: str = NA) -> str:
-    """'68 ± 19', '12 ± NA', '12292' or 'NA', as in Table 1."""
-    text = printed_number(value, missing)
-    return f"{text} ± {printed_number(sd, missing)}" if sd_printed else text
 
 
 def inverse(vocabulary: dict) -> dict:
     return {code: label for label, code in vocabulary.items()}
-
-
-def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
-    """`printed_number` over a whole column: whole numbers in C, the others one by one."""
-    values = values.astype(float)
-    whole = values.notna() & (values % 1 == 0)
-    text = pd.Series(missing, index=values.index, dtype=object)
-    text[whole] = values[whole].astype(np.int64).astype(str)
-    other = values.notna() & ~whole
-    text[other] = values[other].map(printed_number)
-    return text.astype(str)
 
 
 def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:

@@ -53,8 +53,10 @@ def load_variant(name):
 
 COHORTS = {name: load_cohort(name) for name in config["run"]["cohorts"]}
 # the cohorts generated ones are resampled from, whether they are run or not
-SEEDS = {GENERATE[name]["from"]: None for name in COHORTS if name in GENERATE}
-SEEDS = {name: load_cohort(name) for name in SEEDS}
+SEEDS = {
+    seed: load_cohort(seed)
+    for seed in {GENERATE[name]["from"] for name in COHORTS if name in GENERATE}
+}
 # every variant of the config is checked, built or not: a typo is caught before it is used
 DEFINED_VARIANTS = {name: load_variant(name) for name in config["variants"]}
 VARIANTS = {name: variant_settings(config, name) for name in config["run"]["variants"]}

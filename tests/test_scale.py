@@ -23,14 +23,18 @@ def settings_of(name):
     return yaml.safe_load((ROOT / f"config/cohorts/{name}.yaml").read_text("utf-8"))
 
 
+def generated_files(folder) -> dict[str, str]:
+    """Where the generator writes the table, claims, summaries and its profile."""
+    kinds = ("table", "claims", "reported_summaries")
+    return {kind: str(folder / f"{kind}.csv") for kind in kinds} | {
+        "profile": str(folder / "generator.json")
+    }
+
+
 @pytest.fixture(scope="module")
 def registry(tmp_path_factory):
     """1,000 SYNTHETIC patients resampled from the pilot's Table 1, seed 2026."""
-    folder = tmp_path_factory.mktemp("registry")
-    outputs = {
-        kind: str(folder / f"{kind}.csv") for kind in ("table", "claims", "reported_summaries")
-    }
-    outputs["profile"] = str(folder / "generator.json")
+    outputs = generated_files(tmp_path_factory.mktemp("registry"))
     generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, outputs)
     return outputs
 
@@ -62,10 +66,7 @@ def test_generator_resamples_whole_seed_patients(registry):
 
 
 def test_generator_is_seeded(registry, tmp_path):
-    again = {
-        kind: str(tmp_path / f"{kind}.csv") for kind in ("table", "claims", "reported_summaries")
-    }
-    again["profile"] = str(tmp_path / "generator.json")
+    again = generated_files(tmp_path)
     generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, again)
     for kind in ("table", "claims", "reported_summaries"):
         assert open(again[kind], "rb").read() == open(registry[kind], "rb").read(), kind
