@@ -35,6 +35,7 @@ def run_variant(
     table1: str,
     name: str,
     config_power: dict,
+    max_rows_shown: int,
 ):
     raw, baseline = cohort["raw"], cohort["baseline_visit"]
     data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
@@ -95,7 +96,14 @@ def run_variant(
         "power_summary": power_outputs["summary"],
     }
     report.run(
-        report_inputs, cohort, analysis, power_settings, name, ".", str(folder / "report.html")
+        report_inputs,
+        cohort,
+        analysis,
+        power_settings,
+        name,
+        ".",
+        str(folder / "report.html"),
+        max_rows_shown,
     )
     return ard, claims
 
@@ -118,7 +126,8 @@ def run_everything(config: dict, out: Path) -> None:
             "csv": str(base / "tables" / "table1.csv"),
             "html": str(base / "tables" / "table1.html"),
         }
-        tables.run_table1(tidy, cohort, str(TEMPLATES / "table.html.j2"), table1)
+        shown = config["tables"]["max_rows_shown"]
+        tables.run_table1(tidy, cohort, str(TEMPLATES / "table.html.j2"), table1, shown)
         analyses, results = {}, {}
         for variant in config["run"]["variants"]:
             analyses[variant] = variant_settings(config, variant)
@@ -131,6 +140,7 @@ def run_everything(config: dict, out: Path) -> None:
                 table1["csv"],
                 variant,
                 config["power"],
+                shown,
             )
             results |= {f"{variant}_ard": ard, f"{variant}_claims": claims}
         folder = base / "sensitivity"

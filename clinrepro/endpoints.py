@@ -14,6 +14,7 @@ import operator
 import numpy as np
 import pandas as pd
 
+from clinrepro.columns import as_codes, joined, repeated
 from clinrepro.files import read_table, write_tables
 from clinrepro.terms import PARAMETERS, POPULATION_FLAGS
 
@@ -53,7 +54,8 @@ def build_adsl(
 ) -> pd.DataFrame:
     """Subject-level analysis dataset with the population flags of `analysis`."""
     subjects, regimens = tables["subjects"], tables["regimens"].set_index("subject_id")
-    priors = tables["prior_treatments"].groupby("subject_id")["treatment"].agg(";".join)
+    prior = tables["prior_treatments"]
+    priors = joined(prior["treatment"], prior["subject_id"], ";")
     adsl = pd.DataFrame(
         {
             "STUDYID": subjects["study_id"],
@@ -70,7 +72,12 @@ def build_adsl(
     adsl["ANYPRIOR"] = yes_no(adsl["NPRIOR"] > 0).where(adsl["NPRIOR"].notna(), "")
     adsl["TRTMOL"] = adsl["SUBJID"].map(regimens["molecule"])
     adsl["TRTDOSE"] = adsl["SUBJID"].map(regimens["dose"])
-    adsl["TRT01A"] = adsl["TRTMOL"] + " " + adsl["TRTDOSE"].map("{:g}".format) + " mg/day"
+    adsl["TRT01A"] = (
+        adsl["TRTMOL"]
+        + " "
+        + adsl["TRTDOSE"].map({dose: f"{dose:g}" for dose in adsl["TRTDOSE"].unique()})
+        + " mg/day"
+    )
     adsl["SAFFL"] = "Y"  # every patient of the table received a JAK inhibitor
     measurements = tables["measurements"]
     active = analysis["active_disease"]
@@ -82,10 +89,13 @@ def build_adsl(
 
 def derive_baseline(adeff: pd.DataFrame, baseline_visit: str) -> pd.DataFrame:
     """ABLFL on the baseline record and BASE on every record of the patient and parameter."""
-    adeff["ABLFL"] = np.where(adeff["AVISIT"] == baseline_visit, "Y", "")
-    base = adeff[adeff["ABLFL"] == "Y"].set_index(["USUBJID", "PARAMCD"])["AVAL"]
-    keys = pd.MultiIndex.from_frame(adeff[["USUBJID", "PARAMCD"]])
-    adeff["BASE"] = base.reindex(keys).to_numpy()
+    is_base = (adeff["AVISIT"] == baseline_visit).to_numpy()
+    adeff["ABLFL"] = pd.Categorical.from_codes(is_base.astype(np.int8), ["", "Y"])
+    # one integer per patient and parameter, so the lookup hashes numbers, not text
+    patient, parameter = pd.factorize(adeff["USUBJID"])[0], pd.factorize(adeff["PARAMCD"])[0]
+    key = patient.astype(np.int64) * (parameter.max(initial=0) + 1) + parameter
+    base = pd.Series(adeff["AVAL"].to_numpy()[is_base], index=key[is_base])
+    adeff["BASE"] = base.reindex(key).to_numpy()
     return adeff
 
 
@@ -115,14 +125,14 @@ def flag_responders(adeff: pd.DataFrame, response: dict, missing_response: str) 
     response visit is a non-responder (CRIT1IMP = 'Y'); with 'exclude' the flag stays empty.
     """
     rows = (adeff["PARAMCD"] == response["parameter"]) & (adeff["AVISIT"] == response["visit"])
-    measure = adeff["CHG" if response["measure"] == "change" else "PCHG"]
+    measure = adeff.loc[rows, "CHG" if response["measure"] == "change" else "PCHG"]
     signed = -measure if response["direction"] == "decrease" else measure
     flag = yes_no(signed >= response["threshold"]).where(measure.notna(), "")
-    imputed = rows & measure.isna() & adeff["BASE"].notna() & (missing_response == "nonresponder")
-    flag = flag.mask(imputed, "N")
+    imputed = measure.isna() & adeff.loc[rows, "BASE"].notna()
+    imputed &= missing_response == "nonresponder"
     adeff.loc[rows, "CRIT1"] = criterion_text(response)
-    adeff.loc[rows, "CRIT1FL"] = flag[rows]
-    adeff.loc[imputed, "CRIT1IMP"] = "Y"
+    adeff.loc[rows, "CRIT1FL"] = flag.mask(imputed, "N")
+    adeff.loc[imputed[imputed].index, "CRIT1IMP"] = "Y"
     return adeff
 
 
@@ -130,18 +140,20 @@ def build_adeff(
     measurements: pd.DataFrame, adsl: pd.DataFrame, analysis: dict, baseline_visit: str
 ) -> pd.DataFrame:
     """Parameter-level analysis dataset: one row per patient, parameter and visit."""
-    subject = adsl.set_index("SUBJID")
+    # each record's patient row in ADSL: patient-level columns are repeated as codes
+    patient = pd.Index(adsl["SUBJID"]).get_indexer(measurements["subject_id"])
+    parameter, visit = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
     adeff = pd.DataFrame(
         {
-            "STUDYID": measurements["subject_id"].map(subject["STUDYID"]),
-            "USUBJID": measurements["subject_id"].map(subject["USUBJID"]),
+            "STUDYID": repeated(adsl["STUDYID"], patient),
+            "USUBJID": repeated(adsl["USUBJID"], patient),
             "SUBJID": measurements["subject_id"],
-            "PARAMCD": measurements["parameter"],
-            "PARAM": measurements["parameter"].map(
+            "PARAMCD": parameter,
+            "PARAM": parameter.map(
                 {code: f"{p['label']} ({p['unit']})" for code, p in PARAMETERS.items()}
             ),
-            "AVISIT": measurements["visit"],
-            "AVISITN": measurements["visit"].map(visit_number),
+            "AVISIT": visit,
+            "AVISITN": visit.map(visit_number).astype(float),
             "AVAL": measurements["value"],
             "AVALSD": measurements["replicate_sd"],
         }
@@ -150,22 +162,28 @@ def build_adeff(
     adeff = derive_change(adeff)
     adeff = derive_percent_change(adeff)
     for flag in POPULATION_FLAGS:
-        adeff[flag] = adeff["SUBJID"].map(subject[flag])
-    adeff[["CRIT1", "CRIT1FL", "CRIT1IMP"]] = ""
+        adeff[flag] = repeated(adsl[flag], patient)
+    # responder columns as codes, '' where a record is no response visit
+    texts = [criterion_text(response) for response in analysis["response"].values()]
+    for column, values in (
+        ("CRIT1", dict.fromkeys(texts)),
+        ("CRIT1FL", ("N", "Y")),
+        ("CRIT1IMP", ("Y",)),
+    ):
+        adeff[column] = pd.Categorical.from_codes(np.zeros(len(adeff), np.int8), ["", *values])
     for response in analysis["response"].values():
         adeff = flag_responders(adeff, response, analysis["missing_response"])
-    adeff["SRCCOL"] = measurements["source_column"]
+    adeff["SRCCOL"] = as_codes(measurements["source_column"])
     adeff["SRCCELL"] = measurements["source_cell"]
-    order = adeff["SUBJID"].map({patient: i for i, patient in enumerate(adsl["SUBJID"])})
-    return (
-        adeff.assign(_order=order)
-        .sort_values(["_order", "PARAMCD", "AVISITN"])
-        .drop(columns="_order")
-    )
+    # patients in ADSL's order, then parameter, then visit; a stable sort on numbers
+    order = np.lexsort((adeff["AVISITN"], adeff["PARAMCD"].cat.codes, patient))
+    return adeff.iloc[order]
 
 
 ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
 ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP")
+# ADEFF's columns of repeated codes, read as categoricals (see clinrepro.columns.as_codes)
+ADEFF_CODES = ("PARAMCD", "AVISIT", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS)
 
 
 def read_adsl(path: str) -> pd.DataFrame:
@@ -178,9 +196,19 @@ def read_adsl(path: str) -> pd.DataFrame:
 ADEFF_TRACE = ("STUDYID", "USUBJID", "PARAM", "SRCCOL", "SRCCELL")
 
 
-def read_adeff(path: str) -> pd.DataFrame:
-    """ADEFF as written by `run`, without its traceability columns: ids, flags as text."""
-    return read_table(path, text_columns=ADEFF_TEXT, skip=ADEFF_TRACE)
+def read_adeff(path: str, columns=None) -> pd.DataFrame:
+    """ADEFF as written by `run`: the given `columns`, or all but the traceability ones.
+
+    Ids are text; codes and flags are categoricals, '' missing, the same from CSV and
+    Parquet.
+    """
+    wanted = (
+        (lambda name: name not in ADEFF_TRACE) if columns is None else set(columns).__contains__
+    )
+    adeff = read_table(path, text_columns=ADEFF_TEXT, columns=wanted)
+    for column in set(ADEFF_CODES) & set(adeff.columns):
+        adeff[column] = as_codes(adeff[column])
+    return adeff
 
 
 def run(tidy: dict[str, str], analysis: dict, baseline_visit: str, outputs: dict[str, str]) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
+import resource
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,3 +110,14 @@ def running_step(problems: str | None = None, max_problems: int | None = None):
         sys.exit(1)
     if problems:
         write_problems(problems, [])
+    logging.getLogger(__name__).info(PEAK_MEMORY, peak_memory_mb())
+
+
+# the last line of a step's log: its exact peak resident memory (benchmarks read it)
+PEAK_MEMORY = "peak memory %.0f MB"
+
+
+def peak_memory_mb() -> float:
+    """The largest resident memory this process has had, in MB (Linux counts in KiB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 1e6 if sys.platform == "darwin" else peak * 1024 / 1e6

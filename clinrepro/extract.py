@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 
 import difflib
-import re
 
 import numpy as np
 import pandas as pd
 
+from clinrepro.columns import split_list, split_once, translated
 from clinrepro.errors import Problem
 from clinrepro.files import read_text_table, write_tables
 from clinrepro.settings import TIDY_TABLES
@@ -22,7 +22,6 @@ from clinrepro.validate import tidy_problems
 from clinrepro.validation import check_table, raise_if_any
 
 logger = logging.getLogger(__name__)
-_SD_SEPARATOR = re.compile(r"\s*±\s*")
 
 
 def expected_headers(settings: dict) -> dict[str, str]:
@@ -68,15 +67,9 @@ def parse_measurements(text: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series
 
     Returns the values, the replicate SDs and whether a '± SD' part was printed.
     """
-    with_sd = text.str.contains("±", regex=False)
-    parts = text.str.split(_SD_SEPARATOR, n=1, regex=True, expand=True)
-    sd = parts[1] if 1 in parts else pd.Series(NA_TOKEN, index=text.index)
-    return numbers(parts[0].str.strip()), numbers(sd.fillna(NA_TOKEN).str.strip()), with_sd
-
-
-def split_list(text: pd.Series, separator: str = ",") -> pd.Series:
-    """'CS, HCQ, IVIg' -> 'CS', 'HCQ', 'IVIg': one row per item, same index as its cell."""
-    return text.str.split(separator).explode().str.strip()
+    value, sd = split_once(text, "±")
+    with_sd = sd.notna()
+    return numbers(value.str.strip()), numbers(sd.fillna(NA_TOKEN).str.strip()), with_sd
 
 
 class _Coder:
@@ -92,7 +85,7 @@ class _Coder:
     def code(self, kind: str, labels: pd.Series, column: str) -> pd.Series:
         """The codes of `labels` (indexed as the raw rows); unknown labels become problems."""
         vocabulary = self.vocabularies[kind]
-        codes = labels.map(vocabulary)
+        codes = translated(labels, vocabulary)
         known = ", ".join(repr(k) for k in vocabulary)
         unknown = codes.isna()
         self.problems += [
@@ -141,15 +134,15 @@ def tidy_tables(
         {
             "subject_id": patients[codes.index].to_numpy(),
             "treatment": codes.to_numpy(),
-            "treatment_name": codes.map(PRIOR_TREATMENTS).fillna("").to_numpy(),
+            "treatment_name": translated(codes, PRIOR_TREATMENTS).fillna("").to_numpy(),
         }
     )
-    regimen = raw["regimen"].str.split(",", n=1, expand=True)
+    molecule, dose = split_once(raw["regimen"], ",")
     regimens = pd.DataFrame(
         {
             "subject_id": patients,
-            "molecule": coder.code("molecule", regimen[0].str.strip(), "regimen"),
-            "dose": numbers(regimen[1].str.strip()),
+            "molecule": coder.code("molecule", molecule.str.strip(), "regimen"),
+            "dose": numbers(dose.str.strip()),
             "dose_unit": "mg/day",
         }
     )
@@ -165,28 +158,30 @@ def tidy_tables(
 def long_measurements(raw: pd.DataFrame, printed: pd.DataFrame, header_of: dict) -> pd.DataFrame:
     """One row per patient and measurement column, patient by patient, in column order."""
     columns = [c for c in raw.columns if "@" in c]
-    fields = {name: [] for name in ("value", "replicate_sd", "sd_printed", "source_cell")}
-    for column in columns:
-        value, sd, with_sd = parse_measurements(raw[column])
-        fields["value"].append(value.to_numpy())
-        fields["replicate_sd"].append(sd.to_numpy())
-        fields["sd_printed"].append(with_sd.to_numpy(dtype=bool))
-        fields["source_cell"].append(printed[column].to_numpy(dtype=object))
+    n, k = len(raw), len(columns)
+    parsed = [parse_measurements(raw[column]) for column in columns]
+    # column-major cells (every patient's first column, then the second...) to patient-major
+    order = (np.arange(n)[:, None] + n * np.arange(k)[None, :]).ravel()
 
-    def patient_major(arrays, dtype=None) -> np.ndarray:
-        return np.stack(arrays, axis=1).ravel() if arrays else np.array([], dtype=dtype)
+    def patient_major(parts: list[pd.Series], dtype) -> pd.Series:
+        if not parts:
+            return pd.Series([], dtype=dtype)
+        return pd.concat(parts, ignore_index=True).astype(dtype).take(order).reset_index(drop=True)
 
-    n = len(raw)
+    def repeated_labels(labels: list[str]) -> pd.Series:
+        codes, unique = pd.factorize(np.array(labels, dtype=object))
+        return pd.Series(pd.Categorical.from_codes(np.tile(codes, n), unique)).astype(str)
+
     return pd.DataFrame(
         {
-            "subject_id": np.repeat(raw["subject"].to_numpy(dtype=object), len(columns)),
-            "parameter": np.tile([c.split("@")[0] for c in columns], n),
-            "visit": np.tile([c.split("@")[1] for c in columns], n),
-            "value": patient_major(fields["value"], float),
-            "replicate_sd": patient_major(fields["replicate_sd"], float),
-            "sd_printed": patient_major(fields["sd_printed"], bool),
-            "source_column": np.tile([header_of[c] for c in columns], n),
-            "source_cell": patient_major(fields["source_cell"], object),
+            "subject_id": raw["subject"].take(np.repeat(np.arange(n), k)).reset_index(drop=True),
+            "parameter": repeated_labels([c.split("@")[0] for c in columns]),
+            "visit": repeated_labels([c.split("@")[1] for c in columns]),
+            "value": patient_major([value for value, _, _ in parsed], float),
+            "replicate_sd": patient_major([sd for _, sd, _ in parsed], float),
+            "sd_printed": patient_major([with_sd for _, _, with_sd in parsed], bool),
+            "source_column": repeated_labels([header_of[c] for c in columns]),
+            "source_cell": patient_major([printed[column] for column in columns], str),
         }
     )
 

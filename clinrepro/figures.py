@@ -299,7 +299,7 @@ def response_values(
     label = f"{response['parameter']} {'percent ' if column == 'PCHG' else ''}change at {response['visit']}"
     return (
         rows[column],
-        rows["CRIT1FL"].fillna(""),
+        rows["CRIT1FL"].astype(object).fillna(""),
         label + (" (%)" if column == "PCHG" else " (points)") + ("" if unit else ""),
     )
 

@@ -63,31 +63,33 @@ def read_text_table(path: str) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: str, text_columns=("subject_id",), skip=()) -> pd.DataFrame:
+def read_table(path: str, text_columns=("subject_id",), columns=None) -> pd.DataFrame:
     """Read one of the workflow's tables: only empty cells are missing, ids stay text.
 
-    A Parquet file (storage: intermediates: parquet) is read to the same frame as its CSV
-    would be: its types are kept, and an empty text is missing as an empty CSV cell is.
+    `columns(name)` says which columns to read (all if not given): a step reads only what
+    it uses. A Parquet file (storage: intermediates: parquet) is read to the same frame as
+    its CSV would be: its types are kept, and an empty text is missing as an empty CSV
+    cell is.
     """
     if path.endswith(".parquet"):
-        frame = pd.read_parquet(path, columns=None if not skip else _kept(path, skip))
+        frame = pd.read_parquet(path, columns=None if columns is None else _kept(path, columns))
         for column in frame.columns[frame.dtypes.map(pd.api.types.is_string_dtype)]:
             frame[column] = frame[column].mask(frame[column] == "")
         return frame
     return pd.read_csv(
         path,
         dtype={column: str for column in text_columns},
-        usecols=(lambda name: name not in skip) if skip else None,
+        usecols=columns,
         keep_default_na=False,
         na_values=[""],
         encoding="utf-8",
     )
 
 
-def _kept(path: str, skip) -> list[str]:
+def _kept(path: str, columns) -> list[str]:
     import pyarrow.parquet as pq
 
-    return [name for name in pq.read_schema(path).names if name not in skip]
+    return [name for name in pq.read_schema(path).names if columns(name)]
 
 
 def read_display_table(path: str) -> pd.DataFrame:

@@ -23,7 +23,7 @@ from statsmodels.stats.proportion import proportion_effectsize
 from clinrepro import style
 from clinrepro.endpoints import criterion_text, read_adeff
 from clinrepro.files import write_tables
-from clinrepro.terms import TEST_NAMES, shown
+from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 CONTINUOUS = (("cutaneous", "CDASI"), ("muscle", "MMT8"), ("cohort", "CK"), ("cohort", "IFNA"))
@@ -206,7 +206,7 @@ def endpoints_of(adeff: pd.DataFrame, analysis: dict, placebo: dict) -> list[dic
             & (adeff["AVISIT"] == response["visit"])
             & (adeff[flag] == "Y")
         ]
-        flags = rows["CRIT1FL"].fillna("")
+        flags = rows["CRIT1FL"]
         evaluable = flags.isin(["Y", "N"])
         if evaluable.sum() >= 3:
             measure = (
@@ -457,9 +457,13 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     return shown_frame.reset_index()
 
 
+# the columns of ADEFF the endpoints are taken from
+ADEFF_USED = ("PARAMCD", "AVISIT", "CHG", "PCHG", "CRIT1FL", *POPULATION_FLAGS)
+
+
 def run(adeff: str, analysis: dict, settings: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
-    records = read_adeff(adeff)
+    records = read_adeff(adeff, columns=ADEFF_USED)
     found = endpoints_of(records, analysis, settings["placebo"])
     table, curve = power_table(found, settings)
     write_tables(

@@ -17,10 +17,10 @@ def printed_number(value: float, missing: str = NA) -> str:
 
 def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
     """`printed_number` over a whole column: whole numbers in C, the others one by one."""
-    values = values.astype(float)
-    whole = values.notna() & (values % 1 == 0)
-    text = pd.Series(missing, index=values.index, dtype=object)
-    text[whole] = values[whole].astype(np.int64).astype(str)
-    other = values.notna() & ~whole
-    text[other] = values[other].map(printed_number)
-    return text.astype(str)
+    numbers = values.astype(float).to_numpy()
+    text = np.full(len(numbers), missing, dtype=object)
+    whole = ~np.isnan(numbers) & (numbers % 1 == 0)
+    text[whole] = numbers[whole].astype(np.int64).astype(str)
+    other = ~np.isnan(numbers) & ~whole
+    text[other] = [printed_number(value) for value in numbers[other]]
+    return pd.Series(text, index=values.index).astype(str)

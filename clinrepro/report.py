@@ -43,6 +43,14 @@ def html_table(frame: pd.DataFrame) -> HtmlTable:
     return HtmlTable(list(frame.columns), shown_frame.to_dict("records"))
 
 
+def first_rows(frame: pd.DataFrame, total: int, limit: int, csv: str) -> tuple[pd.DataFrame, str]:
+    """The rows a page shows of a table of `total` patients, and a note if it is cut."""
+    if total <= limit:
+        return frame, ""
+    note = f"The first {limit:,} of {total:,} patients are shown; {Path(csv).name} has them all."
+    return frame.head(limit), note
+
+
 def table1_groups(settings: dict) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
     """The two-level header of Table 1: fixed columns span both rows, measurements their visits."""
     groups = [(header, 0) for header in settings["columns"].values()]
@@ -193,7 +201,14 @@ def power_assumptions(power: dict, analysis: dict) -> list[str]:
 
 
 def run(
-    inputs: dict, cohort: dict, analysis: dict, power: dict, variant: str, project: str, output: str
+    inputs: dict,
+    cohort: dict,
+    analysis: dict,
+    power: dict,
+    variant: str,
+    project: str,
+    output: str,
+    max_rows_shown: int,
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
     claims = read_display_table(inputs["claims_table"])
@@ -212,7 +227,10 @@ def run(
                 "height": height // 3,
             }
         )
-    table1 = html_table(read_display_table(inputs["table1"]))
+    total = len(pd.read_csv(inputs["table1"], usecols=[0], dtype=str, keep_default_na=False))
+    first = pd.read_csv(inputs["table1"], dtype=str, keep_default_na=False, nrows=max_rows_shown)
+    first, table1_note = first_rows(first, total, max_rows_shown, inputs["table1"])
+    table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
     raw = {
         "table": inputs["table"],
@@ -231,6 +249,7 @@ def run(
         figures=figures,
         table1=table1,
         table1_groups=groups,
+        table1_note=table1_note,
         baseline=html_table(read_display_table(inputs["baseline"])),
         methods=methods(cohort, analysis),
         power=html_table(read_display_table(inputs["power_summary"])),

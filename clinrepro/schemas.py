@@ -9,6 +9,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from clinrepro.columns import translated
 from clinrepro.terms import ANTIBODIES, MOLECULES, PARAMETERS, PRIOR_TREATMENTS, SEXES
 
 ADULT_AGE = (18, 110)  # the study enrolled adults
@@ -145,10 +146,10 @@ class Measurements(pa.DataFrameModel):
         "value is outside the parameter's range (CDASI 0-100, MMT8 0-150, CK and IFN-alpha >= 0)",
     )
     def value_within_range(cls, df):
-        low = df["parameter"].map({k: v["low"] for k, v in PARAMETERS.items()})
-        high = df["parameter"].map({k: v["high"] for k, v in PARAMETERS.items()})
-        too_low = df["value"] < low.astype(float)
-        too_high = df["value"] > high.astype(float)
+        low = translated(df["parameter"], {k: v["low"] for k, v in PARAMETERS.items()}, float)
+        high = translated(df["parameter"], {k: v["high"] for k, v in PARAMETERS.items()}, float)
+        too_low = df["value"] < low
+        too_high = df["value"] > high
         return ~(too_low.fillna(False) | too_high.fillna(False))
 
     @row_check("replicate_sd", "a replicate SD is given without a value")

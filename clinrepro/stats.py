@@ -14,6 +14,7 @@ from scipy import stats
 
 from clinrepro.ard import ARD_COLUMNS
 from clinrepro.terms import POPULATION_FLAGS
+from clinrepro.columns import repeated, split_list
 from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import write_tables
 from clinrepro.settings import EXACT_MAX_PAIRS
@@ -163,7 +164,9 @@ def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> l
     rows = []
     for flag in POPULATION_FLAGS:
         records = in_population(adeff, flag, ("PARAMCD", "AVISIT", "AVAL"))
-        for (parameter, visit), group in records.groupby(["PARAMCD", "AVISIT"], sort=True):
+        for (parameter, visit), group in records.groupby(
+            ["PARAMCD", "AVISIT"], sort=True, observed=True
+        ):
             key = {
                 "analysis": "summary",
                 "population": flag,
@@ -185,10 +188,12 @@ def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> l
 
 def categorical_counts(adsl: pd.DataFrame, baseline_visit: str) -> list[dict]:
     rows = []
+    # one row per patient and prior treatment, split once for every population
+    priors = split_list(adsl["PRIORTRT"], ";").replace("", np.nan)
     for flag in POPULATION_FLAGS:
         subjects = in_population(adsl, flag)
         columns = {name: subjects[name] for name in CATEGORICAL_CHARACTERISTICS}
-        columns["PRIORTRT"] = subjects["PRIORTRT"].str.split(";").explode().replace("", np.nan)
+        columns["PRIORTRT"] = priors[(adsl[flag] == "Y").loc[priors.index].to_numpy()]
         for name, values in columns.items():
             present = values.dropna()
             denominator = len(subjects) if name == "PRIORTRT" else len(present)
@@ -213,7 +218,9 @@ def paired_tests(
     for flag in POPULATION_FLAGS:
         records = in_population(adeff, flag, ("PARAMCD", "AVISIT", "ABLFL", "CHG"))
         follow_up = records[(records["ABLFL"] != "Y") & records["CHG"].notna()]
-        for (parameter, visit), group in follow_up.groupby(["PARAMCD", "AVISIT"], sort=True):
+        for (parameter, visit), group in follow_up.groupby(
+            ["PARAMCD", "AVISIT"], sort=True, observed=True
+        ):
             change = group["CHG"].to_numpy(dtype=float)
             key = {
                 "analysis": "paired_test",
@@ -234,12 +241,12 @@ def paired_tests(
 def response_rates(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
     rows = []
     columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS]
-    criteria = adeff.loc[adeff["CRIT1"].fillna("") != "", columns]
+    criteria = adeff.loc[adeff["CRIT1"].notna() & (adeff["CRIT1"] != ""), columns]
     for flag in POPULATION_FLAGS:
         for (parameter, visit, criterion), group in in_population(criteria, flag).groupby(
-            ["PARAMCD", "AVISIT", "CRIT1"]
+            ["PARAMCD", "AVISIT", "CRIT1"], observed=True
         ):
-            evaluable = group["CRIT1FL"].fillna("").isin(["Y", "N"])
+            evaluable = group["CRIT1FL"].isin(["Y", "N"])
             responders = int((group["CRIT1FL"] == "Y").sum())
             key = {
                 "analysis": "response",
@@ -262,12 +269,12 @@ def subgroups(adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict) -> list[d
     """
     level = analysis["confidence_level"]
     rows = []
+    used = ["PARAMCD", "AVISIT", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"]
+    records = adeff[used + list(POPULATION_FLAGS)]
+    patient = pd.Index(adsl["SUBJID"]).get_indexer(adeff["SUBJID"])
     for variable in analysis["subgroups"]:
-        used = ["SUBJID", "PARAMCD", "AVISIT", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"]
-        records = adeff[used + list(POPULATION_FLAGS)].merge(
-            adsl[["SUBJID", variable]], on="SUBJID", how="left"
-        )
-        for category, part in records.groupby(variable, sort=True):
+        levels = repeated(adsl[variable], patient)
+        for category, part in records.groupby(levels, sort=True, observed=True):
             label = f"{variable}={category}"
             for row in response_rates(part, level) + paired_tests(
                 part, level, methods=("paired_t",)
@@ -280,6 +287,11 @@ def subgroups(adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict) -> list[d
 
 
 SUBGROUP_CHANGE = ("n_pairs", "mean_change", "sd_change", "ci_lower", "ci_upper")
+# the columns of ADEFF the statistics read
+ADEFF_USED = (
+    *("SUBJID", "PARAMCD", "AVISIT", "AVAL", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"),
+    *POPULATION_FLAGS,
+)
 
 
 def analysis_results(
@@ -303,7 +315,7 @@ def analysis_results(
 def run(adsl: str, adeff: str, analysis: dict, baseline_visit: str, output: str) -> None:
     """Compute the analysis results data from ADSL and ADEFF."""
     subjects = read_adsl(adsl)
-    records = read_adeff(adeff)
+    records = read_adeff(adeff, columns=ADEFF_USED)
     ard = analysis_results(subjects, records, analysis, baseline_visit)
     logger.info("%d results", len(ard))
     write_tables({output: ard})

@@ -11,6 +11,7 @@ import logging
 import numpy as np
 import pandas as pd
 
+from clinrepro.columns import as_codes, joined
 from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
 from clinrepro.printed import printed_numbers
@@ -41,11 +42,9 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     patients = subjects.index
     regimens = tables["regimens"].set_index("subject_id").reindex(patients)
     priors = tables["prior_treatments"]
-    listed = (
-        priors["treatment"].map(vocab["prior_treatment"]).groupby(priors["subject_id"], sort=False)
-    )
     missing = settings["missing_tokens"][0]
-    prior = listed.agg(", ".join).reindex(patients)
+    treatments = priors["treatment"].map(vocab["prior_treatment"])
+    prior = joined(treatments, priors["subject_id"], ", ").reindex(patients)
     prior = prior.where(subjects["n_prior_treatments"] != 0, settings["no_treatment_token"])
     prior = prior.where(subjects["n_prior_treatments"].notna(), missing)
     table = pd.DataFrame(
@@ -62,16 +61,31 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
         },
         index=patients,
     )
-    measurements = tables["measurements"].set_index("subject_id")
+    measurements = tables["measurements"]
+    row = patients.get_indexer(measurements["subject_id"])  # each record's line of Table 1
+    parameters, visits = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
     for label, parameter in settings["measurements"].items():
         for visit_label, visit in settings["visits"].items():
-            rows = (measurements["parameter"] == parameter) & (measurements["visit"] == visit)
-            cells = measurements[rows].reindex(patients)
+            rows = ((parameters == parameter) & (visits == visit)).to_numpy()
+            cells = pd.DataFrame(
+                {
+                    column: on_lines(measurements[column], rows, row, len(patients))
+                    for column in ("value", "replicate_sd", "sd_printed")
+                },
+                index=patients,
+            )
             text = printed_numbers(cells["value"], missing)
             with_sd = cells["sd_printed"].eq(True)
             text[with_sd] = text[with_sd] + " ± " + printed_numbers(cells["replicate_sd"], missing)
             table[f"{label} {visit_label}"] = text
     return table.reset_index(drop=True)
+
+
+def on_lines(values: pd.Series, rows: np.ndarray, line: np.ndarray, n: int) -> np.ndarray:
+    """The selected records' values on their lines of a table of n lines; NaN elsewhere."""
+    cells = np.full(n, np.nan, dtype=object if values.dtype == bool else float)
+    cells[line[rows]] = values.to_numpy()[rows]
+    return cells
 
 
 def mean_sd(values: pd.Series) -> str:
@@ -147,16 +161,14 @@ def baseline_table(
         lambda part: median_iqr(part["NPRIOR"]),
         int((~known_prior).sum()),
     )
+    listed = ";" + adsl["PRIORTRT"].astype(str) + ";"
     for code, name in PRIOR_TREATMENTS.items():
-        took = adsl["PRIORTRT"].str.split(";").apply(lambda codes, c=code: c in codes)
+        took = listed.str.contains(f";{code};", regex=False)
         if took.any():
             add(
                 f"Previously: {name}",
                 "n (%)",
-                lambda part, c=code: n_pct(
-                    part["PRIORTRT"].str.split(";").apply(lambda codes: c in codes),
-                    part["NPRIOR"].notna(),
-                ),
+                lambda part, t=took: n_pct(t.loc[part.index], part["NPRIOR"].notna()),
                 "",
             )
     for flag in ("ACTCUTFL", "ACTMUSFL", "ACTBOTFL"):
@@ -226,16 +238,31 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def run_table1(tidy: dict[str, str], settings: dict, template: str, outputs: dict) -> None:
-    """Write Table 1 rebuilt from the tidy tables, as CSV and as an HTML page."""
-    tables = {name: read_table(path) for name, path in tidy.items()}
+# Table 1 does not read where each measurement was printed
+TABLE1_READS = {"measurements": lambda name: name not in ("source_column", "source_cell")}
+
+
+def run_table1(
+    tidy: dict[str, str], settings: dict, template: str, outputs: dict, max_rows_shown: int
+) -> None:
+    """Write Table 1 rebuilt from the tidy tables, as CSV and as an HTML page (its first
+    `max_rows_shown` patients)."""
+    tables = {name: read_table(path, columns=TABLE1_READS.get(name)) for name, path in tidy.items()}
     table1 = publication_table1(tables, settings)
     write_tables({outputs["csv"]: table1})
-    page = report.html_table(table1)
+    shown, note = report.first_rows(table1, len(table1), max_rows_shown, outputs["csv"])
+    page = report.html_table(shown)
     groups, page.sub_headers = report.table1_groups(settings)
     title = f"Table 1 of {settings['title']}, rebuilt from the tidy tables"
     report.write_table_page(
-        table1, outputs["html"], title, template, settings["synthetic"], table=page, groups=groups
+        shown,
+        outputs["html"],
+        title,
+        template,
+        settings["synthetic"],
+        table=page,
+        groups=groups,
+        note=note,
     )
 
 
@@ -251,7 +278,7 @@ def run(
 ) -> None:
     """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages."""
     subjects = read_adsl(adsl)
-    records = read_adeff(adeff)
+    records = read_adeff(adeff, columns=("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"))
     results = read_ard(ard)
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
     baseline = baseline_table(subjects, records, results, analysis, cohort["baseline_visit"])

@@ -11,6 +11,7 @@ import logging
 import pandas as pd
 import pandera.pandas as pa
 
+from clinrepro.columns import among
 from clinrepro.errors import Problem
 from clinrepro.files import read_table, write_tables
 from clinrepro.schemas import (
@@ -69,27 +70,33 @@ def cross_table_problems(
     tables: dict[str, pd.DataFrame], file: str, settings: dict
 ) -> list[Problem]:
     """Every measurement's and treatment's patient is known; every patient has one regimen."""
-    known = set(tables["subjects"]["subject_id"])
+    known = tables["subjects"]["subject_id"]
     subject_header = settings["columns"]["subject"]
-    problems = [
-        Problem(
-            file, patient, subject_header, patient, f"patient in {name} but not among the subjects"
-        )
-        for name in ("measurements", "prior_treatments", "regimens")
-        for patient in sorted(set(tables[name]["subject_id"]) - known)
-    ]
-    regimen_count = tables["regimens"]["subject_id"].value_counts()
-    for patient in sorted(known):
-        if regimen_count.get(patient, 0) != 1:
+    problems = []
+    for name in ("measurements", "prior_treatments", "regimens"):
+        patients = tables[name]["subject_id"]
+        for patient in sorted(patients[~among(patients, known)].unique()):
             problems.append(
                 Problem(
                     file,
                     patient,
-                    settings["columns"]["regimen"],
-                    "",
-                    "a patient needs exactly one regimen",
+                    subject_header,
+                    patient,
+                    f"patient in {name} but not among the subjects",
                 )
             )
+    regimen_count = tables["regimens"]["subject_id"].value_counts()
+    counts = regimen_count.reindex(known.unique(), fill_value=0)
+    for patient in sorted(counts.index[counts != 1]):
+        problems.append(
+            Problem(
+                file,
+                patient,
+                settings["columns"]["regimen"],
+                "",
+                "a patient needs exactly one regimen",
+            )
+        )
     return problems
 
 

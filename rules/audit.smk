@@ -13,7 +13,7 @@ rule audit:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(1),
         runtime=runtime_minutes,
     params:
         populations=population_roles,

@@ -1,3 +1,5 @@
+import os
+
 from snakemake.exceptions import WorkflowError
 from snakemake.utils import validate
 
@@ -214,10 +216,36 @@ def report_figures(wildcards):
     return inputs
 
 
-# Resources for schedulers (SLURM, Kubernetes, ...): every step is single-threaded;
-# memory and run time grow with the size of its inputs, and with each retry.
-def memory_mb(wildcards, input, attempt):
-    return int(1000 + 40 * input.size_mb) * attempt
+# Resources for schedulers (SLURM, Kubernetes, ...): every step is single-threaded; its
+# memory is a base plus a factor per MB of the tables it reads, and grows with each retry.
+# A Parquet MB counts as PARQUET_EXPANSION MB of CSV (58 MB of tidy CSV are 3.7 MB of
+# Parquet at 10^5 patients); the factors cover each step's peak measured at 10^6 patients
+# (benchmarks/bench_scale.py, README "Scale").
+MEMORY_BASE_MB = 800
+PARQUET_EXPANSION = 16
+
+
+def table_mb(input):
+    """The size of a step's inputs in MB of CSV text (files not written yet count 0)."""
+    sizes = [
+        os.path.getsize(path) * (PARQUET_EXPANSION if path.endswith(".parquet") else 1)
+        for path in input
+        if os.path.exists(path)
+    ]
+    return sum(sizes) / 1e6
+
+
+def memory_mb(per_mb):
+    def estimate(wildcards, input, attempt):
+        return int(MEMORY_BASE_MB + per_mb * table_mb(input)) * attempt
+
+    return estimate
+
+
+def synthesis_memory_mb(wildcards, attempt):
+    """The generator holds the cohort it writes: about 1 kB a patient (1.7 GB at 10^6)."""
+    patients = config["generate"][wildcards.cohort]["patients"]
+    return int(MEMORY_BASE_MB + patients / 1000) * attempt
 
 
 def runtime_minutes(wildcards, input, attempt):

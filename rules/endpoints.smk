@@ -14,7 +14,7 @@ rule endpoints:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(6),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

@@ -20,7 +20,7 @@ rule manifest:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(0),
         runtime=runtime_minutes,
     script:
         "../scripts/manifest.py"

@@ -31,7 +31,7 @@ rule power:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(2),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

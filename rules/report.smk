@@ -26,11 +26,12 @@ rule report:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(1),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
         analysis=analysis_settings,
         power=power_settings,
+        max_rows_shown=config["tables"]["max_rows_shown"],
     script:
         "../scripts/report.py"

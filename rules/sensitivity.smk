@@ -33,7 +33,7 @@ rule sensitivity:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(1),
         runtime=runtime_minutes,
     params:
         variants=list(VARIANTS),

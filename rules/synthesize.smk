@@ -15,7 +15,7 @@ rule synthesize:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=synthesis_memory_mb,
         runtime=runtime_minutes,
     params:
         seed_cohort=seed_settings,

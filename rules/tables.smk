@@ -21,10 +21,11 @@ rule table1:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(3),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
+        max_rows_shown=config["tables"]["max_rows_shown"],
     script:
         "../scripts/table1.py"
 
@@ -61,7 +62,7 @@ rule tables:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb,
+        mem_mb=memory_mb(2),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

@@ -12,6 +12,7 @@ with running_step():
         cohort=snakemake.params.cohort,
         analysis=snakemake.params.analysis,
         power=snakemake.params.power,
+        max_rows_shown=snakemake.params.max_rows_shown,
         variant=snakemake.wildcards.variant,
         project=str(Path(snakemake.scriptdir).parent),
         output=snakemake.output[0],

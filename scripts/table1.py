@@ -10,6 +10,7 @@ with running_step():
     tables.run_table1(
         tidy={name: snakemake.input[name] for name in TIDY_TABLES},
         settings=snakemake.params.cohort,
+        max_rows_shown=snakemake.params.max_rows_shown,
         template=snakemake.input.template,
         outputs=dict(snakemake.output.items()),
     )

@@ -131,6 +131,18 @@ def test_registry_of_1000_runs_end_to_end(registry_run):
     ).read_bytes()
 
 
+def test_table1_page_shows_the_first_rows_and_says_so(registry_run):
+    page = (registry_run / "tables/table1.html").read_text("utf-8")
+    note = "The first 500 of 1,000 patients are shown; table1.csv has them all."
+    assert note in page
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert body.count("<tr") == 500
+    first, shown_last = "<td>R0001</td>", "<td>R0500</td>"
+    assert first in body and shown_last in body and "<td>R0501</td>" not in body
+    report = (registry_run / "paper/report.html").read_text("utf-8")
+    assert note in report and "<td>R0501</td>" not in report
+
+
 def test_figures_draw_distributions_over_the_threshold(registry_run):
     figures = registry_run / "paper/figures"
     course = json.loads((figures / "cdasi_course.json").read_text("utf-8"))["caption"]

@@ -1,0 +1,83 @@
+"""Whole-column operations the stages share, so that a registry of a million patients
+costs a few passes over arrays, never a Python call per patient or per record."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+
+def as_codes(column: pd.Series) -> pd.Series:
+    """Repeated codes (a visit, a parameter, a flag) as a categorical column: its values in
+    sorted order, '' missing. Filtering and grouping then move small integer codes, not
+    text, and a table read from CSV or from Parquet gives the same column."""
+    column = column.astype("category")
+    categories = column.cat.categories
+    used = np.bincount(column.cat.codes.to_numpy() + 1, minlength=len(categories) + 1)[1:] > 0
+    return column.cat.set_categories(sorted(value for value in categories[used] if value != ""))
+
+
+def repeated(column: pd.Series, position: np.ndarray) -> pd.Categorical:
+    """A patient-level column on each record of its patient, `position` being the record's
+    patient row (-1: none, missing)."""
+    coded = column.astype("category")
+    codes = coded.cat.codes.to_numpy()
+    taken = np.where(position >= 0, codes[np.maximum(position, 0)], -1)
+    return pd.Categorical.from_codes(taken, coded.cat.categories)
+
+
+def joined(values: pd.Series, keys: pd.Series, separator: str) -> pd.Series:
+    """Each key's values joined by `separator` in their order, indexed by key: one string
+    operation per position in the longest list, not one join per key."""
+    if values.empty:
+        return pd.Series(dtype=str)
+    position = values.groupby(keys.to_numpy(), sort=False).cumcount().to_numpy()
+    wide = pd.DataFrame(
+        {"key": keys.to_numpy(), "position": position, "value": values.to_numpy()}
+    ).pivot(index="key", columns="position", values="value")
+    text = wide[0].astype(str)
+    for column in wide.columns[1:]:
+        more = wide[column].notna()
+        text[more] = text[more] + separator + wide.loc[more, column].astype(str)
+    return text
+
+
+def _text(values) -> pa.Array:
+    return pa.array(values, type=pa.string())
+
+
+def split_once(text: pd.Series, separator: str) -> tuple[pd.Series, pd.Series]:
+    """Each text cut at its first `separator` (a regular expression; spaces around it
+    dropped): the part before, whole text where there is no separator, and the part after,
+    missing where there is none. Done by Arrow's compute kernels, not per cell in Python."""
+    cut = pc.extract_regex(_text(text), rf"^(?P<before>.*?)\s*(?:{separator})\s*(?P<after>.*)$")
+    before = pc.if_else(pc.is_valid(cut), pc.struct_field(cut, 0), _text(text))
+    after = pc.struct_field(cut, 1)
+    return tuple(pd.Series(part, index=text.index, dtype="str") for part in (before, after))
+
+
+def split_list(text: pd.Series, separator: str = ",") -> pd.Series:
+    """'CS, HCQ, IVIg' -> 'CS', 'HCQ', 'IVIg': one row per item, stripped of spaces, with
+    the index of its cell."""
+    lists = pc.split_pattern(_text(text), pattern=separator)
+    items = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+    cells = pc.list_parent_indices(lists).to_numpy()
+    return pd.Series(items, index=text.index[cells], dtype="str")
+
+
+def among(values: pd.Series, known: pd.Series) -> np.ndarray:
+    """Whether each value is one of `known`, by one hash table of the known values."""
+    return pc.is_in(_text(values), value_set=_text(known.dropna().unique())).to_numpy(
+        zero_copy_only=False
+    )
+
+
+def translated(values: pd.Series, mapping: dict, dtype="str") -> pd.Series:
+    """Each value looked up in `mapping` (missing where it is not there, or None): one
+    lookup per distinct value, not per cell."""
+    codes, distinct = pd.factorize(values)
+    looked_up = [mapping.get(value) for value in distinct]
+    looked_up = np.array([np.nan if x is None else x for x in looked_up] + [np.nan], dtype=object)
+    return pd.Series(looked_up[codes], index=values.index, dtype=dtype)

@@ -1,0 +1,78 @@
+"""The whole-column helpers against results worked out by hand, and against the
+cell-by-cell operations they replace."""
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.columns import among, as_codes, joined, repeated, split_list, split_once, translated
+from clinrepro.printed import printed_number, printed_numbers
+
+
+def test_as_codes_sorts_the_values_and_reads_empty_as_missing():
+    codes = as_codes(pd.Series(["Y", "", "N", None, "Y"], dtype="str"))
+    assert codes.cat.categories.tolist() == ["N", "Y"]
+    assert codes.astype(object).where(codes.notna(), None).tolist() == ["Y", None, "N", None, "Y"]
+    # a categorical read from Parquet keeps unused and empty categories: they go
+    stored = pd.Series(pd.Categorical(["M3", "M0"], categories=["M3", "", "FU", "M0"]))
+    assert as_codes(stored).cat.categories.tolist() == ["M0", "M3"]
+
+
+def test_repeated_puts_a_patient_value_on_each_record():
+    flags = pd.Series(["Y", "N", "Y"])
+    records = repeated(flags, np.array([2, 2, 0, 1, -1]))
+    assert list(records.astype(object)[:4]) == ["Y", "Y", "Y", "N"]
+    assert pd.isna(records[4])
+
+
+def test_joined_keeps_each_patients_order():
+    treatments = pd.Series(["CS", "MTX", "HCQ", "IVIg", "AZA"])
+    patients = pd.Series(["2", "2", "1", "2", "3"])
+    assert joined(treatments, patients, ";").to_dict() == {
+        "1": "HCQ",
+        "2": "CS;MTX;IVIg",
+        "3": "AZA",
+    }
+    # the same as a Python join per patient
+    expected = treatments.groupby(patients).agg(";".join)
+    assert joined(treatments, patients, ";").sort_index().equals(expected.astype("str"))
+
+
+def test_split_once_cuts_at_the_first_separator():
+    cells = pd.Series(
+        ["68 ± 19", "12292", "NA", "12 ±NA", "Baricitinib, 2, x"], index=[5, 6, 7, 8, 9]
+    )
+    before, after = split_once(cells, "±")
+    assert before.tolist() == ["68", "12292", "NA", "12", "Baricitinib, 2, x"]
+    assert after.tolist()[0] == "19" and after.tolist()[3] == "NA"
+    assert after.isna().tolist() == [False, True, True, False, True]
+    assert before.index.tolist() == [5, 6, 7, 8, 9]
+    molecule, dose = split_once(cells.iloc[[4]], ",")
+    assert (molecule.iloc[0], dose.iloc[0]) == ("Baricitinib", "2, x")
+
+
+def test_split_list_gives_an_item_a_row_with_its_cells_index():
+    items = split_list(pd.Series(["CS, HCQ, IVIg", "MTX", " AZA ,CS"], index=[10, 11, 12]))
+    assert items.tolist() == ["CS", "HCQ", "IVIg", "MTX", "AZA", "CS"]
+    assert items.index.tolist() == [10, 10, 10, 11, 12, 12]
+
+
+def test_translated_and_among():
+    labels = pd.Series(["Female", "Male", "female", None, "Female"])
+    codes = translated(labels, {"Female": "F", "Male": "M"})
+    assert codes.tolist()[:2] == ["F", "M"] and codes.isna().tolist() == [
+        False,
+        False,
+        True,
+        True,
+        False,
+    ]
+    high = translated(pd.Series(["CDASI", "CK"]), {"CDASI": 100, "CK": None}, float)
+    assert high.iloc[0] == 100 and np.isnan(high.iloc[1])
+    known = pd.Series(["1", "2", "3"])
+    assert among(pd.Series(["3", "4", "1"]), known).tolist() == [True, False, True]
+
+
+def test_printed_numbers_print_as_the_table_does():
+    values = pd.Series([59.0, 0.1, 12292.0, np.nan, 2.25, -3.0])
+    assert printed_numbers(values, "NA").tolist() == ["59", "0.1", "12292", "NA", "2.25", "-3"]
+    assert printed_numbers(values, "NA").tolist() == [printed_number(v, "NA") for v in values]
