@@ -117,11 +117,12 @@ def job_benchmarks(project: Path) -> dict[str, dict]:
     return jobs
 
 
-def measure(n: int, fmt: str) -> dict:
+def measure(n: int, fmt: str, memory_mb: int | None) -> dict:
     project = scratch_copy(OUT / "scale" / f"{fmt}-{n}")
     options = config_for(n, fmt)
     snakemake(project, f"results/{COHORT}/raw/table.csv", *options)
-    wall, workflow_peak = snakemake(project, *options)
+    cap = ["--resources", f"mem_mb={memory_mb}"] if memory_mb else []
+    wall, workflow_peak = snakemake(project, *cap, *options)
     jobs = job_benchmarks(project)
     generated = jobs.pop("synthesize")
     tidy = project / "baseline"
@@ -134,6 +135,7 @@ def measure(n: int, fmt: str) -> dict:
     result = {
         "patients": n,
         "format": fmt,
+        "memory_cap_mb": memory_mb,
         "wall_s": round(wall, 2),
         "jobs_s": round(sum(job["s"] for job in jobs.values()), 2),
         "peak_rss_mb": round(max(job["max_rss_mb"] for job in jobs.values()), 1),
@@ -152,18 +154,27 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--patients", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--formats", nargs="+", default=["parquet"], choices=["csv", "parquet"])
+    parser.add_argument(
+        "--memory-mb",
+        type=int,
+        help="run with --resources mem_mb=MEMORY_MB: Snakemake runs at once only jobs "
+        "whose declared memory fits",
+    )
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
     path = OUT / "scale.json"
     results = json.loads(path.read_text("utf-8")) if path.exists() else []
     for fmt in args.formats:
         for n in args.patients:
-            result = measure(n, fmt)
-            results = [r for r in results if (r["patients"], r["format"]) != (n, fmt)] + [result]
+            result = measure(n, fmt, args.memory_mb)
+            key = (n, fmt, args.memory_mb)
+            results = [
+                r for r in results if (r["patients"], r["format"], r.get("memory_cap_mb")) != key
+            ] + [result]
             path.write_text(json.dumps(results, indent=1) + "\n", "utf-8")
             slowest = max(result["jobs"].items(), key=lambda item: item[1]["s"])
             print(
-                f"{fmt:8} N={n:>9,}: workflow {result['wall_s']:8.1f} s (jobs {result['jobs_s']:.1f} s), "
+                f"{fmt:8} N={n:>9,} cap {args.memory_mb}: workflow {result['wall_s']:8.1f} s (jobs {result['jobs_s']:.1f} s), "
                 f"baseline {result['baseline_s']:.1f} s, x{result['ratio_to_baseline']}, "
                 f"peak job {result['peak_rss_mb']:.0f} MB, all jobs together "
                 f"{result['workflow_peak_mb']:.0f} MB, slowest job {slowest[0]} {slowest[1]['s']:.1f} s",

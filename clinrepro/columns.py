@@ -67,7 +67,7 @@ def split_list(text: pd.Series, separator: str = ",") -> pd.Series:
     return pd.Series(items, index=text.index[cells], dtype="str")
 
 
-def among(values: pd.Series, known: pd.Series) -> np.ndarray:
+def among(values: pd.Series | pd.Index, known: pd.Series | pd.Index) -> np.ndarray:
     """Whether each value is one of `known`, by one hash table of the known values."""
     return pc.is_in(_text(values), value_set=_text(known.dropna().unique())).to_numpy(
         zero_copy_only=False

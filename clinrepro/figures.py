@@ -16,6 +16,7 @@ from matplotlib.patches import Circle
 
 from clinrepro import style
 from clinrepro.ard import read_ard, value as result
+from clinrepro.columns import among
 from clinrepro.endpoints import criterion_text, read_adeff, read_adsl
 from clinrepro.files import read_table
 from clinrepro.terms import ANTIBODIES, SYMBOLS, TEST_NAMES, population_words, shown
@@ -187,7 +188,7 @@ def cdasi_course(data: dict, analysis: dict, settings: dict):
     ax.set_ylabel("CDASI activity (points)")
     ax.set_title("CDASI activity at follow-up")
     ax.legend(loc="upper right")
-    missing = [p for p in values.index if p not in paired.index]
+    missing = values.index[~among(values.index, paired.index)].tolist()
     caption = (
         f"CDASI activity in the {len(values)} {population_words(flag)}. Filled: mean ± SD "
         f"recomputed from the per-patient table at M0 and M3; {patients_words}; "
@@ -377,7 +378,7 @@ def mmt8_patients(data: dict, analysis: dict, settings: dict):
     right.axvline(0, color=style.INK, lw=0.6)
     right.set_xlabel(label)
     right.set_title("Improvement at M3" + (", distribution" if many else ""))
-    missing = [p for p in values.index if p not in paired.index]
+    missing = values.index[~among(values.index, paired.index)].tolist()
     n_responders = int((responder == "Y").sum())
     caption = (
         f"{response['parameter']} at M0 and {response['visit']} in the {len(values)} {population_words(flag)}: "
@@ -458,7 +459,8 @@ def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
 def laboratory_pairs(data: dict, analysis: dict, settings: dict):
     """Paired before/after plots of CK and IFN-alpha, log scale where the range calls for it."""
     flag = analysis["populations"]["cohort"]
-    measured = [p for p in ("CK", "IFNA") if p in set(data["adeff"]["PARAMCD"])]
+    present_parameters = set(data["adeff"]["PARAMCD"].unique())
+    measured = [p for p in ("CK", "IFNA") if p in present_parameters]
     figure, axes = style.new_figure(4.0 * max(len(measured), 1), 4.0, columns=max(len(measured), 1))
     parts, meta = [], {"population": flag}
     if not measured:
@@ -473,11 +475,11 @@ def laboratory_pairs(data: dict, analysis: dict, settings: dict):
         parts.append("Neither creatine kinase nor interferon-α is measured in this cohort")
     for ax, parameter in zip(axes, measured):
         values = wide(data["adeff"], parameter, flag)
-        sds = wide(data["adeff"], parameter, flag, "AVALSD")
         paired = values.dropna(subset=["M0", "M3"])
         if aggregated(len(paired), settings):
             paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.PALETTE[0])
         else:
+            sds = wide(data["adeff"], parameter, flag, "AVALSD")
             for patient, row in paired.iterrows():
                 ax.errorbar(
                     [0, 1],
@@ -509,7 +511,7 @@ def laboratory_pairs(data: dict, analysis: dict, settings: dict):
             data["ard"], analysis, parameter, flag, "M3", settings["significance_level"]
         )
         ax.set_title(f"{short}: n = {len(paired)} pairs\n{words}", fontsize=9)
-        missing = [p for p in values.index if p not in paired.index]
+        missing = values.index[~among(values.index, paired.index)].tolist()
         parts.append(
             f"{name}: {len(paired)} patients with both values, {missing_words(missing, 'both values')}"
         )
