@@ -48,6 +48,12 @@ def _text(values) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
+def tiled(labels: list[str], times: int) -> pd.Series:
+    """The labels, in order, `times` times over, as text (one Arrow take)."""
+    codes, distinct = pd.factorize(np.array(labels, dtype=object))
+    return pd.Series(pc.take(_text(distinct), np.tile(codes, times)), dtype="str")
+
+
 def split_once(text: pd.Series, separator: str) -> tuple[pd.Series, pd.Series]:
     """Each text cut at its first `separator` (a regular expression; spaces around it
     dropped): the part before, whole text where there is no separator, and the part after,

@@ -13,7 +13,7 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from clinrepro.columns import split_list, split_once, translated
+from clinrepro.columns import split_list, split_once, tiled, translated
 from clinrepro.errors import Problem
 from clinrepro.files import read_text_table, write_tables
 from clinrepro.settings import TIDY_TABLES
@@ -168,19 +168,15 @@ def long_measurements(raw: pd.DataFrame, printed: pd.DataFrame, header_of: dict)
             return pd.Series([], dtype=dtype)
         return pd.concat(parts, ignore_index=True).astype(dtype).take(order).reset_index(drop=True)
 
-    def repeated_labels(labels: list[str]) -> pd.Series:
-        codes, unique = pd.factorize(np.array(labels, dtype=object))
-        return pd.Series(pd.Categorical.from_codes(np.tile(codes, n), unique)).astype(str)
-
     return pd.DataFrame(
         {
             "subject_id": raw["subject"].take(np.repeat(np.arange(n), k)).reset_index(drop=True),
-            "parameter": repeated_labels([c.split("@")[0] for c in columns]),
-            "visit": repeated_labels([c.split("@")[1] for c in columns]),
+            "parameter": tiled([c.split("@")[0] for c in columns], n),
+            "visit": tiled([c.split("@")[1] for c in columns], n),
             "value": patient_major([value for value, _, _ in parsed], float),
             "replicate_sd": patient_major([sd for _, sd, _ in parsed], float),
             "sd_printed": patient_major([with_sd for _, _, with_sd in parsed], bool),
-            "source_column": repeated_labels([header_of[c] for c in columns]),
+            "source_column": tiled([header_of[c] for c in columns], n),
             "source_cell": patient_major([printed[column] for column in columns], str),
         }
     )
