@@ -29,19 +29,14 @@ def repeated(column: pd.Series, position: np.ndarray) -> pd.Categorical:
 
 
 def joined(values: pd.Series, keys: pd.Series, separator: str) -> pd.Series:
-    """Each key's values joined by `separator` in their order, indexed by key: one string
-    operation per position in the longest list, not one join per key."""
-    if values.empty:
-        return pd.Series(dtype=str)
-    position = values.groupby(keys.to_numpy(), sort=False).cumcount().to_numpy()
-    wide = pd.DataFrame(
-        {"key": keys.to_numpy(), "position": position, "value": values.to_numpy()}
-    ).pivot(index="key", columns="position", values="value")
-    text = wide[0].astype(str)
-    for column in wide.columns[1:]:
-        more = wide[column].notna()
-        text[more] = text[more] + separator + wide.loc[more, column].astype(str)
-    return text
+    """Each key's values joined by `separator` in their order, indexed by key (in order of
+    first appearance): one Arrow join over lists, not one Python join per key."""
+    codes, distinct = pd.factorize(keys)  # a value without a key is left out (code -1)
+    order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int32())
+    lists = pa.ListArray.from_arrays(offsets, _text(values.take(order)))
+    return pd.Series(pc.binary_join(lists, separator), index=distinct, dtype="str")
 
 
 def _text(values) -> pa.Array:

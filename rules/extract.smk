@@ -13,7 +13,7 @@ rule extract:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(26),
+        mem_mb=memory_mb(21),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,

@@ -15,7 +15,7 @@ rule figures:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(2),
+        mem_mb=memory_mb(1.5),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

@@ -31,7 +31,7 @@ rule power:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(2),
+        mem_mb=memory_mb(0.3),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

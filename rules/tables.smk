@@ -21,7 +21,7 @@ rule table1:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(3),
+        mem_mb=memory_mb(3.1),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
@@ -62,7 +62,7 @@ rule tables:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(2),
+        mem_mb=memory_mb(1.2),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,

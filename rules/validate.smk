@@ -15,7 +15,7 @@ rule validate:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(4),
+        mem_mb=memory_mb(3.5),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,

@@ -32,6 +32,8 @@ def test_joined_keeps_each_patients_order():
         "2": "CS;MTX;IVIg",
         "3": "AZA",
     }
+    # a treatment without a patient is left out
+    assert joined(pd.Series(["CS", "AZA"]), pd.Series([None, "4"]), ";").to_dict() == {"4": "AZA"}
     # the same as a Python join per patient
     expected = treatments.groupby(patients).agg(";".join)
     assert joined(treatments, patients, ";").sort_index().equals(expected.astype("str"))
