@@ -35,7 +35,9 @@ def joined(values: pd.Series, keys: pd.Series, separator: str) -> pd.Series:
     order = np.argsort(codes, kind="stable")[np.count_nonzero(codes < 0) :]
     counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
     offsets = pa.array(np.concatenate([[0], np.cumsum(counts)]), type=pa.int32())
-    lists = pa.ListArray.from_arrays(offsets, _text(values.take(order)))
+    items = _text(values.take(order))  # a large column comes from Parquet in chunks
+    items = items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items
+    lists = pa.ListArray.from_arrays(offsets, items)
     return pd.Series(pc.binary_join(lists, separator), index=distinct, dtype="str")
 
 

@@ -3,6 +3,7 @@ cell-by-cell operations they replace."""
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from clinrepro.columns import among, as_codes, joined, repeated, split_list, split_once, translated
 from clinrepro.printed import printed_number, printed_numbers
@@ -31,6 +32,12 @@ def test_joined_keeps_each_patients_order():
         "1": "HCQ",
         "2": "CS;MTX;IVIg",
         "3": "AZA",
+    }
+    # a column read from Parquet in several chunks
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["CS", "MTX"], ["HCQ"]])))
+    assert joined(chunked, pd.Series(["1", "1", "2"]), ", ").to_dict() == {
+        "1": "CS, MTX",
+        "2": "HCQ",
     }
     # a treatment without a patient is left out
     assert joined(pd.Series(["CS", "AZA"]), pd.Series([None, "4"]), ";").to_dict() == {"4": "AZA"}
