@@ -85,3 +85,20 @@ def test_printed_numbers_print_as_the_table_does():
     values = pd.Series([59.0, 0.1, 12292.0, np.nan, 2.25, -3.0])
     assert printed_numbers(values, "NA").tolist() == ["59", "0.1", "12292", "NA", "2.25", "-3"]
     assert printed_numbers(values, "NA").tolist() == [printed_number(v, "NA") for v in values]
+
+
+def test_cells_read_in_chunks_are_cut_and_split_as_one_column():
+    chunks = pa.chunked_array([["CS, MTX", "AZA"], ["HCQ, IVIg", "X"]])
+    cells = pd.Series(pd.arrays.ArrowStringArray(chunks))
+    items = split_list(cells)
+    assert list(zip(items.index, items)) == [
+        (0, "CS"),
+        (0, "MTX"),
+        (1, "AZA"),
+        (2, "HCQ"),
+        (2, "IVIg"),
+        (3, "X"),
+    ]
+    before, after = split_once(cells, ",")
+    assert before.tolist() == ["CS", "AZA", "HCQ", "X"]
+    assert after.isna().tolist() == [False, True, False, True] and after[2] == "IVIg"
