@@ -13,7 +13,7 @@ rule stats:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(1.7),
+        mem_mb=memory_mb(1.8),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
