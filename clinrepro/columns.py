@@ -9,6 +9,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 
+def _text(values) -> pa.Array:
+    return pa.array(values, type=pa.string())
+
+
 def as_codes(column: pd.Series) -> pd.Series:
     """Repeated codes (a visit, a parameter, a flag) as a categorical column: its values in
     sorted order, '' missing. Filtering and grouping then move small integer codes, not
@@ -39,10 +43,6 @@ def joined(values: pd.Series, keys: pd.Series, separator: str) -> pd.Series:
     items = items.combine_chunks() if isinstance(items, pa.ChunkedArray) else items
     lists = pa.ListArray.from_arrays(offsets, items)
     return pd.Series(pc.binary_join(lists, separator), index=distinct, dtype="str")
-
-
-def _text(values) -> pa.Array:
-    return pa.array(values, type=pa.string())
 
 
 def tiled(labels: list[str], times: int) -> pd.Series:
@@ -81,6 +81,6 @@ def translated(values: pd.Series, mapping: dict, dtype="str") -> pd.Series:
     """Each value looked up in `mapping` (missing where it is not there, or None): one
     lookup per distinct value, not per cell."""
     codes, distinct = pd.factorize(values)
-    looked_up = [mapping.get(value) for value in distinct]
-    looked_up = np.array([np.nan if x is None else x for x in looked_up] + [np.nan], dtype=object)
+    found = [mapping.get(value) for value in distinct] + [None]  # code -1: a missing value
+    looked_up = np.array([np.nan if value is None else value for value in found], dtype=object)
     return pd.Series(looked_up[codes], index=values.index, dtype=dtype)

@@ -202,9 +202,10 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
     Ids are text; codes and flags are categoricals, '' missing, the same from CSV and
     Parquet.
     """
-    wanted = (
-        (lambda name: name not in ADEFF_TRACE) if columns is None else set(columns).__contains__
-    )
+    if columns is None:
+        wanted = lambda name: name not in ADEFF_TRACE  # noqa: E731
+    else:
+        wanted = lambda name: name in columns  # noqa: E731
     adeff = read_table(path, text_columns=ADEFF_TEXT, columns=wanted)
     for column in set(ADEFF_CODES) & set(adeff.columns):
         adeff[column] = as_codes(adeff[column])

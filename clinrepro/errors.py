@@ -88,6 +88,10 @@ def write_problems(path: str, problems: list[Problem]) -> None:
         writer.writerows([getattr(p, column) for column in PROBLEM_COLUMNS] for p in problems)
 
 
+# the last line of a step's log: its exact peak resident memory (benchmarks read it)
+PEAK_MEMORY = "peak memory %.0f MB"
+
+
 @contextlib.contextmanager
 def running_step(problems: str | None = None, max_problems: int | None = None):
     """Log to stderr (the rule's log); turn an InputError into its block and exit 1.
@@ -111,10 +115,6 @@ def running_step(problems: str | None = None, max_problems: int | None = None):
     if problems:
         write_problems(problems, [])
     logging.getLogger(__name__).info(PEAK_MEMORY, peak_memory_mb())
-
-
-# the last line of a step's log: its exact peak resident memory (benchmarks read it)
-PEAK_MEMORY = "peak memory %.0f MB"
 
 
 def peak_memory_mb() -> float:

@@ -92,9 +92,21 @@ def _kept(path: str, columns) -> list[str]:
     return [name for name in pq.read_schema(path).names if columns(name)]
 
 
+# a table written for people: every cell as text, exactly as written
+_AS_WRITTEN = {"dtype": str, "keep_default_na": False, "encoding": "utf-8"}
+
+
 def read_display_table(path: str) -> pd.DataFrame:
     """A table written for people: every cell as text, exactly as written."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return pd.read_csv(path, **_AS_WRITTEN)
+
+
+def read_first_rows(path: str, limit: int) -> tuple[pd.DataFrame, int]:
+    """A table for people's first `limit` rows, as written, and its number of rows: one
+    pass, `limit` rows in memory at a time."""
+    chunks = pd.read_csv(path, chunksize=limit, **_AS_WRITTEN)
+    first = next(chunks)
+    return first, len(first) + sum(len(chunk) for chunk in chunks)
 
 
 def write_tables(tables: dict[str, pd.DataFrame]) -> None:

@@ -21,7 +21,7 @@ import jinja2
 import pandas as pd
 
 from clinrepro.endpoints import criterion_text
-from clinrepro.files import read_display_table, read_table
+from clinrepro.files import read_display_table, read_first_rows, read_table
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.terms import POPULATION_FLAGS, SYMBOLS, TEST_NAMES, shown
 
@@ -227,8 +227,7 @@ def run(
                 "height": height // 3,
             }
         )
-    total = len(pd.read_csv(inputs["table1"], usecols=[0], dtype=str, keep_default_na=False))
-    first = pd.read_csv(inputs["table1"], dtype=str, keep_default_na=False, nrows=max_rows_shown)
+    first, total = read_first_rows(inputs["table1"], max_rows_shown)
     first, table1_note = first_rows(first, total, max_rows_shown, inputs["table1"])
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)

@@ -11,7 +11,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from clinrepro.columns import as_codes, joined
+from clinrepro.columns import as_codes, joined, split_list
 from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
 from clinrepro.printed import printed_numbers
@@ -161,9 +161,9 @@ def baseline_table(
         lambda part: median_iqr(part["NPRIOR"]),
         int((~known_prior).sum()),
     )
-    listed = ";" + adsl["PRIORTRT"].astype(str) + ";"
+    listed = split_list(adsl["PRIORTRT"], ";")
     for code, name in PRIOR_TREATMENTS.items():
-        took = listed.str.contains(f";{code};", regex=False)
+        took = pd.Series(adsl.index.isin(listed.index[listed == code]), index=adsl.index)
         if took.any():
             add(
                 f"Previously: {name}",
