@@ -1,12 +1,13 @@
 # Two commands do everything on a machine with python3 and make:
 #   make run   - create .venv from the pins (if missing or stale), then run the workflow
 #   make test  - the same set-up, then the whole test suite
+#   make check - the unit tests alone, no workflow run (a quick loop while editing)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test clean pins
+.PHONY: run test check clean pins
 
 $(STAMP): envs/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,6 +19,9 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not workflow"
 
 clean:
 	rm -rf results logs .snakemake

@@ -9,6 +9,7 @@ import yaml
 
 from clinrepro.files import read_table
 from clinrepro.power import DESIGNS, endpoints_of, simulated_power
+from clinrepro.settings import cohort_settings
 
 SIMULATIONS, N = 100_000, 62
 
@@ -23,8 +24,9 @@ def main() -> None:
     print("| endpoint | test | single-arm paired | two-arm parallel |")
     print("|---|---|---|---|")
     for test in ("paired_t", "wilcoxon_signed_rank"):
-        analysis = config["analysis"] | {"tests": {p: test for p in config["analysis"]["tests"]}}
-        for endpoint in endpoints_of(adeff, analysis, config["power"]["placebo"]):
+        analysis = config["analysis"] | {"tests": {"default": test}}
+        cohort = cohort_settings(config, "landon_cardinal_2022")
+        for endpoint in endpoints_of(adeff, analysis, config["power"]["placebo"], cohort):
             if endpoint["kind"] == "response" and test != "paired_t":
                 continue
             seconds = []

@@ -37,19 +37,21 @@ def run_variant(
     config_power: dict,
     max_rows_shown: int,
 ):
-    raw, baseline = cohort["raw"], cohort["baseline_visit"]
+    raw = cohort["raw"]
     data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
-    endpoints.run(tidy, analysis, baseline, data)
+    endpoints.run(tidy, analysis, cohort, data)
     ard, claims = str(folder / "ard.csv"), str(folder / "claims.csv")
-    stats.run(data["adsl"], data["adeff"], analysis, baseline, ard)
-    audit.run(raw["claims"], ard, analysis["populations"], analysis["tests"], claims)
-    inputs = {**data, "ard": ard, "reported": raw["reported_summaries"]}
+    stats.run(data["adsl"], data["adeff"], analysis, cohort, ard)
+    audit.run(raw.get("claims"), ard, analysis, claims)
+    inputs = {**data, "ard": ard}
+    if "reported_summaries" in raw:
+        inputs["reported_summaries"] = raw["reported_summaries"]
     figure_outputs = {}
     for figure in FIGURES:
         stem = folder / "figures" / figure
         figure_outputs |= {f"{figure}_{kind}": f"{stem}.{kind}" for kind in ("png", "svg")}
         figure_outputs[f"{figure}_caption"] = f"{stem}.json"
-    figures.run(inputs, analysis, figure_settings, figure_outputs)
+    figures.run(inputs, analysis, figure_settings, cohort, figure_outputs)
     report_inputs = {k: v for k, v in figure_outputs.items() if not k.endswith("_svg")}
     table_outputs = {
         f"{name}_{kind}": str(folder / "tables" / f"{name}.{kind}")
@@ -66,20 +68,14 @@ def run_variant(
         str(TEMPLATES / "table.html.j2"),
         table_outputs,
     )
-    report_inputs |= {
-        "table": raw["table"],
-        "ledger": raw["claims"],
-        "reported": raw["reported_summaries"],
+    report_inputs |= raw | {
         "claims": claims,
         "claims_table": table_outputs["claims_csv"],
         "baseline": table_outputs["baseline_csv"],
         "table1": table1,
         "template": str(TEMPLATES / "report.html.j2"),
     }
-    power_settings = config_power | {
-        "dpi": figure_settings["dpi"],
-        "synthetic": cohort["synthetic"],
-    }
+    power_settings = config_power | {"dpi": figure_settings["dpi"]}
     stem = folder / "power"
     power_outputs = {
         "csv": f"{stem}/power.csv",
@@ -89,7 +85,7 @@ def run_variant(
         "svg": f"{stem}/power_curve.svg",
         "caption": f"{stem}/power_curve.json",
     }
-    power.run(data["adeff"], analysis, power_settings, power_outputs)
+    power.run(data["adeff"], analysis, power_settings, cohort, power_outputs)
     report_inputs |= {
         "power_curve_png": power_outputs["png"],
         "power_curve_caption": power_outputs["caption"],
@@ -112,13 +108,14 @@ def run_everything(config: dict, out: Path) -> None:
     for cohort_name in config["run"]["cohorts"]:
         cohort = cohort_settings(config, cohort_name)
         raw = cohort["raw"]
+        patient_data = {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}
         base = out / cohort_name
         tidy = {name: str(base / "tidy" / f"{name}.csv") for name in TIDY_TABLES}
-        extract.run(raw["table"], cohort, tidy)
+        extract.run(patient_data, cohort, tidy)
         validate.run(
             tidy,
-            raw["claims"],
-            raw["reported_summaries"],
+            raw.get("claims"),
+            raw.get("reported_summaries"),
             cohort,
             str(base / "validation" / "report.csv"),
         )
@@ -130,12 +127,12 @@ def run_everything(config: dict, out: Path) -> None:
         tables.run_table1(tidy, cohort, str(TEMPLATES / "table.html.j2"), table1, shown)
         analyses, results = {}, {}
         for variant in config["run"]["variants"]:
-            analyses[variant] = variant_settings(config, variant)
+            analyses[variant] = variant_settings(config, variant, cohort)
             ard, claims = run_variant(
                 cohort,
                 analyses[variant],
                 tidy,
-                config["figures"] | {"synthetic": cohort["synthetic"]},
+                config["figures"],
                 base / variant,
                 table1["csv"],
                 variant,

@@ -1,4 +1,4 @@
-"""Claims audit: each claim of the paper next to what its own data give.
+"""Claims audit: each claim of a cohort's ledger next to what its own data give.
 
 `recomputed` keeps full precision; it is rounded (half up) to the reported precision only
 to decide the status. A bound such as '< 0.0001' matches when the value satisfies it.
@@ -16,6 +16,7 @@ import pandas as pd
 from clinrepro.endpoints import COMPARATORS
 from clinrepro.ard import read_ard, select
 from clinrepro.files import read_table, write_tables
+from clinrepro.study import test_for
 
 logger = logging.getLogger(__name__)
 LOOKUP = ["analysis", "population", "parameter", "visit", "category", "statistic"]
@@ -60,14 +61,14 @@ def claim_status(recomputed: float, comparator: str, reported: float, precision:
     return "match" if COMPARATORS[comparator](recomputed, reported) else "mismatch"
 
 
-def method_for(claim: pd.Series, tests: dict[str, str]) -> str:
+def method_for(claim: pd.Series, analysis: dict) -> str:
     """The method whose result answers the claim: the variant's test for a p-value."""
     if claim["analysis"] == "paired_test":
-        return tests[claim["parameter"]]
+        return test_for(analysis, claim["parameter"])
     return "clopper_pearson" if claim["analysis"] == "response" else ""
 
 
-def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: dict) -> dict:
+def audit_claim(claim: pd.Series, ard: pd.DataFrame, analysis: dict) -> dict:
     """One row of the claims audit."""
     row = {
         "claim_id": claim["claim_id"],
@@ -81,10 +82,10 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: d
     }
     if pd.notna(claim["not_computable_reason"]):
         return {**row, "status": "not_computable", "reason": claim["not_computable_reason"]}
-    flag = populations[claim["population"]]
+    flag = analysis["populations"][claim["population"]]
     key = {column: ("" if pd.isna(claim[column]) else claim[column]) for column in LOOKUP}
     key["population"] = flag
-    method = method_for(claim, tests)
+    method = method_for(claim, analysis)
     found = select(ard, {**key, "method": method})
     row.update(population_flag=flag, method=method)
     if len(found) != 1 or pd.isna(found["value"].iloc[0]):
@@ -111,20 +112,23 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, populations: dict, tests: d
     return row
 
 
-def audit_claims(
-    claims: pd.DataFrame, ard: pd.DataFrame, populations: dict, tests: dict
-) -> pd.DataFrame:
+def audit_claims(claims: pd.DataFrame, ard: pd.DataFrame, analysis: dict) -> pd.DataFrame:
     """The claims audit of one cohort and variant, in the ledger's order."""
-    rows = [audit_claim(claim, ard, populations, tests) for _, claim in claims.iterrows()]
+    rows = [audit_claim(claim, ard, analysis) for _, claim in claims.iterrows()]
     audit = pd.DataFrame(rows).reindex(columns=CLAIM_COLUMNS)
     audit["n"] = audit["n"].astype("Int64")
     return audit
 
 
-def run(claims: str, ard: str, populations: dict, tests: dict, output: str) -> None:
-    """Audit the ledger's claims against the analysis results data."""
+def run(claims: str | None, ard: str, analysis: dict, output: str) -> None:
+    """Audit the ledger's claims against the analysis results data; without a ledger, an
+    audit with no rows."""
+    if claims is None:
+        write_tables({output: pd.DataFrame(columns=CLAIM_COLUMNS)})
+        logger.info("no claims ledger: nothing to audit")
+        return
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
     results = read_ard(ard)
-    claims_audit = audit_claims(ledger, results, populations, tests)
+    claims_audit = audit_claims(ledger, results, analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
     write_tables({output: claims_audit})

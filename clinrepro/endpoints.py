@@ -16,7 +16,8 @@ import pandas as pd
 
 from clinrepro.columns import as_codes, joined, repeated
 from clinrepro.files import read_table, write_tables
-from clinrepro.terms import PARAMETERS, POPULATION_FLAGS
+from clinrepro.study import criterion_text, visit_time
+from clinrepro.terms import POPULATION_FLAGS
 
 logger = logging.getLogger(__name__)
 COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -25,11 +26,6 @@ COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": oper
 def yes_no(condition: pd.Series) -> pd.Series:
     """Boolean -> 'Y'/'N' flag; a missing condition is 'N'."""
     return condition.fillna(False).astype(bool).map({True: "Y", False: "N"})
-
-
-def visit_number(visit: str) -> float:
-    """M0 -> 0, M3 -> 3; FU (last follow-up) sorts after every month."""
-    return 9999.0 if visit == "FU" else float(visit[1:])
 
 
 def baseline_values(measurements: pd.DataFrame, parameter: str, baseline_visit: str) -> pd.Series:
@@ -72,11 +68,10 @@ def build_adsl(
     adsl["ANYPRIOR"] = yes_no(adsl["NPRIOR"] > 0).where(adsl["NPRIOR"].notna(), "")
     adsl["TRTMOL"] = adsl["SUBJID"].map(regimens["molecule"])
     adsl["TRTDOSE"] = adsl["SUBJID"].map(regimens["dose"])
-    adsl["TRT01A"] = (
-        adsl["TRTMOL"]
-        + " "
-        + adsl["TRTDOSE"].map({dose: f"{dose:g}" for dose in adsl["TRTDOSE"].unique()})
-        + " mg/day"
+    dose = adsl["TRTDOSE"].map({dose: f"{dose:g}" for dose in adsl["TRTDOSE"].unique()})
+    # the treatment as given: molecule and dose, or the molecule alone where no dose is printed
+    adsl["TRT01A"] = (adsl["TRTMOL"] + " " + dose + " mg/day").where(
+        adsl["TRTDOSE"].notna(), adsl["TRTMOL"]
     )
     adsl["SAFFL"] = "Y"  # every patient of the table received a JAK inhibitor
     measurements = tables["measurements"]
@@ -111,14 +106,9 @@ def derive_percent_change(adeff: pd.DataFrame) -> pd.DataFrame:
     return adeff
 
 
-def criterion_text(response: dict) -> str:
-    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3'."""
-    measure = response["measure"]
-    unit = "%" if measure == "percent_change" else f" {PARAMETERS[response['parameter']]['unit']}"
-    return f"{response['parameter']} {response['direction']} >= {response['threshold']:g}{unit} at {response['visit']}"
-
-
-def flag_responders(adeff: pd.DataFrame, response: dict, missing_response: str) -> pd.DataFrame:
+def flag_responders(
+    adeff: pd.DataFrame, response: dict, missing_response: str, cohort: dict
+) -> pd.DataFrame:
     """CRIT1/CRIT1FL on the response visit's records of the response parameter.
 
     With missing_response 'nonresponder', a patient with a baseline but no value at the
@@ -130,16 +120,18 @@ def flag_responders(adeff: pd.DataFrame, response: dict, missing_response: str) 
     flag = yes_no(signed >= response["threshold"]).where(measure.notna(), "")
     imputed = measure.isna() & adeff.loc[rows, "BASE"].notna()
     imputed &= missing_response == "nonresponder"
-    adeff.loc[rows, "CRIT1"] = criterion_text(response)
+    adeff.loc[rows, "CRIT1"] = criterion_text(response, cohort)
     adeff.loc[rows, "CRIT1FL"] = flag.mask(imputed, "N")
     adeff.loc[imputed[imputed].index, "CRIT1IMP"] = "Y"
     return adeff
 
 
 def build_adeff(
-    measurements: pd.DataFrame, adsl: pd.DataFrame, analysis: dict, baseline_visit: str
+    measurements: pd.DataFrame, adsl: pd.DataFrame, analysis: dict, cohort: dict
 ) -> pd.DataFrame:
-    """Parameter-level analysis dataset: one row per patient, parameter and visit."""
+    """Parameter-level analysis dataset: one row per patient, parameter and visit; AVISITN
+    is the visit's time in the cohort's settings."""
+    baseline_visit = cohort["baseline_visit"]
     # each record's patient row in ADSL: patient-level columns are repeated as codes
     patient = pd.Index(adsl["SUBJID"]).get_indexer(measurements["subject_id"])
     parameter, visit = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
@@ -150,10 +142,10 @@ def build_adeff(
             "SUBJID": measurements["subject_id"],
             "PARAMCD": parameter,
             "PARAM": parameter.map(
-                {code: f"{p['label']} ({p['unit']})" for code, p in PARAMETERS.items()}
+                {code: f"{m['label']} ({m['unit']})" for code, m in cohort["measures"].items()}
             ),
             "AVISIT": visit,
-            "AVISITN": visit.map(visit_number).astype(float),
+            "AVISITN": visit.map(visit_time(cohort)).astype(float),
             "AVAL": measurements["value"],
             "AVALSD": measurements["replicate_sd"],
         }
@@ -164,7 +156,7 @@ def build_adeff(
     for flag in POPULATION_FLAGS:
         adeff[flag] = repeated(adsl[flag], patient)
     # responder columns as codes, '' where a record is no response visit
-    texts = [criterion_text(response) for response in analysis["response"].values()]
+    texts = [criterion_text(response, cohort) for response in analysis["response"].values()]
     for column, values in (
         ("CRIT1", dict.fromkeys(texts)),
         ("CRIT1FL", ("N", "Y")),
@@ -172,7 +164,7 @@ def build_adeff(
     ):
         adeff[column] = pd.Categorical.from_codes(np.zeros(len(adeff), np.int8), ["", *values])
     for response in analysis["response"].values():
-        adeff = flag_responders(adeff, response, analysis["missing_response"])
+        adeff = flag_responders(adeff, response, analysis["missing_response"], cohort)
     adeff["SRCCOL"] = as_codes(measurements["source_column"])
     adeff["SRCCELL"] = measurements["source_cell"]
     # patients in ADSL's order, then parameter, then visit; a stable sort on numbers
@@ -212,11 +204,11 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
     return adeff
 
 
-def run(tidy: dict[str, str], analysis: dict, baseline_visit: str, outputs: dict[str, str]) -> None:
+def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, str]) -> None:
     """Build ADSL and ADEFF from the validated tidy tables."""
     tables = {name: read_table(path) for name, path in tidy.items()}
-    adsl = build_adsl(tables, analysis, baseline_visit)
-    adeff = build_adeff(tables["measurements"], adsl, analysis, baseline_visit)
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
     logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
     logger.info("population sizes: %s", {f: int((adsl[f] == "Y").sum()) for f in POPULATION_FLAGS})
     write_tables({outputs["adsl"]: adsl, outputs["adeff"]: adeff})

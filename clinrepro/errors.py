@@ -7,6 +7,7 @@ import csv
 import logging
 import resource
 import sys
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,13 +93,29 @@ def write_problems(path: str, problems: list[Problem]) -> None:
 PEAK_MEMORY = "peak memory %.0f MB"
 
 
+def job_words(job) -> str:
+    """Which step of which cohort and variant, and the cohort's settings file, in words.
+
+    `job` is anything with `rule`, `wildcards` and `params` (a script's job).
+    """
+    if job is None:
+        return "This step"
+    words = [f"The step '{job.rule}'"]
+    words += [f"{name} '{value}'" for name, value in dict(job.wildcards.items()).items()]
+    cohort = getattr(job.params, "cohort", None)
+    if isinstance(cohort, dict) and cohort.get("file"):
+        words.append(f"settings {cohort['file']}")
+    return words[0] + (" (" + ", ".join(words[1:]) + ")" if len(words) > 1 else "")
+
+
 @contextlib.contextmanager
-def running_step(problems: str | None = None, max_problems: int | None = None):
+def running_step(problems: str | None = None, max_problems: int | None = None, job=None):
     """Log to stderr (the rule's log); turn an InputError into its block and exit 1.
 
     With `problems`, the list of input problems is written there as CSV, kept by
     Snakemake as a log even when the step fails; at most `max_problems` of each kind are
-    listed, the others counted.
+    listed, the others counted. Any other error ends with one message naming the step,
+    cohort and settings file (`job`); its trace goes to a file beside the log.
     """
     global MAX_PROBLEMS
     MAX_PROBLEMS = max_problems or MAX_PROBLEMS
@@ -111,6 +128,17 @@ def running_step(problems: str | None = None, max_problems: int | None = None):
         print(error.block(), file=sys.stderr)
         if problems:
             write_problems(problems, error.problems)
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - every failure ends with the workflow's words
+        trace = f"{getattr(sys.stderr, 'name', 'step')}.trace"
+        with contextlib.suppress(OSError):
+            Path(trace).write_text(traceback.format_exc(), encoding="utf-8")
+        print(
+            f"{job_words(job)} failed: {type(error).__name__}: {error}. The inputs passed their "
+            f"checks, so this is a fault of the workflow, not of the data; please report it "
+            f"with this log and {trace}.",
+            file=sys.stderr,
+        )
         sys.exit(1)
     if problems:
         write_problems(problems, [])

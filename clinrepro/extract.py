@@ -13,29 +13,48 @@ import difflib
 import numpy as np
 import pandas as pd
 
-from clinrepro.columns import split_list, split_once, tiled, translated
+from clinrepro.columns import among, split_list, split_once, tiled, translated
 from clinrepro.errors import Problem
 from clinrepro.files import read_text_table, write_tables
 from clinrepro.settings import TIDY_TABLES
-from clinrepro.schemas import NA_TOKEN, PRIOR_TREATMENTS, RawTable
-from clinrepro.validate import tidy_problems
+from clinrepro.schemas import NA_TOKEN, PRIOR_TREATMENTS, RawMeasurements, RawPatients, RawTable
+from clinrepro.study import measured_visits, measures
+from clinrepro.validate import source_files, tidy_problems
 from clinrepro.validation import check_table, raise_if_any
 
 logger = logging.getLogger(__name__)
+# the raw files of the per-patient data: a wide table, or a registry's two files
+RAW_KINDS = ("table", "patients", "measurements")
+# the source cell of a registry value that has no row in the measurements file
+ABSENT_ROW = "(no row)"
+
+
+def measurement_header(settings: dict, code: str, visit: dict) -> str:
+    """The printed header of a measure at a visit in the wide layout, e.g. 'MMT8 Baseline'."""
+    return f"{settings['measures'][code]['printed']} {visit['printed']}"
 
 
 def expected_headers(settings: dict) -> dict[str, str]:
-    """Printed header -> canonical raw column name, from the cohort's settings."""
+    """Printed header -> canonical raw column name, from the cohort's settings: the patient
+    columns and, in the wide layout, one column a measure and visit (measure@visit)."""
     headers = {printed: name for name, printed in settings["columns"].items()}
-    for label, parameter in settings["measurements"].items():
-        for visit_label, visit in settings["visits"].items():
-            headers[f"{label} {visit_label}"] = f"{parameter}@{visit}"
+    if settings["layout"] == "wide":
+        for code in measures(settings):
+            for visit in measured_visits(settings):
+                headers[measurement_header(settings, code, visit)] = f"{code}@{visit['code']}"
     return headers
 
 
-def map_headers(frame: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
+def long_headers(settings: dict) -> dict[str, str]:
+    """Printed header -> canonical column of a registry's long measurements file."""
+    return {printed: name for name, printed in settings["measurement_columns"].items()}
+
+
+def map_headers(
+    frame: pd.DataFrame, settings: dict, file: str, expected: dict[str, str] | None = None
+) -> pd.DataFrame:
     """Rename printed headers to canonical names; refuse missing, unknown or repeated ones."""
-    expected = expected_headers(settings)
+    expected = expected_headers(settings) if expected is None else expected
     found = list(frame.columns)
     problems = [
         Problem(file, "", header, "", "column appears more than once")
@@ -101,13 +120,12 @@ class _Coder:
         return codes
 
 
-def tidy_tables(
+def patient_tables(
     raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Parse the validated raw table into the four tidy tables, column by column.
+    """Parse the validated patient columns into subjects, regimens and prior treatments.
 
-    `printed` is the table as printed, before missing-value words were read as NA; its
-    cells are kept as each measurement's source cell.
+    `printed` is the table as printed, before missing-value words were read as NA.
     """
     raw = raw.reset_index(drop=True)
     printed = raw if printed is None else printed.reset_index(drop=True)
@@ -137,22 +155,22 @@ def tidy_tables(
             "treatment_name": translated(codes, PRIOR_TREATMENTS).fillna("").to_numpy(),
         }
     )
-    molecule, dose = split_once(raw["regimen"], ",")
+    if "regimen" in raw:
+        molecule, dose = split_once(raw["regimen"], ",")
+        molecule, dose, column = molecule.str.strip(), numbers(dose.str.strip()), "regimen"
+    else:
+        molecule, column = raw["molecule"], "molecule"
+        dose = numbers(raw["dose"]) if "dose" in raw else pd.Series(np.nan, index=raw.index)
     regimens = pd.DataFrame(
         {
             "subject_id": patients,
-            "molecule": coder.code("molecule", molecule.str.strip(), "regimen"),
-            "dose": numbers(dose.str.strip()),
+            "molecule": coder.code("molecule", molecule, column),
+            "dose": dose,
             "dose_unit": "mg/day",
         }
     )
     raise_if_any(coder.problems)
-    return {
-        "subjects": subjects,
-        "regimens": regimens,
-        "prior_treatments": priors,
-        "measurements": long_measurements(raw, printed, header_of),
-    }
+    return {"subjects": subjects, "regimens": regimens, "prior_treatments": priors}
 
 
 def long_measurements(raw: pd.DataFrame, printed: pd.DataFrame, header_of: dict) -> pd.DataFrame:
@@ -182,31 +200,144 @@ def long_measurements(raw: pd.DataFrame, printed: pd.DataFrame, header_of: dict)
     )
 
 
-def extract_cohort(table: str, settings: dict) -> dict[str, pd.DataFrame]:
-    """Read, check the printed forms of, and parse a published table."""
-    frame = read_text_table(table)
+def tidy_tables(
+    raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
+    """The four tidy tables of a validated wide table (canonical headers)."""
+    tables = patient_tables(raw, settings, file, printed)
+    printed = raw if printed is None else printed
+    header_of = {name: header for header, name in expected_headers(settings).items()}
+    return tables | {
+        "measurements": long_measurements(raw, printed.reset_index(drop=True), header_of)
+    }
+
+
+def read_checked(
+    path: str, settings: dict, model, expected: dict[str, str], patient_column: str = "subject"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A raw file with canonical headers, its printed forms checked: (cells with the missing
+    words read as NA, cells as printed)."""
+    frame = read_text_table(path)
     if frame.empty:
-        raise_if_any([Problem(table, "", "", "", "the table has a header but no patients")])
-    printed = map_headers(frame, settings, table)
+        raise_if_any([Problem(path, "", "", "", "the table has a header but no patients")])
+    printed = map_headers(frame, settings, path, expected)
     # the cohort's words for a missing value all mean NA; the printed cell is kept as source
     raw = printed.replace({token: NA_TOKEN for token in settings["missing_tokens"]})
-    header_of = {name: printed for printed, name in expected_headers(settings).items()}
+    header_of = {name: header for header, name in expected.items()}
     _, problems = check_table(
-        RawTable,
+        model,
         raw,
-        table,
-        patient_column="subject",
+        path,
+        patient_column=patient_column,
         header_of=lambda _, column: header_of.get(column, column),
     )
     raise_if_any(problems, hint="cells must be as printed: a number, 'NA', or 'value ± SD'")
-    tables = tidy_tables(raw, settings, table, printed)
+    return raw, printed
+
+
+def registry_measurements(
+    raw: pd.DataFrame, printed: pd.DataFrame, settings: dict, patients: pd.Series, file: str
+) -> pd.DataFrame:
+    """A registry's long rows, in any order, onto the grid of every patient, measure and
+    measured visit (patient by patient, in the settings' order); an absent row is missing."""
+    header = settings["measurement_columns"]
+    codes = list(measures(settings))
+    visits = [visit["code"] for visit in measured_visits(settings)]
+    measure = translated(
+        raw["measure"], {m["printed"]: i for i, m in enumerate(measures(settings).values())}, float
+    )
+    visit = translated(
+        raw["visit"], {v["printed"]: i for i, v in enumerate(measured_visits(settings))}, float
+    )
+    patient = pd.Index(patients).get_indexer(raw["subject"])
+    problems = []
+    for name, unknown, known in (
+        ("measure", measure.isna(), [m["printed"] for m in measures(settings).values()]),
+        ("visit", visit.isna(), [v["printed"] for v in measured_visits(settings)]),
+        ("subject", pd.Series(patient < 0, index=raw.index), None),
+    ):
+        message = (
+            f"unknown {name}; known: {', '.join(map(repr, known))}"
+            if known
+            else ("patient not in the patients file")
+        )
+        problems += [
+            Problem(file, subject, header[name], label, message)
+            for subject, label in zip(raw["subject"][unknown], printed[name][unknown])
+        ]
+    raise_if_any(problems)
+    n_measures, n_visits = len(codes), len(visits)
+    cell = (patient * n_measures + measure.to_numpy(int)) * n_visits + visit.to_numpy(int)
+    repeated = pd.Series(cell).duplicated(keep=False).to_numpy()
+    raise_if_any(
+        [
+            Problem(
+                file,
+                subject,
+                header["visit"],
+                label,
+                "the same patient, measure and visit appear twice",
+            )
+            for subject, label in zip(raw["subject"][repeated], printed["visit"][repeated])
+        ]
+    )
+    size = len(patients) * n_measures * n_visits
+    value = np.full(size, np.nan)
+    value[cell] = numbers(raw["value"]).to_numpy()
+    # an absent row is traceable too: its source cell says so
+    source_cell = np.full(size, ABSENT_ROW, dtype=object)
+    source_cell[cell] = printed["value"].to_numpy(dtype=object)
+    columns = [
+        measurement_header(settings, code, visit_row)
+        for code in codes
+        for visit_row in measured_visits(settings)
+    ]
+    n = len(patients)
+    return pd.DataFrame(
+        {
+            "subject_id": pd.Series(patients)
+            .take(np.repeat(np.arange(n), n_measures * n_visits))
+            .reset_index(drop=True),
+            "parameter": tiled([code for code in codes for _ in visits], n),
+            "visit": tiled(visits * n_measures, n),
+            "value": value,
+            "replicate_sd": np.nan,
+            "sd_printed": False,
+            "source_column": tiled(columns, n),
+            "source_cell": pd.Series(source_cell, dtype=str),
+        }
+    )
+
+
+def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str, pd.DataFrame]:
+    """Read, check the printed forms of, and parse a cohort's raw files (a wide table, or a
+    registry's patients and measurements files; a path alone is a wide table) into the four
+    tidy tables."""
+    if isinstance(raw_files, str):
+        raw_files = {"table": raw_files}
+    expected = expected_headers(settings)
+    if settings["layout"] == "wide":
+        file = raw_files["table"]
+        raw, printed = read_checked(file, settings, RawTable, expected)
+        tables = tidy_tables(raw, settings, file, printed)
+    else:
+        file = raw_files["patients"]
+        raw, printed = read_checked(file, settings, RawPatients, expected)
+        tables = patient_tables(raw, settings, file, printed)
+        long_file = raw_files["measurements"]
+        long_raw, long_printed = read_checked(
+            long_file, settings, RawMeasurements, long_headers(settings)
+        )
+        tables["measurements"] = registry_measurements(
+            long_raw, long_printed, settings, raw["subject"], long_file
+        )
     # the tidy tables are checked before anything is written: bad data leave no output
-    raise_if_any(tidy_problems(tables, settings, table))
+    raise_if_any(tidy_problems(tables, settings, source_files(raw_files)))
     return tables
 
 
-def run(table: str, settings: dict, outputs: dict[str, str]) -> None:
-    """Extract a cohort's table and write its tidy tables."""
-    tables = extract_cohort(table, settings)
-    logger.info("read %d patients from %s", len(tables["subjects"]), table)
+def run(raw: dict[str, str], settings: dict, outputs: dict[str, str]) -> None:
+    """Extract a cohort's raw files and write its tidy tables."""
+    tables = extract_cohort(raw, settings)
+    logger.info("read %d patients from %s", len(tables["subjects"]), ", ".join(raw.values()))
     write_tables({outputs[name]: tables[name] for name in TIDY_TABLES})

@@ -1,8 +1,10 @@
-"""Figures: the paper's figure and supplemental figures, rebuilt from the analysis datasets.
+"""Figures: the published figures and their kin, rebuilt from the analysis datasets.
 
-Each figure function draws on a house-style figure and returns its caption; every caption
-names the population and n, and counts the patients left out for a missing value.
-Significance marks come from the workflow's own tests (the ARD), never from the paper.
+Each figure function takes the tables, the variant's analysis settings, the figure settings
+and the cohort's settings (its measures, visits and words), draws on a house-style figure
+and returns it with its title, caption and a record of what it shows; every caption names
+the population and n, and counts the patients left out for a missing value. Significance
+marks come from the workflow's own tests (the ARD), never from the published text.
 """
 
 from __future__ import annotations
@@ -17,23 +19,42 @@ from matplotlib.patches import Circle
 from clinrepro import style
 from clinrepro.ard import read_ard, value as result
 from clinrepro.columns import among
-from clinrepro.endpoints import criterion_text, read_adeff, read_adsl
+from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table
-from clinrepro.terms import ANTIBODIES, SYMBOLS, TEST_NAMES, population_words, shown
+from clinrepro.study import (
+    active_words,
+    criterion_text,
+    measure_label,
+    measured_visits,
+    primary_role,
+    short_name,
+    test_for,
+    unit,
+    visit_codes,
+    visit_label,
+)
+from clinrepro.terms import ANTIBODIES, TEST_NAMES, population_words, shown
 
 logger = logging.getLogger(__name__)
-COURSE_VISITS = ("M0", "M3", "M6", "FU")
-VISIT_LABELS = {"M0": "M0\n(baseline)", "M3": "M3", "M6": "M6", "FU": "FU\n(last follow-up)"}
 
 
-def wide(adeff: pd.DataFrame, parameter: str, flag: str, column: str = "AVAL") -> pd.DataFrame:
-    """One row a patient of the population, one column a visit."""
+def wide(
+    adeff: pd.DataFrame, parameter: str, flag: str, visits: list[str], column: str = "AVAL"
+) -> pd.DataFrame:
+    """One row a patient of the population, one column a visit (all missing where nobody
+    was seen)."""
     rows = adeff[(adeff["PARAMCD"] == parameter) & (adeff[flag] == "Y")]
     table = rows.pivot(index="SUBJID", columns="AVISIT", values=column)
-    visits = list(
-        dict.fromkeys([*table.columns, "M0", "M3"])
-    )  # a visit nobody attended is all missing
     return table.reindex(index=pd.unique(rows["SUBJID"]), columns=visits)
+
+
+def tick_label(cohort: dict, code: str) -> str:
+    """A visit's label on an axis, its parenthesis on a second line."""
+    return visit_label(cohort, code).replace(" (", "\n(")
+
+
+def measured_codes(cohort: dict) -> list[str]:
+    return [visit["code"] for visit in measured_visits(cohort)]
 
 
 # captions name at most this many patients; the others are counted
@@ -60,13 +81,15 @@ def aggregated(n: int, settings: dict) -> bool:
     return n > settings["max_patients_drawn"]
 
 
-def paired_boxes(ax, before: np.ndarray, after: np.ndarray, colour: str, shift=0.0) -> None:
-    """The distribution at M0 and at the later visit (x = 0 and 1, moved by `shift`),
-    medians joined."""
-    positions = [shift, 1 + shift]
+def visit_boxes(ax, columns: list[np.ndarray], positions: list[float], colour: str) -> None:
+    """The distribution at each visit (at `positions`), medians joined."""
+    present = [(x, values[~np.isnan(values)]) for x, values in zip(positions, columns)]
+    present = [(x, values) for x, values in present if len(values)]
+    if not present:
+        return
     parts = ax.boxplot(
-        [before, after],
-        positions=positions,
+        [values for _, values in present],
+        positions=[x for x, _ in present],
         widths=0.3,
         whis=(5, 95),
         showfliers=False,
@@ -75,11 +98,21 @@ def paired_boxes(ax, before: np.ndarray, after: np.ndarray, colour: str, shift=0
     )
     for box in parts["boxes"]:
         box.set(facecolor=colour, alpha=0.6)
-    ax.plot(positions, [np.median(before), np.median(after)], color=colour, lw=1.2)
+    ax.plot([x for x, _ in present], [np.median(v) for _, v in present], color=colour, lw=1.2)
+
+
+def patient_lines(ax, values: pd.DataFrame, positions: list[float], colour_of, **style_options):
+    """One line a patient through the visits they were seen at."""
+    for patient, row in values.iterrows():
+        seen = row.notna().to_numpy()
+        if seen.sum() >= 2:
+            x = np.asarray(positions)[seen]
+            ax.plot(x, row.to_numpy(dtype=float)[seen], color=colour_of(patient), **style_options)
 
 
 def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float]:
-    test = analysis["tests"][parameter]
+    """'* p = 0.03, paired t-test' for the change from baseline to `visit`."""
+    test = test_for(analysis, parameter)
     p = result(
         ard,
         analysis="paired_test",
@@ -89,165 +122,140 @@ def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float
         method=test,
         statistic="p_value",
     )
+    if np.isnan(p):
+        return f"no test ({TEST_NAMES[test]}: too few pairs)", p
     mark = "*" if p <= alpha else "n.s."
     return f"{mark} p = {p:.2g}, {TEST_NAMES[test]}", p
 
 
-def cdasi_course(data: dict, analysis: dict, settings: dict):
-    """Figure 1: CDASI over M0, M3, M6 and last follow-up, recomputed next to reported."""
-    flag = analysis["populations"]["cutaneous"]
-    values = wide(data["adeff"], "CDASI", flag)
-    paired = values.dropna(subset=["M0", "M3"])
-    figure, (ax,) = style.new_figure(6.2, 4.2)
-    x = {visit: i for i, visit in enumerate(COURSE_VISITS)}
-    many = aggregated(len(paired), settings)
-    if many:
-        paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.MUTED, -0.2)
-        patients_words = f"grey {AGGREGATE_WORDS}, of the {len(paired)} patients with both values"
-    else:
-        for _, patient in paired.iterrows():
-            ax.plot(
-                [0, 1],
-                [patient["M0"], patient["M3"]],
-                color=style.MUTED,
-                lw=0.8,
-                alpha=0.7,
-                zorder=1,
-            )
-        patients_words = f"grey lines: the {len(paired)} patients with both values"
-    ax.plot(
-        [],
-        [],
-        color=style.MUTED,
-        lw=6 if many else 0.8,
-        label=f"{'distribution' if many else 'each patient'}, M0 to M3 (n = {len(paired)})",
-    )
-    stat = lambda visit, name: result(
-        data["ard"],
-        analysis="summary",
-        population=flag,
-        parameter="CDASI",
-        visit=visit,
-        statistic=name,
-    )  # noqa: E731
-    means = [stat(v, "mean") for v in ("M0", "M3")]
-    sds = [stat(v, "sd") for v in ("M0", "M3")]
-    ax.errorbar(
-        [0, 1],
-        means,
-        yerr=sds,
-        color=style.INK,
-        marker="o",
-        ms=6,
-        capsize=4,
-        lw=1.6,
-        zorder=3,
-        label="recomputed from the per-patient data, mean ± SD",
-    )
-    reported = data["reported"]
-    reported = reported[reported["parameter"] == "CDASI"].pivot(
-        index="visit", columns="statistic", values="value"
-    )
-    reported = reported.reindex([v for v in COURSE_VISITS if v in reported.index])
-    shift = 0.08
-    ax.errorbar(
-        [x[v] + shift for v in reported.index],
-        reported["mean"],
-        yerr=reported["sd"],
-        color=style.PALETTE[0],
-        marker="o",
-        mfc="white",
-        ms=6,
-        capsize=4,
-        lw=1.2,
-        ls="--",
-        zorder=2,
-        label="reported in the paper, mean ± SD",
-    )
-    for visit in reported.index.difference(["M0", "M3"]):
-        top_of_bar = reported.at[visit, "mean"] + reported.at[visit, "sd"]
-        ax.annotate(
-            "reported",
-            (x[visit] + shift, top_of_bar),
-            xytext=(0, 4),
-            textcoords="offset points",
-            ha="center",
-            fontsize=8,
-            color=style.PALETTE[0],
-        )
-    alpha = settings["significance_level"]
-    words, p = test_words(data["ard"], analysis, "CDASI", flag, "M3", alpha)
-    drawn = paired[["M0", "M3"]].to_numpy()
-    highest = np.percentile(drawn, 95) if many else drawn.max()
-    top = np.nanmax([highest, means[0] + sds[0]]) + 4
-    ax.plot([0, 0, 1, 1], [top - 1.5, top, top, top - 1.5], color=style.INK, lw=0.8)
-    ax.text(0.5, top + 1, words, ha="center", va="bottom", fontsize=8)
-    ax.set_xticks(range(len(COURSE_VISITS)), [VISIT_LABELS[v] for v in COURSE_VISITS])
-    ax.set_xlim(-0.4, len(COURSE_VISITS) - 0.6)
-    ax.set_ylim(bottom=0, top=top + (20 if many else 8))
-    ax.set_ylabel("CDASI activity (points)")
-    ax.set_title("CDASI activity at follow-up")
-    ax.legend(loc="upper right")
-    missing = values.index[~among(values.index, paired.index)].tolist()
-    caption = (
-        f"CDASI activity in the {len(values)} {population_words(flag)}. Filled: mean ± SD "
-        f"recomputed from the per-patient table at M0 and M3; {patients_words}; "
-        f"{missing_words(missing, 'both values')}. Open markers, dashed: mean ± SD as reported in the paper; "
-        "M6 and last follow-up are reported summaries only (no per-patient data; population not stated), "
-        f"so no test is made for them. {words.split(',')[0].replace('n.s.', 'Not significant:')} "
-        f"(two-sided, M0 vs M3, {TEST_NAMES[analysis['tests']['CDASI']]} run by the workflow; * marks p ≤ {alpha:g})."
-    )
-    paired_footnote(figure, flag, len(values), len(paired))
+def significance_sentence(words: str, alpha: float, test: str, base: str, target: str) -> str:
+    """The caption's sentence about the bracket."""
+    mark = words.split(",")[0].replace("n.s.", "Not significant:")
     return (
-        figure,
-        caption,
-        {"population": flag, "n": len(values), "n_missing": len(missing), "p_value": p},
+        f"{mark} (two-sided, {base} vs {target}, {TEST_NAMES[test]} run by the workflow; * marks "
+        f"p ≤ {alpha:g})."
     )
 
 
-def paired_footnote(figure, flag: str, n: int, n_paired: int) -> None:
-    style.footnote(figure, f"Population: {population_words(flag)}, n = {n}; paired n = {n_paired}.")
+def bracket(ax, left: float, right: float, top: float, words: str) -> None:
+    """A significance bracket from `left` to `right` at height `top`, its words above."""
+    tick = 0.03 * top
+    ax.plot([left, left, right, right], [top - tick, top, top, top - tick], color=style.INK, lw=0.8)
+    ax.text((left + right) / 2, top + tick / 2, words, ha="center", va="bottom", fontsize=8)
 
 
-def criterion_words(criterion: dict) -> str:
-    return f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+def reported_course(reported: pd.DataFrame | None, parameter: str, visits: list[str]):
+    """The reported mean and SD of a measure at each visit they are given for."""
+    if reported is None or reported.empty:
+        return pd.DataFrame(columns=["mean", "sd"])
+    rows = reported[reported["parameter"] == parameter]
+    table = rows.pivot_table(index="visit", columns="statistic", values="value", aggfunc="first")
+    table = table.reindex(index=[v for v in visits if v in table.index])
+    return table.reindex(columns=["mean", "sd"])
 
 
-def disease_overlap(data: dict, analysis: dict, settings: dict):
-    """Supplemental figure 1: overlap of active cutaneous and active muscle disease."""
+def course(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """The main outcome's measure at every visit: recomputed next to reported."""
+    role = primary_role(analysis)
+    parameter, target = analysis["response"][role]["parameter"], analysis["response"][role]["visit"]
+    flag, base = analysis["populations"][role], cohort["baseline_visit"]
+    visits, measured = visit_codes(cohort), measured_codes(cohort)
+    x = {visit: i for i, visit in enumerate(visits)}
+    values = wide(data["adeff"], parameter, flag, measured)
+    paired = values.dropna(subset=[base, target])
+    name, short = measure_label(cohort, parameter), short_name(cohort, parameter)
+    figure, (ax,) = style.new_figure(6.2, 4.2)
+    many = aggregated(len(values), settings)
+    positions = [x[v] for v in measured]
+    if many:
+        shifted = [p - 0.2 for p in positions]
+        visit_boxes(ax, [values[v].to_numpy(float) for v in measured], shifted, style.MUTED)
+        patients_words = f"grey {AGGREGATE_WORDS}, at each visit"
+    else:
+        patient_lines(ax, values, positions, lambda _: style.MUTED, lw=0.8, alpha=0.7, zorder=1)
+        patients_words = "grey lines: each patient through the visits they were seen at"
+    ax.plot([], [], color=style.MUTED, lw=6 if many else 0.8,
+            label=f"{'distribution' if many else 'each patient'} (n = {len(values)})")  # fmt: skip
+    summary = {
+        (visit, statistic): result(data["ard"], analysis="summary", population=flag,
+                                   parameter=parameter, visit=visit, statistic=statistic)
+        for visit in measured for statistic in ("mean", "sd")
+    }  # fmt: skip
+    means = [summary[(v, "mean")] for v in measured]
+    sds = [summary[(v, "sd")] for v in measured]
+    ax.errorbar(positions, means, yerr=sds, color=style.INK, marker="o", ms=6, capsize=4,
+                lw=1.6, zorder=3, label="recomputed from the per-patient data, mean ± SD")  # fmt: skip
+    reported = reported_course(data["reported"], parameter, visits)
+    shift = 0.08
+    if len(reported):
+        ax.errorbar([x[v] + shift for v in reported.index], reported["mean"],
+                    yerr=reported["sd"].fillna(0), color=style.PALETTE[0], marker="o", mfc="white",
+                    ms=6, capsize=4, lw=1.2, ls="--", zorder=2, label="reported, mean ± SD")  # fmt: skip
+    # in time order: the visits only the reported summaries describe
+    reported_only = [visit for visit in reported.index if visit not in measured]
+    for visit in reported_only:
+        top_of_bar = reported.at[visit, "mean"] + np.nan_to_num(reported.at[visit, "sd"])
+        ax.annotate("reported", (x[visit] + shift, top_of_bar), xytext=(0, 4),
+                    textcoords="offset points", ha="center", fontsize=8, color=style.PALETTE[0])  # fmt: skip
+    alpha = settings["significance_level"]
+    words, p = test_words(data["ard"], analysis, parameter, flag, target, alpha)
+    present = values.to_numpy(dtype=float)
+    present = present[~np.isnan(present)]
+    highest = np.percentile(present, 95) if many else present.max(initial=0)
+    top = np.nanmax([highest, *(np.array(means) + np.nan_to_num(sds))]) * 1.08 + 1
+    bracket(ax, x[base], x[target], top, words)
+    ax.set_xticks(range(len(visits)), [tick_label(cohort, v) for v in visits])
+    ax.set_xlim(-0.4, len(visits) - 0.6)
+    ax.set_ylim(bottom=0, top=top * 1.15 + 1)
+    ax.set_ylabel(f"{name} ({unit(cohort, parameter)})")
+    ax.set_title(f"{name} at every visit")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    missing = values.index[~among(values.index, paired.index)].tolist()
+    only_reported = [visit_label(cohort, v) for v in reported_only]
+    caption = (
+        f"{name} in the {len(values)} {population_words(flag)}. Filled: mean ± SD recomputed from "
+        f"the per-patient data at each visit ({', '.join(visit_label(cohort, v) for v in measured)}); "
+        f"{patients_words}; {len(paired)} with values at {visit_label(cohort, base)} and "
+        f"{visit_label(cohort, target)}, {missing_words(missing, 'both')}. "
+        + ("Open markers, dashed: mean ± SD as reported" + (
+            f"; {', '.join(only_reported)}: reported summaries only (no per-patient data), so "
+            "no test is made for them. " if only_reported else ". ") if len(reported)
+           else "No summaries are reported for this measure. ")
+        + significance_sentence(words, alpha, test_for(analysis, parameter),
+                                visit_label(cohort, base), visit_label(cohort, target))
+    )  # fmt: skip
+    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(values)}; "
+                   f"paired n = {len(paired)}.")  # fmt: skip
+    title = f"{name} at every visit"
+    return figure, title, caption, {"population": flag, "n": len(values),
+                                    "n_missing": len(missing), "p_value": p}  # fmt: skip
+
+
+def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """Overlap of the two active-disease criteria at baseline."""
     adsl = data["adsl"]
-    cutaneous, muscle = adsl["ACTCUTFL"] == "Y", adsl["ACTMUSFL"] == "Y"
+    (left_role, left), (right_role, right) = list(analysis["active_disease"].items())[:2]
+    flags = {role: analysis["populations"][role] for role in (left_role, right_role)}
+    first, second = adsl[flags[left_role]] == "Y", adsl[flags[right_role]] == "Y"
     counts = {
-        "cutaneous only": int((cutaneous & ~muscle).sum()),
-        "both": int((cutaneous & muscle).sum()),
-        "muscle only": int((~cutaneous & muscle).sum()),
-        "neither": int((~cutaneous & ~muscle).sum()),
+        f"{left_role} only": int((first & ~second).sum()),
+        "both": int((first & second).sum()),
+        f"{right_role} only": int((~first & second).sum()),
+        "neither": int((~first & ~second).sum()),
     }
     figure, (ax,) = style.new_figure(5.4, 3.6)
     for centre, colour in ((-0.55, style.PALETTE[1]), (0.55, style.PALETTE[0])):
         ax.add_patch(
             Circle((centre, 0), 1.0, facecolor=colour, alpha=0.25, edgecolor=colour, lw=1.5)
         )
-    ax.text(-0.95, 0, str(counts["cutaneous only"]), ha="center", va="center", fontsize=16)
-    ax.text(0, 0, str(counts["both"]), ha="center", va="center", fontsize=16)
-    ax.text(0.95, 0, str(counts["muscle only"]), ha="center", va="center", fontsize=16)
-    active = analysis["active_disease"]
-    ax.text(
-        -0.9,
-        1.12,
-        f"Active cutaneous disease\n{criterion_words(active['cutaneous'])}: n = {int(cutaneous.sum())}",
-        ha="center",
-        va="bottom",
-        fontsize=8.5,
-    )
-    ax.text(
-        0.9,
-        1.12,
-        f"Active muscle disease\n{criterion_words(active['muscle'])}: n = {int(muscle.sum())}",
-        ha="center",
-        va="bottom",
-        fontsize=8.5,
-    )
+    for position, count in zip((-0.95, 0, 0.95), list(counts.values())[:3]):
+        ax.text(position, 0, str(count), ha="center", va="center", fontsize=16)
+    for position, role, criterion, flag in (
+        (-0.9, left_role, left, first),
+        (0.9, right_role, right, second),
+    ):
+        ax.text(position, 1.12, f"Active {role} disease\n{active_words(criterion)}: n = {int(flag.sum())}",
+                ha="center", va="bottom", fontsize=8.5)  # fmt: skip
     ax.text(1.75, -1.0, f"neither: {counts['neither']}", ha="right", va="bottom", fontsize=8.5)
     ax.set_xlim(-1.8, 1.8)
     ax.set_ylim(-1.15, 1.65)
@@ -255,156 +263,147 @@ def disease_overlap(data: dict, analysis: dict, settings: dict):
     ax.axis("off")
     baseline = data["adeff"][(data["adeff"]["ABLFL"] == "Y")]
     unknown = {
-        side: baseline[
-            (baseline["PARAMCD"] == active[side]["parameter"]) & baseline["AVAL"].isna()
-        ]["SUBJID"].tolist()
-        for side in ("cutaneous", "muscle")
+        role: baseline[(baseline["PARAMCD"] == criterion["parameter"]) & baseline["AVAL"].isna()][
+            "SUBJID"
+        ].tolist()
+        for role, criterion in ((left_role, left), (right_role, right))
     }
     notes = [
-        f"{len(ids)} without a baseline {active[side]['parameter']} ({patient_list(ids)}) counted as not active"
-        for side, ids in unknown.items()
+        f"{len(ids)} without a baseline {criterion['parameter']} ({patient_list(ids)}) counted "
+        f"as not active ({role})"
+        for (role, ids), criterion in zip(unknown.items(), (left, right))
         if ids
     ]
     caption = (
-        f"Active cutaneous ({criterion_words(active['cutaneous'])} at baseline) and active muscle disease "
-        f"({criterion_words(active['muscle'])} at baseline; the paper does not define it) among all {len(adsl)} "
-        f"treated patients: {counts['cutaneous only']} cutaneous only, {counts['both']} both, "
-        f"{counts['muscle only']} muscle only, {counts['neither']} neither. "
+        f"Active {left_role} ({active_words(left)} at baseline) and active {right_role} disease "
+        f"({active_words(right)} at baseline) among all {len(adsl)} treated patients: "
+        + ", ".join(f"{n} {what}" for what, n in counts.items())
+        + ". "
         + ("; ".join(notes) + "." if notes else "No baseline value is missing.")
     )
     style.footnote(figure, f"Population: every treated patient (SAFFL), n = {len(adsl)}.")
-    return (
-        figure,
-        caption,
-        {
-            "population": "SAFFL",
-            "n": len(adsl),
-            "n_missing": sum(len(i) for i in unknown.values()),
-            **counts,
-        },
-    )
+    title = f"Active {left_role} and active {right_role} disease at baseline"
+    meta = {"population": "SAFFL", "n": len(adsl),
+            "n_missing": sum(len(i) for i in unknown.values()), **counts}  # fmt: skip
+    return figure, title, caption, meta
 
 
 def response_values(
-    adeff: pd.DataFrame, response: dict, flag: str
+    adeff: pd.DataFrame, response: dict, flag: str, cohort: dict
 ) -> tuple[pd.Series, pd.Series, str]:
-    """Each patient's change (or percent change) at the response visit, with their flag."""
-    column = "CHG" if response["measure"] == "change" else "PCHG"
+    """Each patient's change (or percent change) at the response visit, with their flag and
+    an axis label."""
+    percent = response["measure"] == "percent_change"
     rows = adeff[
         (adeff["PARAMCD"] == response["parameter"])
         & (adeff["AVISIT"] == response["visit"])
         & (adeff[flag] == "Y")
-    ]
-    rows = rows.set_index("SUBJID")
-    unit = "%" if column == "PCHG" else " points"
-    label = f"{response['parameter']} {'percent ' if column == 'PCHG' else ''}change at {response['visit']}"
-    return (
-        rows[column],
-        rows["CRIT1FL"].astype(object).fillna(""),
-        label + (" (%)" if column == "PCHG" else " (points)") + ("" if unit else ""),
+    ].set_index("SUBJID")
+    label = (
+        f"{short_name(cohort, response['parameter'])} {'percent ' if percent else ''}change at "
+        f"{visit_label(cohort, response['visit'])} "
+        + ("(%)" if percent else f"({unit(cohort, response['parameter'])})")
     )
+    return rows["PCHG" if percent else "CHG"], rows["CRIT1FL"].astype(object).fillna(""), label
 
 
 def threshold_line(response: dict) -> float:
     return -response["threshold"] if response["direction"] == "decrease" else response["threshold"]
 
 
-def mmt8_patients(data: dict, analysis: dict, settings: dict):
-    """Supplemental figure 3: MMT8 per patient, M0 to M3, with the improvement threshold."""
-    flag = analysis["populations"]["muscle"]
-    response = analysis["response"]["muscle"]
-    values = wide(data["adeff"], response["parameter"], flag)
-    paired = values.dropna(subset=["M0", response["visit"]])
-    change, responder, label = response_values(data["adeff"], response, flag)
+def secondary_role(analysis: dict) -> str:
+    """The second response criterion's role (the first's when there is only one)."""
+    roles = list(analysis["response"])
+    return roles[1] if len(roles) > 1 else roles[0]
+
+
+def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """The second response criterion per patient: its measure at every visit, and each
+    patient's improvement at the response visit against the threshold."""
+    role = secondary_role(analysis)
+    flag, response = analysis["populations"][role], analysis["response"][role]
+    parameter, target, base = response["parameter"], response["visit"], cohort["baseline_visit"]
+    measured = measured_codes(cohort)
+    values = wide(data["adeff"], parameter, flag, measured)
+    paired = values.dropna(subset=[base, target])
+    change, responder, label = response_values(data["adeff"], response, flag, cohort)
     change = change.dropna().sort_values()
-    figure, (left, right) = style.new_figure(8.0, 4.0, columns=2)
-    many = aggregated(len(paired), settings)
+    many = aggregated(len(values), settings)
+    # one bar a patient: the figure grows with them so their labels stay apart
+    height = 4.0 if many else max(4.0, 1.4 + 0.17 * len(change))
+    figure, (left, right) = style.new_figure(8.0, height, columns=2)
+    figure.subplots_adjust(wspace=0.45)
+    positions = list(range(len(measured)))
+    colour = lambda patient: (
+        style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
+    )  # noqa: E731
     if many:
-        for colour, part in ((style.RESPONDER, "Y"), (style.MUTED, "N")):
-            rows = paired[paired.index.map(responder).isin([part])]
-            if len(rows):
-                paired_boxes(
-                    left, rows["M0"].to_numpy(), rows[response["visit"]].to_numpy(), colour
-                )
+        for part_colour, part in ((style.RESPONDER, "Y"), (style.MUTED, "N")):
+            rows = values[values.index.map(responder).isin([part])]
+            visit_boxes(left, [rows[v].to_numpy(float) for v in measured], positions, part_colour)
     else:
-        for patient, row in paired.iterrows():
-            colour = style.RESPONDER if responder.get(patient) == "Y" else style.MUTED
-            left.plot(
-                [0, 1],
-                [row["M0"], row[response["visit"]]],
-                color=colour,
-                marker="o",
-                ms=3.5,
-                lw=1.1,
-            )
-    left.set_xticks([0, 1], [VISIT_LABELS["M0"], response["visit"]])
-    left.set_xlim(-0.2, 1.2)
-    left.set_ylabel(f"{response['parameter']} (points, maximum 150)")
-    left.set_title(f"{response['parameter']} per patient")
-    left.plot([], [], color=style.RESPONDER, label=f"responder ({shown(criterion_text(response))})")
+        patient_lines(left, values, positions, colour, marker="o", ms=3.5, lw=1.1)
+    high = cohort["measures"][parameter].get("high")
+    name = short_name(cohort, parameter)
+    left.set_xticks(positions, [tick_label(cohort, v) for v in measured])
+    left.set_xlim(-0.2, len(measured) - 0.8)
+    left.set_ylabel(
+        f"{name} ({unit(cohort, parameter)}" + (f", maximum {high:g})" if high is not None else ")")
+    )
+    left.set_title(f"{name} per patient")
+    criterion = shown(criterion_text(response, cohort))
+    left.plot([], [], color=style.RESPONDER, label=f"responder ({criterion})")
     left.plot([], [], color=style.MUTED, label="non-responder")
     figure.legend(loc="upper center", ncol=2, bbox_to_anchor=(0.5, 1.07))
     line = threshold_line(response)
     if many:
         is_responder = change.index.map(responder).isin(["Y"])
-        right.hist(
-            [change[is_responder].to_numpy(), change[~is_responder].to_numpy()],
-            bins=40,
-            stacked=True,
-            color=[style.RESPONDER, style.MUTED],
-        )
+        right.hist([change[is_responder].to_numpy(), change[~is_responder].to_numpy()], bins=40,
+                   stacked=True, color=[style.RESPONDER, style.MUTED])  # fmt: skip
         right.set_ylabel("patients")
         top = right.get_ylim()[1]
     else:
-        colours = [
-            style.RESPONDER if responder.get(p) == "Y" else style.MUTED for p in change.index
-        ]
-        right.barh(range(len(change)), change.to_numpy(), color=colours)
+        right.barh(range(len(change)), change.to_numpy(), color=[colour(p) for p in change.index])
         for position, value in enumerate(change.to_numpy()):
             right.text(
                 max(value, 0), position, f" {value:+.1f}", va="center", ha="left", fontsize=7
             )
-        right.set_yticks(range(len(change)), [f"patient {p}" for p in change.index])
+        right.set_yticks(range(len(change)), [f"patient {p}" for p in change.index], fontsize=7)
         top = len(change) - 0.4
+    percent = "%" if response["measure"] == "percent_change" else ""
     right.axvline(line, color=style.NON_RESPONDER, ls="--", lw=1)
-    right.text(
-        line,
-        top,
-        f" {line:+g}{'%' if response['measure'] == 'percent_change' else ''} threshold",
-        color=style.NON_RESPONDER,
-        fontsize=8,
-        va="bottom",
-    )
+    right.text(line, top, f" {line:+g}{percent} threshold", color=style.NON_RESPONDER, fontsize=8,
+               va="bottom")  # fmt: skip
     right.axvline(0, color=style.INK, lw=0.6)
     right.set_xlabel(label)
-    right.set_title("Improvement at M3" + (", distribution" if many else ""))
+    right.set_title(
+        f"Improvement at {visit_label(cohort, target)}" + (", distribution" if many else "")
+    )
     missing = values.index[~among(values.index, paired.index)].tolist()
     n_responders = int((responder == "Y").sum())
     caption = (
-        f"{response['parameter']} at M0 and {response['visit']} in the {len(values)} {population_words(flag)}: "
-        f"{len(paired)} with both values, {missing_words(missing, 'both values')}. Green: responders "
-        f"({shown(criterion_text(response))}), {n_responders} of {len(change)}; the dashed line is the response threshold."
+        f"{name} at every visit in the {len(values)} {population_words(flag)}: {len(paired)} with "
+        f"values at {visit_label(cohort, base)} and {visit_label(cohort, target)}, "
+        f"{missing_words(missing, 'both')}. Green: responders ({criterion}), {n_responders} of "
+        f"{len(change)}; the dashed line is the response threshold."
         + (f" Over {settings['max_patients_drawn']} patients: left, {AGGREGATE_WORDS}, "
            "responders and non-responders; right, a histogram of the improvements." if many else "")
     )  # fmt: skip
-    paired_footnote(figure, flag, len(values), len(paired))
-    return (
-        figure,
-        caption,
-        {
-            "population": flag,
-            "n": len(values),
-            "n_missing": len(missing),
-            "n_responders": n_responders,
-        },
-    )
+    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(values)}; "
+                   f"paired n = {len(paired)}.")  # fmt: skip
+    title = f"{measure_label(cohort, parameter)} per patient, {role} response"
+    meta = {"population": flag, "n": len(values), "n_missing": len(missing),
+            "n_responders": n_responders}  # fmt: skip
+    return figure, title, caption, meta
 
 
-def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
-    """Waterfall of each patient's CDASI change at M3, coloured by molecule and dose."""
-    flag = analysis["populations"]["cutaneous"]
-    response = analysis["response"]["cutaneous"]
-    change, _, label = response_values(data["adeff"], response, flag)
+def waterfall(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """Each patient's change in the main outcome's measure at the response visit, coloured by
+    treatment."""
+    role = primary_role(analysis)
+    flag, response = analysis["populations"][role], analysis["response"][role]
+    target = visit_label(cohort, response["visit"])
+    change, _, label = response_values(data["adeff"], response, flag, cohort)
     missing = change[change.isna()].index.tolist()
     change = change.dropna().sort_values(ascending=False, kind="stable")
     treatment = data["adsl"].set_index("SUBJID")["TRT01A"]
@@ -420,157 +419,110 @@ def cdasi_waterfall(data: dict, analysis: dict, settings: dict):
             ax.plot(np.linspace(0, 100, len(part)), part, color=colour_of[group], lw=1.6)
         ax.set_xlabel("patients of the group, ranked by change (percentile)")
     else:
-        ax.bar(
-            range(len(change)),
-            change.to_numpy(),
-            color=[colour_of[treatment[p]] for p in change.index],
-            width=0.8,
-        )
-        ax.set_xticks(range(len(change)), change.index.tolist(), fontsize=8)
+        ax.bar(range(len(change)), change.to_numpy(),
+               color=[colour_of[treatment[p]] for p in change.index], width=0.8)  # fmt: skip
+        # patient ids longer than a few characters stand upright so they do not overlap
+        upright = max((len(str(p)) for p in change.index), default=0) * len(change) > 60
+        ax.set_xticks(range(len(change)), change.index.tolist(), fontsize=8,
+                      rotation=90 if upright else 0)  # fmt: skip
         ax.set_xlabel("patient")
     ax.set_ylabel(label)
-    line = threshold_line(response)
     ax.axhline(0, color=style.INK, lw=0.6)
     for group in groups:
         ax.bar([0], [0], color=colour_of[group], label=group)
-    threshold_label = f"response threshold:\n{shown(criterion_text(response))}"
-    ax.axhline(line, color=style.INK, ls="--", lw=1, label=threshold_label)
-    ax.legend(loc="lower left", title="JAK inhibitor, dose")
-    ax.set_title(
-        f"{response['parameter']} change from baseline at {response['visit']}, per patient"
-    )
+    criterion = shown(criterion_text(response, cohort))
+    ax.axhline(threshold_line(response), color=style.INK, ls="--", lw=1,
+               label=f"response threshold:\n{criterion}")  # fmt: skip
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), title="treatment")
+    name = measure_label(cohort, response["parameter"])
+    ax.set_title(f"{name}: change from baseline at {target}, per patient")
     caption = (
-        f"Change in {response['parameter']} from baseline to {response['visit']} for each of the {len(change)} "
-        f"{population_words(flag)} with both values, largest increase left, largest decrease right; "
-        f"{missing_words(missing, 'an ' + response['visit'] + ' value')}. {'Each line is one group, its patients ranked by change' if many else 'Bars are coloured by JAK inhibitor and daily dose'}; "
-        f"the dashed line is the response threshold ({shown(criterion_text(response))})."
+        f"Change in {name} from baseline to {target} for each of the {len(change)} "
+        f"{population_words(flag)} with both values, largest increase left, largest decrease "
+        f"right; {missing_words(missing, 'a value at ' + target)}. "
+        f"{'Each line is one group, its patients ranked by change' if many else 'Bars are coloured by treatment and daily dose'}; "
+        f"the dashed line is the response threshold ({criterion})."
     )
-    style.footnote(
-        figure,
-        f"Population: {population_words(flag)}, n = {len(change) + len(missing)}; shown n = {len(change)}.",
-    )
-    return (
-        figure,
-        caption,
-        {"population": flag, "n": len(change) + len(missing), "n_missing": len(missing)},
-    )
+    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(change) + len(missing)}; "
+                   f"shown n = {len(change)}.")  # fmt: skip
+    title = f"{name}: change at {target}, per patient"
+    meta = {"population": flag, "n": len(change) + len(missing), "n_missing": len(missing)}
+    return figure, title, caption, meta
 
 
-def laboratory_pairs(data: dict, analysis: dict, settings: dict):
-    """Paired before/after plots of CK and IFN-alpha, log scale where the range calls for it."""
-    flag = analysis["populations"]["cohort"]
-    present_parameters = set(data["adeff"]["PARAMCD"].unique())
-    measured = [p for p in ("CK", "IFNA") if p in present_parameters]
-    figure, axes = style.new_figure(4.0 * max(len(measured), 1), 4.0, columns=max(len(measured), 1))
+def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """The measures no response criterion names, at every visit, each patient a line; a log
+    axis where the range calls for it."""
+    flag, base = analysis["populations"]["cohort"], cohort["baseline_visit"]
+    target = analysis["response"][primary_role(analysis)]["visit"]
+    named = {response["parameter"] for response in analysis["response"].values()}
+    present = set(data["adeff"]["PARAMCD"].unique())
+    shown_measures = [code for code in cohort["measures"] if code not in named and code in present]
+    measured = measured_codes(cohort)
+    positions = list(range(len(measured)))
+    columns = max(len(shown_measures), 1)
+    figure, axes = style.new_figure(4.0 * columns, 4.0, columns=columns)
     parts, meta = [], {"population": flag}
-    if not measured:
-        axes[0].text(
-            0.5,
-            0.5,
-            "neither CK nor IFN-α is measured in this cohort",
-            ha="center",
-            transform=axes[0].transAxes,
-        )
+    if not shown_measures:
+        axes[0].text(0.5, 0.5, "every measure of this cohort is a response measure",
+                     ha="center", transform=axes[0].transAxes)  # fmt: skip
         axes[0].axis("off")
-        parts.append("Neither creatine kinase nor interferon-α is measured in this cohort")
-    for ax, parameter in zip(axes, measured):
-        values = wide(data["adeff"], parameter, flag)
-        paired = values.dropna(subset=["M0", "M3"])
-        if aggregated(len(paired), settings):
-            paired_boxes(ax, paired["M0"].to_numpy(), paired["M3"].to_numpy(), style.PALETTE[0])
+        parts.append("Every measure of this cohort is named by a response criterion")
+    many = False
+    for ax, parameter in zip(axes, shown_measures):
+        values = wide(data["adeff"], parameter, flag, measured)
+        paired = values.dropna(subset=[base, target])
+        many = many or aggregated(len(values), settings)
+        if aggregated(len(values), settings):
+            visit_boxes(
+                ax, [values[v].to_numpy(float) for v in measured], positions, style.PALETTE[0]
+            )
         else:
-            sds = wide(data["adeff"], parameter, flag, "AVALSD")
-            for patient, row in paired.iterrows():
-                ax.errorbar(
-                    [0, 1],
-                    [row["M0"], row["M3"]],
-                    yerr=[sds.at[patient, "M0"], sds.at[patient, "M3"]],
-                    color=style.PALETTE[0],
-                    marker="o",
-                    ms=3.5,
-                    lw=1,
-                    capsize=2,
-                    elinewidth=0.8,
-                )
-        present = paired.to_numpy(dtype=float).ravel()
+            sds = wide(data["adeff"], parameter, flag, measured, "AVALSD")
+            for patient, row in values.iterrows():
+                seen = row.notna().to_numpy()
+                if seen.sum() >= 2:
+                    ax.errorbar(np.asarray(positions)[seen], row.to_numpy(float)[seen],
+                                yerr=sds.loc[patient].to_numpy(float)[seen], color=style.PALETTE[0],
+                                marker="o", ms=3.5, lw=1, capsize=2, elinewidth=0.8)  # fmt: skip
+        drawn = values.to_numpy(dtype=float)
+        drawn = drawn[~np.isnan(drawn)]
         logarithmic = (
-            bool(len(present))
-            and present.min() > 0
-            and present.max() / present.min() > settings["log_scale_ratio"]
+            bool(len(drawn))
+            and drawn.min() > 0
+            and drawn.max() / drawn.min() > settings["log_scale_ratio"]
         )
         if logarithmic:
             ax.set_yscale("log")
-        name, short = {
-            "CK": ("Creatine kinase (IU/L)", "CK"),
-            "IFNA": ("Serum IFN-α (fg/mL)", "IFN-α"),
-        }[parameter]
+        name = f"{measure_label(cohort, parameter)} ({unit(cohort, parameter)})"
         ax.set_ylabel(name + (", log scale" if logarithmic else ""))
-        ax.set_xticks([0, 1], [VISIT_LABELS["M0"], "M3"])
-        ax.set_xlim(-0.2, 1.2)
-        words, p = test_words(
-            data["ard"], analysis, parameter, flag, "M3", settings["significance_level"]
+        ax.set_xticks(positions, [tick_label(cohort, v) for v in measured])
+        ax.set_xlim(-0.2, len(measured) - 0.8)
+        words, p = test_words(data["ard"], analysis, parameter, flag, target,
+                              settings["significance_level"])  # fmt: skip
+        ax.set_title(
+            f"{short_name(cohort, parameter)}: n = {len(paired)} pairs\n{words}", fontsize=9
         )
-        ax.set_title(f"{short}: n = {len(paired)} pairs\n{words}", fontsize=9)
         missing = values.index[~among(values.index, paired.index)].tolist()
-        parts.append(
-            f"{name}: {len(paired)} patients with both values, {missing_words(missing, 'both values')}"
-        )
-        meta.update(
-            {
-                f"{parameter}_n_pairs": len(paired),
-                f"{parameter}_n_missing": len(missing),
-                f"{parameter}_p_value": p,
-            }
-        )
+        parts.append(f"{name}: {len(paired)} patients with values at {visit_label(cohort, base)} and "
+                     f"{visit_label(cohort, target)}, {missing_words(missing, 'both')}")  # fmt: skip
+        meta |= {f"{parameter}_n_pairs": len(paired), f"{parameter}_n_missing": len(missing),
+                 f"{parameter}_p_value": p}  # fmt: skip
     n = len(data["adsl"][data["adsl"][flag] == "Y"])
     meta["n"] = n
+    has_sd = data["adeff"]["AVALSD"].notna().any()
+    names = ", ".join(measure_label(cohort, code) for code in shown_measures) or "No other measure"
     caption = (
-        f"Creatine kinase and serum interferon-α at M0 and M3 in the {n} {population_words(flag)}. "
-        + "; ".join(parts)
-        + ". Error bars: SD of replicate assays where Table 1 prints one"
-        + f" (over {settings['max_patients_drawn']} patients, {AGGREGATE_WORDS}, and no replicate SDs)"
-        + ". A logarithmic axis is used when the largest "
-        f"value exceeds {settings['log_scale_ratio']:g} times the smallest. Tests: the workflow's two-sided paired tests, M0 vs M3."
-    )
+        f"{names} at every visit in the {n} {population_words(flag)}. " + "; ".join(parts) + ". "
+        + (f"Over {settings['max_patients_drawn']} patients, {AGGREGATE_WORDS}. " if many
+           else ("Error bars: SD of replicate assays where the table prints one. " if has_sd else ""))
+        + f"A logarithmic axis is used when the largest value exceeds {settings['log_scale_ratio']:g} "
+        f"times the smallest. Tests: the workflow's two-sided paired tests, "
+        f"{visit_label(cohort, base)} vs {visit_label(cohort, target)}."
+    )  # fmt: skip
     style.footnote(figure, f"Population: {population_words(flag)}, n = {n}.")
-    return figure, caption, meta
-
-
-FIGURES = {
-    "cdasi_course": cdasi_course,
-    "disease_overlap": disease_overlap,
-    "mmt8_patients": mmt8_patients,
-    "cdasi_waterfall": cdasi_waterfall,
-    "laboratory_pairs": laboratory_pairs,
-}
-
-
-def load_inputs(adsl: str, adeff: str, ard: str, reported: str) -> dict:
-    """The tables every figure draws from."""
-    return {
-        "adsl": read_adsl(adsl),
-        "adeff": read_adeff(adeff),
-        "ard": read_ard(ard),
-        "reported": read_table(reported),
-    }
-
-
-def run(inputs: dict, analysis: dict, settings: dict, outputs: dict) -> None:
-    """Draw every figure of a variant; write each one's images and caption."""
-    tables = load_inputs(inputs["adsl"], inputs["adeff"], inputs["ard"], inputs["reported"])
-    for name, draw in FIGURES.items():
-        figure, caption, meta = draw(tables, analysis, settings)
-        if settings["synthetic"]:
-            style.mark_synthetic(figure)
-            caption = f"SYNTHETIC DATA. {caption}"
-        style.save(
-            figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"]
-        )
-        with open(outputs[f"{name}_caption"], "w", encoding="utf-8") as handle:
-            record = {"figure": name, "caption": caption, **meta}
-            json.dump(record, handle, indent=2, sort_keys=True, ensure_ascii=False)
-            handle.write("\n")
-        logger.info("%s: %s", name, caption)
+    title = f"{names} at every visit" if shown_measures else "Other measures"
+    return figure, title, caption, meta
 
 
 def forest(ax, rows: pd.DataFrame, xlabel: str, reference: float | None = None) -> None:
@@ -633,31 +585,79 @@ def subgroup_rows(
     return rows
 
 
-def subgroups(data: dict, analysis: dict, settings: dict):
-    """Forest plot: response rate and mean change by molecule, dose and antibody."""
-    flag = analysis["populations"]["cutaneous"]
-    response = analysis["response"]["cutaneous"]
-    parameter = response["parameter"]
+def subgroups(data: dict, analysis: dict, settings: dict, cohort: dict):
+    """Forest plot: the main outcome's response rate and mean change by subgroup."""
+    role = primary_role(analysis)
+    flag, response = analysis["populations"][role], analysis["response"][role]
+    parameter, level = response["parameter"], analysis["confidence_level"]
+    target = visit_label(cohort, response["visit"])
     rates = subgroup_rows(data["ard"], "subgroup_response", flag, parameter, "pct")
     changes = subgroup_rows(data["ard"], "subgroup_paired_test", flag, parameter, "mean_change")
     height = 1.2 + 0.32 * max(len(rates), len(changes))
     figure, (left, right) = style.new_figure(9.0, height, columns=2)
-    forest(left, rates, f"response rate, % ({shown(criterion_text(response))})")
+    criterion = shown(criterion_text(response, cohort))
+    forest(left, rates, f"response rate, % ({criterion})")
     left.set_xlim(-5, 105)
-    forest(right, changes, f"mean {parameter} change at {response['visit']} (points)", reference=0)
-    left.set_title("Response rate, exact 95% CI", fontsize=9)
-    right.set_title("Mean change, 95% t-interval", fontsize=9)
+    forest(right, changes, f"mean {short_name(cohort, parameter)} change at {target} "
+           f"({unit(cohort, parameter)})", reference=0)  # fmt: skip
+    left.set_title(f"Response rate, exact {level:.0%} CI", fontsize=9)
+    right.set_title(f"Mean change, {level:.0%} t-interval", fontsize=9)
     figure.subplots_adjust(wspace=0.9)
     small = changes[changes["value"].notna() & changes["ci_lower"].isna()]["label"].tolist()
     caption = (
-        f"Cutaneous response ({shown(criterion_text(response))}) and mean {parameter} change at "
-        f"{response['visit']} in the {population_words(flag)}, by JAK inhibitor, daily dose and "
-        f"myositis-specific antibody. Every level is shown with its n, however small; hollow points have "
+        f"{role.capitalize()} response ({criterion}) and mean {short_name(cohort, parameter)} "
+        f"change at {target} in the {population_words(flag)}, by "
+        + ", ".join(SUBGROUP_NAMES.get(v, v) for v in analysis["subgroups"])
+        + ". Every level is shown with its n, however small; hollow points have "
         f"no interval (fewer than two patients): {', '.join(small) if small else 'none'}. Response rates: exact "
         "Clopper-Pearson intervals; mean changes: t-intervals."
     )
     style.footnote(figure, f"Population: {population_words(flag)}; n per level on the right.")
-    return figure, caption, {"population": flag, "levels": len(rates)}
+    title = f"{role.capitalize()} response and {short_name(cohort, parameter)} change by subgroup"
+    return figure, title, caption, {"population": flag, "levels": len(rates)}
 
 
-FIGURES["subgroups"] = subgroups
+FIGURES = {
+    "course": course,
+    "disease_overlap": disease_overlap,
+    "response_patients": response_patients,
+    "waterfall": waterfall,
+    "other_measures": other_measures,
+    "subgroups": subgroups,
+}
+
+
+def load_inputs(adsl: str, adeff: str, ard: str, reported: str | None) -> dict:
+    """The tables every figure draws from (no reported summaries where there are none)."""
+    return {
+        "adsl": read_adsl(adsl),
+        "adeff": read_adeff(adeff),
+        "ard": read_ard(ard),
+        "reported": None if reported is None else read_table(reported),
+    }
+
+
+def run(inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
+    """Draw every figure of a variant; write each one's images, title and caption."""
+    tables = load_inputs(
+        inputs["adsl"], inputs["adeff"], inputs["ard"], inputs.get("reported_summaries")
+    )
+    for name, draw in FIGURES.items():
+        figure, title, caption, meta = draw(tables, analysis, settings, cohort)
+        if cohort["synthetic"]:
+            style.mark_synthetic(figure)
+            caption = f"SYNTHETIC DATA. {caption}"
+        style.save(
+            figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"]
+        )
+        write_caption(
+            outputs[f"{name}_caption"], {"figure": name, "title": title, "caption": caption, **meta}
+        )
+        logger.info("%s: %s", name, caption)
+
+
+def write_caption(path: str, record: dict) -> None:
+    """A figure's title, caption and counts as JSON, keys sorted."""
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(record, handle, indent=2, sort_keys=True, ensure_ascii=False)
+        handle.write("\n")

@@ -3,8 +3,8 @@
 Each synthetic patient is a seed patient drawn at random (so ages, antibodies, molecules
 and doses, prior treatments, the pairing of baseline and M3 values and the pattern of
 missing values follow the seed cohort), with every number moved by a kernel of
-Silverman's bandwidth (on the log scale for CK and interferon-alpha), rounded as the
-seed prints it and kept within the parameter's range. The table is written in the seed
+Silverman's bandwidth (on the log scale for a measure with no upper limit, such as a
+laboratory value), rounded as the seed prints it and kept within the measure's range. The table is written in the seed
 cohort's layout, with a claims ledger and reported summaries; all of it says SYNTHETIC.
 """
 
@@ -22,11 +22,14 @@ from clinrepro.files import read_text_table, write_tables
 from clinrepro.printed import printed_numbers
 from clinrepro.schemas import ADULT_AGE
 from clinrepro.synthetic import claims_ledger, reported_summaries
-from clinrepro.terms import PARAMETERS
 
 logger = logging.getLogger(__name__)
-# parameters whose values are skewed and positive: smoothed on the log scale
-LOG_SCALE = ("CK", "IFNA")
+
+
+def log_scale(measures: dict) -> list[str]:
+    """Measures with no upper limit (laboratory values, skewed and positive): smoothed on
+    the log scale."""
+    return [code for code, measure in measures.items() if measure.get("high") is None]
 
 
 def bandwidth(values: np.ndarray) -> float:
@@ -65,7 +68,7 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
     """The synthetic table (canonical columns, printed cells) and its profile."""
     rng = np.random.default_rng(seed)
     printed = map_headers(read_text_table(seed_table), seed_settings, seed_table)
-    tables = extract_cohort(seed_table, seed_settings)
+    tables = extract_cohort({"table": seed_table}, seed_settings)
     pick = rng.integers(0, len(printed), n)
     missing = seed_settings["missing_tokens"][0]
     width = len(str(n))
@@ -85,10 +88,10 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
     for (parameter, visit), rows in measurements.groupby(["parameter", "visit"], sort=False):
         rows = rows.set_index("subject_id").loc[subjects["subject_id"]]
         column = f"{parameter}@{visit}"
-        limits = PARAMETERS[parameter]
-        log = parameter in LOG_SCALE
+        limits = seed_settings["measures"][parameter]
+        log = parameter in log_scale(seed_settings["measures"])
         values = smoothed(
-            rows["value"].to_numpy(float)[pick], rng, log, limits["low"], limits["high"]
+            rows["value"].to_numpy(float)[pick], rng, log, limits["low"], limits.get("high")
         )
         places = decimals(printed[column])
         values = np.round(values, places)
@@ -119,7 +122,7 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
         "patients": n,
         "seed": seed,
         "method": "smoothed bootstrap of whole patients (Silverman's bandwidth)",
-        "log_scale": list(LOG_SCALE),
+        "log_scale": log_scale(seed_settings["measures"]),
         "patients_drawn_per_seed_patient": dict(
             zip(printed["subject"], np.bincount(pick, minlength=len(printed)).tolist())
         ),
@@ -136,8 +139,8 @@ def run(seed_table: str, seed_settings: dict, n: int, seed: int, outputs: dict) 
     write_tables(
         {
             outputs["table"]: result["frame"].rename(columns=headers),
-            outputs["claims"]: claims_ledger(facts, regimens),
-            outputs["reported_summaries"]: reported_summaries(facts),
+            outputs["claims"]: claims_ledger(facts, seed_settings, regimens),
+            outputs["reported_summaries"]: reported_summaries(facts, seed_settings),
         }
     )
     with open(outputs["profile"], "w", encoding="utf-8") as handle:

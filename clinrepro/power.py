@@ -1,10 +1,10 @@
-"""Power and sample size: could the pilot have seen an effect, and what can a trial detect?
+"""Power and sample size: could the cohort have seen an effect, and what can a trial detect?
 
 For each endpoint: the observed effect (paired d_z, or the response proportion) with its
-95% CI, the power the pilot had for it, and the sample size for each target power, for a
+CI, the power the cohort had for it, and the sample size for each target power, for a
 single-arm paired design and a two-arm parallel trial against a placebo arm, both from
 statsmodels' analytic formulas and from a seeded, vectorized Monte Carlo simulation that
-resamples the pilot's own paired changes (bootstrap) and runs the variant's test.
+resamples the cohort's own paired changes (bootstrap) and runs the variant's test.
 """
 
 from __future__ import annotations
@@ -21,13 +21,16 @@ from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
 from clinrepro import style
-from clinrepro.endpoints import criterion_text, read_adeff
+from clinrepro.endpoints import read_adeff
 from clinrepro.files import write_tables
+from clinrepro.study import criterion_text, primary_role, test_for
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
-CONTINUOUS = (("cutaneous", "CDASI"), ("muscle", "MMT8"), ("cohort", "CK"), ("cohort", "IFNA"))
 DESIGNS = ("single-arm paired", "two-arm parallel")
+# the quantities of the cohort itself, as the power table names them
+OBSERVED = "observed"
+OWN_POWER = "power at this cohort's n"
 
 
 # ---- the observed effects
@@ -185,19 +188,28 @@ def analytic_sample_size(
 # ---- endpoints from the analysis datasets
 
 
-def endpoints_of(adeff: pd.DataFrame, analysis: dict, placebo: dict) -> list[dict]:
-    """The continuous and response endpoints the pilot measured, with their data."""
+def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
+    """(role, measure, visit) of each change analysed: every measure of the cohort at the
+    main outcome's visit, in the population of the response criterion that names it (every
+    treated patient for the others)."""
+    visit = analysis["response"][primary_role(analysis)]["visit"]
+    role_of = {response["parameter"]: role for role, response in analysis["response"].items()}
+    return [(role_of.get(code, "cohort"), code, visit) for code in cohort["measures"]]
+
+
+def endpoints_of(adeff: pd.DataFrame, analysis: dict, placebo: dict, cohort: dict) -> list[dict]:
+    """The continuous and response endpoints the cohort measured, with their data."""
     found = []
-    for role, parameter in CONTINUOUS:
+    for role, parameter, visit in continuous_endpoints(analysis, cohort):
         flag = analysis["populations"][role]
         rows = adeff[
-            (adeff["PARAMCD"] == parameter) & (adeff["AVISIT"] == "M3") & (adeff[flag] == "Y")
+            (adeff["PARAMCD"] == parameter) & (adeff["AVISIT"] == visit) & (adeff[flag] == "Y")
         ]
         changes = rows["CHG"].dropna().to_numpy(dtype=float)
         if len(changes) >= 3 and changes.std() > 0:
             found.append(
-                {"name": f"{parameter} change at M3", "kind": "change", "changes": changes, "population": flag,
-                 "test": analysis["tests"][parameter], "placebo": placebo["mean_change"], "n": len(changes)}
+                {"name": f"{parameter} change at {visit}", "kind": "change", "changes": changes, "population": flag,
+                 "test": test_for(analysis, parameter), "placebo": placebo["mean_change"], "n": len(changes)}
             )  # fmt: skip
     for role, response in analysis["response"].items():
         flag = analysis["populations"][role]
@@ -215,7 +227,7 @@ def endpoints_of(adeff: pd.DataFrame, analysis: dict, placebo: dict) -> list[dic
                 .to_numpy(dtype=float)
             )
             found.append(
-                {"name": f"{role} response ({shown(criterion_text(response))})", "kind": "response",
+                {"name": f"{role} response ({shown(criterion_text(response, cohort))})", "kind": "response",
                  "proportion": float((flags == "Y").sum() / evaluable.sum()), "n": int(evaluable.sum()),
                  "responders": int((flags == "Y").sum()), "population": flag, "test": "exact binomial",
                  "placebo": placebo_response(measure, response, placebo["response_rate"])}
@@ -258,28 +270,28 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
             rows += [
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "n",
                     "method": "observed",
                     "value": len(changes),
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "effect d_z",
                     "method": "observed",
                     "value": changes.mean() / changes.std(ddof=1),
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "effect d_z, CI lower",
                     "method": "noncentral t",
                     "value": low,
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "effect d_z, CI upper",
                     "method": "noncentral t",
                     "value": high,
@@ -292,28 +304,28 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
             rows += [
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "n",
                     "method": "observed",
                     "value": endpoint["n"],
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "response proportion",
                     "method": "observed",
                     "value": endpoint["proportion"],
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "response proportion, CI lower",
                     "method": "Clopper-Pearson",
                     "value": interval.low,
                 },
                 {
                     **key,
-                    "design": "pilot",
+                    "design": OBSERVED,
                     "quantity": "response proportion, CI upper",
                     "method": "Clopper-Pearson",
                     "value": interval.high,
@@ -330,15 +342,15 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
         rows += [
             {
                 **key,
-                "design": "pilot (single-arm paired)",
-                "quantity": "power at the pilot's n",
+                "design": "this cohort (single-arm paired)",
+                "quantity": OWN_POWER,
                 "method": "analytic",
                 "value": analytic_power(endpoint, DESIGNS[0], n, alpha),
             },
             {
                 **key,
-                "design": "pilot (single-arm paired)",
-                "quantity": "power at the pilot's n",
+                "design": "this cohort (single-arm paired)",
+                "quantity": OWN_POWER,
                 "method": "simulation",
                 # simulated only up to max_n patients: above, sims x n draws would not fit
                 "value": (
@@ -378,13 +390,14 @@ def power_table(endpoints: list[dict], settings: dict) -> tuple[pd.DataFrame, pd
     return pd.DataFrame(rows), pd.DataFrame(curve)
 
 
-def draw(
-    curve: pd.DataFrame, pilot: pd.DataFrame, settings: dict, synthetic: bool, paths: dict
-) -> str:
-    """Power against n, one line per endpoint, a panel per design; pilot and trial n marked.
+def draw(curve: pd.DataFrame, own: pd.DataFrame, settings: dict, cohort: dict, paths: dict) -> str:
+    """Power against n, one line per endpoint, a panel per design; the cohort's own n and the
+    following trial's planned n (if the cohort's settings name one) marked.
 
-    `pilot` has one row per endpoint: its n and the analytic power it had.
+    `own` has one row per endpoint: its n and the analytic power it had.
     """
+    trial = cohort.get("follow_up_trial") or {}
+    planned_n = trial.get("planned_n")
     designs = list(dict.fromkeys(curve["design"]))
     figure, axes = style.new_figure(10.0, 4.4, columns=len(designs))
     for ax, design in zip(axes, designs):
@@ -392,18 +405,19 @@ def draw(
         for i, (endpoint, points) in enumerate(part.groupby("endpoint", sort=False)):
             colour = style.PALETTE[i % len(style.PALETTE)]
             ax.plot(points["n"], points["analytic"], color=colour, lw=1.4, label=endpoint)
-            if design == DESIGNS[0] and endpoint in pilot.index:
-                here = pilot.loc[endpoint]
+            if design == DESIGNS[0] and endpoint in own.index:
+                here = own.loc[endpoint]
                 ax.plot(here["n"], here["power"], "D", color=colour, ms=6, mec=style.INK, mew=0.6)
             ax.plot(points["n"], points["simulation"], "o", color=colour, ms=3, mfc="white")
         for target in settings["targets"]:
             ax.axhline(target, color=style.MUTED, lw=0.7, ls=":")
-        planned = settings["trial_n"] if design == DESIGNS[0] else settings["trial_n"] / 2
-        ax.axvline(planned, color=style.INK, lw=1, ls="--")
-        words = f"trial: {settings['trial_n']}" + (
-            "" if design == DESIGNS[0] else f" ({planned:g} per arm)"
-        )
-        ax.text(planned, 0.02, f" {words}", fontsize=7.5)
+        if planned_n:
+            planned = planned_n if design == DESIGNS[0] else planned_n / 2
+            ax.axvline(planned, color=style.INK, lw=1, ls="--")
+            words = f"trial: {planned_n}" + (
+                "" if design == DESIGNS[0] else f" ({planned:g} per arm)"
+            )
+            ax.text(planned, 0.02, f" {words}", fontsize=7.5)
         ax.set_xscale("log")
         ax.set_xticks(settings["curve_n"], [str(n) for n in settings["curve_n"]])
         ax.minorticks_off()
@@ -417,26 +431,39 @@ def draw(
     )
     style.footnote(
         figure,
-        "Lines: analytic (statsmodels); open points: simulation (bootstrap of the pilot's changes); diamonds: the pilot, its n and power. Dashed: the trial's planned n.",
+        "Lines: analytic (statsmodels); open points: simulation (bootstrap of the cohort's changes); "
+        "diamonds: this cohort, its n and power."
+        + (" Dashed: the trial's planned n." if planned_n else ""),
     )
-    if synthetic:
+    if cohort["synthetic"]:
         style.mark_synthetic(figure)
     style.save(figure, paths, settings["dpi"])
+    trial_words = (
+        f"the dashed line marks the {planned_n} patients planned for {trial_name(trial)}; "
+        if planned_n
+        else ""
+    )
     return (
         f"Power against sample size for each endpoint: single-arm paired design (left) and two-arm parallel trial "
         f"against placebo (right, patients per arm), two-sided alpha {settings['alpha']:g}; lines from statsmodels' "
         f"analytic formulas, open points from {settings['simulations']:,} seeded simulated trials per point resampling "
-        f"the pilot's observed changes; diamonds mark the pilot's own n and the power it had; the dashed line marks the {settings['trial_n']} patients planned for NCT04972760; "
+        f"the {cohort['design']}'s observed changes; diamonds mark its own n and the power it had; {trial_words}"
         "dotted lines: the target powers."
     )
 
 
-def pilot_points(table: pd.DataFrame) -> pd.DataFrame:
-    """Each endpoint's n in the pilot and the analytic power it had, indexed by endpoint."""
-    n = table[(table["design"] == "pilot") & (table["quantity"] == "n")].set_index("endpoint")[
+def trial_name(trial: dict) -> str:
+    """'the <name> (<registration>)', from the cohort's settings."""
+    registration = f" ({trial['registration']})" if trial.get("registration") else ""
+    return f"the {trial['name']}{registration}"
+
+
+def own_points(table: pd.DataFrame) -> pd.DataFrame:
+    """Each endpoint's n in the cohort and the analytic power it had, indexed by endpoint."""
+    n = table[(table["design"] == OBSERVED) & (table["quantity"] == "n")].set_index("endpoint")[
         "value"
     ]
-    had = table[(table["quantity"] == "power at the pilot's n") & (table["method"] == "analytic")]
+    had = table[(table["quantity"] == OWN_POWER) & (table["method"] == "analytic")]
     return pd.DataFrame({"n": n, "power": had.set_index("endpoint")["value"]})
 
 
@@ -461,30 +488,21 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
 ADEFF_USED = ("PARAMCD", "AVISIT", "CHG", "PCHG", "CRIT1FL", *POPULATION_FLAGS)
 
 
-def run(adeff: str, analysis: dict, settings: dict, outputs: dict) -> None:
+def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
     records = read_adeff(adeff, columns=ADEFF_USED)
-    found = endpoints_of(records, analysis, settings["placebo"])
+    found = endpoints_of(records, analysis, settings["placebo"], cohort)
     table, curve = power_table(found, settings)
     write_tables(
         {outputs["csv"]: table, outputs["curve"]: curve, outputs["summary"]: summary_table(table)}
     )
-    pilot = pilot_points(table)
-    caption = draw(
-        curve,
-        pilot,
-        settings,
-        settings["synthetic"],
-        {"png": outputs["png"], "svg": outputs["svg"]},
-    )
-    if settings["synthetic"]:
+    paths = {"png": outputs["png"], "svg": outputs["svg"]}
+    caption = draw(curve, own_points(table), settings, cohort, paths)
+    if cohort["synthetic"]:
         caption = f"SYNTHETIC DATA. {caption}"
     with open(outputs["caption"], "w", encoding="utf-8") as handle:
-        json.dump(
-            {"figure": "power_curve", "caption": caption, "endpoints": len(found)},
-            handle,
-            indent=2,
-            ensure_ascii=False,
-        )
+        record = {"figure": "power_curve", "title": "Power against sample size, per endpoint",
+                  "caption": caption, "endpoints": len(found)}  # fmt: skip
+        json.dump(record, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     logger.info("power: %d endpoints", len(found))

@@ -20,10 +20,18 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
-from clinrepro.endpoints import criterion_text
 from clinrepro.files import read_display_table, read_first_rows, read_table
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
-from clinrepro.terms import POPULATION_FLAGS, SYMBOLS, TEST_NAMES, shown
+from clinrepro.study import (
+    active_words,
+    criterion_text,
+    design_words,
+    follow_up_visits,
+    has_ledger,
+    measured_visits,
+    visit_label,
+)
+from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
@@ -53,10 +61,11 @@ def first_rows(frame: pd.DataFrame, total: int, limit: int, csv: str) -> tuple[p
 
 def table1_groups(settings: dict) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
     """The two-level header of Table 1: fixed columns span both rows, measurements their visits."""
+    visits = [visit["printed"] for visit in measured_visits(settings)]
+    printed = [measure["printed"] for measure in settings["measures"].values()]
     groups = [(header, 0) for header in settings["columns"].values()]
-    groups += [(label, len(settings["visits"])) for label in settings["measurements"]]
-    sub_headers = {label: list(settings["visits"]) for label in settings["measurements"]}
-    return groups, sub_headers
+    groups += [(label, len(visits)) for label in printed]
+    return groups, {label: visits for label in printed}
 
 
 def environment(template_dir: str) -> jinja2.Environment:
@@ -116,41 +125,60 @@ def git_commit(project: str) -> str:
         return "not a git checkout"
 
 
+def data_words(cohort: dict) -> str:
+    """Where the per-patient data come from, in words."""
+    raw = cohort["raw"]
+    if cohort["layout"] == "registry":
+        return (
+            f"Data: {raw['patients']} (one row a patient) and {raw['measurements']} (one row a "
+            "patient, visit and measure), read with the mapping in the cohort's settings"
+        )
+    return (
+        f"Data: {raw['table']}, the per-patient table, parsed cell for cell with the mapping in "
+        "the cohort's settings"
+    )
+
+
 def methods(cohort: dict, analysis: dict) -> list[str]:
     """The analysis in words, written from the settings in force."""
     roles = analysis["populations"]
     active = analysis["active_disease"]
+    base = visit_label(cohort, cohort["baseline_visit"])
+    later = ", ".join(visit_label(cohort, code) for code in follow_up_visits(cohort))
     lines = [
-        f"Data: {cohort['raw']['table']}, the published per-patient table, parsed cell for cell with the mapping "
-        f"in the cohort's settings; baseline visit {cohort['baseline_visit']}.",
+        f"{data_words(cohort)}; baseline visit {base}; follow-up visits {later}.",
         "Populations: "
         + "; ".join(f"{role}: {POPULATION_FLAGS[flag]} ({flag})" for role, flag in roles.items())
         + ".",
     ]
     for side, criterion in active.items():
         lines.append(
-            f"Active {side} disease: baseline {criterion['parameter']} {SYMBOLS[criterion['comparator']]} "
-            f"{criterion['threshold']:g}; a missing baseline value counts as not active."
+            f"Active {side} disease: baseline {active_words(criterion)}; a missing baseline value "
+            "counts as not active."
         )
     for side, response in analysis["response"].items():
-        lines.append(f"{side.capitalize()} response: {shown(criterion_text(response))}.")
+        lines.append(f"{side.capitalize()} response: {shown(criterion_text(response, cohort))}.")
     policy = {
         "exclude": "patients without a value at the response visit are left out of response rates",
         "nonresponder": "patients without a value at the response visit count as non-responders",
     }[analysis["missing_response"]]
     lines += [
         f"Missing data: {policy}. Percent change from a baseline of 0 is missing.",
-        "Tests behind the p-values (two-sided, baseline vs M3, patients with both values): "
+        f"Tests behind the p-values (two-sided, {base} vs each follow-up visit, patients with both "
+        "values): "
         + ", ".join(
-            f"{parameter}: {TEST_NAMES[test]}" for parameter, test in analysis["tests"].items()
+            f"{'every other measure' if measure == 'default' else measure}: {TEST_NAMES[test]}"
+            for measure, test in sorted(
+                analysis["tests"].items(), key=lambda item: item[0] == "default"
+            )
         )
         + ". Both tests are computed for every parameter and population (see ard.csv); the Wilcoxon "
         "signed-rank test drops zero changes; its p-value is exact (given the tied ranks, if any) up to "
         f"{EXACT_MAX_PAIRS} non-zero changes, from the tie-corrected normal approximation beyond.",
         f"Intervals: {analysis['confidence_level']:.0%} t-interval of the mean change; exact Clopper-Pearson "
         "interval of response rates. Effect sizes: Cohen's d_z, matched-pairs rank-biserial correlation.",
-        "Claims: a recomputed value matches when, rounded half up to the precision the paper prints, it equals the "
-        "reported value, or when it satisfies the bound the paper states (such as p < 0.0001).",
+        "Claims: a recomputed value matches when, rounded half up to the precision printed, it equals the "
+        "reported value, or when it satisfies the bound stated (such as p < 0.0001).",
     ]
     return lines
 
@@ -169,32 +197,42 @@ def provenance(
     return items
 
 
-def power_assumptions(power: dict, analysis: dict) -> list[str]:
+def trial_words(cohort: dict) -> str:
+    """The following trial in words, from the cohort's settings; '' without one."""
+    trial = cohort.get("follow_up_trial")
+    if not trial:
+        return ""
+    registration = f" ({trial['registration']})" if trial.get("registration") else ""
+    planned = f" plans {trial['planned_n']} patients" if trial.get("planned_n") else " follows"
+    return f"; the {trial['name']}{registration}{planned}"
+
+
+def power_assumptions(power: dict, analysis: dict, cohort: dict) -> list[str]:
     """The assumptions behind the power and sample-size table, from the settings in force."""
     placebo = power["placebo"]
+    design = design_words(cohort)
     response = (
         f"{placebo['response_rate']:.0%}"
         if placebo["response_rate"] is not None
-        else "'no change': the share of the pilot's changes, moved to a mean of zero, that still "
-        "meet the criterion"
+        else f"'no change': the share of the {design}'s changes, moved to a mean of zero, that "
+        "still meet the criterion"
     )
     targets = ", ".join(f"{t:.0%}" for t in power["targets"])
     tests = ", ".join(f"{p}: {TEST_NAMES[t]}" for p, t in analysis["tests"].items())
     return [
-        f"Two-sided alpha {power['alpha']:g}; target powers {targets}; the trial that followed "
-        f"(NCT04972760) plans {power['trial_n']} patients.",
+        f"Two-sided alpha {power['alpha']:g}; target powers {targets}{trial_words(cohort)}.",
         "Changes: effect d_z = mean change / SD of the changes, its CI by inverting the noncentral t "
         f"distribution; tests as in this variant: {tests} (two arms: Welch's t-test, or the "
         "Mann-Whitney test for a rank test).",
         f"Two-arm trials: the placebo arm's mean change is {placebo['mean_change']:g} with the SD of "
-        f"the pilot's changes; its response proportion is {response}.",
+        f"the {design}'s changes; its response proportion is {response}.",
         "Responses: proportion with its exact Clopper-Pearson CI; single arm: exact binomial test "
         "against the placebo proportion; two arms: pooled two-proportion z-test; analytic sizes from "
         "Cohen's h.",
         "Analytic power and sample size: statsmodels (TTestPower, TTestIndPower, NormalIndPower), "
         f"assuming normal changes. Simulation: {power['simulations']:,} seeded trials (seed "
-        f"{power['seed']}) per point, each resampling the pilot's own changes (bootstrap) and running "
-        "the same test; it keeps the pilot's skew and ties, so with few or skewed changes the two can "
+        f"{power['seed']}) per point, each resampling the {design}'s own changes (bootstrap) and "
+        f"running the same test; it keeps their skew and ties, so with few or skewed changes the two can "
         "differ by more than the simulation error (about one point of power). Sizes are searched up "
         f"to {power['max_n']} patients (per arm); empty where not reached.",
     ]
@@ -214,15 +252,15 @@ def run(
     claims = read_display_table(inputs["claims_table"])
     counts = read_table(inputs["claims"], text_columns=("claim_id",))["status"].value_counts()
     figures = []
-    for name, title in REPORT_FIGURES.items():
+    for name in REPORT_FIGURES:
         uri, width, height = png_uri(inputs[f"{name}_png"])
-        caption = json.loads(Path(inputs[f"{name}_caption"]).read_text("utf-8"))["caption"]
+        record = json.loads(Path(inputs[f"{name}_caption"]).read_text("utf-8"))
         figures.append(
             {
                 "name": name,
-                "title": title,
+                "title": record["title"],
                 "uri": uri,
-                "caption": caption,
+                "caption": record["caption"],
                 "width": width // 3,
                 "height": height // 3,
             }
@@ -231,11 +269,9 @@ def run(
     first, table1_note = first_rows(first, total, max_rows_shown, inputs["table1"])
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
-    raw = {
-        "table": inputs["table"],
-        "claims ledger": inputs["ledger"],
-        "reported summaries": inputs["reported"],
-    }
+    names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
+             "claims": "claims ledger", "reported_summaries": "reported summaries"}  # fmt: skip
+    raw = {words: inputs[kind] for kind, words in names.items() if kind in inputs}
     html = render(
         inputs["template"],
         cohort=cohort,
@@ -252,7 +288,9 @@ def run(
         baseline=html_table(read_display_table(inputs["baseline"])),
         methods=methods(cohort, analysis),
         power=html_table(read_display_table(inputs["power_summary"])),
-        power_assumptions=power_assumptions(power, analysis),
+        power_assumptions=power_assumptions(power, analysis, cohort),
+        has_ledger=has_ledger(cohort),
+        design=design_words(cohort),
         provenance=provenance(raw, cohort, analysis, project),
     )
     write_text(output, html)

@@ -6,18 +6,22 @@ written; the field docstrings say what each column means and its unit.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from clinrepro.columns import translated
-from clinrepro.terms import ANTIBODIES, MOLECULES, PARAMETERS, PRIOR_TREATMENTS, SEXES
+from clinrepro.study import range_words
+from clinrepro.terms import ANTIBODIES, MOLECULES, PRIOR_TREATMENTS, SEXES
 
 ADULT_AGE = (18, 110)  # the study enrolled adults
-VISIT_PATTERN = r"^(M\d+|FU)$"
+CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_]*"
 NUMBER_PATTERN = r"-?\d+(\.\d+)?"
 NA_TOKEN = "NA"
 MEASUREMENT_CELL = rf"^({NA_TOKEN}|{NUMBER_PATTERN}( ?± ?({NUMBER_PATTERN}|{NA_TOKEN}))?)$"
-MEASUREMENT_COLUMN = r"^[A-Z0-9]+@(M\d+|FU)$"
+# a measurement column of the wide table, once its header is mapped: measure@visit
+MEASUREMENT_COLUMN = rf"^{CODE_PATTERN}@{CODE_PATTERN}$"
 
 # Row-level checks name the column they are about, so an error can point at a cell.
 CHECK_COLUMNS: dict[str, str] = {}
@@ -29,8 +33,9 @@ def row_check(column: str, message: str):
     return pa.dataframe_check(error=message)
 
 
-class RawTable(pa.DataFrameModel):
-    """The published table after its printed headers are mapped to canonical names.
+class RawPatients(pa.DataFrameModel):
+    """One row a patient, printed headers mapped to canonical names: a registry's patients
+    file, or the published table's patient columns.
 
     Every cell is text exactly as printed; this model checks the printed forms only.
     """
@@ -47,12 +52,40 @@ class RawTable(pa.DataFrameModel):
     """Myositis-specific antibody as printed."""
     prior_treatment: Series[str] = pa.Field(str_matches=r"^[^,]+(,\s*[^,]+)*$")
     """Comma-separated list of previous treatments, or the cohort's word for none."""
-    regimen: Series[str] = pa.Field(str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$")
-    """JAK inhibitor and daily dose in mg, printed as 'Molecule, dose'."""
+    regimen: Optional[Series[str]] = pa.Field(str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$")
+    """JAK inhibitor and daily dose in mg, printed as 'Molecule, dose' (one cell)."""
+    molecule: Optional[Series[str]] = pa.Field(str_length={"min_value": 1})
+    """JAK inhibitor as printed, where the dose has a column of its own (or none)."""
+    dose: Optional[Series[str]] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """Daily dose in mg, as printed, in a column of its own."""
+
+    class Config:
+        strict = True
+
+
+class RawTable(RawPatients):
+    """The published wide table: the patient columns and one column a measure and visit."""
+
     measurement: Series[str] = pa.Field(
         alias=MEASUREMENT_COLUMN, regex=True, str_matches=MEASUREMENT_CELL
     )
     """A measurement cell: 'value', 'value ± SD', 'value ± NA' or 'NA'."""
+
+    class Config:
+        strict = True
+
+
+class RawMeasurements(pa.DataFrameModel):
+    """A registry's long measurements file: one row a patient, visit and measure."""
+
+    subject: Series[str] = pa.Field(str_matches=r"^[A-Za-z0-9_.-]+$")
+    """Patient number as in the patients file."""
+    visit: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Visit as printed (mapped through the cohort's visits)."""
+    measure: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Measure as printed (mapped through the cohort's measures)."""
+    value: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """The value as printed, e.g. 39.0, or the word for missing."""
 
     class Config:
         strict = True
@@ -92,8 +125,8 @@ class Regimens(pa.DataFrameModel):
     """Patient number."""
     molecule: Series[str] = pa.Field(isin=list(MOLECULES))
     """JAK inhibitor, lower-case international non-proprietary name."""
-    dose: Series[float] = pa.Field(gt=0)
-    """Total daily dose, mg/day."""
+    dose: Series[float] = pa.Field(gt=0, nullable=True)
+    """Total daily dose, mg/day; missing where the table prints none."""
     dose_unit: Series[str] = pa.Field(isin=["mg/day"])
     """Unit of `dose`."""
 
@@ -126,10 +159,10 @@ class Measurements(pa.DataFrameModel):
 
     subject_id: Series[str]
     """Patient number."""
-    parameter: Series[str] = pa.Field(isin=list(PARAMETERS))
-    """Parameter code (CDASI, MMT8, CK, IFNA)."""
-    visit: Series[str] = pa.Field(str_matches=VISIT_PATTERN)
-    """Visit code: M0 is baseline, Mk is month k, FU is last follow-up."""
+    parameter: Series[str]
+    """Measure code, one of the cohort's measures (checked by `measurement_schema`)."""
+    visit: Series[str]
+    """Visit code, one of the cohort's visits (checked by `measurement_schema`)."""
     value: Series[float] = pa.Field(nullable=True)
     """Measured value in the parameter's unit; missing where printed NA."""
     replicate_sd: Series[float] = pa.Field(ge=0, nullable=True)
@@ -140,17 +173,6 @@ class Measurements(pa.DataFrameModel):
     """Printed header of the source column."""
     source_cell: Series[str]
     """The source cell exactly as printed."""
-
-    @row_check(
-        "value",
-        "value is outside the parameter's range (CDASI 0-100, MMT8 0-150, CK and IFN-alpha >= 0)",
-    )
-    def value_within_range(cls, df):
-        low = translated(df["parameter"], {k: v["low"] for k, v in PARAMETERS.items()}, float)
-        high = translated(df["parameter"], {k: v["high"] for k, v in PARAMETERS.items()}, float)
-        too_low = df["value"] < low
-        too_high = df["value"] > high
-        return ~(too_low.fillna(False) | too_high.fillna(False))
 
     @row_check("replicate_sd", "a replicate SD is given without a value")
     def sd_needs_value(cls, df):
@@ -170,20 +192,20 @@ class Measurements(pa.DataFrameModel):
 
 
 class ReportedSummaries(pa.DataFrameModel):
-    """Summaries the paper reports without per-patient data (e.g. CDASI at M6)."""
+    """Summaries a publication reports without per-patient data (e.g. a mean at a later visit)."""
 
-    parameter: Series[str] = pa.Field(isin=list(PARAMETERS))
-    """Parameter code."""
-    visit: Series[str] = pa.Field(str_matches=VISIT_PATTERN)
-    """Visit code."""
+    parameter: Series[str]
+    """Measure code, one of the cohort's measures (checked by `summaries_schema`)."""
+    visit: Series[str]
+    """Visit code, one of the cohort's visits (checked by `summaries_schema`)."""
     population: Series[str]
-    """Population the summary describes, in the paper's words."""
+    """Population the summary describes, in the publication's words."""
     statistic: Series[str] = pa.Field(isin=["n", "mean", "sd", "median", "p_value"])
     """Which statistic."""
     value: Series[float]
     """The reported value."""
     source: Series[str]
-    """Where in the paper it is printed."""
+    """Where in the publication it is printed."""
 
     class Config:
         strict = True
@@ -191,12 +213,12 @@ class ReportedSummaries(pa.DataFrameModel):
 
 
 class ClaimsLedger(pa.DataFrameModel):
-    """Every quantitative claim of the paper, one a row, with how to recompute it."""
+    """Every quantitative claim of a publication, one a row, with how to recompute it."""
 
     claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     """Stable identifier."""
     source: Series[str] = pa.Field(isin=["paper", "news", "synthetic"])
-    """The paper itself, the news summary of it, or a synthetic cohort's generator."""
+    """The publication itself, a news summary of it, or a synthetic cohort's generator."""
     location: Series[str]
     """Where the claim is printed (text line, table, figure legend)."""
     quote: Series[str]
@@ -241,3 +263,42 @@ class ClaimsLedger(pa.DataFrameModel):
     class Config:
         strict = True
         coerce = True
+
+
+def _known(codes: list[str], what: str) -> pa.Check:
+    return pa.Check.isin(codes, error=f"not one of the cohort's {what}: {', '.join(codes)}")
+
+
+def measurement_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The Measurements model with the cohort's measures, visits and ranges."""
+    measures = cohort["measures"]
+    visits = [v["code"] for v in cohort["visits"] if not v.get("reported_only", False)]
+    message = f"value is outside the measure's range ({range_words(cohort)})"
+    CHECK_COLUMNS[message] = "value"
+    low = {code: float(m["low"]) for code, m in measures.items()}
+    high = {code: float(m.get("high", float("inf"))) for code, m in measures.items()}
+
+    def within_range(df):
+        too_low = df["value"] < translated(df["parameter"], low, float)
+        too_high = df["value"] > translated(df["parameter"], high, float)
+        return ~(too_low.fillna(False) | too_high.fillna(False))
+
+    schema = Measurements.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(measures), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )
+    schema.checks = [*schema.checks, pa.Check(within_range, error=message)]
+    return schema
+
+
+def summaries_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The ReportedSummaries model with the cohort's measures and visits."""
+    visits = [v["code"] for v in cohort["visits"]]
+    return ReportedSummaries.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(cohort["measures"]), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )

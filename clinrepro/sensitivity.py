@@ -12,19 +12,20 @@ import logging
 import pandas as pd
 
 from clinrepro import report, style
-from clinrepro.endpoints import criterion_text
 from clinrepro.ard import read_ard, value as result
 from clinrepro.figures import forest
+from clinrepro.study import criterion_text, has_ledger, test_for, visit_label
 from clinrepro.terms import TEST_NAMES, shown
 from clinrepro.files import read_table, write_tables
 
 logger = logging.getLogger(__name__)
 
 
-def estimates(ard: pd.DataFrame, analysis: dict) -> list[dict]:
-    """The headline estimates of one variant, from its ARD: both response rates, both changes."""
+def estimates(ard: pd.DataFrame, analysis: dict, cohort: dict) -> list[dict]:
+    """The headline estimates of one variant, from its ARD: every response rate, and the
+    mean change of every response measure."""
     rows = []
-    for role in ("cutaneous", "muscle"):
+    for role in analysis["response"]:
         response = analysis["response"][role]
         flag = analysis["populations"][role]
         key = dict(
@@ -36,7 +37,7 @@ def estimates(ard: pd.DataFrame, analysis: dict) -> list[dict]:
         key["method"] = "clopper_pearson"
         rows.append(
             {
-                "estimate": f"{role} response rate, % ({shown(criterion_text(response))})",
+                "estimate": f"{role} response rate, % ({shown(criterion_text(response, cohort))})",
                 "population": flag,
                 "n": result(ard, **key, statistic="n_evaluable"),
                 "value": result(ard, **key, statistic="pct"),
@@ -46,20 +47,21 @@ def estimates(ard: pd.DataFrame, analysis: dict) -> list[dict]:
                 "test": TEST_NAMES["clopper_pearson"],
             }
         )
-    for role in ("cutaneous", "muscle"):
+    for role in analysis["response"]:
         response = analysis["response"][role]
         parameter, flag = response["parameter"], analysis["populations"][role]
         key = dict(
             analysis="paired_test", population=flag, parameter=parameter, visit=response["visit"]
         )
-        test = analysis["tests"][parameter]
+        test = test_for(analysis, parameter)
         estimate = {
             s: result(ard, **key, method="paired_t", statistic=s)
             for s in ("n_pairs", "mean_change", "ci_lower", "ci_upper")
         }
         rows.append(
             {
-                "estimate": f"mean {parameter} change at {response['visit']}, points",
+                "estimate": f"mean {parameter} change at {visit_label(cohort, response['visit'])}, "
+                f"{cohort['measures'][parameter]['unit']}",
                 "population": flag,
                 "n": estimate["n_pairs"],
                 "value": estimate["mean_change"],
@@ -72,18 +74,22 @@ def estimates(ard: pd.DataFrame, analysis: dict) -> list[dict]:
     return rows
 
 
-def sensitivity_table(ards: dict[str, pd.DataFrame], analyses: dict[str, dict]) -> pd.DataFrame:
+def sensitivity_table(
+    ards: dict[str, pd.DataFrame], analyses: dict[str, dict], cohort: dict
+) -> pd.DataFrame:
     """One row per variant and estimate."""
     rows = [
         {"variant": variant, **row}
         for variant, ard in ards.items()
-        for row in estimates(ard, analyses[variant])
+        for row in estimates(ard, analyses[variant], cohort)
     ]
     return pd.DataFrame(rows)
 
 
 def conclusions_table(claims: dict[str, pd.DataFrame], claim_ids: list[str]) -> pd.DataFrame:
-    """For each of the paper's key claims, its status and recomputed value under every variant."""
+    """For each of the cohort's key claims, its status and recomputed value under every variant."""
+    if not claim_ids:
+        return pd.DataFrame(columns=["claim", "description", "reported", *claims, "holds under"])
     first = next(iter(claims.values())).set_index("claim_id")
     table = pd.DataFrame(
         {
@@ -110,8 +116,10 @@ def conclusions_table(claims: dict[str, pd.DataFrame], claim_ids: list[str]) -> 
     return table
 
 
-def draw(table: pd.DataFrame, dpi: int, paths: dict[str, str], synthetic: bool) -> None:
-    """Forest plot: one panel per estimate, one row per variant."""
+def draw(
+    table: pd.DataFrame, dpi: int, paths: dict[str, str], synthetic: bool, level: float
+) -> str:
+    """Forest plot: one panel per estimate, one row per variant; returns its caption."""
     names = list(dict.fromkeys(table["estimate"].str.replace(r" \(.*\)", "", regex=True)))
     rows_per_panel = 1.0 + 0.4 * table["variant"].nunique()
     columns = 2
@@ -131,11 +139,34 @@ def draw(table: pd.DataFrame, dpi: int, paths: dict[str, str], synthetic: bool) 
     figure.subplots_adjust(wspace=0.75, hspace=0.7)
     style.footnote(
         figure,
-        "Each row a variant (config/config.yaml); squares: estimate, lines: 95% interval; p from the variant's test.",
+        f"Each row a variant (config/config.yaml); squares: estimate, lines: {level:.0%} interval; "
+        "p from the variant's test.",
     )
     if synthetic:
         style.mark_synthetic(figure)
     style.save(figure, paths, dpi)
+    return (
+        f"Estimate and {level:.0%} interval per variant: response rates (exact Clopper-Pearson), "
+        "mean changes (t-interval); p from each variant's own test of the change from baseline to "
+        "the response visit."
+    )
+
+
+def variant_words(analysis: dict, cohort: dict) -> str:
+    """A variant's settings in words: populations, tests, responses, missing responses."""
+    populations = ", ".join(f"{role}: {flag}" for role, flag in analysis["populations"].items())
+    tests = ", ".join(
+        f"{'other measures' if m == 'default' else m}: {TEST_NAMES[t]}"
+        for m, t in analysis["tests"].items()
+    )
+    responses = "; ".join(
+        f"{role} response {shown(criterion_text(r, cohort))}"
+        for role, r in analysis["response"].items()
+    )
+    return (
+        f"populations {populations}; tests {tests}; {responses}; patients without a value at the "
+        f"response visit: {analysis['missing_response']}; {analysis['confidence_level']:.0%} intervals."
+    )
 
 
 def run(
@@ -153,10 +184,13 @@ def run(
         v: read_table(inputs[f"{v}_claims"], text_columns=("claim_id", "reported"))
         for v in variants
     }
-    table = sensitivity_table(ards, analyses)
-    conclusions = conclusions_table(claims, cohort["key_claims"])
+    table = sensitivity_table(ards, analyses, cohort)
+    conclusions = conclusions_table(claims, cohort.get("key_claims") or [])
     write_tables({outputs["csv"]: table, outputs["conclusions"]: conclusions})
-    draw(table, dpi, {"png": outputs["png"], "svg": outputs["svg"]}, cohort["synthetic"])
+    level = analyses[variants[0]]["confidence_level"]
+    caption = draw(
+        table, dpi, {"png": outputs["png"], "svg": outputs["svg"]}, cohort["synthetic"], level
+    )
     uri, width, height = report.png_uri(outputs["png"])
     shown_table = table.assign(
         **{
@@ -169,8 +203,9 @@ def run(
         cohort=cohort,
         estimates=report.html_table(shown_table),
         conclusions=report.html_table(conclusions),
-        figure={"uri": uri, "width": width // 2, "height": height // 2},
-        variants={v: analyses[v] for v in variants},
+        figure={"uri": uri, "width": width // 2, "height": height // 2, "caption": caption},
+        variants={v: variant_words(analyses[v], cohort) for v in variants},
+        has_ledger=has_ledger(cohort),
     )
     report.write_text(outputs["html"], html)
     logger.info("%d variants side by side", len(variants))

@@ -14,17 +14,18 @@ import yaml
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
 # the Wilcoxon signed-rank p-value is exact up to this many non-zero changes (scipy's limit)
 EXACT_MAX_PAIRS = 50
-# figure name -> title; clinrepro.figures draws each one
-FIGURES = {
-    "cdasi_course": "CDASI activity over time (the paper's Figure 1)",
-    "disease_overlap": "Active cutaneous and active muscle disease (supplemental figure 1)",
-    "mmt8_patients": "MMT8 per patient, M0 to M3 (supplemental figure 3)",
-    "cdasi_waterfall": "CDASI change at M3, per patient",
-    "laboratory_pairs": "Creatine kinase and interferon-alpha before and after",
-    "subgroups": "Response and CDASI change by molecule, dose and antibody",
-}
-# the report shows these too; they come from rules of their own
-REPORT_FIGURES = FIGURES | {"power_curve": "Power against sample size, per endpoint"}
+# the figures of a variant; clinrepro.figures draws each one and writes its title
+FIGURES = (
+    "course",
+    "disease_overlap",
+    "response_patients",
+    "waterfall",
+    "other_measures",
+    "subgroups",
+)
+# the report shows this one too; it comes from a rule of its own
+REPORT_FIGURES = (*FIGURES, "power_curve")
+NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
 def merged(defaults: dict, overrides: dict) -> dict:
@@ -53,10 +54,86 @@ def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
         return yaml.safe_load(handle)
 
 
-def variant_settings(config: dict, name: str) -> dict:
-    """The analysis settings of one variant: the defaults with its overrides."""
+def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
+    """The analysis settings of one variant: the defaults, the cohort's own overrides, then
+    the variant's."""
     _known(config, "variants", name)
-    return merged(config["analysis"], config["variants"][name] or {})
+    defaults = merged(config["analysis"], (cohort or {}).get("analysis") or {})
+    return merged(defaults, config["variants"][name] or {})
+
+
+def numbers_read(value):
+    """Text that reads as a number, as that number (int or float), in nested settings.
+
+    `--config` hands nested values over as text ('4'); a setting that is a number must
+    arrive as one.
+    """
+    if isinstance(value, dict):
+        return {key: numbers_read(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [numbers_read(item) for item in value]
+    if isinstance(value, str) and NUMBER.match(value.strip()):
+        number = float(value)
+        return (
+            int(number)
+            if number.is_integer() and "." not in value and "e" not in value.lower()
+            else number
+        )
+    return value
+
+
+def cohort_problems(
+    cohort: dict, analyses: dict[str, dict], claim_ids: list[str] | None
+) -> list[str]:
+    """What the analysis settings name that the cohort does not have, one sentence each.
+
+    `analyses` are the variants' settings for this cohort; `claim_ids` the ids of its claims
+    ledger (None without one).
+    """
+    declared = list(cohort["measures"])
+    codes = [visit["code"] for visit in cohort["visits"]]
+    measured = [v["code"] for v in cohort["visits"] if not v.get("reported_only", False)]
+    problems = []
+    if len(set(codes)) < len(codes):
+        problems.append("visits: a visit code appears more than once")
+    if cohort["baseline_visit"] not in measured:
+        problems.append(
+            f"baseline_visit '{cohort['baseline_visit']}' is not among the measured visits ({', '.join(measured)})"
+        )
+    for variant, analysis in analyses.items():
+        where = f"analysis settings of variant '{variant}'"
+        for section in ("active_disease", "response"):
+            for role, criterion in analysis[section].items():
+                if criterion["parameter"] not in declared:
+                    problems.append(
+                        f"{section}.{role}.parameter names '{criterion['parameter']}' ({where}), "
+                        f"which is not among the cohort's measures ({', '.join(declared)})"
+                    )
+        for role, response in analysis["response"].items():
+            if response["visit"] not in measured or response["visit"] == cohort["baseline_visit"]:
+                problems.append(
+                    f"response.{role}.visit names '{response['visit']}' ({where}), which is not a "
+                    f"follow-up visit of the cohort ({', '.join(v for v in measured if v != cohort['baseline_visit'])}); "
+                    "set it in the cohort's own analysis: settings"
+                )
+        for measure in analysis["tests"]:
+            if measure != "default" and measure not in declared:
+                problems.append(
+                    f"tests names '{measure}' ({where}), which is not among the cohort's measures"
+                )
+    wanted = cohort.get("key_claims") or []
+    if wanted and claim_ids is None:
+        problems.append(
+            "key_claims names claims, but the cohort has no claims ledger (raw: claims)"
+        )
+    elif wanted:
+        unknown = [claim for claim in wanted if claim not in claim_ids]
+        if unknown:
+            problems.append(
+                f"key_claims names {', '.join(repr(c) for c in unknown)}, not in the claims ledger "
+                f"{cohort['raw']['claims']}"
+            )
+    return list(dict.fromkeys(problems))
 
 
 def module_sources(module: str, package_dir: str | Path) -> list[str]:

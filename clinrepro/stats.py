@@ -312,10 +312,10 @@ def analysis_results(
     return ard
 
 
-def run(adsl: str, adeff: str, analysis: dict, baseline_visit: str, output: str) -> None:
+def run(adsl: str, adeff: str, analysis: dict, cohort: dict, output: str) -> None:
     """Compute the analysis results data from ADSL and ADEFF."""
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=ADEFF_USED)
-    ard = analysis_results(subjects, records, analysis, baseline_visit)
+    ard = analysis_results(subjects, records, analysis, cohort["baseline_visit"])
     logger.info("%d results", len(ard))
     write_tables({output: ard})

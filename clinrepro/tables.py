@@ -1,4 +1,4 @@
-"""Tables for people: Table 1 in the paper's layout, baseline characteristics, the audit.
+"""Tables for people: Table 1 in the printed layout, baseline characteristics, the audit.
 
 Each is a plain data frame of display strings, written as CSV; the HTML versions are
 rendered by clinrepro.report from the same frames.
@@ -17,15 +17,8 @@ from clinrepro.files import read_table, write_tables
 from clinrepro.printed import printed_numbers
 from clinrepro import report
 from clinrepro.ard import read_ard, value as result
-from clinrepro.terms import (
-    ANTIBODIES,
-    PARAMETERS,
-    POPULATION_FLAGS,
-    PRIOR_TREATMENTS,
-    TEST_NAMES,
-    shown,
-)
-from clinrepro.stats import describe
+from clinrepro.study import follow_up_visits, measured_visits, test_for, visit_label
+from clinrepro.terms import ANTIBODIES, POPULATION_FLAGS, PRIOR_TREATMENTS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +40,8 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     prior = joined(treatments, priors["subject_id"], ", ").reindex(patients)
     prior = prior.where(subjects["n_prior_treatments"] != 0, settings["no_treatment_token"])
     prior = prior.where(subjects["n_prior_treatments"].notna(), missing)
+    molecule = regimens["molecule"].map(vocab["molecule"])
+    dose = printed_numbers(regimens["dose"], missing)
     table = pd.DataFrame(
         {
             columns["subject"]: patients,
@@ -55,18 +50,23 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
             columns["disease_duration"]: printed_numbers(subjects["disease_duration"], missing),
             columns["antibody"]: subjects["antibody"].map(vocab["antibody"]),
             columns["prior_treatment"]: prior,
-            columns["regimen"]: regimens["molecule"].map(vocab["molecule"])
-            + ", "
-            + printed_numbers(regimens["dose"]),
-        },
+        }
+        | (
+            {columns["regimen"]: molecule + ", " + dose}
+            if "regimen" in columns
+            else {columns["molecule"]: molecule}
+            | ({columns["dose"]: dose} if "dose" in columns else {})
+        ),
         index=patients,
     )
     measurements = tables["measurements"]
     row = patients.get_indexer(measurements["subject_id"])  # each record's line of Table 1
     parameters, visits = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
-    for label, parameter in settings["measurements"].items():
-        for visit_label, visit in settings["visits"].items():
-            rows = ((parameters == parameter) & (visits == visit)).to_numpy()
+    # a registry prints no table: its values are shown with the measure's decimals
+    places = settings["layout"] == "registry"
+    for code, measure in settings["measures"].items():
+        for visit in measured_visits(settings):
+            rows = ((parameters == code) & (visits == visit["code"])).to_numpy()
             cells = pd.DataFrame(
                 {
                     column: on_lines(measurements[column], rows, row, len(patients))
@@ -74,11 +74,21 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
                 },
                 index=patients,
             )
-            text = printed_numbers(cells["value"], missing)
+            text = (
+                fixed_numbers(cells["value"], measure["decimals"], missing)
+                if places
+                else printed_numbers(cells["value"], missing)
+            )
             with_sd = cells["sd_printed"].eq(True)
             text[with_sd] = text[with_sd] + " ± " + printed_numbers(cells["replicate_sd"], missing)
-            table[f"{label} {visit_label}"] = text
+            table[f"{measure['printed']} {visit['printed']}"] = text
     return table.reset_index(drop=True)
+
+
+def fixed_numbers(values: pd.Series, places: int, missing: str) -> pd.Series:
+    """Numbers with a fixed number of decimals; the missing word where missing."""
+    text = values.map(lambda v: missing if pd.isna(v) else f"{v:.{places}f}")
+    return text.astype(str)
 
 
 def on_lines(values: pd.Series, rows: np.ndarray, line: np.ndarray, n: int) -> np.ndarray:
@@ -88,19 +98,22 @@ def on_lines(values: pd.Series, rows: np.ndarray, line: np.ndarray, n: int) -> n
     return cells
 
 
-def mean_sd(values: pd.Series) -> str:
-    stats = describe(values)
-    if stats["n"] == 0:
+def mean_sd(values: pd.Series, places: int = 1) -> str:
+    """'27.1 ± 13.0'; one decimal more than the measure is recorded with."""
+    present = values.dropna().to_numpy(dtype=float)
+    if len(present) == 0:
         return "-"
-    sd = "-" if np.isnan(stats.get("sd", np.nan)) else f"{stats['sd']:.1f}"
-    return f"{stats['mean']:.1f} ± {sd}"
+    sd = f"{present.std(ddof=1):.{places}f}" if len(present) > 1 else "-"
+    return f"{present.mean():.{places}f} ± {sd}"
 
 
-def median_iqr(values: pd.Series) -> str:
-    stats = describe(values)
-    if stats["n"] == 0:
+def median_iqr(values: pd.Series, places: int = 1) -> str:
+    """'26.5 [17.3, 34.0]': quartiles by linear interpolation (Hyndman-Fan type 7)."""
+    present = values.dropna().to_numpy(dtype=float)
+    if len(present) == 0:
         return "-"
-    return f"{stats['median']:.1f} [{stats['q1']:.1f}, {stats['q3']:.1f}]"
+    q1, median, q3 = np.quantile(present, [0.25, 0.5, 0.75])
+    return f"{median:.{places}f} [{q1:.{places}f}, {q3:.{places}f}]"
 
 
 def n_pct(condition: pd.Series, known: pd.Series) -> str:
@@ -109,13 +122,16 @@ def n_pct(condition: pd.Series, known: pd.Series) -> str:
 
 
 def baseline_table(
-    adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, analysis: dict, baseline_visit: str
+    adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, analysis: dict, cohort: dict
 ) -> pd.DataFrame:
     """Baseline characteristics for the cohort and by molecule, with missing counts.
 
-    For each measured parameter the last columns give M3 and the M0 vs M3 test of the
-    workflow's own statistics (all treated patients with both values, the variant's test).
+    For each measure the last columns give every follow-up visit and the test of the change
+    from baseline to it (the workflow's own statistics: all treated patients with both
+    values, the variant's test).
     """
+    baseline_visit = cohort["baseline_visit"]
+    later = {code: visit_label(cohort, code) for code in follow_up_visits(cohort)}
     groups = {"All": adsl} | {
         molecule: part for molecule, part in adsl.groupby("TRTMOL", sort=True)
     }
@@ -123,13 +139,16 @@ def baseline_table(
     baseline = adeff[adeff["AVISIT"] == baseline_visit].pivot(
         index="SUBJID", columns="PARAMCD", values="AVAL"
     )
-    follow_up = adeff[adeff["ABLFL"] != "Y"]
+    base_label = visit_label(cohort, baseline_visit)
     rows = []
 
-    def add(characteristic, statistic, cell, missing, m3="", test=""):
+    def add(characteristic, statistic, cell, missing, visits=None, tests=None):
         row = {"characteristic": characteristic, "statistic": statistic}
         row |= {labels[name]: cell(part) for name, part in groups.items()}
-        row |= {"missing (all)": str(missing), "M3 (all)": m3, "M0 vs M3 (all)": test}
+        row |= {"missing (all)": str(missing)}
+        for code, label in later.items():
+            row[f"{label} (all)"] = (visits or {}).get(code, "")
+            row[f"{base_label} vs {label} (all)"] = (tests or {}).get(code, "")
         rows.append(row)
 
     for column, name in (("AGE", "Age, years"), ("DISDUR", "Disease duration, years")):
@@ -178,36 +197,38 @@ def baseline_table(
             lambda part, f=flag: n_pct(part[f] == "Y", part[f].notna()),
             "",
         )
-    for parameter, meta in PARAMETERS.items():
+    for parameter, meta in cohort["measures"].items():
         if parameter not in baseline:
             continue
         values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
-        m3 = follow_up[follow_up["PARAMCD"] == parameter]
-        test = analysis["tests"][parameter]
-        key = dict(
-            analysis="paired_test", population="SAFFL", parameter=parameter, visit="M3", method=test
-        )
-        p, n_pairs = (result(ard, **key, statistic=name) for name in ("p_value", "n_pairs"))
-        test_text = (
-            f"p = {p:.2g} ({TEST_NAMES[test]}, n = {n_pairs:.0f} pairs)" if not np.isnan(p) else "-"
-        )
+        records = adeff[adeff["PARAMCD"] == parameter]
+        at = {code: records.loc[records["AVISIT"] == code, "AVAL"] for code in later}
+        places = meta["decimals"] + 1
         name = f"{meta['label']}, {meta['unit']}"
         add(
             name,
             "mean ± SD",
-            lambda part, v=values: mean_sd(v(part)),
+            lambda part, v=values: mean_sd(v(part), places),
             int(baseline[parameter].isna().sum()),
-            mean_sd(m3["AVAL"]),
-            test_text,
+            {code: mean_sd(values_at, places) for code, values_at in at.items()},
+            {code: change_test(ard, analysis, parameter, code) for code in later},
         )
         add(
             name,
             "median [IQR]",
-            lambda part, v=values: median_iqr(v(part)),
+            lambda part, v=values: median_iqr(v(part), places),
             "",
-            median_iqr(m3["AVAL"]),
+            {code: median_iqr(values_at, places) for code, values_at in at.items()},
         )
     return pd.DataFrame(rows)
+
+
+def change_test(ard: pd.DataFrame, analysis: dict, parameter: str, visit: str) -> str:
+    """The variant's test of the change to `visit` in every treated patient, in words."""
+    test = test_for(analysis, parameter)
+    key = dict(analysis="paired_test", population="SAFFL", parameter=parameter, visit=visit)
+    p, n_pairs = (result(ard, **key, method=test, statistic=s) for s in ("p_value", "n_pairs"))
+    return f"p = {p:.2g} ({TEST_NAMES[test]}, n = {n_pairs:.0f} pairs)" if not np.isnan(p) else "-"
 
 
 STATUS_ORDER = {"mismatch": 0, "match": 1, "not_computable": 2}
@@ -281,7 +302,7 @@ def run(
     records = read_adeff(adeff, columns=("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"))
     results = read_ard(ard)
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
-    baseline = baseline_table(subjects, records, results, analysis, cohort["baseline_visit"])
+    baseline = baseline_table(subjects, records, results, analysis, cohort)
     audit_table = claims_table(audit)
     write_tables({outputs["baseline_csv"]: baseline, outputs["claims_csv"]: audit_table})
     synthetic = cohort["synthetic"]

@@ -16,21 +16,38 @@ from clinrepro.errors import Problem
 from clinrepro.files import read_table, write_tables
 from clinrepro.schemas import (
     ClaimsLedger,
-    Measurements,
     PriorTreatments,
     Regimens,
-    ReportedSummaries,
     Subjects,
+    measurement_schema,
+    summaries_schema,
 )
 from clinrepro.validation import check_table, raise_if_any
 
 logger = logging.getLogger(__name__)
-TIDY_MODELS = {
-    "subjects": Subjects,
-    "regimens": Regimens,
-    "prior_treatments": PriorTreatments,
-    "measurements": Measurements,
-}
+TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
+
+
+def tidy_models(settings: dict) -> dict:
+    """The model of each tidy table; the measurements' with the cohort's measures and visits."""
+    return {
+        "subjects": Subjects,
+        "regimens": Regimens,
+        "prior_treatments": PriorTreatments,
+        "measurements": measurement_schema(settings),
+    }
+
+
+def source_files(raw: dict[str, str]) -> dict[str, str]:
+    """The raw file each tidy table is read from (a registry's measurements have their own),
+    from a cohort's raw files."""
+    patients = raw.get("table") or raw["patients"]
+    return {
+        name: raw.get("measurements", patients) if name == "measurements" else patients
+        for name in TIDY_TABLES
+    }
+
+
 # tidy column -> canonical raw column it was parsed from
 _SOURCE_COLUMN = {
     "subject_id": "subject",
@@ -56,7 +73,7 @@ def _locators(frame: pd.DataFrame, settings: dict):
     def header_of(index, column):
         if keeps_source and column in _FROM_SOURCE_CELL and index in frame.index:
             return frame.at[index, "source_column"]
-        return printed.get(_SOURCE_COLUMN.get(column, ""), column)
+        return printed.get(column) or printed.get(_SOURCE_COLUMN.get(column, ""), column)
 
     def printed_of(index, column):
         if keeps_source and column in _FROM_SOURCE_CELL and index in frame.index:
@@ -67,7 +84,7 @@ def _locators(frame: pd.DataFrame, settings: dict):
 
 
 def cross_table_problems(
-    tables: dict[str, pd.DataFrame], file: str, settings: dict
+    tables: dict[str, pd.DataFrame], files: dict[str, str], settings: dict
 ) -> list[Problem]:
     """Every measurement's and treatment's patient is known; every patient has one regimen."""
     known = tables["subjects"]["subject_id"]
@@ -78,7 +95,7 @@ def cross_table_problems(
         for patient in sorted(patients[~among(patients, known)].unique()):
             problems.append(
                 Problem(
-                    file,
+                    files[name],
                     patient,
                     subject_header,
                     patient,
@@ -90,9 +107,9 @@ def cross_table_problems(
     for patient in sorted(counts.index[counts != 1]):
         problems.append(
             Problem(
-                file,
+                files["regimens"],
                 patient,
-                settings["columns"]["regimen"],
+                settings["columns"].get("regimen") or settings["columns"]["molecule"],
                 "",
                 "a patient needs exactly one regimen",
             )
@@ -100,9 +117,9 @@ def cross_table_problems(
     return problems
 
 
-def checks_run(model: type[pa.DataFrameModel], table: str, frame: pd.DataFrame) -> list[dict]:
-    """One row per check the model ran on the table, for the validation report."""
-    schema = model.to_schema()
+def checks_run(model, table: str, frame: pd.DataFrame) -> list[dict]:
+    """One row per check the model (or schema) ran on the table, for the validation report."""
+    schema = model if isinstance(model, pa.DataFrameSchema) else model.to_schema()
     rows = [
         {
             "table": table,
@@ -133,26 +150,31 @@ def checks_run(model: type[pa.DataFrameModel], table: str, frame: pd.DataFrame) 
     return rows
 
 
-def tidy_problems(tables: dict[str, pd.DataFrame], settings: dict, raw_file: str) -> list[Problem]:
+def tidy_problems(
+    tables: dict[str, pd.DataFrame], settings: dict, files: dict[str, str]
+) -> list[Problem]:
     """Every problem of the tidy tables, against their models and across tables, reported
-    against the raw file they were read from."""
+    against the raw file each was read from."""
     problems = []
-    for name, model in TIDY_MODELS.items():
+    for name, model in tidy_models(settings).items():
         header_of, printed_of = _locators(tables[name], settings)
         problems += check_table(
-            model, tables[name], raw_file, header_of=header_of, printed_of=printed_of
+            model, tables[name], files[name], header_of=header_of, printed_of=printed_of
         )[1]
-    return problems + cross_table_problems(tables, raw_file, settings)
+    return problems + cross_table_problems(tables, files, settings)
 
 
 def validate_cohort(
-    tidy: dict[str, str], claims: str, reported: str, settings: dict
+    tidy: dict[str, str], claims: str | None, reported: str | None, settings: dict
 ) -> pd.DataFrame:
-    """Validate everything the analysis will read; return the report of checks that passed."""
+    """Validate everything the analysis will read (the ledger and reported summaries where
+    the cohort has them); return the report of checks that passed."""
     tables = {name: read_table(path) for name, path in tidy.items()}
-    problems = tidy_problems(tables, settings, settings["raw"]["table"])
+    problems = tidy_problems(tables, settings, source_files(settings["raw"]))
     report = [
-        row for name, model in TIDY_MODELS.items() for row in checks_run(model, name, tables[name])
+        row
+        for name, model in tidy_models(settings).items()
+        for row in checks_run(model, name, tables[name])
     ]
     report.append(
         {
@@ -162,7 +184,9 @@ def validate_cohort(
             "check": "every patient known and with one regimen",
         }
     )
-    for model, path in ((ClaimsLedger, claims), (ReportedSummaries, reported)):
+    for model, path in ((ClaimsLedger, claims), (summaries_schema(settings), reported)):
+        if path is None:
+            continue
         frame = read_table(path, text_columns=("claim_id", "reported", "visit", "category"))
         _, found = check_table(
             model, frame, path, patient_column="claim_id" if model is ClaimsLedger else None
@@ -176,7 +200,7 @@ def validate_cohort(
     return result
 
 
-def run(tidy: dict[str, str], claims: str, reported: str, settings: dict, output: str) -> None:
+def run(tidy: dict[str, str], claims, reported, settings: dict, output: str) -> None:
     """Validate a cohort and write the report of the checks it passed."""
     report = validate_cohort(tidy, claims, reported, settings)
     logger.info("%d checks passed on %s", len(report), ", ".join(sorted(set(report["table"]))))

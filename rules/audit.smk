@@ -1,7 +1,7 @@
 rule audit:
     input:
+        unpack(ledger),
         code=stage_code("audit"),
-        claims=claims_ledger,
         ard="results/{cohort}/{variant}/ard.csv",
     output:
         "results/{cohort}/{variant}/claims.csv",
@@ -16,7 +16,6 @@ rule audit:
         mem_mb=memory_mb(1),
         runtime=runtime_minutes,
     params:
-        populations=population_roles,
-        tests=variant_tests,
+        analysis=analysis_settings,
     script:
         "../scripts/audit.py"

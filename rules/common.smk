@@ -1,24 +1,49 @@
+import csv
 import os
+import sys
 
-from snakemake.exceptions import WorkflowError
-from snakemake.utils import validate
+import jsonschema
+import yaml
+
 
 from clinrepro.settings import (
     FIGURES,
     TIDY_TABLES,
+    cohort_problems,
     cohort_settings as read_cohort,
     module_sources,
+    numbers_read,
     variant_settings,
 )
 
-# --config gives nested values as text: whole numbers in generate: are read as numbers
+# --config hands nested values over as text: what reads as a number becomes one
+for section in set(config) - {"run", "cohorts"}:
+    config[section] = numbers_read(config[section])
 GENERATE = config.get("generate", {})
-for spec in GENERATE.values():
-    for key in ("patients", "seed"):
-        if str(spec.get(key, "")).isdigit():
-            spec[key] = int(spec[key])
+CONFIG_FILE = "config/config.yaml"
 
-validate(config, schema="../config/schema/config.schema.yaml")
+
+def refuse(message):
+    """Stop before any job runs with the workflow's own message (no traceback)."""
+    print(f"Error: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def checked(settings, schema, what):
+    """Validate settings against a JSON schema; the error names the key, what and where."""
+    with open(os.path.join(workflow.basedir, schema), encoding="utf-8") as handle:
+        validator = jsonschema.Draft202012Validator(yaml.safe_load(handle))
+    errors = sorted(validator.iter_errors(settings), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [
+            f"{error.message}"
+            + (f" (at {'.'.join(map(str, error.absolute_path))})" if error.absolute_path else "")
+            for error in errors
+        ]
+        refuse(f"{what} are invalid:\n  - " + "\n  - ".join(lines))
+
+
+checked(config, "config/schema/config.schema.yaml", f"The settings of {CONFIG_FILE}")
 
 
 def generated_path(kind):
@@ -27,41 +52,81 @@ def generated_path(kind):
 
 def load_cohort(name):
     settings = read_cohort(config, name, workflow.basedir)
-    try:
-        validate(settings, schema="../config/schema/cohort.schema.yaml")
-    except WorkflowError as error:
-        raise WorkflowError(f"The settings of cohort '{name}' are invalid.", error)
+    path = config["cohorts"][name]
+    checked(
+        settings, "config/schema/cohort.schema.yaml", f"The settings of cohort '{name}' ({path})"
+    )
     if name in GENERATE:
         if not settings["synthetic"] or "raw" in settings:
-            raise WorkflowError(
-                f"Cohort '{name}' is generated (config generate:), so its settings must say "
-                "synthetic: true and have no raw: files."
+            refuse(
+                f"Cohort '{name}' is generated (config generate:), so its settings ({path}) must "
+                "say synthetic: true and have no raw: files."
             )
         kinds = ("table", "claims", "reported_summaries")
         settings["raw"] = {kind: generated_path(kind).format(cohort=name) for kind in kinds}
     elif "raw" not in settings:
-        raise WorkflowError(f"Cohort '{name}' has no raw: files and is not generated.")
+        refuse(f"Cohort '{name}' has no raw: files and is not generated ({path}).")
+    settings["file"] = path
+    needed = ("patients", "measurements") if settings["layout"] == "registry" else ("table",)
+    for kind in needed:
+        if kind not in settings["raw"]:
+            refuse(
+                f"Cohort '{name}' ({path}) is in the {settings['layout']} layout, so raw: needs {kind}:."
+            )
     return settings
 
 
-def load_variant(name):
-    settings = variant_settings(config, name)
-    try:
-        validate(settings, schema="../config/schema/analysis.schema.yaml")
-    except WorkflowError as error:
-        raise WorkflowError(f"Variant '{name}' of the config is invalid.", error)
-    return settings
+def ledger_ids(settings):
+    """The claim ids of a cohort's ledger; None without one, or before it is generated."""
+    path = settings["raw"].get("claims")
+    if not path or not os.path.exists(path):
+        return None
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [row.get("claim_id", "") for row in csv.DictReader(handle)]
 
 
+def load_analyses(name, settings):
+    """Every variant's analysis settings for one cohort, each validated, then checked
+    against what the cohort measured."""
+    analyses = {}
+    for variant in config["variants"]:
+        analysis = variant_settings(config, variant, settings)
+        checked(
+            analysis,
+            "config/schema/analysis.schema.yaml",
+            f"The analysis settings of variant '{variant}' for cohort '{name}' ({CONFIG_FILE}, "
+            f"{config['cohorts'][name]})",
+        )
+        analyses[variant] = analysis
+    ids = ledger_ids(settings)
+    if ids is None and name in GENERATE:
+        ids = settings.get("key_claims")  # checked against the ledger once it is generated
+    problems = cohort_problems(settings, analyses, ids)
+    if problems:
+        refuse(
+            f"The settings of cohort '{name}' ({config['cohorts'][name]}) do not fit together:\n  - "
+            + "\n  - ".join(problems)
+        )
+    return analyses
+
+
+for section in ("cohorts", "variants"):
+    for name in config["run"][section]:
+        if name not in config[section]:
+            refuse(
+                f"run.{section} names '{name}', which is not among the {section} "
+                f"({', '.join(config[section])}) of {CONFIG_FILE}"
+            )
 COHORTS = {name: load_cohort(name) for name in config["run"]["cohorts"]}
 # the cohorts generated ones are resampled from, whether they are run or not
 SEEDS = {
     seed: load_cohort(seed)
     for seed in {GENERATE[name]["from"] for name in COHORTS if name in GENERATE}
 }
-# every variant of the config is checked, built or not: a typo is caught before it is used
-DEFINED_VARIANTS = {name: load_variant(name) for name in config["variants"]}
-VARIANTS = {name: variant_settings(config, name) for name in config["run"]["variants"]}
+# every variant of the config is checked for every cohort run, built or not: a typo is
+# caught before it is used
+ANALYSES = {name: load_analyses(name, settings) for name, settings in COHORTS.items()}
+VARIANTS = list(config["run"]["variants"])
 
 
 wildcard_constraints:
@@ -111,32 +176,27 @@ def cohort_settings(wildcards):
     return COHORTS[wildcards.cohort]
 
 
-def raw_table(wildcards):
-    return COHORTS[wildcards.cohort]["raw"]["table"]
+def raw_files(*kinds):
+    """The cohort's raw files of these kinds that it has, keyed by kind (for unpack)."""
+
+    def files(wildcards):
+        raw = COHORTS[wildcards.cohort]["raw"]
+        return {kind: raw[kind] for kind in kinds if kind in raw}
+
+    return files
 
 
-def claims_ledger(wildcards):
-    return COHORTS[wildcards.cohort]["raw"]["claims"]
-
-
-def reported_summaries(wildcards):
-    return COHORTS[wildcards.cohort]["raw"]["reported_summaries"]
-
-
-def baseline_visit(wildcards):
-    return COHORTS[wildcards.cohort]["baseline_visit"]
+# the per-patient data (a wide table, or a registry's patients and measurements files)
+patient_data = raw_files("table", "patients", "measurements")
+# the claims ledger and the reported summaries, where the cohort has them
+published = raw_files("claims", "reported_summaries")
+ledger = raw_files("claims")
+summaries = raw_files("reported_summaries")
+every_raw_file = raw_files("table", "patients", "measurements", "claims", "reported_summaries")
 
 
 def analysis_settings(wildcards):
-    return VARIANTS[wildcards.variant]
-
-
-def population_roles(wildcards):
-    return VARIANTS[wildcards.variant]["populations"]
-
-
-def variant_tests(wildcards):
-    return VARIANTS[wildcards.variant]["tests"]
+    return ANALYSES[wildcards.cohort][wildcards.variant]
 
 
 # templates the HTML pages include; the page's own template is an input of its rule
@@ -166,7 +226,7 @@ def variant_results(wildcards):
 
 
 def all_variant_settings(wildcards):
-    return VARIANTS
+    return {variant: ANALYSES[wildcards.cohort][variant] for variant in VARIANTS}
 
 
 def figure_dpi(wildcards):
@@ -178,7 +238,8 @@ def figure_settings(wildcards):
 
 
 def figure_outputs():
-    """Each figure's PNG (in Snakemake's report), SVG and caption, named for the script."""
+    """Each figure's PNG (in Snakemake's report), SVG and caption (with its title), named
+    for the script."""
     outputs = {}
     for name in FIGURES:
         stem = f"results/{{cohort}}/{{variant}}/figures/{name}"
@@ -195,16 +256,13 @@ def figure_outputs():
 
 
 def power_settings(wildcards):
-    return config["power"] | {
-        "dpi": config["figures"]["dpi"],
-        "synthetic": COHORTS[wildcards.cohort]["synthetic"],
-    }
+    return config["power"] | {"dpi": config["figures"]["dpi"]}
 
 
-def report_figures(wildcards):
-    """Every figure's PNG and caption, keyed for the report script."""
+def report_inputs(wildcards):
+    """Every figure's PNG and caption and every raw file, keyed for the report script."""
     folder = f"results/{wildcards.cohort}/{wildcards.variant}/power"
-    inputs = {
+    inputs = every_raw_file(wildcards) | {
         "power_curve_png": f"{folder}/power_curve.png",
         "power_curve_caption": f"{folder}/power_curve.json",
         "power_summary": f"{folder}/power_summary.csv",

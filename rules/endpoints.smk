@@ -18,6 +18,6 @@ rule endpoints:
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
-        baseline_visit=baseline_visit,
+        cohort=cohort_settings,
     script:
         "../scripts/endpoints.py"

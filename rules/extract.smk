@@ -1,7 +1,7 @@
 rule extract:
     input:
+        unpack(patient_data),
         code=stage_code("extract"),
-        table=raw_table,
     output:
         **TIDY,
     log:

@@ -1,10 +1,10 @@
 rule figures:
     input:
+        unpack(summaries),
         code=stage_code("figures"),
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
         ard="results/{cohort}/{variant}/ard.csv",
-        reported=reported_summaries,
     output:
         **figure_outputs(),
     log:
@@ -20,6 +20,6 @@ rule figures:
     params:
         analysis=analysis_settings,
         settings=figure_settings,
-        titles=FIGURES,
+        cohort=cohort_settings,
     script:
         "../scripts/figures.py"

@@ -36,5 +36,6 @@ rule power:
     params:
         analysis=analysis_settings,
         settings=power_settings,
+        cohort=cohort_settings,
     script:
         "../scripts/power.py"

@@ -1,11 +1,8 @@
 rule report:
     input:
-        unpack(report_figures),
+        unpack(report_inputs),
         **TEMPLATES,
         code=stage_code("report"),
-        table=raw_table,
-        ledger=claims_ledger,
-        reported=reported_summaries,
         claims="results/{cohort}/{variant}/claims.csv",
         claims_table="results/{cohort}/{variant}/tables/claims_audit.csv",
         baseline="results/{cohort}/{variant}/tables/baseline.csv",

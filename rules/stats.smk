@@ -17,6 +17,6 @@ rule stats:
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
-        baseline_visit=baseline_visit,
+        cohort=cohort_settings,
     script:
         "../scripts/stats.py"

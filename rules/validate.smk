@@ -1,9 +1,8 @@
 rule validate:
     input:
+        unpack(published),
         **TIDY,
         code=stage_code("validate"),
-        claims=claims_ledger,
-        reported=reported_summaries,
     output:
         "results/{cohort}/validation/report.csv",
     log:

@@ -6,10 +6,10 @@ from clinrepro.errors import running_step
 from clinrepro import endpoints
 from clinrepro.settings import TIDY_TABLES
 
-with running_step():
+with running_step(job=snakemake):
     endpoints.run(
         tidy={name: snakemake.input[name] for name in TIDY_TABLES},
         analysis=snakemake.params.analysis,
-        baseline_visit=snakemake.params.baseline_visit,
+        cohort=snakemake.params.cohort,
         outputs=dict(snakemake.output.items()),
     )

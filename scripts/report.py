@@ -6,7 +6,7 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import report
 
-with running_step():
+with running_step(job=snakemake):
     report.run(
         inputs=dict(snakemake.input.items()),
         cohort=snakemake.params.cohort,

@@ -5,7 +5,7 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import sensitivity
 
-with running_step():
+with running_step(job=snakemake):
     sensitivity.run(
         inputs=dict(snakemake.input.items()),
         variants=snakemake.params.variants,

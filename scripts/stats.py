@@ -5,11 +5,11 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import stats
 
-with running_step():
+with running_step(job=snakemake):
     stats.run(
         adsl=snakemake.input.adsl,
         adeff=snakemake.input.adeff,
         analysis=snakemake.params.analysis,
-        baseline_visit=snakemake.params.baseline_visit,
+        cohort=snakemake.params.cohort,
         output=snakemake.output[0],
     )

@@ -5,7 +5,7 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import generate
 
-with running_step():
+with running_step(job=snakemake):
     generate.run(
         seed_table=snakemake.input.seed_table,
         seed_settings=snakemake.params.seed_cohort,

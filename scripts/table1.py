@@ -6,7 +6,7 @@ from clinrepro.errors import running_step
 from clinrepro import tables
 from clinrepro.settings import TIDY_TABLES
 
-with running_step():
+with running_step(job=snakemake):
     tables.run_table1(
         tidy={name: snakemake.input[name] for name in TIDY_TABLES},
         settings=snakemake.params.cohort,

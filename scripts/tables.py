@@ -5,7 +5,7 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import tables
 
-with running_step():
+with running_step(job=snakemake):
     tables.run(
         adsl=snakemake.input.adsl,
         adeff=snakemake.input.adeff,

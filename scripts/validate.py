@@ -5,11 +5,13 @@ sys.stderr = open(snakemake.log[0], "w")
 from clinrepro.errors import running_step
 from clinrepro import validate
 
-with running_step(problems=snakemake.log.problems, max_problems=snakemake.params.max_problems):
+with running_step(
+    problems=snakemake.log.problems, max_problems=snakemake.params.max_problems, job=snakemake
+):
     validate.run(
-        tidy={name: snakemake.input[name] for name in validate.TIDY_MODELS},
-        claims=snakemake.input.claims,
-        reported=snakemake.input.reported,
+        tidy={name: snakemake.input[name] for name in validate.TIDY_TABLES},
+        claims=snakemake.input.get("claims"),
+        reported=snakemake.input.get("reported_summaries"),
         settings=snakemake.params.cohort,
         output=snakemake.output[0],
     )

@@ -23,6 +23,11 @@ def analysis():
     return yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))["analysis"]
 
 
+def cohort_of(name: str) -> dict:
+    """A cohort's settings as the workflow reads them."""
+    return yaml.safe_load((ROOT / f"config/cohorts/{name}.yaml").read_text("utf-8"))
+
+
 @pytest.fixture(scope="session")
 def tables(cohort):
     from clinrepro.extract import extract_cohort
@@ -49,3 +54,18 @@ def write_table(tmp_path, text: str, name: str = "table1.csv") -> str:
 
 def published_table() -> str:
     return (ROOT / TABLE).read_text(encoding="utf-8")
+
+
+# modules whose tests run the workflow (Snakemake in a copy of the project); `make check`
+# leaves them, and the tests of other modules that use a built project, out
+WORKFLOW_MODULES = {
+    "test_workflow", "test_variants", "test_faults", "test_cluster", "test_scale",
+    "test_bad_input", "test_report",
+}  # fmt: skip
+WORKFLOW_FIXTURES = {"built", "project", "built_examples", "registry_run"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.module.__name__ in WORKFLOW_MODULES or WORKFLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.workflow)

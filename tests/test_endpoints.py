@@ -6,7 +6,11 @@ import math
 import pandas as pd
 import pytest
 
-from clinrepro.endpoints import build_adeff, build_adsl, criterion_text, derive_percent_change
+from clinrepro.endpoints import build_adeff, build_adsl, derive_percent_change
+from clinrepro.study import criterion_text
+from conftest import cohort_of
+
+PILOT = cohort_of("landon_cardinal_2022")
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +20,7 @@ def adsl(tables, analysis):
 
 def adeff_for(tables, analysis):
     subjects = build_adsl(tables, analysis, "M0")
-    adeff = build_adeff(tables["measurements"], subjects, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], subjects, analysis, PILOT)
     return adeff.set_index(["SUBJID", "PARAMCD", "AVISIT"])
 
 
@@ -110,4 +114,4 @@ def test_thresholds_come_from_the_settings(tables, analysis):
     subjects = build_adsl(tables, settings, "M0").set_index("SUBJID")
     # CDASI >= 20: 26, 27, 44, 49, 49, 30, 29, 34, 20
     assert flagged(subjects, "ACTCUTFL") == [1, 2, 3, 4, 5, 6, 7, 8, 12]
-    assert criterion_text(settings["response"]["muscle"]) == "MMT8 increase >= 20% at M3"
+    assert criterion_text(settings["response"]["muscle"], PILOT) == "MMT8 increase >= 20% at M3"

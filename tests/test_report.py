@@ -47,7 +47,7 @@ def png_dpi(path: Path) -> float:
 
 @pytest.mark.parametrize(
     "name",
-    ["cdasi_course", "disease_overlap", "mmt8_patients", "cdasi_waterfall", "laboratory_pairs"],
+    ["course", "disease_overlap", "response_patients", "waterfall", "other_measures", "subgroups"],
 )
 def test_figures_are_written_at_300_dpi_with_an_svg(project, name):
     folder = project / BASE / "paper/figures"
@@ -61,22 +61,24 @@ def test_captions_state_population_n_and_missing(project):
         path.stem: json.loads(path.read_text("utf-8"))
         for path in (project / BASE / "paper/figures").glob("*.json")
     }
-    course = captions["cdasi_course"]
+    course = captions["course"]
     assert (course["population"], course["n"], course["n_missing"]) == ("ACTCUTFL", 14, 0)
     assert "14 patients with active cutaneous disease at baseline (ACTCUTFL)" in course["caption"]
-    mmt8 = captions["mmt8_patients"]
+    assert course["title"] == "CDASI activity score at every visit"
+    assert "M6, FU (last follow-up): reported summaries only" in course["caption"]
+    mmt8 = captions["response_patients"]
     assert (mmt8["population"], mmt8["n"], mmt8["n_missing"], mmt8["n_responders"]) == (
         "ACTMUSFL",
         9,
         1,
         1,
     )
-    assert "1 without both values (patient 11)" in mmt8["caption"]
+    assert "8 with values at M0 (baseline) and M3, 1 without both (patient 11)" in mmt8["caption"]
     overlap = captions["disease_overlap"]
     counts = [overlap[k] for k in ("cutaneous only", "both", "muscle only", "neither")]
     assert counts == [7, 7, 2, 0]
     assert "1 without a baseline MMT8 (patient 3) counted as not active" in overlap["caption"]
-    laboratory = captions["laboratory_pairs"]
+    laboratory = captions["other_measures"]
     # CK: both values for 12 (not 9, 10, 11, 15); IFN-alpha: 8
     assert (laboratory["CK_n_pairs"], laboratory["IFNA_n_pairs"]) == (12, 8)
     assert "(patient 9, 10, 11, 15)" in laboratory["caption"]
@@ -106,7 +108,9 @@ def test_baseline_table_by_molecule(project):
     assert age["All (n = 16)"] == "55.4 ± 19.3"  # 887 / 16 = 55.44
     mmt8 = rows[("Manual Muscle Testing 8, points", "mean ± SD")]
     assert mmt8["missing (all)"] == "1"
-    assert mmt8["M0 vs M3 (all)"] == "p = 0.063 (paired t-test, n = 14 pairs)"
+    assert mmt8["M0 (baseline) vs M3 (all)"] == "p = 0.063 (paired t-test, n = 14 pairs)"
+    # MMT8 at M3 in every patient with a value there: 14 values, 1910 / 14 = 136.4 (SD 22.7)
+    assert mmt8["M3 (all)"] == "136.4 ± 22.7"
 
 
 def test_report_is_self_contained_and_escaped(project):
@@ -143,7 +147,7 @@ def test_snakemake_report_also_works(project, tmp_path):
     assert run.returncode == 0, run.stderr[-2000:]
     html = (tmp_path / "smk-report.html").read_text("utf-8")
     for name in (
-        "cdasi_course",
+        "course",
         "disease_overlap",
         "table1.csv",
         "claims_audit.csv",
@@ -173,7 +177,7 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     assert height > 3000
     assert len(images) == 7
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
-    assert headings[:2] == ["The paper's claims against its own data", "Figures"]
+    assert headings[:2] == ["Claims against the data", "Figures"]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9
 
 
@@ -183,6 +187,8 @@ def test_power_in_the_report(project):
     assert "plans 62 patients" in html
     with open(project / BASE / "paper/power/power_summary.csv", encoding="utf-8") as handle:
         rows = {(r["endpoint"], r["design"], r["quantity"]): r for r in csv.DictReader(handle)}
-    mmt8 = rows[("MMT8 change at M3", "pilot (single-arm paired)", "power at the pilot's n")]
+    mmt8 = rows[
+        ("MMT8 change at M3", "this cohort (single-arm paired)", "power at this cohort's n")
+    ]
     assert mmt8["analytic"] == "0.647"
     assert rows[("MMT8 change at M3", "single-arm paired", "n for 80% power")]["analytic"] == "11"

@@ -145,11 +145,11 @@ def test_table1_page_shows_the_first_rows_and_says_so(registry_run):
 
 def test_figures_draw_distributions_over_the_threshold(registry_run):
     figures = registry_run / "paper/figures"
-    course = json.loads((figures / "cdasi_course.json").read_text("utf-8"))["caption"]
+    course = json.loads((figures / "course.json").read_text("utf-8"))["caption"]
     assert "grey boxes: median and quartiles, whiskers: 5th to 95th percentile" in course
-    mmt8 = json.loads((figures / "mmt8_patients.json").read_text("utf-8"))["caption"]
+    mmt8 = json.loads((figures / "response_patients.json").read_text("utf-8"))["caption"]
     assert "right, a histogram of the improvements" in mmt8
-    waterfall = json.loads((figures / "cdasi_waterfall.json").read_text("utf-8"))["caption"]
+    waterfall = json.loads((figures / "waterfall.json").read_text("utf-8"))["caption"]
     assert "Each line is one group, its patients ranked by change" in waterfall
     # missing patients are named up to 10, the others counted
     assert (

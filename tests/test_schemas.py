@@ -6,7 +6,7 @@ import pytest
 from clinrepro.errors import InputError
 from clinrepro.schemas import (
     ClaimsLedger,
-    Measurements,
+    measurement_schema,
     PriorTreatments,
     RawTable,
     Regimens,
@@ -63,7 +63,8 @@ def test_prior_treatments(tables):
     ]
 
 
-def test_measurements(tables):
+def test_measurements(tables, cohort):
+    Measurements = measurement_schema(cohort)
     assert problems(Measurements, tables["measurements"])[1] == []
     bad = tables["measurements"].head(4).copy()  # patient 1: CDASI M0, M3, IFNA M0, M3
     bad.loc[0, "value"] = 101.0
@@ -71,7 +72,7 @@ def test_measurements(tables):
     bad.loc[3, "replicate_sd"] = -4.0
     _, found = problems(Measurements, bad)
     range_message = (
-        "value is outside the parameter's range (CDASI 0-100, MMT8 0-150, CK and IFN-alpha >= 0)"
+        "value is outside the measure's range (CDASI 0-100, IFNA >= 0, MMT8 0-150, CK >= 0)"
     )
     assert found == [
         ("1", "replicate_sd", "-4", "below the allowed minimum: greater_than_or_equal_to(0)"),

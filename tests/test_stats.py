@@ -18,9 +18,9 @@ T_975_13 = 2.1603686564610127  # Student t quantile, 13 degrees of freedom, from
 
 
 @pytest.fixture(scope="module")
-def ard(tables, analysis):
+def ard(tables, analysis, cohort):
     adsl = build_adsl(tables, analysis, "M0")
-    adeff = build_adeff(tables["measurements"], adsl, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
     return analysis_results(adsl, adeff, analysis, "M0")
 
 

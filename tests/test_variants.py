@@ -135,17 +135,6 @@ def test_subgroup_figure_counts_every_level(built):
     assert "antibody: anti-NXP2" in caption["caption"]  # one patient: shown, without an interval
 
 
-def test_generator_rebuilds_the_committed_synthetic_cohort(tmp_path):
-    from clinrepro.synthetic import write_cohort
-
-    settings = yaml.safe_load((ROOT / f"config/cohorts/{SYNTHETIC}.yaml").read_text("utf-8"))
-    committed = dict(settings["raw"])
-    settings["raw"] = {kind: str(tmp_path / path) for kind, path in committed.items()}
-    write_cohort(settings, n=24, seed=2026)
-    for kind, path in committed.items():
-        assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), kind
-
-
 def test_a_second_cohort_from_config_alone(tmp_path):
     project = copy_project(tmp_path / "second")
     run = snakemake(project, "--config", f"run={{cohorts: [{SYNTHETIC}], variants: [paper]}}")
@@ -162,6 +151,6 @@ def test_a_second_cohort_from_config_alone(tmp_path):
     report = (base / "paper/report.html").read_text("utf-8")
     assert "Synthetic data: this cohort was generated" in report
     assert "SYNTHETIC cohort" in report
-    caption = (base / "paper/figures/cdasi_course.json").read_text("utf-8")
+    caption = (base / "paper/figures/course.json").read_text("utf-8")
     assert '"caption": "SYNTHETIC DATA.' in caption
     assert not (project / "results" / PILOT).exists()

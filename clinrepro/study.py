@@ -1,0 +1,111 @@
+"""The study facts of a cohort's settings: its measures, its visits, its words.
+
+Plain data, no heavy imports: every stage and the Snakefile may use it. A cohort's
+settings (config/cohorts/<cohort>.yaml) declare what it measured and when; the code reads
+them here and never names a measure or a visit itself.
+"""
+
+from __future__ import annotations
+
+from clinrepro.terms import SYMBOLS
+
+
+def measures(cohort: dict) -> dict[str, dict]:
+    """Measure code -> its declaration (printed, label, unit, low, high, decimals, improvement)."""
+    return cohort["measures"]
+
+
+def measure_label(cohort: dict, code: str) -> str:
+    """The measure's name for people, e.g. 'CDASI activity score'."""
+    return cohort["measures"][code]["label"]
+
+
+def short_name(cohort: dict, code: str) -> str:
+    """A short name for axes and titles: the declared `short`, else the code."""
+    return cohort["measures"][code].get("short", code)
+
+
+def unit(cohort: dict, code: str) -> str:
+    return cohort["measures"][code]["unit"]
+
+
+def range_words(cohort: dict) -> str:
+    """Each measure's valid range, e.g. 'CDASI 0-100, CK >= 0'."""
+    words = []
+    for code, measure in cohort["measures"].items():
+        high = measure.get("high")
+        low = measure["low"]
+        words.append(f"{code} {low:g}-{high:g}" if high is not None else f"{code} >= {low:g}")
+    return ", ".join(words)
+
+
+def visits(cohort: dict) -> list[dict]:
+    """Every visit, in time order, including those with reported summaries only."""
+    return sorted(cohort["visits"], key=lambda visit: visit["time"])
+
+
+def visit_codes(cohort: dict) -> list[str]:
+    return [visit["code"] for visit in visits(cohort)]
+
+
+def measured_visits(cohort: dict) -> list[dict]:
+    """The visits the per-patient data have (not those only reported as summaries)."""
+    return [visit for visit in visits(cohort) if not visit.get("reported_only", False)]
+
+
+def follow_up_visits(cohort: dict) -> list[str]:
+    """The measured visits after baseline, in time order."""
+    base = cohort["baseline_visit"]
+    return [visit["code"] for visit in measured_visits(cohort) if visit["code"] != base]
+
+
+def visit_label(cohort: dict, code: str) -> str:
+    """The visit's label for people, e.g. 'M0 (baseline)'."""
+    for visit in cohort["visits"]:
+        if visit["code"] == code:
+            return visit.get("label", code)
+    return code
+
+
+def visit_time(cohort: dict) -> dict[str, float]:
+    """Visit code -> its time (in the cohort's time_unit)."""
+    return {visit["code"]: float(visit["time"]) for visit in cohort["visits"]}
+
+
+def test_for(analysis: dict, parameter: str) -> str:
+    """The test behind a measure's p-value: its own entry, else the default."""
+    tests = analysis["tests"]
+    return tests.get(parameter, tests["default"])
+
+
+def criterion_text(response: dict, cohort: dict) -> str:
+    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3'."""
+    measure = response["measure"]
+    suffix = "%" if measure == "percent_change" else f" {unit(cohort, response['parameter'])}"
+    return (
+        f"{response['parameter']} {response['direction']} >= {response['threshold']:g}{suffix} "
+        f"at {response['visit']}"
+    )
+
+
+def active_words(criterion: dict) -> str:
+    """An active-disease criterion in words, e.g. 'CDASI ≥ 10'."""
+    return f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+
+
+def primary_role(analysis: dict) -> str:
+    """The role of the main outcome: the first response criterion of the settings."""
+    return next(iter(analysis["response"]))
+
+
+def design_words(cohort: dict) -> str:
+    """The study's design in words, from the cohort's settings."""
+    return cohort.get("design", "cohort")
+
+
+def has_ledger(cohort: dict) -> bool:
+    return bool(cohort["raw"].get("claims"))
+
+
+def has_summaries(cohort: dict) -> bool:
+    return bool(cohort["raw"].get("reported_summaries"))

@@ -1,0 +1,390 @@
+"""Any cohort from its settings alone: layouts, visits, measures, per-cohort analysis, strict
+settings, and the workflow's own words when a step fails. Values are worked out by hand
+from the committed example files."""
+
+import copy
+import math
+import sys
+import types
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from clinrepro.endpoints import build_adeff, build_adsl
+from clinrepro.errors import InputError, running_step
+from clinrepro.extract import extract_cohort
+from clinrepro.settings import cohort_problems, numbers_read, variant_settings
+from clinrepro.stats import analysis_results
+from clinrepro.tables import baseline_table, publication_table1
+from conftest import ROOT, cohort_of
+from workflow import copy_project, snakemake
+
+REGISTRY = "synthetic_registry_export"
+WIDE = "synthetic_upadacitinib"
+
+
+@pytest.fixture(scope="module")
+def registry():
+    settings = cohort_of(REGISTRY)
+    return settings, extract_cohort(settings["raw"], settings)
+
+
+@pytest.fixture(scope="module")
+def config():
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+
+
+def test_text_that_reads_as_a_number_becomes_one():
+    given = {"response": {"cutaneous": {"threshold": "4", "visit": "M3"}}, "level": "0.9"}
+    assert numbers_read(given) == {
+        "response": {"cutaneous": {"threshold": 4, "visit": "M3"}},
+        "level": 0.9,
+    }
+    assert numbers_read(["W24", "1e3", "-2"]) == ["W24", 1000.0, -2]
+
+
+def test_a_cohort_overrides_the_defaults_and_variants_apply_on_top(config):
+    cohort = cohort_of(REGISTRY)
+    paper = variant_settings(config, "paper", cohort)
+    assert paper["response"]["cutaneous"] == {
+        "parameter": "CDASI", "visit": "W24", "measure": "change", "direction": "decrease",
+        "threshold": 5,
+    }  # fmt: skip
+    mcid4 = variant_settings(config, "mcid4", cohort)
+    assert (
+        mcid4["response"]["cutaneous"]["visit"],
+        mcid4["response"]["cutaneous"]["threshold"],
+    ) == ("W24", 4)
+    # the pilot has no overrides: its settings are the defaults
+    assert (
+        variant_settings(config, "paper", cohort_of("landon_cardinal_2022")) == config["analysis"]
+    )
+
+
+def test_what_the_settings_name_must_exist_in_the_cohort(config):
+    cohort = cohort_of(WIDE)  # CDASI, MMT8, CK at M0 and M3; no ledger
+    analysis = variant_settings(config, "paper", cohort)
+    assert cohort_problems(cohort, {"paper": analysis}, None) == []
+    wrong = copy.deepcopy(analysis)
+    wrong["active_disease"]["muscle"]["parameter"] = "IFNA"
+    wrong["response"]["cutaneous"]["visit"] = "W24"
+    wrong["tests"]["HAQ"] = "wilcoxon_signed_rank"
+    problems = cohort_problems(cohort | {"key_claims": ["cdasi_m3_mean"]}, {"odd": wrong}, None)
+    assert problems == [
+        "active_disease.muscle.parameter names 'IFNA' (analysis settings of variant 'odd'), "
+        "which is not among the cohort's measures (CDASI, MMT8, CK)",
+        "response.cutaneous.visit names 'W24' (analysis settings of variant 'odd'), which is not "
+        "a follow-up visit of the cohort (M3); set it in the cohort's own analysis: settings",
+        "tests names 'HAQ' (analysis settings of variant 'odd'), which is not among the cohort's "
+        "measures",
+        "key_claims names claims, but the cohort has no claims ledger (raw: claims)",
+    ]
+    ledger = cohort_of(REGISTRY)
+    found = cohort_problems(
+        ledger | {"key_claims": ["cdasi_d0_w24_p", "no_such_claim"]},
+        {"paper": variant_settings(config, "paper", ledger)},
+        ["cdasi_d0_w24_p"],
+    )
+    assert found == [
+        "key_claims names 'no_such_claim', not in the claims ledger "
+        "data/raw/synthetic_registry_export/claims.csv"
+    ]
+
+
+def test_registry_rows_in_any_order_fill_a_grid_of_patients_measures_and_visits(registry):
+    settings, tables = registry
+    measurements = tables["measurements"].set_index(["subject_id", "parameter", "visit"])
+    # 40 patients x 4 measures x 3 visits, whatever the 463 rows of the file leave out
+    assert len(measurements) == 40 * 4 * 3
+    # patient S001's rows, read by hand from measurements.csv
+    assert measurements.loc[("S001", "CDASI", "D0"), "value"] == 31.0
+    assert measurements.loc[("S001", "CDASI", "W24"), "value"] == 9.0
+    assert measurements.loc[("S001", "HAQ", "D0"), ["value", "source_cell"]].tolist() == [
+        0.41,
+        "0.41",
+    ]
+    assert math.isnan(measurements.loc[("S001", "MMT8", "D0"), "value"])  # printed NA
+    assert measurements.loc[("S001", "MMT8", "D0"), "source_cell"] == "NA"
+    assert measurements.loc[("S001", "HAQ", "W12"), "source_column"] == "HAQ-DI Week 12"
+    # rows the file does not have are missing values, traceable as such
+    absent = measurements[measurements["source_cell"] == "(no row)"]
+    assert len(absent) == 40 * 4 * 3 - 463 + 0
+    assert absent["value"].isna().all()
+    # the patients' own order, then the measures and visits of the settings
+    first = tables["measurements"].head(12)
+    assert first["parameter"].tolist() == ["CDASI"] * 3 + ["MMT8"] * 3 + ["CK"] * 3 + ["HAQ"] * 3
+    assert first["visit"].tolist() == ["D0", "W12", "W24"] * 4
+    regimens = tables["regimens"].set_index("subject_id")
+    assert regimens.loc["S001", ["molecule", "dose"]].tolist() == ["baricitinib", 2.0]
+
+
+def test_every_follow_up_visit_is_summarised_and_tested(registry, config):
+    settings, tables = registry
+    analysis = variant_settings(config, "paper", settings)
+    adsl = build_adsl(tables, analysis, settings["baseline_visit"])
+    adeff = build_adeff(tables["measurements"], adsl, analysis, settings)
+    # AVISITN is the visit's time in the settings' unit (weeks)
+    assert adeff.drop_duplicates("AVISIT").set_index("AVISIT")["AVISITN"].to_dict() == {
+        "D0": 0.0, "W12": 12.0, "W24": 24.0,
+    }  # fmt: skip
+    ard = analysis_results(adsl, adeff, analysis, settings["baseline_visit"])
+    tested = ard[(ard["analysis"] == "paired_test") & (ard["population"] == "SAFFL")]
+    assert sorted(tested["visit"].unique()) == ["W12", "W24"]
+    assert sorted(tested["parameter"].unique()) == ["CDASI", "CK", "HAQ", "MMT8"]
+    # HAQ-DI change to week 24, by hand from the tidy table
+    haq = (
+        tables["measurements"]
+        .query("parameter == 'HAQ'")
+        .pivot(index="subject_id", columns="visit", values="value")
+    )
+    change = (haq["W24"] - haq["D0"]).dropna()
+    mean = tested.query("parameter == 'HAQ' and visit == 'W24' and method == 'paired_t'")
+    mean = mean.set_index("statistic")["value"]
+    assert mean["n_pairs"] == len(change)
+    assert mean["mean_change"] == pytest.approx(change.mean(), abs=1e-12)
+    # responders judged at the cohort's own response visit
+    assert set(adeff.loc[adeff["CRIT1FL"].isin(["Y", "N"]), "AVISIT"]) == {"W24"}
+    # the baseline table has a column for every follow-up visit, each with its own test
+    records = adeff[["SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"]]
+    table = baseline_table(adsl, records, ard, analysis, settings).set_index(
+        ["characteristic", "statistic"]
+    )
+    haq_row = table.loc[("HAQ disability index, points", "mean ± SD")]
+    at_24 = haq["W24"].dropna()
+    assert haq_row["week 24 (all)"] == f"{at_24.mean():.3f} ± {at_24.std(ddof=1):.3f}"
+    assert haq_row["day 0 (baseline) vs week 12 (all)"].startswith("p = ")
+    assert "M3 (all)" not in table.columns
+
+
+def test_registry_table1_prints_each_measure_with_its_decimals(registry):
+    settings, tables = registry
+    table = publication_table1(tables, settings).set_index("patient_id")
+    assert table.loc["S001", "HAQ-DI Day 0"] == "0.41"
+    assert table.loc["S001", "HAQ-DI Week 12"] == "0.00"
+    assert table.loc["S001", "CDASI Day 0"] == "31"
+    assert table.loc["S001", "MMT8 Day 0"] == "NA"
+    assert table.loc["S001", "jak_inhibitor"] == "baricitinib"
+    assert table.loc["S001", "dose_mg_per_day"] == "2"
+
+
+def test_molecule_and_dose_in_columns_of_their_own_or_no_dose(tmp_path):
+    settings = cohort_of(WIDE)
+    tables = extract_cohort(settings["raw"]["table"], settings)
+    regimens = tables["regimens"].set_index("subject_id")
+    assert regimens.loc["S001", ["molecule", "dose"]].tolist() == ["upadacitinib", 15.0]
+    assert regimens.loc["S002", ["molecule", "dose"]].tolist() == ["tofacitinib", 20.0]
+    # a table that prints no dose: the treatment is the molecule alone
+    raw = pd.read_csv(settings["raw"]["table"], dtype=str, keep_default_na=False)
+    path = tmp_path / "no_dose.csv"
+    raw.drop(columns="Daily dose (mg)").to_csv(path, index=False)
+    no_dose = copy.deepcopy(settings)
+    del no_dose["columns"]["dose"]
+    tables = extract_cohort(str(path), no_dose)
+    assert tables["regimens"]["dose"].isna().all()
+    adsl = build_adsl(tables, variant_settings_for(no_dose), no_dose["baseline_visit"])
+    assert adsl.set_index("SUBJID").loc["S001", "TRT01A"] == "upadacitinib"
+
+
+def variant_settings_for(cohort):
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+    return variant_settings(config, "paper", cohort)
+
+
+def write(path, text):
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_registry_rows_that_do_not_fit_name_file_patient_column_and_value(tmp_path):
+    settings = cohort_of(REGISTRY)
+    patients = settings["raw"]["patients"]
+    header = "patient_id,visit,measure,value\n"
+    long = write(
+        tmp_path / "long.csv",
+        header + "S001,Day 0,CDASI,31.0\nS001,Day 0,CDASI,30.0\nS001,Week 36,CDASI,9.0\n"
+        "S999,Day 0,MMT8,150.0\nS002,Day 0,HAQ,0.5\nS003,Day 0,CK,-4.0\n",
+    )
+    with pytest.raises(InputError) as caught:
+        extract_cohort({"patients": patients, "measurements": long}, settings)
+    found = [(p.patient, p.column, p.value, p.message) for p in caught.value.problems]
+    assert found == [
+        ("S001", "visit", "Week 36", "unknown visit; known: 'Day 0', 'Week 12', 'Week 24'"),
+        ("S002", "measure", "HAQ", "unknown measure; known: 'CDASI', 'MMT8', 'CK', 'HAQ-DI'"),
+        ("S999", "patient_id", "S999", "patient not in the patients file"),
+    ]
+    assert {p.file for p in caught.value.problems} == {long}
+    # once every row is known: a repeated row, then a value out of range
+    long = write(tmp_path / "long.csv", header + "S001,Day 0,CDASI,31.0\nS001,Day 0,CDASI,30.0\n")
+    with pytest.raises(InputError) as caught:
+        extract_cohort({"patients": patients, "measurements": long}, settings)
+    assert [(p.patient, p.column, p.message) for p in caught.value.problems] == [
+        ("S001", "visit", "the same patient, measure and visit appear twice")
+    ] * 2
+    long = write(tmp_path / "long.csv", header + "S003,Week 12,HAQ-DI,3.5\n")
+    with pytest.raises(InputError) as caught:
+        extract_cohort({"patients": patients, "measurements": long}, settings)
+    (problem,) = caught.value.problems
+    assert (problem.file, problem.patient, problem.column, problem.value) == (
+        long, "S003", "HAQ-DI Week 12", "3.5",
+    )  # fmt: skip
+    assert problem.message == (
+        "value is outside the measure's range (CDASI 0-100, MMT8 0-150, CK >= 0, HAQ 0-3)"
+    )
+
+
+def test_an_unexpected_failure_ends_with_the_workflows_words(tmp_path, capsys, monkeypatch):
+    log = tmp_path / "figures.log"
+    job = types.SimpleNamespace(
+        rule="figures",
+        wildcards={"cohort": "x", "variant": "paper"},
+        params=types.SimpleNamespace(cohort={"file": "config/cohorts/x.yaml"}),
+    )
+    job.wildcards = types.SimpleNamespace(items=lambda: [("cohort", "x"), ("variant", "paper")])
+    monkeypatch.setattr(sys, "stderr", open(log, "w"))
+    with pytest.raises(SystemExit) as ended:
+        with running_step(job=job):
+            {}["mean"]
+    sys.stderr.close()
+    assert ended.value.code == 1
+    text = log.read_text("utf-8")
+    assert text.startswith(
+        "The step 'figures' (cohort 'x', variant 'paper', settings config/cohorts/x.yaml) "
+        "failed: KeyError: 'mean'."
+    )
+    assert "Traceback" not in text
+    assert "Traceback" in (tmp_path / "figures.log.trace").read_text("utf-8")
+
+
+# ---- through the workflow, in a copy of the project
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    return copy_project(tmp_path_factory.mktemp("cohorts"))
+
+
+def settings_error(project, cohort, change, *args):
+    """Dry-run the workflow with a cohort's settings changed; return what it says."""
+    path = project / f"config/cohorts/{cohort}.yaml"
+    original = path.read_text("utf-8")
+    settings = yaml.safe_load(original)
+    change(settings)
+    path.write_text(yaml.safe_dump(settings, allow_unicode=True, sort_keys=False), "utf-8")
+    try:
+        run = snakemake(
+            project, "-n", "--config", f"run={{cohorts: [{cohort}], variants: [paper]}}", *args
+        )
+    finally:
+        path.write_text(original, "utf-8")
+    return run.returncode, run.stdout + run.stderr
+
+
+def test_unknown_keys_are_refused_at_every_level_naming_key_and_file(project):
+    for change, key in (
+        (lambda s: s.update(dose="Daily dose (mg)"), "dose"),
+        (lambda s: s["columns"].update(weight="Weight"), "weight"),
+        (lambda s: s["measures"]["CDASI"].update(range="0-100"), "range"),
+        (lambda s: s["visits"][0].update(day=0), "day"),
+    ):
+        code, said = settings_error(project, WIDE, change)
+        assert code != 0
+        assert (
+            "The settings of cohort 'synthetic_upadacitinib' (config/cohorts/synthetic_upadacitinib.yaml) are invalid"
+            in said
+        )
+        assert f"('{key}' was unexpected)" in said
+        assert "Traceback" not in said
+
+
+def test_key_claims_are_checked_against_the_ledger_before_any_job(project):
+    code, said = settings_error(
+        project, REGISTRY, lambda s: s.update(key_claims=["cdasi_d0_w24_p", "cdasi_typo"])
+    )
+    assert code != 0
+    assert "key_claims names 'cdasi_typo', not in the claims ledger" in said
+    assert "Job stats" not in said
+
+
+def test_config_numbers_arrive_as_numbers(project):
+    run = snakemake(
+        project, "-n", "--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}",
+        "analysis={response: {cutaneous: {threshold: 4}}}",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+
+
+@pytest.fixture(scope="module")
+def built_examples(project):
+    """The two layout examples built to their reports (variants paper and mcid4)."""
+    run = snakemake(
+        project, "--cores", "2", "--config",
+        f"run={{cohorts: [{WIDE}, {REGISTRY}], variants: [paper, mcid4]}}",
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-3000:]
+    return project
+
+
+def test_the_examples_build_to_their_reports(built_examples):
+    results = built_examples / "results"
+    wide = (results / WIDE / "paper/report.html").read_text("utf-8")
+    assert "This cohort has no claims ledger, so there are no published claims to check" in wide
+    assert "Serum interferon-alpha" not in wide
+    assert pd.read_csv(results / WIDE / "paper/claims.csv").empty
+    conclusions = pd.read_csv(results / WIDE / "sensitivity/conclusions.csv")
+    assert conclusions.empty
+    registry = (results / REGISTRY / "paper/report.html").read_text("utf-8")
+    assert "follow-up visits week 12, week 24" in registry
+    course = yaml.safe_load((results / REGISTRY / "paper/figures/course.json").read_text("utf-8"))
+    assert course["title"] == "CDASI activity at every visit"
+    other = yaml.safe_load(
+        (results / REGISTRY / "paper/figures/other_measures.json").read_text("utf-8")
+    )
+    assert set(other) >= {"CK_p_value", "HAQ_p_value"}
+    ard = pd.read_csv(results / REGISTRY / "paper/ard.csv", keep_default_na=False)
+    response = ard[(ard["analysis"] == "response") & (ard["statistic"] == "n_evaluable")]
+    assert set(response["visit"]) == {"W24"}
+
+
+def test_nothing_of_the_pilot_appears_in_another_cohorts_outputs(built_examples):
+    words = ("pilot", "paper's", "NCT0", "Landon", "the paper")
+    for cohort in (WIDE, REGISTRY):
+        for path in (built_examples / "results" / cohort).rglob("*"):
+            if path.suffix in (".html", ".csv", ".json", ".svg"):
+                text = path.read_text("utf-8")
+                # the variant is named 'paper' in paths and tables; the words are what count
+                found = [word for word in words if word in text]
+                assert not found, f"{path}: {found}"
+
+
+def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_path, config):
+    from clinrepro import audit, figures
+    from clinrepro.settings import FIGURES
+
+    cohort = cohort_of("landon_cardinal_2022")
+    analysis = variant_settings(config, "paper", cohort)
+    tables = extract_cohort(cohort["raw"]["table"], cohort)
+    adsl = build_adsl(tables, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    ard = analysis_results(adsl, adeff, analysis, "M0")
+    paths = {name: str(tmp_path / f"{name}.csv") for name in ("adsl", "adeff", "ard")}
+    for name, frame in (("adsl", adsl), ("adeff", adeff), ("ard", ard)):
+        frame.to_csv(paths[name], index=False)
+    summaries = write(
+        tmp_path / "summaries.csv", "parameter,visit,population,statistic,value,source\n"
+    )
+    ledger_header = (ROOT / cohort["raw"]["claims"]).read_text("utf-8").splitlines()[0]
+    ledger = write(tmp_path / "claims.csv", ledger_header + "\n")
+    audit.run(ledger, paths["ard"], analysis, str(tmp_path / "audit.csv"))
+    assert pd.read_csv(tmp_path / "audit.csv").empty
+    outputs = {
+        f"{name}_{kind}": str(tmp_path / f"{name}.{'json' if kind == 'caption' else kind}")
+        for name in FIGURES
+        for kind in ("png", "svg", "caption")
+    }
+    inputs = {**paths, "reported_summaries": summaries}
+    figures.run(inputs, analysis, config["figures"] | {"dpi": 72}, cohort, outputs)
+    course = yaml.safe_load((tmp_path / "course.json").read_text("utf-8"))
+    assert "No summaries are reported for this measure." in course["caption"]
+    assert (course["n"], course["n_missing"]) == (14, 0)
