@@ -36,13 +36,22 @@ def run_variant(
     name: str,
     config_power: dict,
     max_rows_shown: int,
+    config_reconciliation: dict,
 ):
     raw = cohort["raw"]
     data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
     endpoints.run(tidy, analysis, cohort, data)
     ard, claims = str(folder / "ard.csv"), str(folder / "claims.csv")
     stats.run(data["adsl"], data["adeff"], analysis, cohort, ard)
-    audit.run(raw.get("claims"), ard, analysis, claims)
+    audit_outputs = {
+        "claims": claims,
+        "reconciliation": str(folder / "reconciliation.csv"),
+        "cells": str(folder / "claims_cells.csv"),
+    }
+    limits = config_reconciliation
+    audit.run(
+        raw.get("claims"), ard, data["adsl"], data["adeff"], analysis, cohort, limits, audit_outputs
+    )
     inputs = {**data, "ard": ard}
     if "reported_summaries" in raw:
         inputs["reported_summaries"] = raw["reported_summaries"]
@@ -68,8 +77,10 @@ def run_variant(
         str(TEMPLATES / "table.html.j2"),
         table_outputs,
     )
-    report_inputs |= raw | {
+    report_inputs |= {f"raw_{kind}": path for kind, path in raw.items()} | {
         "claims": claims,
+        "reconciliation": audit_outputs["reconciliation"],
+        "cells": audit_outputs["cells"],
         "claims_table": table_outputs["claims_csv"],
         "baseline": table_outputs["baseline_csv"],
         "table1": table1,
@@ -138,6 +149,7 @@ def run_everything(config: dict, out: Path) -> None:
                 variant,
                 config["power"],
                 shown,
+                config["reconciliation"],
             )
             results |= {f"{variant}_ard": ard, f"{variant}_claims": claims}
         folder = base / "sensitivity"

@@ -16,6 +16,7 @@ import pandas as pd
 from clinrepro.endpoints import COMPARATORS
 from clinrepro.ard import read_ard, select
 from clinrepro.files import read_table, write_tables
+from clinrepro.terms import POPULATION_FLAGS
 from clinrepro.study import test_for
 
 logger = logging.getLogger(__name__)
@@ -120,15 +121,72 @@ def audit_claims(claims: pd.DataFrame, ard: pd.DataFrame, analysis: dict) -> pd.
     return audit
 
 
-def run(claims: str | None, ard: str, analysis: dict, output: str) -> None:
-    """Audit the ledger's claims against the analysis results data; without a ledger, an
-    audit with no rows."""
+EXPLANATION_COLUMNS = ["claim_id", "rank", "kind", "detail", "value", "printed"]
+# the columns of ADEFF the search for explanations and the cells behind each claim read
+AUDIT_READS = (
+    *("SUBJID", "PARAMCD", "AVISIT", "AVISITN", "AVAL", "ABLFL", "BASE", "CHG", "PCHG"),
+    *("CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL"),
+    *POPULATION_FLAGS,
+)
+
+
+def with_explanations(audit: pd.DataFrame, tried: pd.DataFrame) -> pd.DataFrame:
+    """The audit with, for each claim searched, what explains it and how many were tried."""
+    searched = tried.set_index("claim_id")
+    audit["explanations"] = audit["claim_id"].map(searched["summary"]).fillna("")
+    audit["explanations_tried"] = audit["claim_id"].map(searched["tried"]).astype("Int64")
+    return audit
+
+
+def ranges(cohort: dict) -> dict:
+    """Each measure's valid range, from the cohort's settings (a misread cell stays within)."""
+    return {code: (m["low"], m.get("high")) for code, m in cohort["measures"].items()}
+
+
+def run(
+    claims: str | None,
+    ard: str,
+    adsl: str,
+    adeff: str,
+    analysis: dict,
+    cohort: dict,
+    limits: dict,
+    outputs: dict,
+) -> None:
+    """Audit the ledger's claims against the analysis results data, search explanations of
+    those that do not match, and list the cells behind each; without a ledger, tables with
+    no rows."""
+    from clinrepro.cells import CELL_COLUMNS, claim_cells
+    from clinrepro.endpoints import read_adeff, read_adsl
+    from clinrepro.reconcile import reconcile_claims
+
     if claims is None:
-        write_tables({output: pd.DataFrame(columns=CLAIM_COLUMNS)})
+        write_tables(
+            {
+                outputs["claims"]: pd.DataFrame(
+                    columns=CLAIM_COLUMNS + ["explanations", "explanations_tried"]
+                ),
+                outputs["reconciliation"]: pd.DataFrame(columns=EXPLANATION_COLUMNS),
+                outputs["cells"]: pd.DataFrame(columns=CELL_COLUMNS),
+            }
+        )
         logger.info("no claims ledger: nothing to audit")
         return
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
-    results = read_ard(ard)
-    claims_audit = audit_claims(ledger, results, analysis)
+    claims_audit = audit_claims(ledger, read_ard(ard), analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
-    write_tables({output: claims_audit})
+    subjects = read_adsl(adsl)
+    records = read_adeff(adeff, columns=AUDIT_READS)
+    explanations, tried = reconcile_claims(
+        claims_audit, ledger, subjects, records, analysis, limits | {"ranges": ranges(cohort)}
+    )
+    logger.info("explanations: %d found for %d claims searched", len(explanations), len(tried))
+    write_tables(
+        {
+            outputs["claims"]: with_explanations(claims_audit, tried),
+            outputs["reconciliation"]: explanations.reindex(columns=EXPLANATION_COLUMNS),
+            outputs["cells"]: claim_cells(
+                ledger, claims_audit, subjects, records, cohort, limits["max_cells_listed"]
+            ),
+        }
+    )

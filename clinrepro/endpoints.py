@@ -173,7 +173,8 @@ def build_adeff(
 
 
 ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
-ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP")
+# the printed source column and cell stay text as printed ("0.20", not 0.2)
+ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL")
 # ADEFF's columns of repeated codes, read as categoricals (see clinrepro.columns.as_codes)
 ADEFF_CODES = ("PARAMCD", "AVISIT", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS)
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
-from pathlib import Path
 
 import pandas as pd
 
 from clinrepro.errors import InputError, Problem
+from clinrepro.staging import write_all
 
 
 def _header(path: str) -> list[str]:
@@ -111,22 +111,13 @@ def read_first_rows(path: str, limit: int) -> tuple[pd.DataFrame, int]:
 
 def write_tables(tables: dict[str, pd.DataFrame]) -> None:
     """Write every table to its path, or none of them: each goes to a temporary file first."""
-    staged = []
-    try:
-        for path, frame in tables.items():
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            staged.append((tmp, path))
-            if path.endswith(".parquet"):
-                frame.to_parquet(tmp, index=False, compression="zstd")
-            else:
-                frame.to_csv(tmp, index=False, lineterminator="\n")
-        for tmp, path in staged:
-            os.replace(tmp, path)
-    finally:
-        for tmp, _ in staged:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+
+    def writer(frame: pd.DataFrame, parquet: bool):
+        if parquet:
+            return lambda tmp: frame.to_parquet(tmp, index=False, compression="zstd")
+        return lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n")
+
+    write_all({path: writer(frame, path.endswith(".parquet")) for path, frame in tables.items()})
 
 
 def sha256_of(path: str) -> str:

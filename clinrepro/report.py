@@ -29,6 +29,7 @@ from clinrepro.study import (
     follow_up_visits,
     has_ledger,
     measured_visits,
+    tests_words,
     visit_label,
 )
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
@@ -125,6 +126,73 @@ def git_commit(project: str) -> str:
         return "not a git checkout"
 
 
+# a claim's details list at most this many cells and explanations; the CSV files have all
+LISTED_CELLS = 60
+LISTED_EXPLANATIONS = 10
+
+
+def shown_number(value) -> str:
+    return "" if pd.isna(value) else f"{float(value):.6g}"
+
+
+def claim_records(audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.DataFrame) -> list:
+    """One record a claim for the report: its row and what its details open to (the quote,
+    the cells used, the patients left out and why, the explanations found)."""
+    records = []
+    for _, claim in audit.iterrows():
+        mine = cells[cells["claim_id"] == claim["claim_id"]]
+        counted = mine["patient"].isna() | (mine["patient"] == "")  # 'N more not listed'
+        used = mine[(mine["used"] == "Y") & ~counted]
+        left = mine[(mine["used"] == "N") & ~counted]
+        unlisted = mine.loc[counted, "reason"].tolist()
+        found = explanations[explanations["claim_id"] == claim["claim_id"]]
+        method = (
+            TEST_NAMES.get(claim["method"], claim["method"]) if pd.notna(claim["method"]) else ""
+        )
+        records.append(
+            {
+                "status": claim["status"],
+                "description": shown(claim["description"]),
+                "reported": claim["reported"],
+                "recomputed": (
+                    "" if pd.isna(claim["recomputed_rounded"]) else str(claim["recomputed_rounded"])
+                ),
+                "n": "" if pd.isna(claim["n"]) else str(int(claim["n"])),
+                "claim_id": claim["claim_id"],
+                "quote": claim["quote"],
+                "where": f"{claim['location']} ({claim['source']})",
+                "full": shown_number(claim["recomputed"]),
+                "population": "" if pd.isna(claim["population_flag"]) else claim["population_flag"],
+                "method": method,
+                "other": "" if pd.isna(claim["other_methods"]) else claim["other_methods"],
+                "reason": next(
+                    (str(claim[c]) for c in ("reason", "note") if pd.notna(claim[c]) and claim[c]),
+                    "",
+                ),
+                "cells": [
+                    f"patient {r.patient}: '{r.column}' {r.cell}"
+                    for r in used.head(LISTED_CELLS).itertuples()
+                ],
+                "more_cells": max(len(used) - LISTED_CELLS, 0),
+                "unlisted": unlisted,
+                "n_cells": len(used),
+                "left_out": [
+                    f"{reason}: patient {', '.join(map(str, part['patient']))}"
+                    for reason, part in left.groupby("reason", sort=False)
+                ],
+                "explanations": [
+                    f"{r.kind}: {r.detail} (gives {shown_number(r.value)}, printed {r.printed})"
+                    for r in found.head(LISTED_EXPLANATIONS).itertuples()
+                ],
+                "more_explanations": max(len(found) - LISTED_EXPLANATIONS, 0),
+                "search": (
+                    "" if pd.isna(claim.get("explanations")) else claim.get("explanations", "")
+                ),
+            }
+        )
+    return records
+
+
 def data_words(cohort: dict) -> str:
     """Where the per-patient data come from, in words."""
     raw = cohort["raw"]
@@ -166,20 +234,18 @@ def methods(cohort: dict, analysis: dict) -> list[str]:
         f"Missing data: {policy}. Percent change from a baseline of 0 is missing.",
         f"Tests behind the p-values (two-sided, {base} vs each follow-up visit, patients with both "
         "values): "
-        + ", ".join(
-            f"{'every other measure' if measure == 'default' else measure}: {TEST_NAMES[test]}"
-            for measure, test in sorted(
-                analysis["tests"].items(), key=lambda item: item[0] == "default"
-            )
-        )
+        + tests_words(analysis, list(cohort["measures"]))
         + ". Both tests are computed for every parameter and population (see ard.csv); the Wilcoxon "
         "signed-rank test drops zero changes; its p-value is exact (given the tied ranks, if any) up to "
         f"{EXACT_MAX_PAIRS} non-zero changes, from the tie-corrected normal approximation beyond.",
         f"Intervals: {analysis['confidence_level']:.0%} t-interval of the mean change; exact Clopper-Pearson "
         "interval of response rates. Effect sizes: Cohen's d_z, matched-pairs rank-biserial correlation.",
-        "Claims: a recomputed value matches when, rounded half up to the precision printed, it equals the "
-        "reported value, or when it satisfies the bound stated (such as p < 0.0001).",
     ]
+    if has_ledger(cohort):
+        lines.append(
+            "Claims: a recomputed value matches when, rounded half up to the precision printed, it "
+            "equals the reported value, or when it satisfies the bound stated (such as p < 0.0001)."
+        )
     return lines
 
 
@@ -208,34 +274,104 @@ def trial_words(cohort: dict) -> str:
 
 
 def power_assumptions(power: dict, analysis: dict, cohort: dict) -> list[str]:
-    """The assumptions behind the power and sample-size table, from the settings in force."""
-    placebo = power["placebo"]
+    """What the power and sample-size table assumes, in words, from the settings in force."""
     design = design_words(cohort)
-    response = (
-        f"{placebo['response_rate']:.0%}"
-        if placebo["response_rate"] is not None
-        else f"'no change': the share of the {design}'s changes, moved to a mean of zero, that "
-        "still meet the criterion"
-    )
     targets = ", ".join(f"{t:.0%}" for t in power["targets"])
-    tests = ", ".join(f"{p}: {TEST_NAMES[t]}" for p, t in analysis["tests"].items())
+    level = power["conservative_level"]
     return [
         f"Two-sided alpha {power['alpha']:g}; target powers {targets}{trial_words(cohort)}.",
-        "Changes: effect d_z = mean change / SD of the changes, its CI by inverting the noncentral t "
-        f"distribution; tests as in this variant: {tests} (two arms: Welch's t-test, or the "
-        "Mann-Whitney test for a rank test).",
-        f"Two-arm trials: the placebo arm's mean change is {placebo['mean_change']:g} with the SD of "
-        f"the {design}'s changes; its response proportion is {response}.",
-        "Responses: proportion with its exact Clopper-Pearson CI; single arm: exact binomial test "
-        "against the placebo proportion; two arms: pooled two-proportion z-test; analytic sizes from "
-        "Cohen's h.",
-        "Analytic power and sample size: statsmodels (TTestPower, TTestIndPower, NormalIndPower), "
-        f"assuming normal changes. Simulation: {power['simulations']:,} seeded trials (seed "
-        f"{power['seed']}) per point, each resampling the {design}'s own changes (bootstrap) and "
-        f"running the same test; it keeps their skew and ties, so with few or skewed changes the two can "
-        "differ by more than the simulation error (about one point of power). Sizes are searched up "
-        f"to {power['max_n']} patients (per arm); empty where not reached.",
+        "Effects fixed before looking at the data: each response criterion of this variant read "
+        "as a mean improvement (a percent criterion as that share of the baseline mean), and "
+        f"the effects of the settings ({power_effects_words(power, cohort)}). Power at this "
+        f"{design}'s own n is given for these only: power at the effect a study observed is a "
+        "function of its p-value and adds nothing to it (Hoenig & Heisey, Am Stat 2001).",
+        f"Effects from the {design} itself, for sizing only: a conservative estimate, the "
+        f"one-sided {level:.0%} lower confidence limit of the mean improvement (t) or response "
+        "proportion (Clopper-Pearson); and the observed effect, labelled optimistic: a small "
+        "study's estimate is imprecise and, when the study looked positive, overstates the effect "
+        "(Kraemer et al., Arch Gen Psychiatry 2006); it is a reference, not a plan.",
+        f"SD: {power_sd_words(power)}. The paired and change-score t-tests use the SD of the "
+        "change; ANCOVA the SD at follow-up times √(1 − ρ²), ρ the Pearson correlation of "
+        "baseline and follow-up (its Fisher-z limit nearest zero at the same level, unless the SD "
+        "is taken as observed). The optimistic rows use the SD and ρ as observed.",
+        f"Single arm: the variant's test ({tests_in_words(analysis)}); the paired t-test by the "
+        "noncentral t; a response by the exact binomial test against the placebo response "
+        "proportion.",
+        f"Two arms (n per arm; at this {design}'s n, half of it per arm): the placebo arm "
+        f"improves by {power_placebo_words(power)} and responds in "
+        f"{power['placebo']['response_rate']:.0%}. Change-score t-test (noncentral t, 2n − 2 df)"
+        + (
+            " and ANCOVA on the baseline (residual SD = SD at follow-up × √(1 − ρ²), Borm et "
+            "al., J Clin Epidemiol 2007; noncentral t on 2n − 3 df, the variance inflated by "
+            "1 + 1/(2n − 4) for the estimated slope)"
+            if power["ancova"]
+            else ""
+        )
+        + "; a response by two proportions on the arcsine scale (Cohen's h), with the pooled "
+        f"z-test's exact power by enumeration at this {design}'s n per arm.",
+        "Simulated only where it adds something: a rank test, or changes whose |skewness| "
+        f"exceeds {power['skewness_limit']:g}. {power['simulations']:,} trials (seed "
+        f"{power['seed']}) drawn with the shape of the {design}'s own changes (a smoothed "
+        "bootstrap) rescaled to each assumed effect and SD; the same draws serve every n, so a "
+        "curve is one pass. Each simulated row states its Monte Carlo SE, √(p(1 − p)/trials). "
+        f"Sizes are searched up to {power['max_n']} patients (per arm): '> {power['max_n']}' "
+        "where not reached.",
     ]
+
+
+def power_effects_words(power: dict, cohort: dict) -> str:
+    """The effects of the settings on the cohort's measures, e.g. 'CDASI: MCID (lower) = 4
+    points'; a measure the cohort does not have is left out."""
+    said = []
+    for code, effects in power["effects"].items():
+        if code not in cohort["measures"]:
+            continue
+        unit = cohort["measures"][code]["unit"]
+        values = [
+            f"{e['name']} = {e['change']:g} {unit}" if "change" in e
+            else f"{e['name']} = {e['percent']:g}% of the baseline mean" if "percent" in e
+            else f"{e['name']} = a response proportion of {e['response_rate']:.0%}"
+            for e in effects
+        ]  # fmt: skip
+        said.append(f"{code}: {', '.join(values)}")
+    return "; ".join(said) if said else "none"
+
+
+def power_sd_words(power: dict) -> str:
+    if power["sd"] == "observed":
+        return "as observed"
+    level = 0.8 if power["sd"] == "upper_80" else float(power["sd"])
+    return (
+        f"the one-sided {level:.0%} upper confidence limit of the observed SD, s × "
+        f"√((n − 1) / χ²({1 - level:.2g}; n − 1)) (Browne, Stat Med 1995)"
+    )
+
+
+def power_placebo_words(power: dict) -> str:
+    placebo = power["placebo"]
+    share = f"{placebo['improvement_share']:.0%} of the treated arm's mean improvement"
+    named = ", ".join(f"{code} {value:g}" for code, value in placebo["mean_change"].items())
+    return f"{named} (in the measure's unit), every other measure {share}" if named else share
+
+
+def tests_in_words(analysis: dict) -> str:
+    """'paired t-test for every measure', or 'CK: Wilcoxon signed-rank test, every other
+    measure: paired t-test'."""
+    own = [f"{m}: {TEST_NAMES[t]}" for m, t in analysis["tests"].items() if m != "default"]
+    default = TEST_NAMES[analysis["tests"]["default"]]
+    if not own:
+        return f"{default} for every measure"
+    return ", ".join([*own, f"every other measure: {default}"])
+
+
+def power_tables(path: str, power: dict) -> tuple[HtmlTable, HtmlTable]:
+    """The power summary as two tables: every row without the placebo grid, and the two-arm
+    sizes over the placebo grid for the rows that have them."""
+    summary = read_display_table(path)
+    grid = [f"placebo {value:.0%}" for value in power["placebo"]["grid"]]
+    placebo = summary[summary[grid].ne("").any(axis=1)]
+    placebo = placebo[["endpoint", "assumption", "analysis", *grid]]
+    return html_table(summary.drop(columns=grid)), html_table(placebo)
 
 
 def run(
@@ -249,8 +385,16 @@ def run(
     max_rows_shown: int,
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
-    claims = read_display_table(inputs["claims_table"])
-    counts = read_table(inputs["claims"], text_columns=("claim_id",))["status"].value_counts()
+    text = ("claim_id", "reported", "recomputed_rounded", "quote", "location", "description")
+    audit = read_table(inputs["claims"], text_columns=text)
+    order = audit["status"].map({"mismatch": 0, "match": 1, "not_computable": 2})
+    audit = audit.assign(_order=order).sort_values("_order", kind="stable")
+    counts = audit["status"].value_counts()
+    cells = read_table(inputs["cells"], text_columns=("claim_id", "patient", "cell", "column"))
+    explanations = read_table(
+        inputs["reconciliation"], text_columns=("claim_id", "printed", "detail")
+    )
+    claims = claim_records(audit, cells, explanations)
     figures = []
     for name in REPORT_FIGURES:
         uri, width, height = png_uri(inputs[f"{name}_png"])
@@ -271,7 +415,8 @@ def run(
     groups, table1.sub_headers = table1_groups(cohort)
     names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
              "claims": "claims ledger", "reported_summaries": "reported summaries"}  # fmt: skip
-    raw = {words: inputs[kind] for kind, words in names.items() if kind in inputs}
+    raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
+    power_table, power_placebo = power_tables(inputs["power_summary"], power)
     html = render(
         inputs["template"],
         cohort=cohort,
@@ -280,14 +425,16 @@ def run(
             status: int(counts.get(status, 0)) for status in ("match", "mismatch", "not_computable")
         }
         | {"total": int(counts.sum())},
-        claims=html_table(claims),
+        claims=claims,
         figures=figures,
         table1=table1,
         table1_groups=groups,
         table1_note=table1_note,
         baseline=html_table(read_display_table(inputs["baseline"])),
         methods=methods(cohort, analysis),
-        power=html_table(read_display_table(inputs["power_summary"])),
+        power=power_table,
+        power_placebo=power_placebo,
+        power_target=f"{power['targets'][0]:.0%}",
         power_assumptions=power_assumptions(power, analysis, cohort),
         has_ledger=has_ledger(cohort),
         design=design_words(cohort),

@@ -14,7 +14,7 @@ import pandas as pd
 from clinrepro import report, style
 from clinrepro.ard import read_ard, value as result
 from clinrepro.figures import forest
-from clinrepro.study import criterion_text, has_ledger, test_for, visit_label
+from clinrepro.study import criterion_text, has_ledger, test_for, tests_words, visit_label
 from clinrepro.terms import TEST_NAMES, shown
 from clinrepro.files import read_table, write_tables
 
@@ -155,16 +155,13 @@ def draw(
 def variant_words(analysis: dict, cohort: dict) -> str:
     """A variant's settings in words: populations, tests, responses, missing responses."""
     populations = ", ".join(f"{role}: {flag}" for role, flag in analysis["populations"].items())
-    tests = ", ".join(
-        f"{'other measures' if m == 'default' else m}: {TEST_NAMES[t]}"
-        for m, t in analysis["tests"].items()
-    )
+    tests = tests_words(analysis, list(cohort["measures"]))
     responses = "; ".join(
         f"{role} response {shown(criterion_text(r, cohort))}"
         for role, r in analysis["response"].items()
     )
     return (
-        f"populations {populations}; tests {tests}; {responses}; patients without a value at the "
+        f"populations {populations}; {tests}; {responses}; patients without a value at the "
         f"response visit: {analysis['missing_response']}; {analysis['confidence_level']:.0%} intervals."
     )
 

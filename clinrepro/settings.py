@@ -47,11 +47,33 @@ def _known(config: dict, section: str, name: str) -> None:
         )
 
 
+class SettingsError(ValueError):
+    """A settings file that cannot be read, with where and how to mend it."""
+
+
+def read_yaml(path: str | Path, shown: str) -> dict:
+    """A settings file; a YAML mistake names the file, line and column, with a hint."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{shown} does not exist")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SettingsError(
+            f"{shown} is not valid YAML{where}: {problem}. A value that starts with a symbol "
+            "(- : # . * & ! % @ or a quote) or holds ': ' must be written in quotes, e.g. "
+            'no_treatment_token: "-"'
+        )
+
+
 def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
     """The settings of one cohort, read from its file under config/cohorts/."""
     _known(config, "cohorts", name)
-    with open(Path(basedir) / config["cohorts"][name], encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+    path = config["cohorts"][name]
+    return read_yaml(Path(basedir) / path, path)
 
 
 def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
@@ -82,13 +104,69 @@ def numbers_read(value):
     return value
 
 
+def analysis_problems(analysis: dict, declared: list[str], follow_ups: list[str]) -> list[tuple]:
+    """What one variant's analysis settings name that the cohort lacks: (key path, value,
+    what is wrong, an example of a value that fits)."""
+    problems = []
+    for section in ("active_disease", "response"):
+        for role, criterion in analysis[section].items():
+            if criterion["parameter"] not in declared:
+                problems.append(
+                    ((section, role, "parameter"), criterion["parameter"],
+                     f"which is not among the cohort's measures ({', '.join(declared)})", declared[0])
+                )  # fmt: skip
+    for role, response in analysis["response"].items():
+        if response["visit"] not in follow_ups:
+            problems.append(
+                (("response", role, "visit"), response["visit"],
+                 f"which is not a follow-up visit of the cohort ({', '.join(follow_ups)})",
+                 follow_ups[-1] if follow_ups else None)
+            )  # fmt: skip
+    for measure in analysis["tests"]:
+        if measure != "default" and measure not in declared:
+            problems.append(
+                (("tests", measure), measure, "which is not among the cohort's measures", None)
+            )
+    return problems
+
+
+def _has(settings: dict | None, path: tuple) -> bool:
+    for key in path:
+        if not isinstance(settings, dict) or key not in settings:
+            return False
+        settings = settings[key]
+    return True
+
+
+def _where(path: tuple, variants: list[str], cohort: dict, overrides: dict[str, dict]) -> str:
+    """Where the offending value is set: a variant, the cohort's analysis, or the defaults."""
+    by_variant = [v for v in variants if _has(overrides.get(v), path)]
+    if by_variant:
+        names = ", ".join(map(repr, by_variant))
+        return f"set by variant{'s' if len(by_variant) > 1 else ''} {names} in config/config.yaml"
+    if _has(cohort.get("analysis"), path):
+        return f"set in the cohort's own analysis: settings ({cohort.get('file', 'its settings file')})"
+    return "the default of config/config.yaml's analysis:"
+
+
+def _example(path: tuple, value) -> str:
+    nested = f"{path[-1]}: {value}"
+    for key in reversed(path[:-1]):
+        nested = f"{key}: {{{nested}}}"
+    return f"analysis: {{{nested}}}"
+
+
 def cohort_problems(
-    cohort: dict, analyses: dict[str, dict], claim_ids: list[str] | None
+    cohort: dict,
+    analyses: dict[str, dict],
+    claim_ids: list[str] | None,
+    overrides: dict[str, dict] | None = None,
 ) -> list[str]:
-    """What the analysis settings name that the cohort does not have, one sentence each.
+    """What the analysis settings name that the cohort does not have, one sentence each,
+    saying where the value is set (a variant, the cohort's analysis, or the defaults).
 
     `analyses` are the variants' settings for this cohort; `claim_ids` the ids of its claims
-    ledger (None without one).
+    ledger (None without one); `overrides` each variant's own overrides (config variants:).
     """
     declared = list(cohort["measures"])
     codes = [visit["code"] for visit in cohort["visits"]]
@@ -100,27 +178,19 @@ def cohort_problems(
         problems.append(
             f"baseline_visit '{cohort['baseline_visit']}' is not among the measured visits ({', '.join(measured)})"
         )
+    follow_ups = [v for v in measured if v != cohort["baseline_visit"]]
+    found: dict[tuple, list[str]] = {}  # (path, value, what, example) -> the variants with it
     for variant, analysis in analyses.items():
-        where = f"analysis settings of variant '{variant}'"
-        for section in ("active_disease", "response"):
-            for role, criterion in analysis[section].items():
-                if criterion["parameter"] not in declared:
-                    problems.append(
-                        f"{section}.{role}.parameter names '{criterion['parameter']}' ({where}), "
-                        f"which is not among the cohort's measures ({', '.join(declared)})"
-                    )
-        for role, response in analysis["response"].items():
-            if response["visit"] not in measured or response["visit"] == cohort["baseline_visit"]:
-                problems.append(
-                    f"response.{role}.visit names '{response['visit']}' ({where}), which is not a "
-                    f"follow-up visit of the cohort ({', '.join(v for v in measured if v != cohort['baseline_visit'])}); "
-                    "set it in the cohort's own analysis: settings"
-                )
-        for measure in analysis["tests"]:
-            if measure != "default" and measure not in declared:
-                problems.append(
-                    f"tests names '{measure}' ({where}), which is not among the cohort's measures"
-                )
+        for problem in analysis_problems(analysis, declared, follow_ups):
+            found.setdefault(problem, []).append(variant)
+    for (path, value, what, example), variants in found.items():
+        where = _where(path, variants, cohort, overrides or {})
+        sentence = f"{'.'.join(path)} names '{value}' ({where}), {what}"
+        if example is not None and where.startswith("the default"):
+            sentence += (
+                f"; set it in the cohort's own analysis: settings, e.g. {_example(path, example)}"
+            )
+        problems.append(sentence)
     wanted = cohort.get("key_claims") or []
     if wanted and claim_ids is None:
         problems.append(
@@ -150,5 +220,8 @@ def module_sources(module: str, package_dir: str | Path) -> list[str]:
             continue
         seen.add(name)
         for dotted, imported in pattern.findall((package_dir / f"{name}.py").read_text("utf-8")):
-            todo += [dotted] if dotted else [item.strip() for item in imported.split(",")]
+            # `from clinrepro import x as y` names module x
+            todo += (
+                [dotted] if dotted else [i.split(" as ")[0].strip() for i in imported.split(",")]
+            )
     return sorted(str(package_dir / f"{name}.py") for name in seen)

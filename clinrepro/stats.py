@@ -33,12 +33,16 @@ CATEGORICAL_CHARACTERISTICS = (
     "ANYPRIOR",
 )
 QUANTILE_NOTE = "quartiles by linear interpolation (Hyndman-Fan type 7)"
+QUARTILES = ("q1", "q3")
 
 
-def _rows(key: dict, values: dict, note: str = "") -> list[dict]:
+def _rows(key: dict, values: dict, note: str = "", noted=None) -> list[dict]:
+    """One row a statistic; the note only on the statistics it is about (`noted`, or all)."""
     return [
-        {**key, "statistic": name, "value": value, "note": note} for name, value in values.items()
-    ]
+        {**key, "statistic": name, "value": value,
+         "note": note if noted is None or name in noted else ""}
+        for name, value in values.items()
+    ]  # fmt: skip
 
 
 def describe(values: pd.Series) -> dict:
@@ -173,7 +177,7 @@ def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> l
                 "parameter": parameter,
                 "visit": visit,
             }
-            rows += _rows(key, describe(group["AVAL"]), QUANTILE_NOTE)
+            rows += _rows(key, describe(group["AVAL"]), QUANTILE_NOTE, QUARTILES)
         subjects = in_population(adsl, flag)
         for name in NUMERIC_CHARACTERISTICS:
             key = {
@@ -182,7 +186,7 @@ def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> l
                 "parameter": name,
                 "visit": baseline_visit,
             }
-            rows += _rows(key, describe(subjects[name]), QUANTILE_NOTE)
+            rows += _rows(key, describe(subjects[name]), QUANTILE_NOTE, QUARTILES)
     return rows
 
 

@@ -7,7 +7,7 @@ them here and never names a measure or a visit itself.
 
 from __future__ import annotations
 
-from clinrepro.terms import SYMBOLS
+from clinrepro.terms import SYMBOLS, TEST_NAMES
 
 
 def measures(cohort: dict) -> dict[str, dict]:
@@ -76,6 +76,19 @@ def test_for(analysis: dict, parameter: str) -> str:
     """The test behind a measure's p-value: its own entry, else the default."""
     tests = analysis["tests"]
     return tests.get(parameter, tests["default"])
+
+
+def tests_words(analysis: dict, measures: list[str] | None = None) -> str:
+    """The test behind each measure's p-value in words: 'paired t-test for every measure',
+    or 'CK: Wilcoxon signed-rank test; every other measure: paired t-test'."""
+    named = {m: t for m, t in analysis["tests"].items() if m != "default"}
+    if measures is not None:
+        named = {m: t for m, t in named.items() if m in measures}
+    default = TEST_NAMES[analysis["tests"]["default"]]
+    if not named:
+        return f"{default} for every measure"
+    own = "; ".join(f"{measure}: {TEST_NAMES[test]}" for measure, test in named.items())
+    return f"{own}; every other measure: {default}"
 
 
 def criterion_text(response: dict, cohort: dict) -> str:

@@ -62,8 +62,6 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     measurements = tables["measurements"]
     row = patients.get_indexer(measurements["subject_id"])  # each record's line of Table 1
     parameters, visits = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
-    # a registry prints no table: its values are shown with the measure's decimals
-    places = settings["layout"] == "registry"
     for code, measure in settings["measures"].items():
         for visit in measured_visits(settings):
             rows = ((parameters == code) & (visits == visit["code"])).to_numpy()
@@ -74,11 +72,8 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
                 },
                 index=patients,
             )
-            text = (
-                fixed_numbers(cells["value"], measure["decimals"], missing)
-                if places
-                else printed_numbers(cells["value"], missing)
-            )
+            # each value with the measure's decimals, as a table prints a column (0.20, not 0.2)
+            text = fixed_numbers(cells["value"], measure["decimals"], missing)
             with_sd = cells["sd_printed"].eq(True)
             text[with_sd] = text[with_sd] + " ± " + printed_numbers(cells["replicate_sd"], missing)
             table[f"{measure['printed']} {visit['printed']}"] = text
@@ -250,6 +245,7 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "full precision": table["recomputed"].map(lambda v: "" if pd.isna(v) else f"{v:.6g}"),
             "status": table["status"],
             "reason or note": table["reason"].fillna(table["note"]).fillna(""),
+            "explanations": table["explanations"].fillna(""),
             "n": table["n"].map(lambda v: "" if pd.isna(v) else str(int(v))),
             "population": table["population_flag"].fillna(""),
             "test or method": method,

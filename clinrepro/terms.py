@@ -29,14 +29,6 @@ PRIOR_TREATMENTS = {
     "TAC": "tacrolimus",
     "Cic": "cyclosporine",
 }
-# Instrument ranges: CDASI activity is scored 0-100, MMT8 0-150 (8 muscle groups
-# on a 0-10 scale, bilateral for 7 and axial once); laboratory values are >= 0.
-PARAMETERS = {
-    "CDASI": {"label": "CDASI activity score", "unit": "points", "low": 0, "high": 100},
-    "MMT8": {"label": "Manual Muscle Testing 8", "unit": "points", "low": 0, "high": 150},
-    "CK": {"label": "Creatine kinase", "unit": "IU/L", "low": 0, "high": None},
-    "IFNA": {"label": "Serum interferon-alpha", "unit": "fg/mL", "low": 0, "high": None},
-}
 POPULATION_FLAGS = {
     "SAFFL": "treated patients",
     "ACTCUTFL": "patients with active cutaneous disease at baseline",

@@ -3,8 +3,12 @@ rule audit:
         unpack(ledger),
         code=stage_code("audit"),
         ard="results/{cohort}/{variant}/ard.csv",
+        adsl=dataset("adsl"),
+        adeff=dataset("adeff"),
     output:
-        "results/{cohort}/{variant}/claims.csv",
+        claims="results/{cohort}/{variant}/claims.csv",
+        reconciliation="results/{cohort}/{variant}/reconciliation.csv",
+        cells="results/{cohort}/{variant}/claims_cells.csv",
     log:
         "logs/{cohort}/{variant}/audit.log",
     benchmark:
@@ -13,9 +17,11 @@ rule audit:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(1),
+        mem_mb=memory_mb(1.8),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
+        cohort=cohort_settings,
+        limits=config["reconciliation"],
     script:
         "../scripts/audit.py"

@@ -9,6 +9,7 @@ import yaml
 from clinrepro.settings import (
     FIGURES,
     TIDY_TABLES,
+    SettingsError,
     cohort_problems,
     cohort_settings as read_cohort,
     module_sources,
@@ -51,7 +52,10 @@ def generated_path(kind):
 
 
 def load_cohort(name):
-    settings = read_cohort(config, name, workflow.basedir)
+    try:
+        settings = read_cohort(config, name, workflow.basedir)
+    except SettingsError as error:
+        refuse(str(error))
     path = config["cohorts"][name]
     checked(
         settings, "config/schema/cohort.schema.yaml", f"The settings of cohort '{name}' ({path})"
@@ -101,7 +105,7 @@ def load_analyses(name, settings):
     ids = ledger_ids(settings)
     if ids is None and name in GENERATE:
         ids = settings.get("key_claims")  # checked against the ledger once it is generated
-    problems = cohort_problems(settings, analyses, ids)
+    problems = cohort_problems(settings, analyses, ids, config["variants"])
     if problems:
         refuse(
             f"The settings of cohort '{name}' ({config['cohorts'][name]}) do not fit together:\n  - "
@@ -173,7 +177,10 @@ def variant_benchmark_path(step):
 
 
 def cohort_settings(wildcards):
-    return COHORTS[wildcards.cohort]
+    """The cohort's study facts; its analysis overrides reach the steps merged into the
+    variant's analysis settings, so changing them reruns only the analysis."""
+    settings = COHORTS[wildcards.cohort]
+    return {key: value for key, value in settings.items() if key != "analysis"}
 
 
 def raw_files(*kinds):
@@ -262,7 +269,8 @@ def power_settings(wildcards):
 def report_inputs(wildcards):
     """Every figure's PNG and caption and every raw file, keyed for the report script."""
     folder = f"results/{wildcards.cohort}/{wildcards.variant}/power"
-    inputs = every_raw_file(wildcards) | {
+    raw = {f"raw_{kind}": path for kind, path in every_raw_file(wildcards).items()}
+    inputs = raw | {
         "power_curve_png": f"{folder}/power_curve.png",
         "power_curve_caption": f"{folder}/power_curve.json",
         "power_summary": f"{folder}/power_summary.csv",

@@ -4,6 +4,8 @@ rule report:
         **TEMPLATES,
         code=stage_code("report"),
         claims="results/{cohort}/{variant}/claims.csv",
+        reconciliation="results/{cohort}/{variant}/reconciliation.csv",
+        cells="results/{cohort}/{variant}/claims_cells.csv",
         claims_table="results/{cohort}/{variant}/tables/claims_audit.csv",
         baseline="results/{cohort}/{variant}/tables/baseline.csv",
         table1="results/{cohort}/tables/table1.csv",

@@ -9,6 +9,10 @@ with running_step(job=snakemake):
     audit.run(
         claims=snakemake.input.get("claims"),
         ard=snakemake.input.ard,
+        adsl=snakemake.input.adsl,
+        adeff=snakemake.input.adeff,
         analysis=snakemake.params.analysis,
-        output=snakemake.output[0],
+        cohort=snakemake.params.cohort,
+        limits=snakemake.params.limits,
+        outputs=dict(snakemake.output.items()),
     )

@@ -5,6 +5,8 @@ import pytest
 
 from clinrepro.ard import ARD_COLUMNS
 from clinrepro.audit import audit_claims, claim_status, round_half_up
+from clinrepro.files import read_table
+from conftest import ROOT
 
 POPULATIONS = {"cohort": "SAFFL", "cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL", "both": "ACTBOTFL"}
 TESTS = {"default": "paired_t", "MMT8": "wilcoxon_signed_rank"}
@@ -108,3 +110,39 @@ def test_not_computable_with_reason():
         "no result in the analysis results for analysis=paired_test, population=ACTMUSFL, "
         "parameter=MMT8, visit=M6, statistic=p_value, method=wilcoxon_signed_rank"
     )
+
+
+def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysis, cohort):
+    from clinrepro.cells import claim_cells
+    from clinrepro.endpoints import build_adeff, build_adsl
+    from clinrepro.stats import analysis_results
+
+    adsl = build_adsl(tables, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    ard = analysis_results(adsl, adeff, analysis, "M0")
+    ledger = read_table(
+        str(ROOT / cohort["raw"]["claims"]),
+        text_columns=("claim_id", "reported", "visit", "category"),
+    )
+    audit = audit_claims(ledger, ard, analysis)
+    cells = claim_cells(ledger, audit, adsl, adeff, cohort)
+    mean = cells[cells["claim_id"] == "mmt8_m0_mean"]
+    used = mean[mean["used"] == "Y"]
+    # MMT8 < 150 at baseline, Table 1: patients 1, 4, 5, 7, 8, 11, 13, 14, 15
+    assert used["patient"].tolist() == ["1", "4", "5", "7", "8", "11", "13", "14", "15"]
+    assert used["cell"].tolist() == ["145", "131", "146", "69", "131", "144", "79", "109", "135"]
+    assert set(used["column"]) == {"MMT8 Baseline"}
+    left = mean[mean["used"] == "N"]
+    assert left["patient"].tolist() == ["2", "3", "6", "9", "10", "12", "16"]
+    assert set(left["reason"]) == {"not in the population (ACTMUSFL)"}
+    # the MMT8 test reads baseline and M3 of the 8 active-muscle patients with both values;
+    # patient 11 (no M3 value, printed NA) is left out for it
+    test = cells[cells["claim_id"] == "mmt8_m0_m3_p"]
+    assert len(test[test["used"] == "Y"]) == 16
+    eleven = test[(test["patient"] == "11") & (test["used"] == "N")]
+    assert eleven[["reason", "column", "cell"]].values.tolist() == [
+        ["no MMT8 value at M3", "MMT8 M3", "NA"]
+    ]
+    # a characteristic: every treated patient's printed sex
+    women = cells[cells["claim_id"] == "n_female"]
+    assert (len(women), women["cell"].value_counts().to_dict()) == (16, {"F": 15, "M": 1})

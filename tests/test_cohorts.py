@@ -71,15 +71,42 @@ def test_what_the_settings_name_must_exist_in_the_cohort(config):
     wrong["active_disease"]["muscle"]["parameter"] = "IFNA"
     wrong["response"]["cutaneous"]["visit"] = "W24"
     wrong["tests"]["HAQ"] = "wilcoxon_signed_rank"
-    problems = cohort_problems(cohort | {"key_claims": ["cdasi_m3_mean"]}, {"odd": wrong}, None)
+    odd = {
+        "active_disease": {"muscle": {"parameter": "IFNA"}},
+        "response": {"cutaneous": {"visit": "W24"}},
+        "tests": {"HAQ": "wilcoxon_signed_rank"},
+    }
+    problems = cohort_problems(
+        cohort | {"key_claims": ["cdasi_m3_mean"]},
+        {"odd": wrong, "paper": analysis},
+        None,
+        {"odd": odd, "paper": {}},
+    )
     assert problems == [
-        "active_disease.muscle.parameter names 'IFNA' (analysis settings of variant 'odd'), "
-        "which is not among the cohort's measures (CDASI, MMT8, CK)",
-        "response.cutaneous.visit names 'W24' (analysis settings of variant 'odd'), which is not "
-        "a follow-up visit of the cohort (M3); set it in the cohort's own analysis: settings",
-        "tests names 'HAQ' (analysis settings of variant 'odd'), which is not among the cohort's "
-        "measures",
+        "active_disease.muscle.parameter names 'IFNA' (set by variant 'odd' in "
+        "config/config.yaml), which is not among the cohort's measures (CDASI, MMT8, CK)",
+        "response.cutaneous.visit names 'W24' (set by variant 'odd' in config/config.yaml), "
+        "which is not a follow-up visit of the cohort (M3)",
+        "tests.HAQ names 'HAQ' (set by variant 'odd' in config/config.yaml), which is not among "
+        "the cohort's measures",
         "key_claims names claims, but the cohort has no claims ledger (raw: claims)",
+    ]
+    # an inherited default every variant shares is said once, with where to mend it
+    registry = cohort_of(REGISTRY)
+    del registry["analysis"]
+    analyses = {v: variant_settings(config, v, registry) for v in ("paper", "mcid4")}
+    assert cohort_problems(registry, analyses, ["cdasi_d0_w24_p"])[0] == (
+        "response.cutaneous.visit names 'M3' (the default of config/config.yaml's analysis:), "
+        "which is not a follow-up visit of the cohort (W12, W24); set it in the cohort's own "
+        "analysis: settings, e.g. analysis: {response: {cutaneous: {visit: W24}}}"
+    )
+    # a value the cohort's own analysis sets is blamed on it
+    registry = cohort_of(REGISTRY) | {"file": "config/cohorts/x.yaml"}
+    registry["analysis"]["response"]["muscle"]["visit"] = "W36"
+    analyses = {v: variant_settings(config, v, registry) for v in ("paper", "mcid4")}
+    assert cohort_problems(registry, analyses, registry["key_claims"]) == [
+        "response.muscle.visit names 'W36' (set in the cohort's own analysis: settings "
+        "(config/cohorts/x.yaml)), which is not a follow-up visit of the cohort (W12, W24)"
     ]
     ledger = cohort_of(REGISTRY)
     found = cohort_problems(
@@ -376,15 +403,21 @@ def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_pa
     )
     ledger_header = (ROOT / cohort["raw"]["claims"]).read_text("utf-8").splitlines()[0]
     ledger = write(tmp_path / "claims.csv", ledger_header + "\n")
-    audit.run(ledger, paths["ard"], analysis, str(tmp_path / "audit.csv"))
-    assert pd.read_csv(tmp_path / "audit.csv").empty
     outputs = {
+        name: str(tmp_path / f"{name}.csv") for name in ("claims", "reconciliation", "cells")
+    }
+    limits = config["reconciliation"]
+    audit.run(
+        ledger, paths["ard"], paths["adsl"], paths["adeff"], analysis, cohort, limits, outputs
+    )
+    assert all(pd.read_csv(path).empty for path in outputs.values())
+    figure_outputs = {
         f"{name}_{kind}": str(tmp_path / f"{name}.{'json' if kind == 'caption' else kind}")
         for name in FIGURES
         for kind in ("png", "svg", "caption")
     }
     inputs = {**paths, "reported_summaries": summaries}
-    figures.run(inputs, analysis, config["figures"] | {"dpi": 72}, cohort, outputs)
+    figures.run(inputs, analysis, config["figures"] | {"dpi": 72}, cohort, figure_outputs)
     course = yaml.safe_load((tmp_path / "course.json").read_text("utf-8"))
     assert "No summaries are reported for this measure." in course["caption"]
     assert (course["n"], course["n_missing"]) == (14, 0)

@@ -1,87 +1,435 @@
-"""Power and sample size: known answers, the pilot's own numbers, analytic against simulated."""
+"""Power and sample size against known answers: statsmodels' power classes and hand
+formulas as the reference, the chi-square limit of an SD, the exact tests by enumeration,
+simulated against analytic on a normal case, and the pilot's own table."""
 
+import csv
 import math
 import statistics
+import subprocess
+import sys
 
+import jsonschema
 import numpy as np
 import pytest
+import yaml
 from scipy import stats
+from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
+from statsmodels.stats.proportion import proportion_effectsize
 
-from clinrepro.power import (
-    DESIGNS,
-    analytic_power,
-    analytic_sample_size,
-    dz_interval,
-    placebo_response,
-    simulated_power,
-)
+from clinrepro import power, power_formulas, power_simulation
+from clinrepro.endpoints import build_adeff, build_adsl
+from clinrepro.settings import variant_settings
+from conftest import ROOT
 
-MMT8_CHANGE = [0, 12, -2, 24, 14, -1, 15, 9]  # the 8 active-muscle pairs of Table 1
+# Table 1: the 14 CDASI changes in active cutaneous disease, the 8 MMT8 pairs in active
+# muscle disease (patients 1, 4, 5, 7, 8, 13, 14, 15)
 CDASI_CHANGE = [-11, -20, -30, -19, -10, -8, -12, -23, -3, -16, -13, -11, -10, -6]
+MMT8_BASELINE = [130, 71, 124, 69, 150, 144, 111, 146]
+MMT8_M3 = [130, 83, 122, 93, 164, 143, 126, 155]
+ALPHA = 0.05
 
 
-def change_endpoint(changes, test="paired_t", placebo=0.0):
-    return {
-        "kind": "change",
-        "changes": np.asarray(changes, dtype=float),
-        "test": test,
-        "placebo": placebo,
-    }
+@pytest.fixture(scope="module")
+def config():
+    return yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
 
 
-def test_known_answer_analytic_and_simulated_agree_within_simulation_error():
-    # a standardized effect of 0.5: 34 patients give 80% power (33.4 rounded up)
-    normal = np.random.default_rng(7).normal(0.5, 1.0, 400_000)
-    normal = (normal - normal.mean()) / normal.std(ddof=1) + 0.5  # exactly d = 0.5
-    endpoint = change_endpoint(normal)
-    assert analytic_sample_size(endpoint, DESIGNS[0], 0.8, 0.05, 1000) == 34
-    simulations = 40_000
-    for design, n in ((DESIGNS[0], 34), (DESIGNS[1], 64)):
-        expected = analytic_power(endpoint, design, n, 0.05)
-        simulated = simulated_power(endpoint, design, n, 0.05, simulations, seed=1)
-        error = math.sqrt(expected * (1 - expected) / simulations)
-        assert abs(simulated - expected) < 4 * error, (design, simulated, expected)
+@pytest.fixture(scope="module")
+def settings(config):
+    return config["power"] | {"dpi": 72}
 
 
-def test_pilot_power_for_mmt8_by_the_noncentral_t():
-    d = statistics.mean(MMT8_CHANGE) / statistics.stdev(MMT8_CHANGE)
-    assert d == pytest.approx(0.961116, abs=1e-6)
-    n, critical = 8, stats.t.ppf(0.975, 7)
-    by_hand = stats.nct.sf(critical, 7, d * math.sqrt(n)) + stats.nct.cdf(
-        -critical, 7, d * math.sqrt(n)
+# ---- analytic power and sample size against statsmodels and the noncentral t by hand
+
+
+@pytest.mark.parametrize("d, n", [(0.5, 34), (0.961, 8), (1.9, 5), (0.2, 200), (-0.7, 12)])
+def test_paired_t_power_is_statsmodels_and_the_noncentral_t(d, n):
+    critical = stats.t.ppf(1 - ALPHA / 2, n - 1)
+    by_hand = stats.nct.sf(critical, n - 1, d * math.sqrt(n)) + stats.nct.cdf(
+        -critical, n - 1, d * math.sqrt(n)
     )
-    assert analytic_power(change_endpoint(MMT8_CHANGE), DESIGNS[0], n, 0.05) == pytest.approx(
-        by_hand, abs=1e-6
+    ours = power_formulas.paired_t_power(d, n, ALPHA)
+    assert ours == pytest.approx(by_hand, abs=1e-9)
+    assert ours == pytest.approx(TTestPower().power(d, n, ALPHA), abs=1e-9)
+
+
+@pytest.mark.parametrize("d, target", [(0.5, 0.8), (0.5, 0.9), (0.3, 0.8), (1.5, 0.9)])
+def test_sample_sizes_are_statsmodels_rounded_up(d, target):
+    paired = power_formulas.smallest_n(
+        lambda n: power_formulas.paired_t_power(d, n, ALPHA), target, 2, 1000
     )
-    assert by_hand == pytest.approx(0.647, abs=1e-3)  # the pilot had about a 65% chance to see it
+    assert paired == math.ceil(TTestPower().solve_power(d, alpha=ALPHA, power=target))
+    two = power_formulas.smallest_n(
+        lambda n: power_formulas.two_sample_t_power(d, n, ALPHA), target, 2, 1000
+    )
+    assert two == math.ceil(TTestIndPower().solve_power(d, alpha=ALPHA, power=target, ratio=1))
+    assert power_formulas.two_sample_t_power(d, two, ALPHA) == pytest.approx(
+        TTestIndPower().power(d, two, ALPHA, ratio=1), abs=1e-9
+    )
+
+
+def test_the_textbook_sizes_for_half_an_sd():
+    # d = 0.5: 34 pairs (33.4 up) and 64 per arm (63.8 up) for 80%
+    assert (
+        power_formulas.smallest_n(
+            lambda n: power_formulas.paired_t_power(0.5, n, ALPHA), 0.8, 2, 1000
+        )
+        == 34
+    )
+    assert (
+        power_formulas.smallest_n(
+            lambda n: power_formulas.two_sample_t_power(0.5, n, ALPHA), 0.8, 2, 1000
+        )
+        == 64
+    )
+
+
+@pytest.mark.parametrize("rho", [0.0, 0.5, 0.84])
+def test_ancova_is_the_variance_factor_and_agrees_with_borm(rho):
+    difference, sd_follow_up = 4.0, 10.0
+    residual = sd_follow_up * math.sqrt(1 - rho**2)
+    n = 30
+    # by hand: noncentral t on 2n - 3 df, variance 2/n inflated by 1 + 1/(2n - 4)
+    shift = difference / (residual * math.sqrt(2 / n * (1 + 1 / (2 * n - 4))))
+    critical = stats.t.ppf(1 - ALPHA / 2, 2 * n - 3)
+    by_hand = stats.nct.sf(critical, 2 * n - 3, shift) + stats.nct.cdf(-critical, 2 * n - 3, shift)
+    assert power_formulas.ancova_power(difference, residual, n, ALPHA) == pytest.approx(by_hand)
+    # Borm et al. 2007: (1 - rho^2) times the t-test's n on the follow-up value, plus one
+    ancova = power_formulas.smallest_n(
+        lambda k: power_formulas.ancova_power(difference, residual, k, ALPHA), 0.8, 3, 5000
+    )
+    t_test = TTestIndPower().solve_power(difference / sd_follow_up, alpha=ALPHA, power=0.8)
+    assert abs(ancova - (math.ceil(t_test * (1 - rho**2)) + 1)) <= 1
+
+
+# ---- the pilot's estimates and their conservative limits
+
+
+def test_conservative_sd_is_the_chi_square_upper_limit():
+    sd, n = statistics.stdev(CDASI_CHANGE), len(CDASI_CHANGE)
+    by_hand = sd * math.sqrt((n - 1) / stats.chi2.ppf(0.2, n - 1))
+    assert power_formulas.upper_sd(sd, n, 0.8) == pytest.approx(by_hand, rel=1e-12)
+    assert by_hand == pytest.approx(8.854, abs=1e-3)  # 7.216 times 1.227
+    # a higher level is more conservative
+    assert power_formulas.upper_sd(sd, n, 0.9) > by_hand > sd
+
+
+def test_lower_limits_of_a_mean_and_a_proportion():
+    improvement = [-c for c in CDASI_CHANGE]
+    mean, sd, n = statistics.mean(improvement), statistics.stdev(improvement), 14
+    by_hand = mean - stats.t.ppf(0.8, n - 1) * sd / math.sqrt(n)
+    assert power_formulas.lower_mean(mean, sd, n, 0.8) == pytest.approx(by_hand)
+    # 13 of 14 responders: the one-sided 80% Clopper-Pearson lower limit is a beta quantile
+    assert power_formulas.lower_proportion(13, 14, 0.8) == pytest.approx(stats.beta.ppf(0.2, 13, 2))
+    interval = stats.binomtest(13, 14).proportion_ci(0.95, method="exact")
+    assert power_formulas.clopper_pearson(13, 14, 0.95) == pytest.approx(
+        (interval.low, interval.high)
+    )
+
+
+def test_correlation_interval_and_its_conservative_limit_by_fisher_z():
+    r = float(np.corrcoef(MMT8_BASELINE, MMT8_M3)[0, 1])
+    n, z = 8, math.atanh(r)
+    half = stats.norm.ppf(0.975) / math.sqrt(n - 3)
+    assert power_formulas.correlation_interval(r, n, 0.95) == pytest.approx(
+        (math.tanh(z - half), math.tanh(z + half))
+    )
+    lower = math.tanh(z - stats.norm.ppf(0.8) / math.sqrt(n - 3))
+    assert power_formulas.conservative_correlation(r, n, 0.8) == pytest.approx(lower)
+    # an interval that holds zero leaves ANCOVA no gain to count on
+    assert power_formulas.conservative_correlation(0.2, 8, 0.8) == 0.0
 
 
 def test_dz_interval_inverts_the_noncentral_t():
     changes = np.array(CDASI_CHANGE, dtype=float)
-    low, high = dz_interval(changes, 0.95)
+    low, high = power_formulas.dz_interval(changes, 0.95)
     t_observed = changes.mean() / (changes.std(ddof=1) / math.sqrt(14))
-    assert stats.nct.cdf(t_observed, 13, low * math.sqrt(14)) == pytest.approx(0.975)
-    assert stats.nct.cdf(t_observed, 13, high * math.sqrt(14)) == pytest.approx(0.025)
-    assert low < changes.mean() / changes.std(ddof=1) < high
+    assert stats.nct.cdf(t_observed, 13, low * math.sqrt(14)) == pytest.approx(0.975, abs=1e-6)
+    assert stats.nct.cdf(t_observed, 13, high * math.sqrt(14)) == pytest.approx(0.025, abs=1e-6)
 
 
-def test_placebo_response_under_no_change():
-    # CDASI changes moved to a mean of 0 (+13.71): a decrease >= 5 needs a change <= -18.71,
-    # which 4 of the 14 pilot changes (-20, -30, -19, -23) still are
-    response = {"direction": "decrease", "threshold": 5}
-    assert placebo_response(np.array(CDASI_CHANGE, float), response, None) == pytest.approx(4 / 14)
-    assert placebo_response(np.array(CDASI_CHANGE, float), response, 0.1) == 0.1
+# ---- proportions
 
 
-def test_response_sample_size_against_the_closed_form():
-    # one-sample test of 0.5 against 0.2 by Cohen's h: n = ((z_a/2 + z_b) / h)^2
-    endpoint = {"kind": "response", "proportion": 0.5, "placebo": 0.2}
-    h = 2 * math.asin(math.sqrt(0.5)) - 2 * math.asin(math.sqrt(0.2))
-    by_hand = ((stats.norm.ppf(0.975) + stats.norm.ppf(0.8)) / h) ** 2
-    assert analytic_sample_size(endpoint, DESIGNS[0], 0.8, 0.05, 1000) == math.ceil(by_hand)
+@pytest.mark.parametrize("n, p0, p1", [(8, 0.2, 0.5), (14, 0.2, 0.9), (30, 0.1, 0.3), (7, 0, 0.2)])
+def test_exact_binomial_power_by_enumerating_scipys_test(n, p0, p1):
+    by_hand = sum(
+        stats.binom.pmf(k, n, p1) for k in range(n + 1) if stats.binomtest(k, n, p0).pvalue <= ALPHA
+    )
+    assert power_formulas.exact_binomial_power(n, p1, p0, ALPHA)[0] == pytest.approx(by_hand)
 
 
-def test_simulation_is_seeded():
-    endpoint = change_endpoint(MMT8_CHANGE, test="wilcoxon_signed_rank")
-    first = simulated_power(endpoint, DESIGNS[1], 20, 0.05, 5000, seed=3)
-    assert simulated_power(endpoint, DESIGNS[1], 20, 0.05, 5000, seed=3) == first
+@pytest.mark.parametrize("p1, p0", [(0.5, 0.2), (0.9, 0.3), (0.3, 0.4)])
+def test_two_proportions_are_statsmodels_cohens_h(p1, p0):
+    h = power_formulas.cohens_h(p1, p0)
+    assert h == pytest.approx(proportion_effectsize(p1, p0))
+    for n in (7, 38, 120):
+        assert power_formulas.arcsine_power(h, n, ALPHA, 2) == pytest.approx(
+            NormalIndPower().power(h, n, ALPHA, ratio=1)
+        )
+    size = power_formulas.smallest_n(
+        lambda n: power_formulas.arcsine_power(h, n, ALPHA, 2), 0.8, 2, 10_000
+    )
+    assert size == math.ceil(NormalIndPower().solve_power(h, alpha=ALPHA, power=0.8, ratio=1))
+
+
+def test_two_proportion_exact_power_by_a_loop_over_both_arms():
+    n, p1, p0, by_hand = 7, 0.5, 0.2, 0.0
+    for k1 in range(n + 1):
+        for k0 in range(n + 1):
+            pooled = (k1 + k0) / (2 * n)
+            se = math.sqrt(pooled * (1 - pooled) * 2 / n)
+            p = 2 * stats.norm.sf(abs((k1 - k0) / n / se)) if se > 0 else 1.0
+            if p <= ALPHA:
+                by_hand += stats.binom.pmf(k1, n, p1) * stats.binom.pmf(k0, n, p0)
+    assert power_formulas.two_proportion_exact_power(n, p1, p0, ALPHA) == pytest.approx(by_hand)
+
+
+# ---- simulation
+
+
+def test_simulated_power_agrees_with_analytic_within_three_monte_carlo_se_on_a_normal_case():
+    trials, d = 20_000, 0.5
+    rng = np.random.default_rng(2022)
+    single = power_simulation.paired_curve(
+        d + power_simulation.draws(None, 40, trials, rng), "paired_t", ALPHA
+    )
+    treated = d + power_simulation.draws(None, 70, trials, rng)
+    two = power_simulation.parallel_t_curve(
+        treated, power_simulation.draws(None, 70, trials, rng), ALPHA
+    )
+    for curve, formula, sizes in (
+        (single, power_formulas.paired_t_power, (10, 20, 34)),
+        (two, power_formulas.two_sample_t_power, (20, 40, 64)),
+    ):
+        for n in sizes:
+            expected = formula(d, n, ALPHA)
+            error = math.sqrt(expected * (1 - expected) / trials)
+            assert abs(curve[n - 1] - expected) < 3 * error, (formula.__name__, n)
+
+
+def test_the_signed_rank_simulation_uses_the_exact_test():
+    # no effect: at n = 5 the exact test cannot reach p <= 0.05 (least p 2/32); at n = 6 it
+    # rejects only all-positive or all-negative samples, 2/64 of them
+    trials = 40_000
+    curve = power_simulation.paired_curve(
+        power_simulation.draws(None, 6, trials, np.random.default_rng(5)),
+        "wilcoxon_signed_rank",
+        ALPHA,
+    )
+    assert curve[4] == 0.0
+    assert abs(curve[5] - 2 / 64) < 3 * math.sqrt(2 / 64 * (1 - 2 / 64) / trials)
+    # and it rejects what scipy's exact test rejects
+    rng = np.random.default_rng(9)
+    samples = rng.normal(0.6, 1, size=(12, 300))
+    curve = power_simulation.paired_curve(samples, "wilcoxon_signed_rank", ALPHA)
+    rejected = [stats.wilcoxon(samples[:, i], method="exact").pvalue <= ALPHA for i in range(300)]
+    assert curve[11] == pytest.approx(np.mean(rejected))
+
+
+def test_simulation_is_seeded_and_shares_its_draws_across_n():
+    shape = power_simulation.standardized(np.array(CDASI_CHANGE, dtype=float))
+    first = power_simulation.draws(shape, 30, 2000, np.random.default_rng([1, 2]))
+    again = power_simulation.draws(shape, 30, 2000, np.random.default_rng([1, 2]))
+    assert np.array_equal(first, again)
+    assert first.mean() == pytest.approx(0, abs=0.02) and first.std() == pytest.approx(1, abs=0.02)
+    curve = power_simulation.paired_curve(0.5 + first, "wilcoxon_signed_rank", ALPHA)
+    # the curve's n = 12 is the test on the first 12 rows of the same draws
+    alone = power_simulation.paired_curve(0.5 + first[:12], "wilcoxon_signed_rank", ALPHA)
+    assert curve[11] == alone[11]
+
+
+# ---- the pilot's table, in-process on its ADEFF built from the tidy tables
+
+
+def pilot_outputs(tmp_path, tables, cohort, config, settings, variant):
+    analysis = variant_settings(config, variant, cohort)
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    path = tmp_path / f"{variant}_adeff.csv"
+    build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
+    names = {"csv": "power.csv", "summary": "power_summary.csv", "curve": "power_curve.csv",
+             "png": "power_curve.png", "svg": "power_curve.svg", "caption": "power_curve.json"}  # fmt: skip
+    outputs = {key: str(tmp_path / f"{variant}_{name}") for key, name in names.items()}
+    power.run(str(path), analysis, settings, cohort | {"synthetic": False}, outputs)
+    with open(outputs["csv"], encoding="utf-8") as handle:
+        long = list(csv.DictReader(handle))
+    with open(outputs["summary"], encoding="utf-8") as handle:
+        summary = list(csv.DictReader(handle))
+    return long, summary
+
+
+@pytest.fixture(scope="module")
+def pilot(tmp_path_factory, tables, cohort, config, settings):
+    return pilot_outputs(
+        tmp_path_factory.mktemp("power"), tables, cohort, config, settings, "paper"
+    )
+
+
+def test_the_pilots_table_has_every_endpoint_assumption_and_design(pilot):
+    long, summary = pilot
+    endpoints = list(dict.fromkeys(row["endpoint"] for row in long))
+    assert endpoints == [
+        "CDASI change at M3", "IFNA change at M3", "MMT8 change at M3", "CK change at M3",
+        "cutaneous response (CDASI decrease ≥ 5 points at M3)",
+        "muscle response (MMT8 increase ≥ 20% at M3)",
+    ]  # fmt: skip
+    cdasi = [row for row in summary if row["endpoint"] == "CDASI change at M3"]
+    assert list(dict.fromkeys(row["assumption"] for row in cdasi)) == [
+        "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
+        "conservative (80% lower limit)", "observed (optimistic)",
+    ]  # fmt: skip
+    assert {(row["design"], row["analysis"]) for row in cdasi} == {
+        ("single-arm paired", "paired t-test"),
+        ("two-arm parallel", "change-score t-test"),
+        ("two-arm parallel", "ANCOVA on baseline"),
+    }
+    response = [row for row in summary if row["endpoint"].startswith("cutaneous response")]
+    assert {row["assumption"] for row in response} == {
+        "assumed 50% responders", "conservative (80% lower limit)", "observed (optimistic)"
+    }  # fmt: skip
+    assert all(row["assumes"] for row in summary)
+    # the paper variant's changes that are not skewed need no simulation
+    assert not [row for row in cdasi if row["method"] == "simulation"]
+
+
+def test_no_row_gives_power_at_an_effect_taken_from_the_data(pilot):
+    long, summary = pilot
+    powers = [row for row in long if row["quantity"] == "power at the cohort's n"]
+    assert powers and {row["source"] for row in powers} == {"response criterion", "settings"}
+    for row in summary:
+        if row["assumption"] == "observed (optimistic)":
+            assert row["power at the cohort's n"] == "not computed (effect from the data)"
+            assert "optimistic" in row["assumes"] and "not a basis for planning" in row["assumes"]
+    # the observed effect still sizes a trial, labelled: MMT8's d_z 0.961 gives 11 pairs
+    optimistic = [row for row in summary if row["endpoint"] == "MMT8 change at M3"
+                  and row["assumption"] == "observed (optimistic)"
+                  and row["analysis"] == "paired t-test"]  # fmt: skip
+    assert optimistic[0]["n for 80% power"] == "11"
+
+
+def test_the_pilots_numbers_worked_out_by_hand(pilot):
+    long, _ = pilot
+
+    def value(endpoint, assumption, analysis, quantity):
+        rows = [r for r in long if (r["endpoint"], r["assumption"], r["analysis"], r["quantity"],
+                                    r["placebo_from"] in ("", "settings"))
+                == (endpoint, assumption, analysis, quantity, True)]  # fmt: skip
+        assert len(rows) == 1, (endpoint, assumption, analysis, quantity)
+        return float(rows[0]["value"])
+
+    # CDASI, the criterion (5 points) against the upper 80% limit of the SD, at n = 14
+    sd = statistics.stdev(CDASI_CHANGE) * math.sqrt(13 / stats.chi2.ppf(0.2, 13))
+    assert value(
+        "CDASI change at M3", "cutaneous response criterion", "paired t-test",
+        "power at the cohort's n",
+    ) == pytest.approx(TTestPower().power(5 / sd, 14, ALPHA))  # fmt: skip
+    assert value(
+        "CDASI change at M3", "MCID (lower)", "paired t-test", "n for 80% power"
+    ) == math.ceil(TTestPower().solve_power(4 / sd, alpha=ALPHA, power=0.8))
+    # two arms: the placebo arm improves by 20% of the treated arm's 4 points
+    assert value(
+        "CDASI change at M3", "MCID (lower)", "change-score t-test", "n per arm for 80% power"
+    ) == math.ceil(TTestIndPower().solve_power(3.2 / sd, alpha=ALPHA, power=0.8))
+    # MMT8: the criterion's 20% is 20% of the mean baseline of the 8 patients with both values
+    points = 0.2 * statistics.mean(MMT8_BASELINE)
+    mmt8 = [r for r in long if r["endpoint"] == "MMT8 change at M3"
+            and r["assumption"] == "muscle response criterion"]  # fmt: skip
+    assert float(mmt8[0]["effect"]) == pytest.approx(points)
+    # the cutaneous response: 50% assumed against 20% under placebo, exact binomial at n = 14
+    by_hand = sum(
+        stats.binom.pmf(k, 14, 0.5)
+        for k in range(15)
+        if stats.binomtest(k, 14, 0.2).pvalue <= ALPHA
+    )
+    assert value(
+        "cutaneous response (CDASI decrease ≥ 5 points at M3)", "assumed 50% responders",
+        "exact binomial test", "power at the cohort's n",
+    ) == pytest.approx(by_hand)  # fmt: skip
+
+
+def test_the_placebo_grid_moves_the_two_arm_size(pilot):
+    long, summary = pilot
+    row = next(r for r in summary if r["endpoint"] == "CDASI change at M3"
+               and r["assumption"] == "MCID (lower)" and r["analysis"] == "change-score t-test")  # fmt: skip
+    sizes = [int(row[f"placebo {share}%"]) for share in (0, 10, 20, 30, 40)]
+    assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
+    sd = statistics.stdev(CDASI_CHANGE) * math.sqrt(13 / stats.chi2.ppf(0.2, 13))
+    assert sizes[-1] == math.ceil(TTestIndPower().solve_power(4 * 0.6 / sd, alpha=ALPHA, power=0.8))
+    grid = [r for r in long if r["placebo_from"].startswith("grid")]
+    assert {r["placebo_from"] for r in grid} == {f"grid {s}%" for s in (0, 10, 20, 30, 40)}
+
+
+def test_the_nonparametric_variant_simulates_the_wilcoxon_and_states_its_error(
+    tmp_path, tables, cohort, config, settings
+):
+    long, summary = pilot_outputs(tmp_path, tables, cohort, config, settings, "nonparametric")
+    simulated = [r for r in summary if r["method"] == "simulation"]
+    assert {r["analysis"] for r in simulated} == {"Wilcoxon signed-rank test"}
+    assert {r["assumption"] for r in simulated if r["endpoint"] == "CDASI change at M3"} == {
+        "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
+        "conservative (80% lower limit)",
+    }  # fmt: skip
+    limit = math.sqrt(0.25 / settings["simulations"])
+    assert all(0 < float(r["MC SE"]) <= limit for r in simulated)
+    # at n = 14 the Wilcoxon test has a little less power than the t-test
+    own = {r["analysis"]: float(r["power at the cohort's n"].split()[0]) for r in summary
+           if r["endpoint"] == "CDASI change at M3" and r["assumption"] == "MCID (lower)"
+           and r["design"] == "single-arm paired"}  # fmt: skip
+    assert own["Wilcoxon signed-rank test"] < own["paired t-test"]
+
+
+def test_effects_of_a_measure_the_cohort_lacks_are_skipped_and_percent_uses_the_baseline(
+    tmp_path, tables, cohort, config, settings
+):
+    changed = settings | {
+        "effects": {"HAQ": [{"name": "MCID", "change": 0.22}],
+                    "MMT8": [{"name": "ten percent", "percent": 10}]}
+    }  # fmt: skip
+    long, _ = pilot_outputs(tmp_path, tables, cohort, config, changed, "paper")
+    assert not [r for r in long if r["measure"] == "HAQ"]
+    ten = [r for r in long if r["assumption"] == "ten percent"]
+    assert float(ten[0]["effect"]) == pytest.approx(0.1 * statistics.mean(MMT8_BASELINE))
+
+
+def test_power_settings_are_validated(config):
+    schema = yaml.safe_load((ROOT / "config/schema/config.schema.yaml").read_text("utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    assert not list(validator.iter_errors(config))
+    for change in (
+        {"sd": "upper80"},
+        {"sd": 1.2},
+        {"ancova": "yes"},
+        {"effects": {"CDASI": [{"name": "both", "change": 4, "percent": 10}]}},
+        {"effects": {"CDASI": [{"name": "none"}]}},
+        {"effects": {"CDASI": [{"name": "rate", "response_rate": 1.5}]}},
+        {"placebo": config["power"]["placebo"] | {"respone_rate": 0.1}},
+        {"placebo": config["power"]["placebo"] | {"grid": [1.2]}},
+    ):
+        bad = config | {"power": config["power"] | change}
+        assert list(validator.iter_errors(bad)), change
+
+
+def test_the_power_step_imports_neither_pandas_nor_scipy_stats_nor_statsmodels():
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys, clinrepro.power; print(sorted(m for m in "
+         "('pandas', 'scipy.stats', 'statsmodels') if m in sys.modules))"],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    assert run.stdout.strip() == "[]"
+
+
+def test_placebo_in_points_and_the_sd_as_observed_are_settings(
+    tmp_path, tables, cohort, config, settings
+):
+    changed = settings | {"sd": "observed", "ancova": False}
+    changed["placebo"] = settings["placebo"] | {"mean_change": {"CDASI": 2}}
+    long, summary = pilot_outputs(tmp_path, tables, cohort, config, changed, "paper")
+    row = next(r for r in long if r["endpoint"] == "CDASI change at M3"
+               and r["assumption"] == "MCID (upper)" and r["analysis"] == "change-score t-test"
+               and r["quantity"] == "n per arm for 80% power" and r["placebo_from"] == "settings")  # fmt: skip
+    assert float(row["difference"]) == 3.0  # 5 points against placebo's 2
+    sd = statistics.stdev(CDASI_CHANGE)
+    assert float(row["value"]) == math.ceil(
+        TTestIndPower().solve_power(3 / sd, alpha=ALPHA, power=0.8)
+    )
+    assert not [r for r in summary if r["analysis"] == "ANCOVA on baseline"]

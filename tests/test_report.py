@@ -172,6 +172,12 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
         driver.set_window_size(1280, min(height, 16000))
         shot = tmp_path / "report.png"
         driver.save_screenshot(str(shot))
+        # every claim opened: its cells and explanations wrap, nothing runs past 1280 px
+        driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        widths = driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth,"
+            " document.querySelector('table.claims').getBoundingClientRect().right]"
+        )
     finally:
         driver.quit()
     assert height > 3000
@@ -179,16 +185,56 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
     assert headings[:2] == ["Claims against the data", "Figures"]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9
+    assert widths[0] <= widths[1] and widths[2] <= widths[1], widths
 
 
 def test_power_in_the_report(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    assert '<h2 id="power">Power and sample size</h2>' in html
-    assert "plans 62 patients" in html
+    section = html[html.index('<h2 id="power">') : html.index('<h2 id="methods">')]
+    assert '<h2 id="power">Power and sample size</h2>' in section
+    assert "plans 62 patients" in section
+    assert "never at the effect it observed" in section
+    assert "Two-arm sample size (per arm) for 80% power against the placebo response" in section
     with open(project / BASE / "paper/power/power_summary.csv", encoding="utf-8") as handle:
-        rows = {(r["endpoint"], r["design"], r["quantity"]): r for r in csv.DictReader(handle)}
-    mmt8 = rows[
-        ("MMT8 change at M3", "this cohort (single-arm paired)", "power at this cohort's n")
+        rows = {
+            (r["endpoint"], r["assumption"], r["analysis"], r["method"]): r
+            for r in csv.DictReader(handle)
+        }
+    # the observed effect sizes a trial, labelled optimistic, and has no power of its own
+    observed = rows[("MMT8 change at M3", "observed (optimistic)", "paired t-test", "analytic")]
+    assert observed["power at the cohort's n"] == "not computed (effect from the data)"
+    assert observed["n for 80% power"] == "11"
+    # the criterion itself (20% of the baseline mean) is what the pilot's n is judged against
+    criterion = rows[
+        ("MMT8 change at M3", "muscle response criterion", "paired t-test", "analytic")
     ]
-    assert mmt8["analytic"] == "0.647"
-    assert rows[("MMT8 change at M3", "single-arm paired", "n for 80% power")]["analytic"] == "11"
+    assert criterion["power at the cohort's n"] == "0.99 (n = 8)"
+    assert "MCID (lower)" in section and "optimistic" in section
+
+
+def test_claims_open_to_their_cells_and_explanations(project):
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    assert "<details><summary>Mean MMT8 at baseline</summary>" in html
+    assert (
+        "one patient: leaving out patient 4 (MMT8 Baseline 131) (gives 119.75, printed 120)" in html
+    )
+    assert "patient 7: &#39;MMT8 Baseline&#39; 69" in html
+    assert "not in the population (ACTMUSFL): patient 2, 3, 6, 9, 10, 12, 16" in html
+    with open(project / BASE / "paper/reconciliation.csv", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if r["claim_id"] == "mmt8_m0_mean"]
+    # (145+146+69+144+79+109+135+131) / 8 = 958 / 8 = 119.75, once without each 131
+    assert [(r["kind"], r["detail"], float(r["value"]), r["printed"]) for r in rows] == [
+        ("one patient", "leaving out patient 4 (MMT8 Baseline 131)", 119.75, "120"),
+        ("one patient", "leaving out patient 8 (MMT8 Baseline 131)", 119.75, "120"),
+    ]
+    with open(project / BASE / "paper/claims.csv", encoding="utf-8") as handle:
+        claims = {r["claim_id"]: r for r in csv.DictReader(handle)}
+    # at least every single patient (9) and every pair (36) of the population were tried
+    assert int(claims["mmt8_m0_mean"]["explanations_tried"]) >= 9 + 36
+    assert claims["cutaneous_response_m3_pct"]["explanations"].startswith("no explanation among ")
+    assert claims["n_patients"]["explanations"] == ""
+    # a note belongs to the statistics it is about: the quartiles, not the mean
+    with open(project / BASE / "paper/ard.csv", encoding="utf-8") as handle:
+        ard = [r for r in csv.DictReader(handle) if r["analysis"] == "summary"]
+    notes = {r["statistic"]: r["note"] for r in ard if r["parameter"] == "MMT8"}
+    assert notes["mean"] == "" and notes["q1"].startswith("quartiles by linear interpolation")
