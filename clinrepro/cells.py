@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from clinrepro.columns import among
 from clinrepro.printed import printed_number
 
 CELL_COLUMNS = ["claim_id", "patient", "used", "reason", "column", "cell"]
@@ -44,24 +45,29 @@ class Records(dict):
         return rows
 
 
+def _head(values, limit: int) -> list:
+    """The first `limit` values as a list (a long column is not turned into Python objects)."""
+    return list(values[:limit]) if not isinstance(values, (str, list)) else values[:limit]
+
+
 def _rows(claim_id, patients, used, reason, columns, cells, limit: int) -> list[dict]:
     """One row a patient's cell, the first `limit` listed and the others counted on one row."""
-    patients, columns, cells = list(patients), list(columns), list(cells)
+    heads = [_head(values, limit) for values in (patients, columns, cells)]
     rows = [
         {"claim_id": claim_id, "patient": p, "used": used, "reason": reason, "column": c, "cell": v}
-        for p, c, v in zip(patients[:limit], columns[:limit], cells[:limit])
+        for p, c, v in zip(*heads)
     ]
     if len(patients) > limit:
         more = f"{reason}; " if reason else ""
-        rows.append({"claim_id": claim_id, "patient": "", "used": used, "column": columns[0],
+        rows.append({"claim_id": claim_id, "patient": "", "used": used, "column": heads[1][0],
                      "reason": f"{more}{len(patients) - limit:,} more not listed", "cell": ""})  # fmt: skip
     return rows
 
 
 def _left_out(claim_id, members: pd.Index, everyone: pd.Index, flag: str, limit: int) -> list:
     """The patients outside the claim's population."""
-    others = everyone[~everyone.isin(members)]
-    blank = [""] * len(others)
+    others = everyone[~among(everyone, members)]
+    blank = [""] * min(len(others), limit + 1)
     return _rows(claim_id, others, "N", f"not in the population ({flag})", blank, blank, limit)
 
 
@@ -94,12 +100,11 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     present = values.notna().to_numpy()
     kept = values[present].iloc[:limit]
     shown = [printed_number(v) if isinstance(v, float) else str(v) for v in kept]
-    shown += [""] * (int(present.sum()) - len(kept))  # counted, not listed
-    headers = [header] * int(present.sum())
+    headers = [header] * (limit + 1)  # the rows listed, and the one counting the others
     rows = _rows(claim["claim_id"], values.index[present], "Y", "", headers, shown, limit)
     absent = values.index[~present]
-    rows += _rows(claim["claim_id"], absent, "N", f"no {column} recorded", [header] * len(absent),
-                  [""] * len(absent), limit)  # fmt: skip
+    rows += _rows(claim["claim_id"], absent, "N", f"no {column} recorded", headers,
+                  [""] * min(len(absent), limit), limit)  # fmt: skip
     return rows + _left_out(claim["claim_id"], members.index, pd.Index(adsl["SUBJID"]), flag, limit)
 
 
