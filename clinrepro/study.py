@@ -118,7 +118,3 @@ def design_words(cohort: dict) -> str:
 
 def has_ledger(cohort: dict) -> bool:
     return bool(cohort["raw"].get("claims"))
-
-
-def has_summaries(cohort: dict) -> bool:
-    return bool(cohort["raw"].get("reported_summaries"))
