@@ -34,7 +34,7 @@ import matplotlib
 import numpy as np
 
 from clinrepro import power_formulas, power_io, power_simulation, style
-from clinrepro.study import criterion_text, design_words, primary_role, test_for
+from clinrepro.study import criterion_text, design_words, primary_role, test_for, trial_name
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -871,12 +871,6 @@ def draw(results: Results, settings: dict, cohort: dict, paths: dict) -> str:
         f"for it; diamonds: the power the {design_name}'s own n had at that effect; {trial_said}"
         "dotted lines: the target powers. No point is drawn at the observed effect."
     )
-
-
-def trial_name(trial: dict) -> str:
-    """'the <name> (<registration>)', from the cohort's settings."""
-    registration = f" ({trial['registration']})" if trial.get("registration") else ""
-    return f"the {trial['name']}{registration}"
 
 
 def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:

@@ -30,6 +30,7 @@ from clinrepro.study import (
     has_ledger,
     measured_visits,
     tests_words,
+    trial_name,
     visit_label,
 )
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
@@ -268,9 +269,8 @@ def trial_words(cohort: dict) -> str:
     trial = cohort.get("follow_up_trial")
     if not trial:
         return ""
-    registration = f" ({trial['registration']})" if trial.get("registration") else ""
     planned = f" plans {trial['planned_n']} patients" if trial.get("planned_n") else " follows"
-    return f"; the {trial['name']}{registration}{planned}"
+    return f"; {trial_name(trial)}{planned}"
 
 
 def power_assumptions(power: dict, analysis: dict, cohort: dict) -> list[str]:

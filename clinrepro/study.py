@@ -118,3 +118,9 @@ def design_words(cohort: dict) -> str:
 
 def has_ledger(cohort: dict) -> bool:
     return bool(cohort["raw"].get("claims"))
+
+
+def trial_name(trial: dict) -> str:
+    """The following trial in words, 'the <name> (<registration>)', from its settings."""
+    registration = f" ({trial['registration']})" if trial.get("registration") else ""
+    return f"the {trial['name']}{registration}"
