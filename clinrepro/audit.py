@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import logging
 
-from decimal import ROUND_HALF_UP, Decimal
-
 import numpy as np
 import pandas as pd
 
 from clinrepro.endpoints import COMPARATORS
 from clinrepro.ard import read_ard, select
 from clinrepro.files import read_table, write_tables
+from clinrepro.printed import round_half_up
 from clinrepro.terms import POPULATION_FLAGS
 from clinrepro.study import test_for
 
@@ -30,6 +29,7 @@ CLAIM_COLUMNS = [
     "recomputed_rounded",
     "comparator",
     "precision",
+    "unit",
     "population_flag",
     "method",
     "n",
@@ -47,11 +47,6 @@ N_STATISTIC = {
     "paired_test": "n_pairs",
     "response": "n_evaluable",
 }
-
-
-def round_half_up(value: float, places: int) -> Decimal:
-    """Round as printed tables do (2.5 -> 3), not to even."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def claim_status(recomputed: float, comparator: str, reported: float, precision: int) -> str:
@@ -77,6 +72,7 @@ def audit_claim(claim: pd.Series, ard: pd.DataFrame, analysis: dict) -> dict:
         "reported": claim["reported"],
         "comparator": claim["comparator"],
         "precision": int(claim["precision"]),
+        "unit": claim.get("unit", ""),
         "source": claim["source"],
         "location": claim["location"],
         "quote": claim["quote"],
@@ -143,8 +139,36 @@ def ranges(cohort: dict) -> dict:
     return {code: (m["low"], m.get("high")) for code, m in cohort["measures"].items()}
 
 
+def with_specification(audit: pd.DataFrame, specifications: pd.DataFrame) -> pd.DataFrame:
+    """`best_specification`: Y when the best joint specification reproduces the claim, N
+    when it does not, empty for a claim the data cannot give."""
+    best = set()
+    if not specifications.empty:
+        best = set(str(specifications["reproduced_ids"].fillna("").iloc[0]).split())
+    computable = audit["status"].isin(["match", "mismatch"])
+    audit["best_specification"] = np.where(
+        computable, np.where(audit["claim_id"].isin(best), "Y", "N"), ""
+    )
+    return audit
+
+
+AUDIT_COLUMNS = [
+    *CLAIM_COLUMNS,
+    "explanations",
+    "explanations_tried",
+    "verdict",
+    "verdict_reason",
+    "difference",
+    "difference_sd",
+    "direction",
+    "summary_checks",
+    "best_specification",
+]
+
+
 def run(
     claims: str | None,
+    outcomes: str | None,
     ard: str,
     adsl: str,
     adeff: str,
@@ -153,40 +177,75 @@ def run(
     limits: dict,
     outputs: dict,
 ) -> None:
-    """Audit the ledger's claims against the analysis results data, search explanations of
-    those that do not match, and list the cells behind each; without a ledger, tables with
-    no rows."""
+    """Audit the ledger's claims against the analysis results data: search explanations of
+    those that do not match, the joint specification, the checks from the reported numbers
+    alone, and grade each; list the cells behind each claim, the stated outcomes, who could
+    reach each endpoint and who meets the stated eligibility criteria. Without a ledger the
+    claims' tables have no rows."""
     from clinrepro.cells import CELL_COLUMNS, claim_cells
+    from clinrepro.eligibility import attainability, eligibility
     from clinrepro.endpoints import read_adeff, read_adsl
+    from clinrepro.outcomes import OUTCOME_COLUMNS, outcome_report
     from clinrepro.reconcile import reconcile_claims
+    from clinrepro.specifications import SPECIFICATION_COLUMNS, specification_search
+    from clinrepro.summary_checks import SUMMARY_CHECK_COLUMNS as CHECK_COLUMNS
+    from clinrepro.summary_checks import check_words, summary_checks
+    from clinrepro.verdicts import with_verdicts
 
+    subjects = read_adsl(adsl)
+    records = read_adeff(adeff, columns=AUDIT_READS)
+    endpoints = {
+        outputs["attainability"]: attainability(subjects, records, analysis, cohort),
+        outputs["eligibility"]: eligibility(subjects, records, cohort),
+    }
     if claims is None:
         write_tables(
             {
-                outputs["claims"]: pd.DataFrame(
-                    columns=CLAIM_COLUMNS + ["explanations", "explanations_tried"]
-                ),
+                outputs["claims"]: pd.DataFrame(columns=AUDIT_COLUMNS),
                 outputs["reconciliation"]: pd.DataFrame(columns=EXPLANATION_COLUMNS),
                 outputs["cells"]: pd.DataFrame(columns=CELL_COLUMNS),
+                outputs["specifications"]: pd.DataFrame(columns=SPECIFICATION_COLUMNS),
+                outputs["checks"]: pd.DataFrame(columns=CHECK_COLUMNS),
+                outputs["outcomes"]: pd.DataFrame(columns=OUTCOME_COLUMNS),
+                **endpoints,
             }
         )
         logger.info("no claims ledger: nothing to audit")
         return
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
-    claims_audit = audit_claims(ledger, read_ard(ard), analysis)
+    results = read_ard(ard)
+    claims_audit = audit_claims(ledger, results, analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
-    subjects = read_adsl(adsl)
-    records = read_adeff(adeff, columns=AUDIT_READS)
     explanations, tried = reconcile_claims(
         claims_audit, ledger, subjects, records, analysis, limits | {"ranges": ranges(cohort)}
     )
     logger.info("explanations: %d found for %d claims searched", len(explanations), len(tried))
+    specifications = specification_search(claims_audit, ledger, subjects, records, analysis)
+    checks = summary_checks(ledger, claims_audit, cohort, len(subjects))
+    graded = with_verdicts(
+        with_explanations(claims_audit, tried),
+        ledger,
+        explanations,
+        checks,
+        results,
+        cohort,
+        limits["approximate"],
+    )
+    graded["summary_checks"] = graded["claim_id"].map(check_words(checks)).fillna("")
+    logger.info("verdicts: %s", graded["verdict"].value_counts().to_dict())
+    stated = None if outcomes is None else read_table(outcomes)
     write_tables(
         {
-            outputs["claims"]: with_explanations(claims_audit, tried),
+            outputs["claims"]: with_specification(graded, specifications).reindex(
+                columns=AUDIT_COLUMNS
+            ),
             outputs["reconciliation"]: explanations.reindex(columns=EXPLANATION_COLUMNS),
             outputs["cells"]: claim_cells(
                 ledger, claims_audit, subjects, records, cohort, limits["max_cells_listed"]
             ),
+            outputs["specifications"]: specifications,
+            outputs["checks"]: checks.reindex(columns=CHECK_COLUMNS),
+            outputs["outcomes"]: outcome_report(stated, ledger, results, analysis),
+            **endpoints,
         }
     )

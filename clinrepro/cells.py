@@ -95,7 +95,10 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     """Cells of a claim on a patient characteristic (ADSL), printed as the table prints them."""
     members = adsl[adsl[flag] == "Y"].set_index("SUBJID")
     column = claim["parameter"]
-    header = cohort["columns"].get(ADSL_SOURCE.get(column, ""), column)
+    columns = cohort["columns"]
+    # the treatment is printed in one cell (regimen) or as molecule and dose apart
+    source = "regimen" if column == "TRT01A" and "regimen" in columns else ADSL_SOURCE.get(column, "")
+    header = columns.get(source, column)
     values = members[column] if column in members else pd.Series("Y", index=members.index)
     present = values.notna().to_numpy()
     kept = values[present].iloc[:limit]

@@ -36,13 +36,27 @@ def baseline_values(measurements: pd.DataFrame, parameter: str, baseline_visit: 
     return rows.set_index("subject_id")["value"]
 
 
+def meets_at_baseline(
+    adsl: pd.DataFrame, measurements: pd.DataFrame, criterion: dict, baseline_visit: str
+) -> pd.Series:
+    """Per ADSL patient: True/False where the baseline value meets the criterion or not,
+    missing where there is no baseline value."""
+    baseline = baseline_values(measurements, criterion["parameter"], baseline_visit)
+    meets = COMPARATORS[criterion["comparator"]](baseline, criterion["threshold"])
+    return adsl["SUBJID"].map(meets.where(baseline.notna()))
+
+
 def flag_active_disease(
     adsl: pd.DataFrame, measurements: pd.DataFrame, criterion: dict, baseline_visit: str
 ) -> pd.Series:
-    """'Y' where the baseline value meets the criterion; a missing baseline value is 'N'."""
-    baseline = baseline_values(measurements, criterion["parameter"], baseline_visit)
-    meets = COMPARATORS[criterion["comparator"]](baseline, criterion["threshold"])
-    return yes_no(adsl["SUBJID"].map(meets.where(baseline.notna())))
+    """'Y' where the baseline value meets the criterion. Where it is missing, the
+    criterion's `otherwise` decides if it has one (e.g. CK where MMT8 was not measured);
+    a patient missing what decides is 'N'."""
+    meets = meets_at_baseline(adsl, measurements, criterion, baseline_visit)
+    if criterion.get("otherwise"):
+        instead = meets_at_baseline(adsl, measurements, criterion["otherwise"], baseline_visit)
+        meets = meets.where(meets.notna(), instead)
+    return yes_no(meets)
 
 
 def build_adsl(

@@ -23,6 +23,8 @@ class Problem:
     message: str
     # how many problems this line stands for: more than 1 on a line counting unlisted ones
     count: int = 1
+    # what a row of the file is: a patient, or in a claims ledger a claim
+    row: str = "patient"
 
 
 # problems listed one by one per kind (file, column, message); the others are counted.
@@ -59,7 +61,7 @@ class InputError(Exception):
         for file in dict.fromkeys(p.file for p in self.problems):
             lines.append(f"In {file}:")
             for p in (p for p in self.problems if p.file == file):
-                where = f"patient {p.patient}" if p.patient else "whole file"
+                where = f"{p.row} {p.patient}" if p.patient else "whole file"
                 column = f", column '{p.column}'" if p.column else ""
                 value = f", value {p.value!r}" if p.value != "" else ""
                 lines.append(f"  - {where}{column}{value}: {p.message}")
@@ -74,7 +76,8 @@ def unlisted(count: int) -> str:
 
 
 def _natural(text: str) -> tuple:
-    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+    # isdecimal, not isdigit: a superscript '¹' is a digit that int() refuses
+    return (0, int(text), "") if text.isdecimal() else (1, 0, text)
 
 
 PROBLEM_COLUMNS = ("file", "patient", "column", "value", "message")

@@ -26,14 +26,15 @@ from clinrepro.study import (
     criterion_text,
     measure_label,
     measured_visits,
+    primary_method,
     primary_role,
     short_name,
-    test_for,
     unit,
     visit_codes,
     visit_label,
 )
-from clinrepro.terms import ANTIBODIES, TEST_NAMES, population_words, shown
+from clinrepro.reader import p_text, population_label
+from clinrepro.terms import ANTIBODIES, POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 
@@ -63,17 +64,39 @@ LISTED_PATIENTS = 10
 AGGREGATE_WORDS = "boxes: median and quartiles, whiskers: 5th to 95th percentile"
 
 
+def joined_words(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
 def patient_list(patients: list[str]) -> str:
-    """'patient 3, 11' or, for many, the first ones and how many more."""
-    shown_ids = ", ".join(patients[:LISTED_PATIENTS])
-    more = len(patients) - LISTED_PATIENTS
-    return f"patient {shown_ids}" + (f" and {more:,} more" if more > 0 else "")
+    """'patient 3', 'patients 3 and 11' or, for many, the first ones and how many more."""
+    listed = [str(patient) for patient in patients[:LISTED_PATIENTS]]
+    more = len(patients) - len(listed)
+    if more > 0:
+        listed.append(f"{more:,} more")
+    return f"patient{'s' if len(patients) > 1 else ''} {joined_words(listed)}"
 
 
 def missing_words(patients: list[str], what: str) -> str:
     if not patients:
         return f"no patient without {what}"
     return f"{len(patients)} without {what} ({patient_list(patients)})"
+
+
+def population_phrase(flag: str, analysis: dict, n: int | None = None) -> str:
+    """'the 14 patients with active cutaneous disease (CDASI ≥ 10)', 'all 16 treated
+    patients'; without n, 'the patients with ...', 'all treated patients'."""
+    count = "" if n is None else f"{n:,} "
+    if flag == "SAFFL":
+        return f"all {count}{POPULATION_FLAGS[flag]}"
+    return f"the {count}patients with {population_label(flag, analysis)}"
+
+
+def p_words(p: float) -> str:
+    """'p < 0.001', 'p = 0.030'."""
+    text = p_text(p)
+    return f"p {text}" if text[0] in "<>" else f"p = {text}"
 
 
 def aggregated(n: int, settings: dict) -> bool:
@@ -112,7 +135,7 @@ def patient_lines(ax, values: pd.DataFrame, positions: list[float], colour_of, *
 
 def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float]:
     """'* p = 0.03, paired t-test' for the change from baseline to `visit`."""
-    test = test_for(analysis, parameter)
+    test = primary_method(analysis, parameter)
     p = result(
         ard,
         analysis="paired_test",
@@ -125,7 +148,7 @@ def test_words(ard, analysis, parameter, flag, visit, alpha) -> tuple[str, float
     if np.isnan(p):
         return f"no test ({TEST_NAMES[test]}: too few pairs)", p
     mark = "*" if p <= alpha else "n.s."
-    return f"{mark} p = {p:.2g}, {TEST_NAMES[test]}", p
+    return f"{mark} {p_words(p)}, {TEST_NAMES[test]}", p
 
 
 def significance_sentence(words: str, alpha: float, test: str, base: str, target: str) -> str:
@@ -213,7 +236,7 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
     missing = values.index[~among(values.index, paired.index)].tolist()
     only_reported = [visit_label(cohort, v) for v in reported_only]
     caption = (
-        f"{name} in the {len(values)} {population_words(flag)}. Filled: mean ± SD recomputed from "
+        f"{name} in {population_phrase(flag, analysis, len(values))}. Filled: mean ± SD recomputed from "
         f"the per-patient data at each visit ({', '.join(visit_label(cohort, v) for v in measured)}); "
         f"{patients_words}; {len(paired)} with values at {visit_label(cohort, base)} and "
         f"{visit_label(cohort, target)}, {missing_words(missing, 'both')}. "
@@ -221,10 +244,10 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
             f"; {', '.join(only_reported)}: reported summaries only (no per-patient data), so "
             "no test is made for them. " if only_reported else ". ") if len(reported)
            else "No summaries are reported for this measure. ")
-        + significance_sentence(words, alpha, test_for(analysis, parameter),
+        + significance_sentence(words, alpha, primary_method(analysis, parameter),
                                 visit_label(cohort, base), visit_label(cohort, target))
     )  # fmt: skip
-    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(values)}; "
+    style.footnote(figure, f"Population: {population_label(flag, analysis)}, n = {len(values)}; "
                    f"paired n = {len(paired)}.")  # fmt: skip
     title = f"{name} at every visit"
     return figure, title, caption, {"population": flag, "n": len(values),
@@ -269,8 +292,13 @@ def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
         for role, criterion in ((left_role, left), (right_role, right))
     }
     notes = [
-        f"{len(ids)} without a baseline {criterion['parameter']} ({patient_list(ids)}) counted "
-        f"as not active ({role})"
+        f"{len(ids)} without a baseline {criterion['parameter']} ({patient_list(ids)}) "
+        + (
+            f"judged by {active_words(criterion['otherwise'])} instead"
+            if criterion.get("otherwise")
+            else "counted as not active"
+        )
+        + f" ({role})"
         for (role, ids), criterion in zip(unknown.items(), (left, right))
         if ids
     ]
@@ -281,7 +309,7 @@ def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
         + ". "
         + ("; ".join(notes) + "." if notes else "No baseline value is missing.")
     )
-    style.footnote(figure, f"Population: every treated patient (SAFFL), n = {len(adsl)}.")
+    style.footnote(figure, f"Population: {population_label('SAFFL', analysis)}, n = {len(adsl)}.")
     title = f"Active {left_role} and active {right_role} disease at baseline"
     meta = {"population": "SAFFL", "n": len(adsl),
             "n_missing": sum(len(i) for i in unknown.values()), **counts}  # fmt: skip
@@ -382,14 +410,15 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     missing = values.index[~among(values.index, paired.index)].tolist()
     n_responders = int((responder == "Y").sum())
     caption = (
-        f"{name} at every visit in the {len(values)} {population_words(flag)}: {len(paired)} with "
+        f"{name} at every visit in {population_phrase(flag, analysis, len(values))}: {len(paired)} with "
         f"values at {visit_label(cohort, base)} and {visit_label(cohort, target)}, "
         f"{missing_words(missing, 'both')}. Green: responders ({criterion}), {n_responders} of "
         f"{len(change)}; the dashed line is the response threshold."
-        + (f" Over {settings['max_patients_drawn']} patients: left, {AGGREGATE_WORDS}, "
-           "responders and non-responders; right, a histogram of the improvements." if many else "")
+        + (f" Drawn as distributions (over {settings['max_patients_drawn']} patients): left, "
+           f"{AGGREGATE_WORDS}, responders and non-responders; right, a histogram of the "
+           "improvements." if many else "")
     )  # fmt: skip
-    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(values)}; "
+    style.footnote(figure, f"Population: {population_label(flag, analysis)}, n = {len(values)}; "
                    f"paired n = {len(paired)}.")  # fmt: skip
     title = f"{measure_label(cohort, parameter)} per patient, {role} response"
     meta = {"population": flag, "n": len(values), "n_missing": len(missing),
@@ -437,13 +466,13 @@ def waterfall(data: dict, analysis: dict, settings: dict, cohort: dict):
     name = measure_label(cohort, response["parameter"])
     ax.set_title(f"{name}: change from baseline at {target}, per patient")
     caption = (
-        f"Change in {name} from baseline to {target} for each of the {len(change)} "
-        f"{population_words(flag)} with both values, largest increase left, largest decrease "
+        f"Change in {name} from baseline to {target} in {population_phrase(flag, analysis, len(change))} "
+        f"with both values, largest increase left, largest decrease "
         f"right; {missing_words(missing, 'a value at ' + target)}. "
         f"{'Each line is one group, its patients ranked by change' if many else 'Bars are coloured by treatment and daily dose'}; "
         f"the dashed line is the response threshold ({criterion})."
     )
-    style.footnote(figure, f"Population: {population_words(flag)}, n = {len(change) + len(missing)}; "
+    style.footnote(figure, f"Population: {population_label(flag, analysis)}, n = {len(change) + len(missing)}; "
                    f"shown n = {len(change)}.")  # fmt: skip
     title = f"{name}: change at {target}, per patient"
     meta = {"population": flag, "n": len(change) + len(missing), "n_missing": len(missing)}
@@ -468,7 +497,7 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
                      ha="center", transform=axes[0].transAxes)  # fmt: skip
         axes[0].axis("off")
         parts.append("Every measure of this cohort is named by a response criterion")
-    many = False
+    many, logged, with_sd = False, [], []
     for ax, parameter in zip(axes, shown_measures):
         values = wide(data["adeff"], parameter, flag, measured)
         paired = values.dropna(subset=[base, target])
@@ -479,6 +508,8 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
             )
         else:
             sds = wide(data["adeff"], parameter, flag, measured, "AVALSD")
+            if sds.notna().any().any():
+                with_sd.append(short_name(cohort, parameter))
             for patient, row in values.iterrows():
                 seen = row.notna().to_numpy()
                 if seen.sum() >= 2:
@@ -494,6 +525,7 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
         )
         if logarithmic:
             ax.set_yscale("log")
+            logged.append(short_name(cohort, parameter))
         name = f"{measure_label(cohort, parameter)} ({unit(cohort, parameter)})"
         ax.set_ylabel(name + (", log scale" if logarithmic else ""))
         ax.set_xticks(positions, [tick_label(cohort, v) for v in measured])
@@ -504,23 +536,30 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
             f"{short_name(cohort, parameter)}: n = {len(paired)} pairs\n{words}", fontsize=9
         )
         missing = values.index[~among(values.index, paired.index)].tolist()
+        test = TEST_NAMES[primary_method(analysis, parameter)]
+        tested = f"{p_words(p)}, {test}" if np.isfinite(p) else f"no {test} (too few pairs)"
         parts.append(f"{name}: {len(paired)} patients with values at {visit_label(cohort, base)} and "
-                     f"{visit_label(cohort, target)}, {missing_words(missing, 'both')}")  # fmt: skip
+                     f"{visit_label(cohort, target)}, {missing_words(missing, 'both')}; {tested}")  # fmt: skip
         meta |= {f"{parameter}_n_pairs": len(paired), f"{parameter}_n_missing": len(missing),
                  f"{parameter}_p_value": p}  # fmt: skip
     n = len(data["adsl"][data["adsl"][flag] == "Y"])
     meta["n"] = n
-    has_sd = data["adeff"]["AVALSD"].notna().any()
-    names = ", ".join(measure_label(cohort, code) for code in shown_measures) or "No other measure"
+    names = (
+        joined_words([measure_label(cohort, code) for code in shown_measures]) or "No other measure"
+    )
     caption = (
-        f"{names} at every visit in the {n} {population_words(flag)}. " + "; ".join(parts) + ". "
-        + (f"Over {settings['max_patients_drawn']} patients, {AGGREGATE_WORDS}. " if many
-           else ("Error bars: SD of replicate assays where the table prints one. " if has_sd else ""))
-        + f"A logarithmic axis is used when the largest value exceeds {settings['log_scale_ratio']:g} "
-        f"times the smallest. Tests: the workflow's two-sided paired tests, "
-        f"{visit_label(cohort, base)} vs {visit_label(cohort, target)}."
-    )  # fmt: skip
-    style.footnote(figure, f"Population: {population_words(flag)}, n = {n}.")
+        f"{names} at every visit in {population_phrase(flag, analysis, n)}"
+        + (f", drawn as distributions (over {settings['max_patients_drawn']} patients): "
+           f"{AGGREGATE_WORDS}. " if many else ", each patient a line. ")
+        + ". ".join(parts) + ". "
+        + (f"Error bars: SD of the replicate assays of {joined_words(with_sd)}, where the table "
+           "prints one. " if with_sd else "")
+        + (f"Logarithmic axis for {joined_words(logged)}: the largest value is more than "
+           f"{settings['log_scale_ratio']:g} times the smallest. " if logged else "")
+        + (f"p-values: two-sided paired tests of {visit_label(cohort, base)} against "
+           f"{visit_label(cohort, target)}." if shown_measures else "")
+    ).strip()  # fmt: skip
+    style.footnote(figure, f"Population: {population_label(flag, analysis)}, n = {n}.")
     title = f"{names} at every visit" if shown_measures else "Other measures"
     return figure, title, caption, meta
 
@@ -550,9 +589,6 @@ def forest(ax, rows: pd.DataFrame, xlabel: str, reference: float | None = None) 
     ax.set_yticks(positions, rows["label"].tolist(), fontsize=8)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel(xlabel)
-
-
-SUBGROUP_NAMES = {"TRTMOL": "molecule", "TRT01A": "dose", "ABTYPE": "antibody", "SEX": "sex"}
 
 
 def subgroup_label(category: str) -> str:
@@ -606,13 +642,15 @@ def subgroups(data: dict, analysis: dict, settings: dict, cohort: dict):
     small = changes[changes["value"].notna() & changes["ci_lower"].isna()]["label"].tolist()
     caption = (
         f"{role.capitalize()} response ({criterion}) and mean {short_name(cohort, parameter)} "
-        f"change at {target} in the {population_words(flag)}, by "
-        + ", ".join(SUBGROUP_NAMES.get(v, v) for v in analysis["subgroups"])
+        f"change at {target} in {population_phrase(flag, analysis)}, by "
+        + joined_words([SUBGROUP_NAMES.get(v, v) for v in analysis["subgroups"]])
         + ". Every level is shown with its n, however small; hollow points have "
         f"no interval (fewer than two patients): {', '.join(small) if small else 'none'}. Response rates: exact "
         "Clopper-Pearson intervals; mean changes: t-intervals."
     )
-    style.footnote(figure, f"Population: {population_words(flag)}; n per level on the right.")
+    style.footnote(
+        figure, f"Population: {population_label(flag, analysis)}; n per level on the right."
+    )
     title = f"{role.capitalize()} response and {short_name(cohort, parameter)} change by subgroup"
     return figure, title, caption, {"population": flag, "levels": len(rates)}
 

@@ -91,3 +91,42 @@ def grimmer(
     falls in the SD's rounding interval (Allard's tests 1 to 3).
     """
     return next(possible_sums_of_squares(mean, sd, n, decimals, sd_decimals), None) is not None
+
+
+def grim_limit(decimals: int, percent: bool = False) -> int:
+    """The n from which every value printed at `decimals` passes GRIM: one unit of the sum
+    then moves the mean (1/n) or the percentage (100/n) by no more than the rounding
+    interval, so some whole sum always lands in it."""
+    return (100 if percent else 1) * 10**decimals
+
+
+def grimmer_limit(sd: float | str, decimals: int, sd_decimals: int | None = None) -> int:
+    """The n from which GRIMMER can no longer fail (the mean passes GRIM and the SD's
+    rounding interval spans at least 2 in the sum of squares, (n - 1) SD^2, so it holds a
+    whole number of either parity)."""
+    sd_decimals = decimals if sd_decimals is None else sd_decimals
+    low, high = _interval(_exact(sd), sd_decimals)
+    spread = high**2 - max(low, Fraction(0)) ** 2
+    return max(grim_limit(decimals), math.ceil(1 + 2 / spread))
+
+
+def nearest_sums(
+    mean: float | str, sd: float | str, n: int, decimals: int, sd_decimals: int | None = None
+) -> tuple[int, int] | None:
+    """A whole sum and sum of squares of n whole numbers that print as `mean` ± `sd`, the
+    sum nearest n × mean and the sum of squares at or just below the printed SD's; None
+    when GRIMMER fails. For showing what the printed values imply."""
+    sd_decimals = decimals if sd_decimals is None else sd_decimals
+    sums = possible_sums(mean, n, decimals)
+    if n < 2 or not sums:
+        return None
+    total = min(max(round(_exact(mean) * n), sums[0]), sums[-1])
+    sd_low, sd_high = _interval(_exact(sd), sd_decimals)
+    low = (n - 1) * max(sd_low, Fraction(0)) ** 2 + Fraction(total**2, n)
+    high = (n - 1) * sd_high**2 + Fraction(total**2, n)
+    squares = math.ceil(low)
+    squares += (squares - total) % 2
+    if squares > high:  # not with this sum: the first that works
+        return next(possible_sums_of_squares(mean, sd, n, decimals, sd_decimals), None)
+    target = (n - 1) * _exact(sd) ** 2 + Fraction(total**2, n)
+    return total, squares + 2 * max(0, math.floor((target - squares) / 2))

@@ -35,7 +35,7 @@ import numpy as np
 
 from clinrepro import power_formulas, power_io, power_simulation, style
 from clinrepro.study import criterion_text, design_words, primary_role, test_for, trial_name
-from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
+from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, probability_text, shown
 
 logger = logging.getLogger(__name__)
 SINGLE, TWO = "single-arm paired", "two-arm parallel"
@@ -672,7 +672,7 @@ def summary_table(scenarios: list[Scenario], settings: dict) -> tuple[list[str],
     for s in scenarios:
         if np.isfinite(s.own_power):
             where = f"{s.own_n} per arm" if s.design == TWO else f"n = {s.own_n}"
-            own = f"{s.own_power:.2f} ({where})"
+            own = f"{probability_text(s.own_power)} ({where})"
         else:
             own = "" if s.assumption.prespecified else "not computed (effect from the data)"
         percent = (lambda v: f"{v:.0%}") if s.response else _number

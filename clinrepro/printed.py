@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import numpy as np
 import pandas as pd
 
@@ -24,3 +26,8 @@ def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
     other = ~np.isnan(numbers) & ~whole
     text[other] = [printed_number(value) for value in numbers[other]]
     return pd.Series(text, index=values.index).astype(str)
+
+
+def round_half_up(value: float, places: int) -> Decimal:
+    """Round as printed tables do (2.5 -> 3), not to even."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import platform
+import re
 import struct
 import subprocess
 from dataclasses import dataclass, field
@@ -21,6 +22,22 @@ import jinja2
 import pandas as pd
 
 from clinrepro.files import read_display_table, read_first_rows, read_table
+from clinrepro.reader import (
+    attainability_display,
+    eligibility_display,
+    change_rows,
+    change_table,
+    claim_p_text,
+    distinct_best,
+    limitations,
+    marker_notes,
+    multiplicity,
+    never_reproduced,
+    p_text,
+    plain_summary,
+    population_label,
+    readable,
+)
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.study import (
     active_words,
@@ -33,7 +50,7 @@ from clinrepro.study import (
     trial_name,
     visit_label,
 )
-from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, shown
+from clinrepro.terms import TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
@@ -136,9 +153,26 @@ def shown_number(value) -> str:
     return "" if pd.isna(value) else f"{float(value):.6g}"
 
 
-def claim_records(audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.DataFrame) -> list:
+def recomputed_shown(claim: pd.Series) -> str:
+    """The data's value beside the printed one: at the claim's precision, a p-value as
+    '< 0.001', a percentage with its sign."""
+    if pd.isna(claim["recomputed"]):
+        return ""
+    if claim["comparator"] != "=" and claim["unit"] == "p":
+        return claim_p_text(float(claim["recomputed"]), claim["precision"])
+    if claim["comparator"] != "=":
+        return f"{float(claim['recomputed']):.4g}"
+    return str(claim["recomputed_rounded"]) + ("%" if "%" in str(claim["reported"]) else "")
+
+
+def claim_records(
+    audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.DataFrame, analysis: dict
+) -> list:
     """One record a claim for the report: its row and what its details open to (the quote,
     the cells used, the patients left out and why, the explanations found)."""
+    def words(text) -> str:
+        return "" if pd.isna(text) else readable(str(text), analysis)
+
     records = []
     for _, claim in audit.iterrows():
         mine = cells[cells["claim_id"] == claim["claim_id"]]
@@ -153,42 +187,47 @@ def claim_records(audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.Dat
         records.append(
             {
                 "status": claim["status"],
+                "verdict": claim["verdict"],
+                "verdict_reason": words(claim["verdict_reason"]),
+                "direction": "" if pd.isna(claim["direction"]) else claim["direction"],
+                "checks": "" if pd.isna(claim["summary_checks"]) else claim["summary_checks"],
+                "source": claim["source"],
                 "description": shown(claim["description"]),
                 "reported": claim["reported"],
-                "recomputed": (
-                    "" if pd.isna(claim["recomputed_rounded"]) else str(claim["recomputed_rounded"])
-                ),
+                "recomputed": recomputed_shown(claim),
                 "n": "" if pd.isna(claim["n"]) else str(int(claim["n"])),
                 "claim_id": claim["claim_id"],
                 "quote": claim["quote"],
                 "where": f"{claim['location']} ({claim['source']})",
                 "full": shown_number(claim["recomputed"]),
-                "population": "" if pd.isna(claim["population_flag"]) else claim["population_flag"],
+                "population": (
+                    ""
+                    if pd.isna(claim["population_flag"])
+                    else population_label(claim["population_flag"], analysis)
+                ),
                 "method": method,
                 "other": "" if pd.isna(claim["other_methods"]) else claim["other_methods"],
                 "reason": next(
-                    (str(claim[c]) for c in ("reason", "note") if pd.notna(claim[c]) and claim[c]),
+                    (words(claim[c]) for c in ("reason", "note") if pd.notna(claim[c]) and claim[c]),
                     "",
                 ),
                 "cells": [
-                    f"patient {r.patient}: '{r.column}' {r.cell}"
+                    f"patient {r.patient}: '{words(r.column)}' {r.cell}"
                     for r in used.head(LISTED_CELLS).itertuples()
                 ],
                 "more_cells": max(len(used) - LISTED_CELLS, 0),
                 "unlisted": unlisted,
                 "n_cells": len(used),
                 "left_out": [
-                    f"{reason}: patient {', '.join(map(str, part['patient']))}"
+                    f"{words(reason)}: patient {', '.join(map(str, part['patient']))}"
                     for reason, part in left.groupby("reason", sort=False)
                 ],
                 "explanations": [
-                    f"{r.kind}: {r.detail} (gives {shown_number(r.value)}, printed {r.printed})"
+                    f"{r.kind}: {words(r.detail)} (gives {shown_number(r.value)}, printed {r.printed})"
                     for r in found.head(LISTED_EXPLANATIONS).itertuples()
                 ],
                 "more_explanations": max(len(found) - LISTED_EXPLANATIONS, 0),
-                "search": (
-                    "" if pd.isna(claim.get("explanations")) else claim.get("explanations", "")
-                ),
+                "search": words(claim.get("explanations")),
             }
         )
     return records
@@ -216,15 +255,19 @@ def methods(cohort: dict, analysis: dict) -> list[str]:
     later = ", ".join(visit_label(cohort, code) for code in follow_up_visits(cohort))
     lines = [
         f"{data_words(cohort)}; baseline visit {base}; follow-up visits {later}.",
-        "Populations: "
-        + "; ".join(f"{role}: {POPULATION_FLAGS[flag]} ({flag})" for role, flag in roles.items())
+        "Populations each kind of claim is read in: "
+        + "; ".join(f"{role}: {population_label(flag, analysis)}" for role, flag in roles.items())
         + ".",
     ]
     for side, criterion in active.items():
-        lines.append(
-            f"Active {side} disease: baseline {active_words(criterion)}; a missing baseline value "
-            "counts as not active."
+        otherwise = criterion.get("otherwise")
+        missing = (
+            f"without a baseline {criterion['parameter']}, {active_words(otherwise)} counts as "
+            "active"
+            if otherwise
+            else "a missing baseline value counts as not active"
         )
+        lines.append(f"Active {side} disease: baseline {active_words(criterion)}; {missing}.")
     for side, response in analysis["response"].items():
         lines.append(f"{side.capitalize()} response: {shown(criterion_text(response, cohort))}.")
     policy = {
@@ -374,6 +417,78 @@ def power_tables(path: str, power: dict) -> tuple[HtmlTable, HtmlTable]:
     return html_table(summary.drop(columns=grid)), html_table(placebo)
 
 
+VERDICT_ORDER = {
+    "inconsistent": 0,
+    "population or test not stated": 1,
+    "approximate": 2,
+    "within rounding": 3,
+    "exact": 4,
+    "consistent with reported numbers": 5,
+    "not computable": 6,
+}
+VERDICT_CLASSES = {
+    "inconsistent": "mismatch",
+    "population or test not stated": "unstated",
+    "approximate": "approximate",
+    "within rounding": "match",
+    "exact": "match",
+    "consistent with reported numbers": "not_computable",
+    "not computable": "not_computable",
+}
+SPECIFICATIONS_SHOWN = 5
+FLAG_IN_WORDS = re.compile(r"(\w+): [^;]*\((\w+)\)")
+
+
+def verdict_counts(audit: pd.DataFrame) -> list[dict]:
+    """Per source, how many claims got each verdict (the headline boxes)."""
+    rows = []
+    for source, claims in audit.groupby("source", sort=False):
+        counts = claims["verdict"].value_counts()
+        rows.append(
+            {
+                "source": source,
+                "total": len(claims),
+                "counts": [(v, int(counts.get(v, 0)), VERDICT_CLASSES[v]) for v in VERDICT_ORDER],
+            }
+        )
+    return rows
+
+
+def reading_words(text: str, analysis: dict) -> str:
+    """A specification's populations with readable labels instead of flags."""
+    return "; ".join(
+        f"{role}: {population_label(flag, analysis)}" for role, flag in FLAG_IN_WORDS.findall(text)
+    )
+
+
+def specification_records(path: str, audit: pd.DataFrame, analysis: dict) -> dict:
+    """The best specifications with distinct results, and the claims none reproduces."""
+    specifications = read_table(path, text_columns=("reproduced_ids", "left_out_ids"))
+    described = dict(zip(audit["claim_id"], audit["description"]))
+    shown_rows = distinct_best(specifications, SPECIFICATIONS_SHOWN)
+    records = [
+        {
+            "rank": int(row.rank),
+            "reproduced": f"{int(row.reproduced)} of {int(row.claims)}",
+            "populations": reading_words(str(row.populations), analysis),
+            "choices": ", ".join(
+                str(v) for v in (row.summaries, row.missing, row.test, row.rounding) if str(v)
+            ),
+            "own": row.own == "Y",
+            "equivalent": int(row.equivalent),
+            "left_out": [described.get(c, c) for c in str(row.left_out_ids or "").split()],
+        }
+        for row in shown_rows.itertuples()
+    ]
+    own = specifications[specifications["own"] == "Y"]
+    return {
+        "rows": records,
+        "total": len(specifications),
+        "own": f"{int(own['reproduced'].iloc[0])} of {int(own['claims'].iloc[0])}" if len(own) else "",
+        "never": [described.get(c, c) for c in never_reproduced(specifications)],
+    }
+
+
 def run(
     inputs: dict,
     cohort: dict,
@@ -385,16 +500,28 @@ def run(
     max_rows_shown: int,
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
+    from clinrepro.eligibility import attainability_summary, eligibility_summary
+    from clinrepro.endpoints import read_adsl
+    from clinrepro.ard import read_ard
+
     text = ("claim_id", "reported", "recomputed_rounded", "quote", "location", "description")
     audit = read_table(inputs["claims"], text_columns=text)
-    order = audit["status"].map({"mismatch": 0, "match": 1, "not_computable": 2})
+    # least consistent first; within a verdict, claims about an effect first
+    order = audit["verdict"].map(VERDICT_ORDER) * 2 + audit["direction"].isna()
     audit = audit.assign(_order=order).sort_values("_order", kind="stable")
-    counts = audit["status"].value_counts()
     cells = read_table(inputs["cells"], text_columns=("claim_id", "patient", "cell", "column"))
     explanations = read_table(
         inputs["reconciliation"], text_columns=("claim_id", "printed", "detail")
     )
-    claims = claim_records(audit, cells, explanations)
+    claims = claim_records(audit, cells, explanations, analysis)
+    ard = read_ard(inputs["ard"])
+    adsl = read_adsl(inputs["adsl"])
+    outcomes = read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by"))
+    attainable = attainability_summary(read_table(inputs["attainability"]))
+    eligible = eligibility_summary(read_table(inputs["eligibility"]), max_listed=20)
+    rows = change_rows(ard, analysis, cohort)
+    inventory = multiplicity(rows, ard, analysis)
+    n_tests = int((inventory["p"] != "none shown").sum()) if len(inventory) else 0
     figures = []
     for name in REPORT_FIGURES:
         uri, width, height = png_uri(inputs[f"{name}_png"])
@@ -414,18 +541,34 @@ def run(
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
     names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
-             "claims": "claims ledger", "reported_summaries": "reported summaries"}  # fmt: skip
+             "claims": "claims ledger", "reported_summaries": "reported summaries",
+             "outcomes": "stated outcomes"}  # fmt: skip
     raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
     power_table, power_placebo = power_tables(inputs["power_summary"], power)
     html = render(
         inputs["template"],
         cohort=cohort,
         variant=variant,
-        counts={
-            status: int(counts.get(status, 0)) for status in ("match", "mismatch", "not_computable")
-        }
-        | {"total": int(counts.sum())},
+        summary=plain_summary(cohort, analysis, adsl, ard, rows, audit, outcomes, attainable),
+        verdicts=verdict_counts(audit),
+        verdict_classes=VERDICT_CLASSES,
         claims=claims,
+        specifications=specification_records(inputs["specifications"], audit, analysis)
+        if len(audit)
+        else None,
+        outcomes=outcomes.fillna("").to_dict("records"),
+        attainable=html_table(attainability_display(attainable, analysis)) if len(attainable) else None,
+        eligible=html_table(eligibility_display(eligible, cohort)) if len(eligible) else None,
+        eligibility_rule=cohort.get("eligibility_rule", ""),
+        changes=html_table(change_table(rows, analysis)),
+        marker_notes=marker_notes(ard, cohort, analysis),
+        multiplicity=html_table(inventory),
+        limitations=limitations(cohort, analysis, adsl, ard, n_tests, eligible),
+        sources=cohort.get("sources", {}),
+        measures=[
+            (m.get("short", code), m["label"], m["unit"], m["low"], m.get("high"), m["improvement"])
+            for code, m in cohort["measures"].items()
+        ],
         figures=figures,
         table1=table1,
         table1_groups=groups,

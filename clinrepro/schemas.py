@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
 from clinrepro.columns import translated
 from clinrepro.study import range_words
+from clinrepro.summary_checks import CHECK_SIGNATURES, check_problem
 from clinrepro.terms import ANTIBODIES, MOLECULES, PRIOR_TREATMENTS, SEXES
 
 ADULT_AGE = (18, 110)  # the study enrolled adults
@@ -251,6 +253,19 @@ class ClaimsLedger(pa.DataFrameModel):
     """Statistic name in the analysis results data."""
     not_computable_reason: Series[str] = pa.Field(nullable=True)
     """Why the published data cannot give this value; empty when they can."""
+    states: Optional[Series[str]] = pa.Field(
+        nullable=True, isin=["population", "test", "population; test", "test; population"]
+    )
+    """What the source itself states of how the number was obtained: 'population', 'test'
+    or both ('population; test'); empty when it states neither. Without the column every
+    claim counts as stating both (the strictest reading)."""
+    n: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    """The number of patients the source states for the claim ('10 of 15' -> 15)."""
+    check: Optional[Series[str]] = pa.Field(nullable=True)
+    """A relation to other claims the summary checks test, e.g. 'percent(n_a, n_b)'
+    (docs/outputs.md lists them)."""
+    outcome: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
+    """The stated outcome (outcomes.csv) the claim reports."""
 
     @row_check(
         "analysis", "a claim needs either an analysis to look up or a reason it is not computable"
@@ -260,9 +275,61 @@ class ClaimsLedger(pa.DataFrameModel):
         has_reason = df["not_computable_reason"].notna()
         return has_lookup ^ has_reason
 
+    @row_check("check", f"not a known check; the checks are {CHECK_SIGNATURES}")
+    def check_is_known(cls, df):
+        return _check_problems(df) != "function"
+
+    @row_check("check", f"wrong number of arguments; the checks are {CHECK_SIGNATURES}")
+    def check_takes_its_arguments(cls, df):
+        return _check_problems(df) != "arguments"
+
+    @row_check(
+        "check", "names a claim that is not in the ledger (an argument is a claim_id or a number)"
+    )
+    def check_names_known_claims(cls, df):
+        return _check_problems(df) != "claim"
+
     class Config:
         strict = True
         coerce = True
+
+
+class StatedOutcomes(pa.DataFrameModel):
+    """The outcomes a publication's methods name, one a row; the ledger's claims report
+    them (its `outcome` column, or the same analysis, parameter and visit)."""
+
+    outcome_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    """Stable identifier, named by the ledger's `outcome` column."""
+    role: Series[str] = pa.Field(isin=["main", "secondary"])
+    """Main (primary) or secondary outcome."""
+    source: Series[str]
+    """The publication that states it (the ledger's `source`)."""
+    location: Series[str]
+    """Where it is stated."""
+    quote: Series[str]
+    """The printed words."""
+    description: Series[str]
+    """What the outcome is, in plain words."""
+    analysis: Series[str] = pa.Field(nullable=True, isin=["summary", "paired_test", "response"])
+    """Kind of result in the analysis results data that gives it, where the data can."""
+    parameter: Series[str] = pa.Field(nullable=True)
+    """Measure code."""
+    visit: Series[str] = pa.Field(nullable=True)
+    """Visit code."""
+    statistic: Series[str] = pa.Field(nullable=True)
+    """Statistic of the analysis results data."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+def _check_problems(ledger) -> pd.Series:
+    """What is wrong with each claim's `check` call ('' when nothing is, or no call)."""
+    if "check" not in ledger:
+        return pd.Series("", index=ledger.index)
+    claims = set(ledger["claim_id"])
+    return ledger["check"].map(lambda text: check_problem(text, claims))
 
 
 def _known(codes: list[str], what: str) -> pa.Check:
@@ -291,6 +358,17 @@ def measurement_schema(cohort: dict) -> pa.DataFrameSchema:
     )
     schema.checks = [*schema.checks, pa.Check(within_range, error=message)]
     return schema
+
+
+def outcomes_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The StatedOutcomes model with the cohort's measures and visits."""
+    visits = [v["code"] for v in cohort["visits"]]
+    return StatedOutcomes.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(cohort["measures"]), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )
 
 
 def summaries_schema(cohort: dict) -> pa.DataFrameSchema:

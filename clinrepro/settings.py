@@ -11,6 +11,9 @@ from pathlib import Path
 
 import yaml
 
+from clinrepro.study import scale_for, test_for
+from clinrepro.terms import CODED_CHARACTERISTICS, NUMERIC_CHARACTERISTICS
+
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
 # the Wilcoxon signed-rank p-value is exact up to this many non-zero changes (scipy's limit)
 EXACT_MAX_PAIRS = 50
@@ -104,9 +107,15 @@ def numbers_read(value):
     return value
 
 
-def analysis_problems(analysis: dict, declared: list[str], follow_ups: list[str]) -> list[tuple]:
+def analysis_problems(
+    analysis: dict, declared: list[str], follow_ups: list[str], elsewhere=()
+) -> list[tuple]:
     """What one variant's analysis settings name that the cohort lacks: (key path, value,
-    what is wrong, an example of a value that fits)."""
+    what is wrong, an example of a value that fits).
+
+    A `scales` entry may name a measure only other cohorts of the config declare
+    (`elsewhere`): the variant log_scale puts IFN-α on the log scale where it was measured.
+    """
     problems = []
     for section in ("active_disease", "response"):
         for role, criterion in analysis[section].items():
@@ -122,12 +131,41 @@ def analysis_problems(analysis: dict, declared: list[str], follow_ups: list[str]
                  f"which is not a follow-up visit of the cohort ({', '.join(follow_ups)})",
                  follow_ups[-1] if follow_ups else None)
             )  # fmt: skip
-    for measure in analysis["tests"]:
-        if measure != "default" and measure not in declared:
+    for role, criterion in analysis["active_disease"].items():
+        otherwise = criterion.get("otherwise") or {"parameter": declared[0]}
+        if otherwise["parameter"] not in declared:
             problems.append(
-                (("tests", measure), measure, "which is not among the cohort's measures", None)
-            )
+                (("active_disease", role, "otherwise", "parameter"), otherwise["parameter"],
+                 f"which is not among the cohort's measures ({', '.join(declared)})", None)
+            )  # fmt: skip
+    for section, allowed in (("tests", ()), ("scales", elsewhere)):
+        for measure in analysis[section]:
+            if measure != "default" and measure not in (*declared, *allowed):
+                problems.append(
+                    ((section, measure), measure, "which is not among the cohort's measures", None)
+                )
+    for measure in declared:
+        # the log scale has the paired t-test only (stats.paired_t_log)
+        if scale_for(analysis, measure) == "log" and test_for(analysis, measure) != "paired_t":
+            named = measure if measure in analysis["scales"] else "default"
+            problems.append(
+                (("scales", named), "log",
+                 f"but the test of {measure} is {test_for(analysis, measure)}, and the log scale "
+                 f"has the paired t-test only: set tests: {{{measure}: paired_t}} or keep its "
+                 "scale raw", None)
+            )  # fmt: skip
     return problems
+
+
+def measure_problems(cohort: dict) -> list[str]:
+    """Measures whose `tracks` names no other measure of the cohort."""
+    declared = list(cohort["measures"])
+    return [
+        f"measures.{code}.tracks names '{measure['tracks']}' ({cohort.get('file', 'its settings')}), "
+        f"which is not another of the cohort's measures ({', '.join(declared)})"
+        for code, measure in cohort["measures"].items()
+        if "tracks" in measure and (measure["tracks"] not in declared or measure["tracks"] == code)
+    ]
 
 
 def _has(settings: dict | None, path: tuple) -> bool:
@@ -156,17 +194,61 @@ def _example(path: tuple, value) -> str:
     return f"analysis: {{{nested}}}"
 
 
+def _criterion_problems(criterion: dict, cohort: dict) -> list[tuple[str, str]]:
+    """(key, what is wrong) for one eligibility criterion."""
+    measures = ", ".join(cohort["measures"])
+    known = [*NUMERIC_CHARACTERISTICS, *CODED_CHARACTERISTICS]
+    characteristic = criterion.get("characteristic")
+    found = []
+    if "measure" in criterion and criterion["measure"] not in cohort["measures"]:
+        found.append(("measure", f"which is not among the cohort's measures ({measures})"))
+    for key in ("characteristic", "minus"):
+        if key in criterion and criterion[key] not in known:
+            found.append((key, f"which is not a patient characteristic ({', '.join(known)})"))
+    if criterion.get("minus") in CODED_CHARACTERISTICS:
+        found.append(("minus", "which is a category and cannot be subtracted"))
+    if "comparator" in criterion and characteristic in CODED_CHARACTERISTICS:
+        found.append(
+            ("characteristic", "which is a category: give equals: a code, not comparator:")
+        )
+    if "equals" in criterion and characteristic in NUMERIC_CHARACTERISTICS:
+        found.append(
+            ("characteristic", "which is a number: give comparator: and threshold:, not equals:")
+        )
+    if "equals" in criterion and characteristic in CODED_CHARACTERISTICS:
+        vocabulary = CODED_CHARACTERISTICS[characteristic]
+        codes = list(dict.fromkeys(cohort["vocabularies"][vocabulary].values()))
+        if criterion["equals"] not in codes:
+            what = f"which is not a code of the cohort's {vocabulary} vocabulary"
+            found.append(("equals", f"{what} ({', '.join(codes)})"))
+    return found
+
+
+def eligibility_problems(cohort: dict) -> list[str]:
+    """What the eligibility criteria name that the cohort does not have, one sentence each,
+    with the criterion's key path and the settings file."""
+    file = cohort.get("file", "the cohort's settings")
+    return [
+        f"eligibility.{number}.{key} of '{criterion['name']}' names '{criterion[key]}' "
+        f"({file}), {what}"
+        for number, criterion in enumerate(cohort.get("eligibility") or [])
+        for key, what in _criterion_problems(criterion, cohort)
+    ]
+
+
 def cohort_problems(
     cohort: dict,
     analyses: dict[str, dict],
     claim_ids: list[str] | None,
     overrides: dict[str, dict] | None = None,
+    elsewhere=(),
 ) -> list[str]:
     """What the analysis settings name that the cohort does not have, one sentence each,
     saying where the value is set (a variant, the cohort's analysis, or the defaults).
 
     `analyses` are the variants' settings for this cohort; `claim_ids` the ids of its claims
-    ledger (None without one); `overrides` each variant's own overrides (config variants:).
+    ledger (None without one); `overrides` each variant's own overrides (config variants:);
+    `elsewhere` the measure codes the config's other cohorts declare.
     """
     declared = list(cohort["measures"])
     codes = [visit["code"] for visit in cohort["visits"]]
@@ -181,7 +263,7 @@ def cohort_problems(
     follow_ups = [v for v in measured if v != cohort["baseline_visit"]]
     found: dict[tuple, list[str]] = {}  # (path, value, what, example) -> the variants with it
     for variant, analysis in analyses.items():
-        for problem in analysis_problems(analysis, declared, follow_ups):
+        for problem in analysis_problems(analysis, declared, follow_ups, elsewhere):
             found.setdefault(problem, []).append(variant)
     for (path, value, what, example), variants in found.items():
         where = _where(path, variants, cohort, overrides or {})
@@ -191,6 +273,8 @@ def cohort_problems(
                 f"; set it in the cohort's own analysis: settings, e.g. {_example(path, example)}"
             )
         problems.append(sentence)
+    problems += eligibility_problems(cohort)
+    problems += measure_problems(cohort)
     wanted = cohort.get("key_claims") or []
     if wanted and claim_ids is None:
         problems.append(

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from clinrepro.terms import SYMBOLS, TEST_NAMES
 
+# the test of log(follow-up) - log(baseline) that stands for each test on the log scale
+LOG_METHODS = {"paired_t": "paired_t_log"}
+
 
 def measures(cohort: dict) -> dict[str, dict]:
     """Measure code -> its declaration (printed, label, unit, low, high, decimals, improvement)."""
@@ -78,6 +81,31 @@ def test_for(analysis: dict, parameter: str) -> str:
     return tests.get(parameter, tests["default"])
 
 
+def scale_for(analysis: dict, parameter: str) -> str:
+    """The primary scale of a measure's change, raw or log: its own entry, else the default."""
+    scales = analysis["scales"]
+    return scales.get(parameter, scales["default"])
+
+
+def primary_method(analysis: dict, parameter: str) -> str:
+    """The ARD method behind a measure's primary p-value: its test, on its primary scale.
+
+    The log scale has the paired t-test only (settings refuse it with the rank test).
+    """
+    test = test_for(analysis, parameter)
+    return LOG_METHODS[test] if scale_for(analysis, parameter) == "log" else test
+
+
+def scales_words(analysis: dict, measures: list[str]) -> str:
+    """'raw scale for every measure', or 'log scale: IFNA, CK; raw scale: every other measure'."""
+    logged = [measure for measure in measures if scale_for(analysis, measure) == "log"]
+    if not logged:
+        return "raw scale for every measure"
+    if len(logged) == len(measures):
+        return "log scale for every measure"
+    return f"log scale: {', '.join(logged)}; raw scale: every other measure"
+
+
 def tests_words(analysis: dict, measures: list[str] | None = None) -> str:
     """The test behind each measure's p-value in words: 'paired t-test for every measure',
     or 'CK: Wilcoxon signed-rank test; every other measure: paired t-test'."""
@@ -102,8 +130,15 @@ def criterion_text(response: dict, cohort: dict) -> str:
 
 
 def active_words(criterion: dict) -> str:
-    """An active-disease criterion in words, e.g. 'CDASI ≥ 10'."""
-    return f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+    """An active-disease criterion in words, e.g. 'CDASI ≥ 10', or 'MMT8 < 150, or CK > 1000
+    without a baseline MMT8' where the criterion has an `otherwise`."""
+    words = (
+        f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+    )
+    otherwise = criterion.get("otherwise")
+    if otherwise:
+        words += f", or {active_words(otherwise)} without a baseline {criterion['parameter']}"
+    return words
 
 
 def primary_role(analysis: dict) -> str:

@@ -16,9 +16,9 @@ from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
 from clinrepro.printed import printed_numbers
 from clinrepro import report
-from clinrepro.ard import read_ard, value as result
-from clinrepro.study import follow_up_visits, measured_visits, test_for, visit_label
-from clinrepro.terms import ANTIBODIES, POPULATION_FLAGS, PRIOR_TREATMENTS, TEST_NAMES, shown
+from clinrepro.reader import claim_p_text, p_text, population_label, readable
+from clinrepro.study import follow_up_visits, measured_visits, visit_label
+from clinrepro.terms import ANTIBODIES, PRIOR_TREATMENTS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 
@@ -117,13 +117,13 @@ def n_pct(condition: pd.Series, known: pd.Series) -> str:
 
 
 def baseline_table(
-    adsl: pd.DataFrame, adeff: pd.DataFrame, ard: pd.DataFrame, analysis: dict, cohort: dict
+    adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict, cohort: dict
 ) -> pd.DataFrame:
     """Baseline characteristics for the cohort and by molecule, with missing counts.
 
-    For each measure the last columns give every follow-up visit and the test of the change
-    from baseline to it (the workflow's own statistics: all treated patients with both
-    values, the variant's test).
+    For each measure the last columns give its mean and median at every follow-up visit in
+    all treated patients with a value there; the change from baseline and its test are the
+    report's change-from-baseline table, not this one.
     """
     baseline_visit = cohort["baseline_visit"]
     later = {code: visit_label(cohort, code) for code in follow_up_visits(cohort)}
@@ -134,16 +134,14 @@ def baseline_table(
     baseline = adeff[adeff["AVISIT"] == baseline_visit].pivot(
         index="SUBJID", columns="PARAMCD", values="AVAL"
     )
-    base_label = visit_label(cohort, baseline_visit)
     rows = []
 
-    def add(characteristic, statistic, cell, missing, visits=None, tests=None):
+    def add(characteristic, statistic, cell, missing, visits=None):
         row = {"characteristic": characteristic, "statistic": statistic}
         row |= {labels[name]: cell(part) for name, part in groups.items()}
         row |= {"missing (all)": str(missing)}
         for code, label in later.items():
             row[f"{label} (all)"] = (visits or {}).get(code, "")
-            row[f"{base_label} vs {label} (all)"] = (tests or {}).get(code, "")
         rows.append(row)
 
     for column, name in (("AGE", "Age, years"), ("DISDUR", "Disease duration, years")):
@@ -186,8 +184,9 @@ def baseline_table(
                 "",
             )
     for flag in ("ACTCUTFL", "ACTMUSFL", "ACTBOTFL"):
+        label = population_label(flag, analysis)
         add(
-            POPULATION_FLAGS[flag].replace("patients with ", "").capitalize(),
+            label[0].upper() + label[1:],
             "n (%)",
             lambda part, f=flag: n_pct(part[f] == "Y", part[f].notna()),
             "",
@@ -206,7 +205,6 @@ def baseline_table(
             lambda part, v=values: mean_sd(v(part), places),
             int(baseline[parameter].isna().sum()),
             {code: mean_sd(values_at, places) for code, values_at in at.items()},
-            {code: change_test(ard, analysis, parameter, code) for code in later},
         )
         add(
             name,
@@ -216,14 +214,6 @@ def baseline_table(
             {code: median_iqr(values_at, places) for code, values_at in at.items()},
         )
     return pd.DataFrame(rows)
-
-
-def change_test(ard: pd.DataFrame, analysis: dict, parameter: str, visit: str) -> str:
-    """The variant's test of the change to `visit` in every treated patient, in words."""
-    test = test_for(analysis, parameter)
-    key = dict(analysis="paired_test", population="SAFFL", parameter=parameter, visit=visit)
-    p, n_pairs = (result(ard, **key, method=test, statistic=s) for s in ("p_value", "n_pairs"))
-    return f"p = {p:.2g} ({TEST_NAMES[test]}, n = {n_pairs:.0f} pairs)" if not np.isnan(p) else "-"
 
 
 STATUS_ORDER = {"mismatch": 0, "match": 1, "not_computable": 2}
@@ -236,12 +226,21 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
         claims.assign(_order=order).sort_values(["_order"], kind="stable").drop(columns="_order")
     )
     method = table["method"].fillna("").map(lambda m: TEST_NAMES.get(m, m))
+    recomputed = [
+        claim_p_text(value, precision) if unit == "p" and pd.notna(value) else str(rounded)
+        for value, precision, unit, rounded in zip(
+            table["recomputed"],
+            table["precision"],
+            table["unit"],
+            table["recomputed_rounded"].fillna(""),
+        )
+    ]
     return pd.DataFrame(
         {
             "claim": table["claim_id"],
             "description": table["description"].map(shown),
             "reported": table["reported"],
-            "recomputed": table["recomputed_rounded"].fillna("").astype(str),
+            "recomputed": recomputed,
             "full precision": table["recomputed"].map(lambda v: "" if pd.isna(v) else f"{v:.6g}"),
             "status": table["status"],
             "reason or note": table["reason"].fillna(table["note"]).fillna(""),
@@ -249,9 +248,45 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "n": table["n"].map(lambda v: "" if pd.isna(v) else str(int(v))),
             "population": table["population_flag"].fillna(""),
             "test or method": method,
-            "other test": table["other_methods"].fillna(""),
+            "other test": [
+                other_tests_words(other, precision) if other else ""
+                for other, precision in zip(table["other_methods"].fillna(""), table["precision"])
+            ],
             "where": table["location"],
         }
+    )
+
+
+def other_tests_words(text: str, precision: int) -> str:
+    """A claim's other tests ('wilcoxon_signed_rank: 0.078125; paired_t_log: 0.059995') for
+    reading: 'Wilcoxon signed-rank test: p = 0.078; paired t-test on the log scale:
+    p = 0.060', at the claim's precision."""
+    parts = []
+    for part in filter(None, (piece.strip() for piece in text.split(";"))):
+        method, _, value = part.partition(": ")
+        try:
+            words = claim_p_text(float(value), precision)
+        except ValueError:
+            parts.append(part)
+            continue
+        parts.append(
+            f"{TEST_NAMES.get(method, method)}: p {words if words[0] in '<>' else '= ' + words}"
+        )
+    return "; ".join(parts)
+
+
+def claims_for_reading(table: pd.DataFrame, analysis: dict) -> pd.DataFrame:
+    """The claims audit table as a person reads it (the HTML page): no claim ids, populations
+    in words, statuses without underscores."""
+    return table.drop(columns="claim").assign(
+        status=table["status"].str.replace("_", " "),
+        population=table["population"].map(
+            lambda flag: population_label(flag, analysis) if flag else ""
+        ),
+        **{
+            column: table[column].map(lambda text: shown(readable(text, analysis)))
+            for column in ("reason or note", "explanations")
+        },
     )
 
 
@@ -286,25 +321,29 @@ def run_table1(
 def run(
     adsl: str,
     adeff: str,
-    ard: str,
     claims: str,
     analysis: dict,
     cohort: dict,
     template: str,
     outputs: dict,
 ) -> None:
-    """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages."""
+    """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages
+    (the change from baseline and its tests are the report's own table)."""
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"))
-    results = read_ard(ard)
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))
-    baseline = baseline_table(subjects, records, results, analysis, cohort)
+    baseline = baseline_table(subjects, records, analysis, cohort)
     audit_table = claims_table(audit)
     write_tables({outputs["baseline_csv"]: baseline, outputs["claims_csv"]: audit_table})
     synthetic = cohort["synthetic"]
-    title = "Baseline characteristics, all treated patients and by JAK inhibitor"
+    title = "Baseline characteristics, all treated patients and by molecule"
     report.write_table_page(baseline, outputs["baseline_html"], title, template, synthetic)
     title = "Claims audit, mismatches first"
     report.write_table_page(
-        audit_table, outputs["claims_html"], title, template, synthetic, status_column="status"
+        claims_for_reading(audit_table, analysis),
+        outputs["claims_html"],
+        title,
+        template,
+        synthetic,
+        status_column="status",
     )

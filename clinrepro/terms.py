@@ -36,9 +36,21 @@ POPULATION_FLAGS = {
     "ACTBOTFL": "patients with active cutaneous and active muscle disease at baseline",
 }
 SYMBOLS = {">=": "≥", "<=": "≤", "<": "<", ">": ">"}
+# ADSL's characteristics of a patient that an eligibility criterion may name (cohort
+# settings eligibility:): numbers with their meaning, and codes with the vocabulary of the
+# cohort's settings that gives them
+NUMERIC_CHARACTERISTICS = {
+    "AGE": "age at inclusion (years)",
+    "DISDUR": "disease duration (years)",
+    "NPRIOR": "number of distinct previous treatments",
+}
+CODED_CHARACTERISTICS = {"SEX": "sex", "ABTYPE": "antibody"}
+# ADSL columns a subgroup analysis splits by, in words
+SUBGROUP_NAMES = {"TRTMOL": "molecule", "TRT01A": "dose", "ABTYPE": "antibody", "SEX": "sex"}
 TEST_NAMES = {
     "paired_t": "paired t-test",
     "wilcoxon_signed_rank": "Wilcoxon signed-rank test",
+    "paired_t_log": "paired t-test on the log scale",
     "clopper_pearson": "exact (Clopper-Pearson) CI",
 }
 
@@ -50,3 +62,13 @@ def population_words(flag: str) -> str:
 def shown(text: str) -> str:
     """Text for people: comparison signs as printed."""
     return text.replace(">=", "≥").replace("<=", "≤")
+
+
+def probability_text(value: float | None) -> str:
+    """A probability (power) as people read it: '0.35', '0.995', '> 0.999', '< 0.001'; light
+    (no numpy), so that the power step, which never imports pandas, can print it too."""
+    if value is None or value != value or value in (float("inf"), float("-inf")):
+        return ""
+    if not 0.001 <= value <= 0.999:
+        return "> 0.999" if value > 0.999 else "< 0.001"
+    return f"{value:.{2 if 0.01 <= value <= 0.99 else 3}f}"

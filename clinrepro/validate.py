@@ -16,6 +16,7 @@ from clinrepro.errors import Problem
 from clinrepro.files import read_table, write_tables
 from clinrepro.schemas import (
     ClaimsLedger,
+    outcomes_schema,
     PriorTreatments,
     Regimens,
     Subjects,
@@ -165,7 +166,11 @@ def tidy_problems(
 
 
 def validate_cohort(
-    tidy: dict[str, str], claims: str | None, reported: str | None, settings: dict
+    tidy: dict[str, str],
+    claims: str | None,
+    reported: str | None,
+    settings: dict,
+    outcomes: str | None = None,
 ) -> pd.DataFrame:
     """Validate everything the analysis will read (the ledger and reported summaries where
     the cohort has them); return the report of checks that passed."""
@@ -184,15 +189,21 @@ def validate_cohort(
             "check": "every patient known and with one regimen",
         }
     )
-    for model, path in ((ClaimsLedger, claims), (summaries_schema(settings), reported)):
+    read = {}
+    published = (
+        (ClaimsLedger, claims, "claim_id"),
+        (summaries_schema(settings), reported, None),
+        (outcomes_schema(settings), outcomes, "outcome_id"),
+    )
+    for model, path, key in published:
         if path is None:
             continue
         frame = read_table(path, text_columns=("claim_id", "reported", "visit", "category"))
-        _, found = check_table(
-            model, frame, path, patient_column="claim_id" if model is ClaimsLedger else None
-        )
+        _, found = check_table(model, frame, path, patient_column=key)
         problems += found
         report += checks_run(model, path, frame)
+        read[key] = frame
+    problems += outcome_problems(read.get("claim_id"), read.get("outcome_id"), claims, outcomes)
     raise_if_any(problems)
     result = pd.DataFrame(report)
     result["failures"] = 0
@@ -200,8 +211,36 @@ def validate_cohort(
     return result
 
 
-def run(tidy: dict[str, str], claims, reported, settings: dict, output: str) -> None:
+def outcome_problems(ledger, outcomes, ledger_file, outcomes_file) -> list[Problem]:
+    """A claim's `outcome` must name an outcome of the outcomes file, and an outcome's
+    source must be a source of the ledger's claims."""
+    if ledger is None:
+        return []
+    sources = sorted(set(ledger["source"].astype(str)))
+    foreign = [] if outcomes is None else [
+        Problem(outcomes_file, str(row["outcome_id"]), "source", str(row["source"]),
+                f"no claim of {ledger_file} has this source (its sources: {', '.join(sources)})",
+                row="outcome")  # fmt: skip
+        for _, row in outcomes.iterrows()
+        if str(row["source"]) not in sources
+    ]
+    if "outcome" not in ledger:
+        return foreign
+    known = set() if outcomes is None else set(outcomes["outcome_id"].astype(str))
+    named = ledger[ledger["outcome"].notna()]
+    where = outcomes_file or "no outcomes file (raw: outcomes:)"
+    return foreign + [
+        Problem(ledger_file, str(row["claim_id"]), "outcome", str(row["outcome"]),
+                f"not an outcome of {where}", row="claim")  # fmt: skip
+        for _, row in named.iterrows()
+        if str(row["outcome"]) not in known
+    ]
+
+
+def run(
+    tidy: dict[str, str], claims, reported, settings: dict, output: str, outcomes=None
+) -> None:
     """Validate a cohort and write the report of the checks it passed."""
-    report = validate_cohort(tidy, claims, reported, settings)
+    report = validate_cohort(tidy, claims, reported, settings, outcomes)
     logger.info("%d checks passed on %s", len(report), ", ".join(sorted(set(report["table"]))))
     write_tables({output: report})

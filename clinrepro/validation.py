@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from typing import Callable
 
 import pandas as pd
@@ -70,6 +72,7 @@ def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list
             column="" if header is None else str(header),
             value=value,
             message=_readable(check),
+            row=ROW_WORDS.get(patient_column, "patient"),
         )
     return list(problems.values())
 
@@ -100,11 +103,18 @@ _CHECK_WORDS = {
 }
 
 
+# what a row is, by the column that names it
+ROW_WORDS = {"claim_id": "claim", "outcome_id": "outcome"}
+
+
 def _readable(check: str) -> str:
     if check in _CHECK_WORDS:
         return _CHECK_WORDS[check]
     if check.startswith("coerce_dtype"):
         return "not a number"
+    listed = re.fullmatch(r"isin\(\[(.*)\]\)", check)
+    if listed:
+        return f"not in the controlled vocabulary; one of: {listed.group(1).replace(chr(39), '')}"
     for prefix, words in (
         ("isin", "not in the controlled vocabulary"),
         ("str_matches", "does not have the printed form expected"),

@@ -9,6 +9,11 @@ rule audit:
         claims="results/{cohort}/{variant}/claims.csv",
         reconciliation="results/{cohort}/{variant}/reconciliation.csv",
         cells="results/{cohort}/{variant}/claims_cells.csv",
+        specifications="results/{cohort}/{variant}/specifications.csv",
+        checks="results/{cohort}/{variant}/summary_checks.csv",
+        outcomes="results/{cohort}/{variant}/outcomes.csv",
+        attainability="results/{cohort}/{variant}/attainability.csv",
+        eligibility="results/{cohort}/{variant}/eligibility.csv",
     log:
         "logs/{cohort}/{variant}/audit.log",
     benchmark:

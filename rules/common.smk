@@ -89,6 +89,18 @@ def ledger_ids(settings):
         return [row.get("claim_id", "") for row in csv.DictReader(handle)]
 
 
+def config_measures():
+    """The measure codes the config's cohorts declare: a variant's `scales` may name one that
+    only some of them measure (a cohort file that does not read adds none)."""
+    codes = set()
+    for name in config["cohorts"]:
+        try:
+            codes |= set(read_cohort(config, name, workflow.basedir)["measures"])
+        except (SettingsError, KeyError, TypeError):
+            pass
+    return sorted(codes)
+
+
 def load_analyses(name, settings):
     """Every variant's analysis settings for one cohort, each validated, then checked
     against what the cohort measured."""
@@ -105,7 +117,7 @@ def load_analyses(name, settings):
     ids = ledger_ids(settings)
     if ids is None and name in GENERATE:
         ids = settings.get("key_claims")  # checked against the ledger once it is generated
-    problems = cohort_problems(settings, analyses, ids, config["variants"])
+    problems = cohort_problems(settings, analyses, ids, config["variants"], CONFIG_MEASURES)
     if problems:
         refuse(
             f"The settings of cohort '{name}' ({config['cohorts'][name]}) do not fit together:\n  - "
@@ -121,6 +133,7 @@ for section in ("cohorts", "variants"):
                 f"run.{section} names '{name}', which is not among the {section} "
                 f"({', '.join(config[section])}) of {CONFIG_FILE}"
             )
+CONFIG_MEASURES = config_measures()
 COHORTS = {name: load_cohort(name) for name in config["run"]["cohorts"]}
 # the cohorts generated ones are resampled from, whether they are run or not
 SEEDS = {
@@ -196,10 +209,12 @@ def raw_files(*kinds):
 # the per-patient data (a wide table, or a registry's patients and measurements files)
 patient_data = raw_files("table", "patients", "measurements")
 # the claims ledger and the reported summaries, where the cohort has them
-published = raw_files("claims", "reported_summaries")
-ledger = raw_files("claims")
+published = raw_files("claims", "reported_summaries", "outcomes")
+ledger = raw_files("claims", "outcomes")
 summaries = raw_files("reported_summaries")
-every_raw_file = raw_files("table", "patients", "measurements", "claims", "reported_summaries")
+every_raw_file = raw_files(
+    "table", "patients", "measurements", "claims", "reported_summaries", "outcomes"
+)
 
 
 def analysis_settings(wildcards):

@@ -2,6 +2,8 @@ rule sensitivity:
     input:
         unpack(variant_results),
         **TEMPLATES,
+        adsl=expand(dataset("adsl"), variant=VARIANTS, allow_missing=True),
+        adeff=expand(dataset("adeff"), variant=VARIANTS, allow_missing=True),
         code=stage_code("sensitivity"),
         template="report/templates/sensitivity.html.j2",
     output:
@@ -38,6 +40,7 @@ rule sensitivity:
     params:
         variants=list(VARIANTS),
         analyses=all_variant_settings,
+        overrides=config["variants"],
         cohort=cohort_settings,
         dpi=figure_dpi,
     script:

@@ -36,7 +36,6 @@ rule tables:
         code=stage_code("tables"),
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
-        ard="results/{cohort}/{variant}/ard.csv",
         claims="results/{cohort}/{variant}/claims.csv",
         template="report/templates/table.html.j2",
     output:

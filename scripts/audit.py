@@ -8,6 +8,7 @@ from clinrepro import audit
 with running_step(job=snakemake):
     audit.run(
         claims=snakemake.input.get("claims"),
+        outcomes=snakemake.input.get("outcomes"),
         ard=snakemake.input.ard,
         adsl=snakemake.input.adsl,
         adeff=snakemake.input.adeff,

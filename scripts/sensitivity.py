@@ -10,6 +10,7 @@ with running_step(job=snakemake):
         inputs=dict(snakemake.input.items()),
         variants=snakemake.params.variants,
         analyses=snakemake.params.analyses,
+        overrides=snakemake.params.overrides,
         cohort=snakemake.params.cohort,
         dpi=snakemake.params.dpi,
         template=snakemake.input.template,

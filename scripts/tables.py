@@ -9,7 +9,6 @@ with running_step(job=snakemake):
     tables.run(
         adsl=snakemake.input.adsl,
         adeff=snakemake.input.adeff,
-        ard=snakemake.input.ard,
         claims=snakemake.input.claims,
         analysis=snakemake.params.analysis,
         cohort=snakemake.params.cohort,

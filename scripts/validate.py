@@ -12,6 +12,7 @@ with running_step(
         tidy={name: snakemake.input[name] for name in validate.TIDY_TABLES},
         claims=snakemake.input.get("claims"),
         reported=snakemake.input.get("reported_summaries"),
+        outcomes=snakemake.input.get("outcomes"),
         settings=snakemake.params.cohort,
         output=snakemake.output[0],
     )

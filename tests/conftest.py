@@ -36,6 +36,17 @@ def tables(cohort):
 
 
 @pytest.fixture(scope="session")
+def pilot(tables, analysis, cohort):
+    """The pilot's ADSL, ADEFF and ARD built in process (no workflow run)."""
+    from clinrepro.endpoints import build_adeff, build_adsl
+    from clinrepro.stats import analysis_results
+
+    adsl = build_adsl(tables, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    return adsl, adeff, analysis_results(adsl, adeff, analysis, "M0")
+
+
+@pytest.fixture(scope="session")
 def built(tmp_path_factory):
     """A temporary copy of the project after one full run of the workflow (all variants)."""
     from workflow import copy_project, snakemake

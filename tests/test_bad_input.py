@@ -120,7 +120,8 @@ def test_bad_input_is_refused_with_file_patient_column_and_value(arena, case):
             and row["file"] == source
         ]
         assert matching, (expected, reported)
-        where = f"patient {expected['patient']}" if expected["patient"] else "whole file"
+        row = "claim" if "claims" in case else "patient"  # a ledger's rows are claims
+        where = f"{row} {expected['patient']}" if expected["patient"] else "whole file"
         assert where in block and (not expected["value"] or repr(expected["value"]) in block)
 
 

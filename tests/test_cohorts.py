@@ -120,6 +120,56 @@ def test_what_the_settings_name_must_exist_in_the_cohort(config):
     ]
 
 
+def test_scales_otherwise_and_tracks_name_measures_of_the_cohort(config):
+    cohort = cohort_of(WIDE)  # CDASI, MMT8, CK
+    analysis = variant_settings(config, "paper", cohort)
+    odd = copy.deepcopy(analysis)
+    odd["scales"]["IFNA"] = "log"
+    odd["active_disease"]["muscle"]["otherwise"] = {
+        "parameter": "IFNA", "comparator": ">", "threshold": 100
+    }  # fmt: skip
+    # the log scale has the paired t-test only: not with the rank test of every measure
+    rank = copy.deepcopy(analysis)
+    rank["tests"]["default"] = "wilcoxon_signed_rank"
+    rank["scales"]["CK"] = "log"
+    measures = copy.deepcopy(cohort["measures"])
+    measures["CK"]["tracks"], measures["MMT8"]["tracks"] = "HAQ", "MMT8"
+    problems = cohort_problems(
+        cohort | {"measures": measures, "file": "config/cohorts/x.yaml"},
+        {"odd": odd, "rank": rank},
+        None,
+        {"odd": {"scales": {"IFNA": "log"},
+                 "active_disease": {"muscle": {"otherwise": {"parameter": "IFNA"}}}},
+         "rank": {"scales": {"CK": "log"}}},
+    )  # fmt: skip
+    assert problems == [
+        "active_disease.muscle.otherwise.parameter names 'IFNA' (set by variant 'odd' in "
+        "config/config.yaml), which is not among the cohort's measures (CDASI, MMT8, CK)",
+        "scales.IFNA names 'IFNA' (set by variant 'odd' in config/config.yaml), which is not "
+        "among the cohort's measures",
+        "scales.CK names 'log' (set by variant 'rank' in config/config.yaml), but the test of CK "
+        "is wilcoxon_signed_rank, and the log scale has the paired t-test only: set tests: "
+        "{CK: paired_t} or keep its scale raw",
+        "measures.MMT8.tracks names 'MMT8' (config/cohorts/x.yaml), which is not another of the "
+        "cohort's measures (CDASI, MMT8, CK)",
+        "measures.CK.tracks names 'HAQ' (config/cohorts/x.yaml), which is not another of the "
+        "cohort's measures (CDASI, MMT8, CK)",
+    ]
+    # the pilot's settings and every shipped variant fit together
+    pilot = cohort_of("landon_cardinal_2022")
+    variants = {v: variant_settings(config, v, pilot) for v in config["variants"]}
+    assert cohort_problems(pilot, variants, pilot["key_claims"]) == []
+    # log_scale names IFN-α, which this cohort lacks: allowed as another cohort declares it
+    variants = {v: variant_settings(config, v, cohort) for v in config["variants"]}
+    assert (
+        cohort_problems(cohort, variants, None, config["variants"], list(pilot["measures"])) == []
+    )
+    assert cohort_problems(cohort, variants, None, config["variants"]) == [
+        "scales.IFNA names 'IFNA' (set by variant 'log_scale' in config/config.yaml), which is "
+        "not among the cohort's measures"
+    ]
+
+
 def test_registry_rows_in_any_order_fill_a_grid_of_patients_measures_and_visits(registry):
     settings, tables = registry
     measurements = tables["measurements"].set_index(["subject_id", "parameter", "visit"])
@@ -173,15 +223,16 @@ def test_every_follow_up_visit_is_summarised_and_tested(registry, config):
     assert mean["mean_change"] == pytest.approx(change.mean(), abs=1e-12)
     # responders judged at the cohort's own response visit
     assert set(adeff.loc[adeff["CRIT1FL"].isin(["Y", "N"]), "AVISIT"]) == {"W24"}
-    # the baseline table has a column for every follow-up visit, each with its own test
+    # the baseline table has a column for every follow-up visit; the change tests are
+    # the report's change-from-baseline table, not the baseline table's
     records = adeff[["SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"]]
-    table = baseline_table(adsl, records, ard, analysis, settings).set_index(
+    table = baseline_table(adsl, records, analysis, settings).set_index(
         ["characteristic", "statistic"]
     )
     haq_row = table.loc[("HAQ disability index, points", "mean ± SD")]
     at_24 = haq["W24"].dropna()
     assert haq_row["week 24 (all)"] == f"{at_24.mean():.3f} ± {at_24.std(ddof=1):.3f}"
-    assert haq_row["day 0 (baseline) vs week 12 (all)"].startswith("p = ")
+    assert not [column for column in table.columns if " vs " in column]
     assert "M3 (all)" not in table.columns
 
 
@@ -403,14 +454,19 @@ def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_pa
     )
     ledger_header = (ROOT / cohort["raw"]["claims"]).read_text("utf-8").splitlines()[0]
     ledger = write(tmp_path / "claims.csv", ledger_header + "\n")
+    claim_tables = ("claims", "reconciliation", "cells", "specifications", "checks", "outcomes")
     outputs = {
-        name: str(tmp_path / f"{name}.csv") for name in ("claims", "reconciliation", "cells")
+        name: str(tmp_path / f"{name}.csv")
+        for name in (*claim_tables, "attainability", "eligibility")
     }
     limits = config["reconciliation"]
     audit.run(
-        ledger, paths["ard"], paths["adsl"], paths["adeff"], analysis, cohort, limits, outputs
+        ledger, None, paths["ard"], paths["adsl"], paths["adeff"], analysis, cohort, limits, outputs
     )
-    assert all(pd.read_csv(path).empty for path in outputs.values())
+    assert all(pd.read_csv(outputs[name]).empty for name in claim_tables)
+    # who could respond does not need a ledger: 14 patients with active cutaneous disease
+    # and 9 with active muscle disease
+    assert len(pd.read_csv(outputs["attainability"])) == 14 + 9
     figure_outputs = {
         f"{name}_{kind}": str(tmp_path / f"{name}.{'json' if kind == 'caption' else kind}")
         for name in FIGURES

@@ -5,10 +5,12 @@ import math
 
 import pandas as pd
 import pytest
+import yaml
 
 from clinrepro.endpoints import build_adeff, build_adsl, derive_percent_change
+from clinrepro.settings import variant_settings
 from clinrepro.study import criterion_text
-from conftest import cohort_of
+from conftest import ROOT, cohort_of
 
 PILOT = cohort_of("landon_cardinal_2022")
 
@@ -115,3 +117,36 @@ def test_thresholds_come_from_the_settings(tables, analysis):
     # CDASI >= 20: 26, 27, 44, 49, 49, 30, 29, 34, 20
     assert flagged(subjects, "ACTCUTFL") == [1, 2, 3, 4, 5, 6, 7, 8, 12]
     assert criterion_text(settings["response"]["muscle"], PILOT) == "MMT8 increase >= 20% at M3"
+
+
+def variant_analysis(name):
+    """The analysis settings of one of config/config.yaml's variants, for the pilot."""
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+    return variant_settings(config, name, PILOT)
+
+
+def variant_adsl(tables, name):
+    return build_adsl(tables, variant_analysis(name), "M0").set_index("SUBJID")
+
+
+def test_active_muscle_disease_at_the_trial_entry_level(tables):
+    # MMT8 <= 142 at baseline: 4 (131), 7 (69), 8 (131), 13 (79), 14 (109), 15 (135); not
+    # 1 (145), 5 (146) or 11 (144)
+    subjects = variant_adsl(tables, "mmt8_142")
+    assert flagged(subjects, "ACTMUSFL") == [4, 7, 8, 13, 14, 15]
+    # and CDASI >= 10 (all but 11 and 14): 4, 7, 8, 13, 15
+    assert flagged(subjects, "ACTBOTFL") == [4, 7, 8, 13, 15]
+
+
+def test_ck_decides_where_mmt8_is_missing(tables):
+    # patient 3 has no baseline MMT8 and CK 2559 > 1000 IU/L: active, with CDASI 44 both;
+    # every other patient has a baseline MMT8, which alone decides (patient 11: CK 418)
+    subjects = variant_adsl(tables, "ck_when_no_mmt8")
+    assert flagged(subjects, "ACTMUSFL") == [1, 3, 4, 5, 7, 8, 11, 13, 14, 15]
+    assert flagged(subjects, "ACTBOTFL") == [1, 3, 4, 5, 7, 8, 13, 15]
+    # a threshold above patient 3's CK leaves the paper's 9
+    strict = {"parameter": "CK", "comparator": ">", "threshold": 3000}
+    settings = variant_analysis("ck_when_no_mmt8")
+    settings["active_disease"]["muscle"]["otherwise"] = strict
+    stricter = build_adsl(tables, settings, "M0").set_index("SUBJID")
+    assert flagged(stricter, "ACTMUSFL") == [1, 4, 5, 7, 8, 11, 13, 14, 15]

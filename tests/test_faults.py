@@ -14,9 +14,10 @@ PILOT = "results/landon_cardinal_2022"
 
 
 # the outputs of a variant: 4 tidy tables, the validation report, Table 1 (CSV, HTML), ADSL,
-# ADEFF, the ARD, the audit's 3 tables, 6 figures x 3 files, 4 table files, 6 power files,
-# the report
-MANIFEST_FILES = 4 + 1 + 2 + 2 + 1 + 3 + 6 * 3 + 4 + 6 + 1
+# ADEFF, the ARD, the audit's 8 tables (claims, reconciliation, cells, specifications,
+# summary checks, outcomes, attainability, eligibility), 6 figures x 3 files, 4 table files,
+# 6 power files, the report
+MANIFEST_FILES = 4 + 1 + 2 + 2 + 1 + 8 + 6 * 3 + 4 + 6 + 1
 
 def tree(folder: Path) -> dict[str, bytes]:
     return {

@@ -433,3 +433,22 @@ def test_placebo_in_points_and_the_sd_as_observed_are_settings(
         TTestIndPower().solve_power(3 / sd, alpha=ALPHA, power=0.8)
     )
     assert not [r for r in summary if r["analysis"] == "ANCOVA on baseline"]
+
+
+def test_power_prints_as_people_read_a_probability(pilot):
+    from clinrepro.terms import probability_text
+
+    # two decimals from 0.01 to 0.99, three beyond, and never a bare 1 or 0
+    assert [probability_text(v) for v in (1.0, 0.9996, 0.99486, 0.5, 0.0104, 0.005, 0.0004)] == [
+        "> 0.999", "> 0.999", "0.995", "0.50", "0.01", "0.005", "< 0.001",
+    ]  # fmt: skip
+    # MMT8 +20% of the mean baseline 945/8 = 118.125 (23.625 points) in the 8 active-muscle
+    # pairs, changes 0 12 -2 24 14 -1 15 9 (SD 9.234, upper 80% limit 12.496): power 0.9949
+    changes = [0, 12, -2, 24, 14, -1, 15, 9]
+    sd = statistics.stdev(changes) * math.sqrt(7 / stats.chi2.ppf(0.2, 7))
+    assert TTestPower().power(23.625 / sd, 8, ALPHA) == pytest.approx(0.99486, abs=1e-5)
+    _, summary = pilot
+    row = next(r for r in summary if r["endpoint"] == "MMT8 change at M3"
+               and r["assumption"] == "muscle response criterion"
+               and r["design"] == "single-arm paired")  # fmt: skip
+    assert row["power at the cohort's n"] == "0.995 (n = 8)"

@@ -2,7 +2,9 @@
 
 import csv
 import json
+import math
 import re
+import statistics
 import struct
 from pathlib import Path
 
@@ -63,7 +65,9 @@ def test_captions_state_population_n_and_missing(project):
     }
     course = captions["course"]
     assert (course["population"], course["n"], course["n_missing"]) == ("ACTCUTFL", 14, 0)
-    assert "14 patients with active cutaneous disease at baseline (ACTCUTFL)" in course["caption"]
+    assert "the 14 patients with active cutaneous disease (CDASI ≥ 10)" in course["caption"]
+    # CDASI M0 -> M3 in the 14: paired t p = 7.9e-6, printed as people read p
+    assert "* p < 0.001 (two-sided, M0 (baseline) vs M3, paired t-test" in course["caption"]
     assert course["title"] == "CDASI activity score at every visit"
     assert "M6, FU (last follow-up): reported summaries only" in course["caption"]
     mmt8 = captions["response_patients"]
@@ -81,14 +85,105 @@ def test_captions_state_population_n_and_missing(project):
     laboratory = captions["other_measures"]
     # CK: both values for 12 (not 9, 10, 11, 15); IFN-alpha: 8
     assert (laboratory["CK_n_pairs"], laboratory["IFNA_n_pairs"]) == (12, 8)
-    assert "(patient 9, 10, 11, 15)" in laboratory["caption"]
+    assert "(patients 9, 10, 11 and 15)" in laboratory["caption"]
+    for caption in captions.values():
+        assert not re.search(r"SAFFL|ACT\w+FL", caption["caption"]), caption["figure"]
 
 
 def test_claims_audit_table_lists_mismatches_first(project):
     with open(project / BASE / "paper/tables/claims_audit.csv", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
-    assert [row["status"] for row in rows[:6]] == ["mismatch"] * 5 + ["match"]
-    assert rows[0]["claim"] == "mmt8_m0_mean"
+    # six mismatches: 'half' (9 of 16), MMT8 120 and 31, 90%, CDASI 14 at M3, MMT8 unchanged
+    assert [row["status"] for row in rows[:7]] == ["mismatch"] * 6 + ["match"]
+    assert rows[0]["claim"] == "half_active_muscle"
+
+
+def test_claims_audit_page_reads_in_words(project):
+    html = (project / BASE / "paper/tables/claims_audit.html").read_text("utf-8")
+    # MMT8 M0 -> M3 in active muscle disease: paired t p = 0.0298; the exact rank test
+    # 10/128 = 0.078; the log-scale t-test 0.060
+    assert "<td>unchanged</td><td>0.030</td><td>0.0298325</td><td>mismatch</td>" in html
+    assert (
+        "<td>active muscle disease (MMT8 &lt; 150)</td><td>paired t-test</td><td>Wilcoxon "
+        "signed-rank test: p = 0.078; paired t-test on the log scale: p = 0.060</td>"
+    ) in html
+    # CDASI M0 -> M3: t-test p = 7.9e-6 against the printed < 0.0001; the exact rank test's
+    # 2/2^14 = 0.000122 at the claim's four decimals
+    assert "<td>&lt; 0.0001</td><td>&lt; 0.0001</td>" in html
+    assert "Wilcoxon signed-rank test: p = 0.00012;" in html
+    assert '<tr class="not computable"><td>Mean CDASI activity at last follow-up</td>' in html
+    for code in ("SAFFL", "ACTCUTFL", "ACTMUSFL", "ACTBOTFL", "mmt8_m0_mean", ">not_computable<"):
+        assert code not in html, code
+
+
+def test_claim_p_values_print_at_the_claims_precision():
+    from clinrepro.tables import claim_p_text
+
+    assert claim_p_text(7.9e-6, 4) == "< 0.0001"
+    assert claim_p_text(2 / 2**14, 4) == "0.00012"
+    assert claim_p_text(7.9e-6, 2) == "< 0.001"
+    assert claim_p_text(0.0298, 2) == "0.030"
+    assert claim_p_text(0.2776, 2) == "0.28"
+    assert claim_p_text(1.0, 2) == "> 0.999"
+
+
+def lab_caption(tables, analysis, cohort, max_patients_drawn):
+    import yaml
+
+    from clinrepro.endpoints import build_adeff, build_adsl
+    from clinrepro.figures import other_measures
+    from clinrepro.stats import analysis_results
+
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    ard = analysis_results(adsl, adeff, analysis, cohort["baseline_visit"], cohort["measures"])
+    config = yaml.safe_load(Path("config/config.yaml").read_text("utf-8"))
+    settings = config["figures"] | {"max_patients_drawn": max_patients_drawn}
+    data = {"adsl": adsl, "adeff": adeff, "ard": ard, "reported": None}
+    figure, title, caption, _ = other_measures(data, analysis, settings, cohort)
+    figure.clf()
+    return title, caption
+
+
+# Table 1, the 12 CK pairs (not 9, 10, 11, 15): changes 118 102 -2333 -9 109 64 -21 11 -23
+# -22 -121 31, t = -0.885 on 11 df, p = 0.395; the 8 IFN-α pairs (1 2 4 5 7 8 9 12): changes
+# -45 -6 -82 44 -162 -15 -5 -1728, t = -1.177 on 7 df, p = 0.278 (tests/hand.py). IFN-α
+# ranges from 3 to 12,292 fg/mL, CK from 27 to 2,559 IU/L: both over 20-fold, log axes;
+# only IFN-α is printed with replicate SDs ('68 ± 19')
+LAB_PARTS = (
+    "Serum interferon-alpha (fg/mL): 8 patients with values at M0 (baseline) and M3, 8 "
+    "without both (patients 3, 6, 10, 11, 13, 14, 15 and 16); p = 0.28, paired t-test. "
+    "Creatine kinase (IU/L): 12 patients with values at M0 (baseline) and M3, 4 without both "
+    "(patients 9, 10, 11 and 15); p = 0.40, paired t-test. "
+)
+LAB_END = (
+    "Logarithmic axis for IFN-α and CK: the largest value is more than 20 times the "
+    "smallest. p-values: two-sided paired tests of M0 (baseline) against M3."
+)
+
+
+def test_the_lab_figure_caption_says_what_is_drawn(tables, analysis, cohort):
+    from hand import t_two_sided_p
+
+    ck = [118, 102, -2333, -9, 109, 64, -21, 11, -23, -22, -121, 31]
+    ifna = [-45, -6, -82, 44, -162, -15, -5, -1728]
+    for changes, printed in ((ck, "0.40"), (ifna, "0.28")):
+        t = statistics.mean(changes) / (statistics.stdev(changes) / math.sqrt(len(changes)))
+        assert f"{t_two_sided_p(t, len(changes) - 1):.2f}" == printed
+    title, caption = lab_caption(tables, analysis, cohort, max_patients_drawn=200)
+    assert title == "Serum interferon-alpha and Creatine kinase at every visit"
+    assert caption == (
+        "Serum interferon-alpha and Creatine kinase at every visit in all 16 treated patients, "
+        "each patient a line. " + LAB_PARTS + "Error bars: SD of the replicate assays of IFN-α, "
+        "where the table prints one. " + LAB_END
+    )
+    # drawn as distributions when the 16 are more than the figure draws one by one
+    _, caption = lab_caption(tables, analysis, cohort, max_patients_drawn=10)
+    assert caption == (
+        "Serum interferon-alpha and Creatine kinase at every visit in all 16 treated patients, "
+        "drawn as distributions (over 10 patients): boxes: median and quartiles, whiskers: 5th "
+        "to 95th percentile. " + LAB_PARTS + LAB_END
+    )
 
 
 def test_baseline_table_by_molecule(project):
@@ -108,9 +203,12 @@ def test_baseline_table_by_molecule(project):
     assert age["All (n = 16)"] == "55.4 ± 19.3"  # 887 / 16 = 55.44
     mmt8 = rows[("Manual Muscle Testing 8, points", "mean ± SD")]
     assert mmt8["missing (all)"] == "1"
-    assert mmt8["M0 (baseline) vs M3 (all)"] == "p = 0.063 (paired t-test, n = 14 pairs)"
     # MMT8 at M3 in every patient with a value there: 14 values, 1910 / 14 = 136.4 (SD 22.7)
     assert mmt8["M3 (all)"] == "136.4 ± 22.7"
+    # the change and its test are the report's change-from-baseline table, not this one
+    assert list(mmt8)[-1] == "M3 (all)" and not any(" vs " in column for column in mmt8)
+    # active muscle disease: MMT8 < 150 at baseline in 9 of 16 (1 4 5 7 8 11 13 14 15)
+    assert rows[("Active muscle disease (MMT8 < 150)", "n (%)")]["All (n = 16)"] == "9 (56%)"
 
 
 def test_report_is_self_contained_and_escaped(project):
@@ -119,7 +217,10 @@ def test_report_is_self_contained_and_escaped(project):
     assert "@import" not in html and "url(" not in html
     assert html.count('src="data:image/png;base64,') == 7
     assert "default-src 'none'; img-src data:" in html
-    assert "<b>5</b>mismatch" in html.replace("\n", "")
+    flat = html.replace("\n", "")
+    # verdicts counted per source: the paper's 44 claims, the news summary's 10
+    assert '<b>44</b>claims of the paper' in flat and '<b>10</b>claims of the news' in flat
+    assert '<div class="count approximate"><b>3</b>approximate</div>' in flat
     assert "CDASI decrease ≥ 5 points at M3" in html
     assert "Mean MMT8 at baseline" in html
     # the ledger's quote 'p ≤0.05' and the '>' of '> 0.05' come from data and are escaped
@@ -183,7 +284,13 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     assert height > 3000
     assert len(images) == 7
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
-    assert headings[:2] == ["Claims against the data", "Figures"]
+    assert headings[:5] == [
+        "In brief",
+        "Change from baseline",
+        "Limitations",
+        "The claims against the data",
+        "Who could respond, and who met the entry criteria",
+    ]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9
     assert widths[0] <= widths[1] and widths[2] <= widths[1], widths
 
@@ -208,18 +315,22 @@ def test_power_in_the_report(project):
     criterion = rows[
         ("MMT8 change at M3", "muscle response criterion", "paired t-test", "analytic")
     ]
-    assert criterion["power at the cohort's n"] == "0.99 (n = 8)"
+    # 0.9949 (worked out in test_power), printed with three decimals above 0.99
+    assert criterion["power at the cohort's n"] == "0.995 (n = 8)"
     assert "MCID (lower)" in section and "optimistic" in section
 
 
 def test_claims_open_to_their_cells_and_explanations(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    assert "<details><summary>Mean MMT8 at baseline</summary>" in html
+    assert '<details><summary>Mean MMT8 at baseline <span class="source">(paper)</span></summary>' in html
     assert (
         "one patient: leaving out patient 4 (MMT8 Baseline 131) (gives 119.75, printed 120)" in html
     )
     assert "patient 7: &#39;MMT8 Baseline&#39; 69" in html
-    assert "not in the population (ACTMUSFL): patient 2, 3, 6, 9, 10, 12, 16" in html
+    assert (
+        "not in the population (active muscle disease (MMT8 &lt; 150)): patient 2, 3, 6, 9, 10, 12, 16"
+        in html
+    )
     with open(project / BASE / "paper/reconciliation.csv", encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if r["claim_id"] == "mmt8_m0_mean"]
     # (145+146+69+144+79+109+135+131) / 8 = 958 / 8 = 119.75, once without each 131
@@ -238,3 +349,48 @@ def test_claims_open_to_their_cells_and_explanations(project):
         ard = [r for r in csv.DictReader(handle) if r["analysis"] == "summary"]
     notes = {r["statistic"]: r["note"] for r in ard if r["parameter"] == "MMT8"}
     assert notes["mean"] == "" and notes["q1"].startswith("quartiles by linear interpolation")
+
+
+@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
+def test_report_fits_a_phone(project):
+    """At a 390 px phone width nothing runs past the screen: wide tables scroll inside."""
+    driver = browser.open_browser(500, 900)
+    try:
+        driver.execute_cdp_cmd(
+            "Emulation.setDeviceMetricsOverride",
+            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+        )
+        driver.get((project / BASE / "paper/report.html").as_uri())
+        driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        widths = driver.execute_script(
+            "return [document.documentElement.scrollWidth, window.innerWidth]"
+        )
+    finally:
+        driver.quit()
+    assert widths == [390, 390]
+
+
+def test_the_report_reads_first_in_plain_words(project):
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    brief = html[html.index('<section id="in-brief"') : html.index("</section>")]
+    # 13 of the 14 with CDASI >= 10 fell by 5 or more (all but patient 9, 10 -> 7); Clopper-
+    # Pearson 95% CI 66.1% to 99.8%; mean change -192/14 = -13.7 (t-interval 9.5 to 17.9)
+    assert (
+        "13 of 14 patients with active cutaneous disease (CDASI ≥ 10) fell by at least 5 "
+        "points on the CDASI activity score by M3 (92.9%, 95% CI 66.1% to 99.8%); the mean "
+        "CDASI fell by 13.7 points (95% CI 9.5 to 17.9; p &lt; 0.001, paired t-test, 14 "
+        "patients)." in brief
+    )
+    # MMT8 +20% needs a baseline <= 125: of the 8 evaluable, only 7 (69), 13 (79), 14 (109)
+    assert "only 3 of the 8 could have reached the criterion at all" in brief
+    assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in brief
+    assert "stated in the methods of the paper but never reported (the data give 1 of 8 (12.5%))" in brief
+    assert "none inconsistent" in brief and "Without a control group" in brief
+    # the study says adults: age minus disease duration is 13, 17.1 and 16 for 6, 14, 15
+    assert "3 of 16 patients (patients 6, 14, 15) do not meet &#39;adult onset&#39;" in html
+    for section in ("limitations", "multiplicity", "glossary", "specifications", "outcomes"):
+        assert f'id="{section}"' in html
+    # the p-values shown: 4 measures, raw and log scale (CDASI, IFN-α, MMT8 and CK at M3)
+    inventory = html[html.index('<h2 id="multiplicity">') : html.index('<h2 id="methods">')]
+    assert inventory.count("<td>exploratory</td>") == 6
+    assert "<td>primary</td>" in inventory and "<td>secondary</td>" in inventory

@@ -32,7 +32,7 @@ def test_subjects(tables):
     _, found = problems(Subjects, bad)
     assert found == [
         ("1", "age", "12", "below the allowed minimum: greater_than_or_equal_to(18)"),
-        ("2", "sex", "U", "not in the controlled vocabulary: isin(['F', 'M'])"),
+        ("2", "sex", "U", "not in the controlled vocabulary; one of: F, M"),
         ("3", "disease_duration", "90", "disease duration is longer than the patient's age"),
     ]
 
@@ -48,8 +48,8 @@ def test_regimens(tables):
             "2",
             "molecule",
             "imatinib",
-            "not in the controlled vocabulary: "
-            "isin(['ruxolitinib', 'baricitinib', 'tofacitinib', 'upadacitinib'])",
+            "not in the controlled vocabulary; one of: ruxolitinib, baricitinib, tofacitinib, "
+            "upadacitinib",
         ),
     ]
 
@@ -121,6 +121,37 @@ def test_reported_summaries_and_claims_ledger(cohort):
     ]
 
 
+def test_claims_ledger_refuses_a_check_it_cannot_evaluate(cohort):
+    from clinrepro.files import read_table
+
+    ledger = read_table(
+        cohort["raw"]["claims"], text_columns=("claim_id", "reported", "visit", "category")
+    )
+    bad = ledger.head(4).copy()
+    bad.loc[0, "check"] = "ratio(n_active_cutaneous, n_active_muscle)"  # no such function
+    bad.loc[1, "check"] = "percent(n_patients)"  # percent takes two
+    bad.loc[2, "check"] = "percent(n_active_cutaneous, n_patient)"  # a typo for n_patients
+    bad.loc[3, "check"] = "sum(n_patients, 2, n_active_cutaneous)"  # fine: any number of terms
+    _, found = check_table(ClaimsLedger, bad, "claims.csv", patient_column="claim_id")
+    signatures = (
+        "percent(count, denominator), difference(a, b), sum(a, b, ...), at_most(a), "
+        "percent_change(before, after), welch_p(mean1, sd1, n1, mean2, sd2, n2), "
+        "paired_p(mean1, sd1, mean2, sd2, n)"
+    )
+    assert InputError(found).block().splitlines() == [
+        "Input validation failed: 3 problem(s).",
+        "In claims.csv:",
+        "  - claim n_active_cutaneous, column 'check', value 'percent(n_patients)': "
+        f"wrong number of arguments; the checks are {signatures}",
+        "  - claim n_patients, column 'check', value "
+        f"'ratio(n_active_cutaneous, n_active_muscle)': not a known check; the checks are "
+        f"{signatures}",
+        "  - claim pct_active_cutaneous, column 'check', value "
+        "'percent(n_active_cutaneous, n_patient)': names a claim that is not in the ledger "
+        "(an argument is a claim_id or a number)",
+    ]
+
+
 def test_validation_points_at_the_raw_file_and_printed_header(tmp_path, tables, cohort):
     paths = {}
     for name, frame in tables.items():
@@ -136,7 +167,7 @@ def test_validation_points_at_the_raw_file_and_printed_header(tmp_path, tables, 
         frame.to_csv(paths[name], index=False)
     raw = cohort["raw"]
     with pytest.raises(InputError) as caught:
-        validate_cohort(paths, raw["claims"], raw["reported_summaries"], cohort)
+        validate_cohort(paths, raw["claims"], raw["reported_summaries"], cohort, raw["outcomes"])
     assert [(p.file, p.patient, p.column, p.value) for p in caught.value.problems] == [
         (raw["table"], "5", "MMT8 M3", "144"),  # the printed cell; the tidy value was altered
         (raw["table"], "14", "Age (yrs)", "12"),

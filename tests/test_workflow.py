@@ -1,10 +1,12 @@
 """End to end: the workflow in a temporary copy, its claims audit and how it refuses bad input."""
 
 import csv
+import math
 import statistics
 
 import pytest
 
+from hand import t_two_sided_p
 from workflow import copy_project, snakemake
 
 CLAIMS = "results/landon_cardinal_2022/paper/claims.csv"
@@ -71,14 +73,44 @@ def test_p_values_with_the_test_named(claims):
     cdasi = claims["cdasi_m0_m3_p"]
     assert (cdasi["status"], cdasi["method"], cdasi["n"]) == ("match", "paired_t", "14")
     assert float(cdasi["recomputed"]) < 0.0001
-    assert (
-        cdasi["other_methods"] == "wilcoxon_signed_rank: 0.00012207"
-    )  # 2 / 2^14: cannot be < 0.0001
+    others = other_methods(cdasi)
+    assert others["wilcoxon_signed_rank"] == "0.00012207"  # 2 / 2^14: cannot be < 0.0001
+    # the t-test of log(M3 / M0) of the 14 active-cutaneous pairs: t on 13 df, p = 0.000165
+    assert float(others["paired_t_log"]) == pytest.approx(log_t_p(CDASI_PAIRS), rel=1e-5)
+    assert float(others["paired_t_log"]) == pytest.approx(0.000165128, rel=1e-5)
     mmt8 = claims["mmt8_m0_m3_p"]
     # the paper says 'unchanged'; the paired t-test of the 8 active-muscle pairs says p = 0.03
     assert (mmt8["status"], mmt8["method"], mmt8["n"]) == ("mismatch", "paired_t", "8")
     assert float(mmt8["recomputed"]) == pytest.approx(0.0298325, abs=1e-7)
-    assert mmt8["other_methods"] == "wilcoxon_signed_rank: 0.078125"
+    others = other_methods(mmt8)
+    assert others["wilcoxon_signed_rank"] == "0.078125"
+    # on the log scale (every MMT8 > 0): p = 0.0600, on 7 df
+    assert float(others["paired_t_log"]) == pytest.approx(log_t_p(MMT8_PAIRS), rel=1e-5)
+    assert float(others["paired_t_log"]) == pytest.approx(0.059995, rel=1e-5)
+
+
+# M0, M3 of the active-cutaneous patients (CDASI >= 10) and the active-muscle ones with MMT8
+# at both visits (1 4 5 7 8 13 14 15), from Table 1
+CDASI_PAIRS = list(
+    zip(
+        [26, 27, 44, 49, 49, 30, 29, 34, 10, 17, 20, 18, 16, 10],
+        [15, 7, 14, 30, 39, 22, 17, 11, 7, 1, 7, 7, 6, 4],
+    )
+)
+MMT8_PAIRS = [(145, 145), (131, 143), (146, 144), (69, 93), (131, 145), (79, 78), (109, 124),
+              (135, 144)]  # fmt: skip
+
+
+def log_t_p(pairs) -> float:
+    """Two-sided p of the t-test of log(after / before), by the closed form (odd df)."""
+    logs = [math.log(after / before) for before, after in pairs]
+    t = statistics.mean(logs) / (statistics.stdev(logs) / math.sqrt(len(logs)))
+    return t_two_sided_p(t, len(logs) - 1)
+
+
+def other_methods(claim) -> dict[str, str]:
+    """'wilcoxon_signed_rank: 0.078125; paired_t_log: 0.059995' as a dict."""
+    return dict(item.split(": ") for item in claim["other_methods"].split("; "))
 
 
 def test_ledger_order_and_full_precision(project, claims):
@@ -90,7 +122,10 @@ def test_ledger_order_and_full_precision(project, claims):
         statuses.count("match"),
         statuses.count("mismatch"),
         statuses.count("not_computable"),
-    ) == (22, 5, 24)
+    ) == (23, 6, 25)  # the 51 of the first ledger, and n_followup, 'half', 'most'
+    verdicts = [row["verdict"] for row in claims.values()]
+    assert (verdicts.count("exact"), verdicts.count("within rounding")) == (17, 6)
+    assert verdicts.count("inconsistent") == 0
 
 
 def test_a_second_run_has_nothing_to_do(project):

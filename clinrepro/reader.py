@@ -1,0 +1,562 @@
+"""The reader layer of the report: words for people, written from the results and settings.
+
+A plain-language summary, limitations, the inventory of p-values shown, readable population
+labels and sensible printed precision. Every sentence is built from the cohort's settings,
+the analysis settings in force and the analysis results; nothing names a study.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.ard import select
+from clinrepro.printed import round_half_up
+from clinrepro.study import (
+    active_words,
+    design_words,
+    measure_label,
+    primary_role,
+    short_name,
+    test_for,
+    unit,
+    visit_label,
+)
+from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES
+
+ROLE_FLAGS = {"cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL"}
+ROLE_WORDS = {"cutaneous": "active cutaneous disease", "muscle": "active muscle disease"}
+
+
+def p_text(p: float) -> str:
+    """A p-value as printed: '< 0.001', '0.026', '0.28', '> 0.999'."""
+    if p is None or not np.isfinite(p):
+        return "no test"
+    if p < 0.001:
+        return "< 0.001"
+    if p > 0.999:
+        return "> 0.999"
+    return str(round_half_up(p, 3 if p < 0.1 else 2))
+
+
+def p_phrase(p: float) -> str:
+    """'p < 0.001', 'p = 0.03'."""
+    text = p_text(p)
+    return f"p {text}" if text[0] in "<>" else f"p = {text}" if text != "no test" else text
+
+
+def percent_text(value: float) -> str:
+    """A percentage with one decimal, rounded half up as tables print: 12.5%, 92.9%."""
+    return f"{round_half_up(value, 1)}%"
+
+
+def claim_p_text(p: float, precision: int) -> str:
+    """A claim's p-value for reading: as the report prints p ('< 0.001', '0.030'), finer
+    where the claim is printed finer (precision 4: '< 0.0001', or 0.000122 as '0.00012')."""
+    places = int(precision) if pd.notna(precision) else 0
+    if p >= 0.001 or places <= 3:
+        return p_text(p)
+    if p < 10.0**-places:
+        return f"< {10.0**-places:.{places}f}"
+    return np.format_float_positional(p, precision=2, unique=False, fractional=False)
+
+
+def population_label(flag: str, analysis: dict) -> str:
+    """'all treated patients', 'active cutaneous disease (CDASI ≥ 10)'."""
+    active = analysis["active_disease"]
+    words = {
+        "SAFFL": "all treated patients",
+        **{
+            ROLE_FLAGS[role]: f"{ROLE_WORDS[role]} ({active_words(active[role])})"
+            for role in ROLE_FLAGS
+        },
+        "ACTBOTFL": "both active cutaneous and active muscle disease",
+    }
+    return words.get(flag, flag)
+
+
+# ADSL characteristics as an eligibility definition names them, in words
+CHARACTERISTIC_WORDS = {
+    "AGE - DISDUR": "age minus disease duration",
+    "AGE": "age",
+    "DISDUR": "disease duration",
+    "NPRIOR": "number of previous treatments",
+    "ABTYPE": "antibody",
+}
+
+
+def readable(text: str, analysis: dict) -> str:
+    """A text of the CSV files for people: population flags and their words replaced by
+    the readable label ('patients with active muscle disease at baseline (ACTMUSFL)' ->
+    'active muscle disease (MMT8 < 150)')."""
+    for flag, words in POPULATION_FLAGS.items():
+        label = population_label(flag, analysis)
+        text = text.replace(f"{words} ({flag})", label)
+        text = text.replace(f"the population ({flag})", f"the population ({label})")
+        text = text.replace(flag, label)
+    return characteristic_words(text)
+
+
+def characteristic_words(text: str) -> str:
+    """ADSL characteristics named in words: 'AGE - DISDUR >= 18' -> 'age minus disease
+    duration >= 18'."""
+    for code, words in CHARACTERISTIC_WORDS.items():
+        text = re.sub(rf"\b{code}\b", words, text)
+    return text
+
+
+def number(value: float, digits: int = 1) -> str:
+    return "" if value is None or not np.isfinite(value) else f"{value:.{digits}f}"
+
+
+def role_of(parameter: str, analysis: dict) -> str | None:
+    """The response role whose criterion is on this measure."""
+    return next((r for r, c in analysis["response"].items() if c["parameter"] == parameter), None)
+
+
+def measure_population(parameter: str, analysis: dict) -> str:
+    """The population a measure's change is read in: its response role's, else everyone."""
+    role = role_of(parameter, analysis)
+    return analysis["populations"].get(role, "SAFFL") if role else analysis["populations"]["cohort"]
+
+
+def values(ard: pd.DataFrame, **key) -> dict[str, float]:
+    found = select(ard, {"category": "", **key})
+    return dict(zip(found["statistic"], found["value"].astype(float)))
+
+
+def change_rows(ard: pd.DataFrame, analysis: dict, cohort: dict) -> list[dict]:
+    """Every change from baseline the report shows with a p-value: each measure at each
+    follow-up visit with paired data, in its own population, by the variant's test; and
+    beside it, where the ARD has them, the log-scale test (geometric mean ratio)."""
+    rows = []
+    visits = [v["code"] for v in cohort["visits"][1:] if not v.get("reported_only")]
+    primary = primary_role(analysis)
+    for code in cohort["measures"]:
+        flag = measure_population(code, analysis)
+        test = test_for(analysis, code)
+        role = role_of(code, analysis)
+        for visit in visits:
+            found = values(ard, analysis="paired_test", population=flag, parameter=code,
+                           visit=visit, method=test)  # fmt: skip
+            if not found.get("n_pairs"):
+                continue
+            criterion = analysis["response"].get(role or "", {})
+            at_response = bool(criterion) and criterion.get("visit") == visit
+            rank = "exploratory"
+            if at_response:
+                rank = "primary" if role == primary else "secondary"
+            estimate = found.get("mean_change", np.nan)
+            low, high = found.get("ci_lower", np.nan), found.get("ci_upper", np.nan)
+            if test == "wilcoxon_signed_rank":
+                estimate = found.get("hl_estimate", found.get("median_change", np.nan))
+                low, high = found.get("hl_ci_lower", np.nan), found.get("hl_ci_upper", np.nan)
+            log = values(ard, analysis="paired_test", population=flag, parameter=code,
+                         visit=visit, method="paired_t_log")  # fmt: skip
+            rows.append(
+                {
+                    "measure": code,
+                    "label": short_name(cohort, code),
+                    "unit": unit(cohort, code),
+                    "visit": visit,
+                    "flag": flag,
+                    "population": population_label(flag, analysis),
+                    "n": int(found["n_pairs"]),
+                    "estimate": estimate,
+                    "ci": (low, high),
+                    "test": TEST_NAMES[test],
+                    "p": found.get("p_value", np.nan),
+                    "rank": rank,
+                    "gmr": log.get("gmr", np.nan),
+                    "gmr_ci": (log.get("ci_lower", np.nan), log.get("ci_upper", np.nan)),
+                    "p_log": log.get("p_value", np.nan),
+                }
+            )
+    return rows
+
+
+def change_table(rows: list[dict], analysis: dict) -> pd.DataFrame:
+    """The change-from-baseline table of the report."""
+    level = f"{analysis['confidence_level']:.0%}"
+    table = []
+    for row in rows:
+        low, high = row["ci"]
+        what = "median (Hodges-Lehmann)" if "Wilcoxon" in row["test"] else "mean"
+        entry = {
+            "measure": f"{row['label']} ({row['unit']})",
+            "visit": row["visit"],
+            "population": row["population"],
+            "pairs": row["n"],
+            "change": f"{number(row['estimate'])} ({what})",
+            f"{level} CI": f"{number(low)} to {number(high)}" if np.isfinite(low) else "",
+            "p": f"{p_text(row['p'])} ({row['test']})",
+            "log scale": "",
+            "role": row["rank"],
+        }
+        if np.isfinite(row["gmr"]):
+            gl, gh = row["gmr_ci"]
+            entry["log scale"] = (
+                f"ratio {row['gmr']:.2f} ({level} CI {gl:.2f} to {gh:.2f}), "
+                f"p {p_text(row['p_log'])}"
+            )
+        table.append(entry)
+    return pd.DataFrame(table)
+
+
+def marker_notes(ard: pd.DataFrame, cohort: dict, analysis: dict) -> list[str]:
+    """Where a marker moved against the clinical measure it tracks (cohort settings
+    `tracks`), in every treated patient: how many, who, and the values."""
+    notes = []
+    flag = analysis["populations"]["cohort"]
+    rows = select(ard, {"analysis": "marker_discordance", "population": flag})
+    for (marker, visit, tracked), found in rows.groupby(
+        ["parameter", "visit", "category"], sort=False
+    ):
+        values = dict(zip(found["statistic"], found["value"]))
+        worse = int(values.get("n_marker_worsened", 0))
+        if not worse:
+            continue
+        listed = found.loc[found["statistic"] == "n_marker_worsened", "note"].iloc[0]
+        who = listed.split(": ", 1)[-1]
+        ratio = analysis.get("marker_rise_ratio")
+        moved = "rose" if cohort["measures"][marker]["improvement"] == "decrease" else "fell"
+        notes.append(
+            f"{short_name(cohort, marker)}, which tracks {short_name(cohort, tracked)}, moved "
+            f"against it by {visit_label(cohort, visit)}: it {moved} at least {ratio:g}-fold in "
+            f"{worse} of {int(values.get('n_evaluable', 0))} patients with both measured ({who}); "
+            f"{int(values.get('n_discordant', 0))} of them with no fall in "
+            f"{short_name(cohort, tracked)}. A marker that disagrees with the clinical measure is "
+            "no evidence of worsening by itself."
+        )
+    return notes
+
+
+def response_words(ard: pd.DataFrame, analysis: dict, cohort: dict, role: str) -> str:
+    criterion = analysis["response"][role]
+    flag = analysis["populations"][role]
+    found = values(ard, analysis="response", population=flag, parameter=criterion["parameter"],
+                   visit=criterion["visit"], method="clopper_pearson")  # fmt: skip
+    if not found.get("n_evaluable"):
+        return ""
+    level = f"{analysis['confidence_level']:.0%}"
+    pct, low, high = (percent_text(found[k]) for k in ("pct", "ci_lower", "ci_upper"))
+    size = f"{criterion['threshold']:g}" + (
+        "%"
+        if criterion["measure"] == "percent_change"
+        else f" {unit(cohort, criterion['parameter'])}"
+    )
+    return (
+        f"{int(found['n_responders'])} of {int(found['n_evaluable'])} patients with "
+        f"{population_label(flag, analysis)} {'gained' if criterion['direction'] == 'increase' else 'fell by'} "
+        f"at least {size} on the {measure_label(cohort, criterion['parameter'])} by "
+        f"{visit_label(cohort, criterion['visit'])} ({pct}, {level} CI {low} to {high})"
+    )
+
+
+def change_words(row: dict, analysis: dict) -> str:
+    low, high = row["ci"]
+    level = f"{analysis['confidence_level']:.0%}"
+    what = "median" if "Wilcoxon" in row["test"] else "mean"
+    moved = "rose" if row["estimate"] > 0 else "fell" if row["estimate"] < 0 else "did not move"
+    if row["estimate"] < 0:  # a fall, and its interval, as positive amounts
+        low, high = -high, -low
+    return (
+        f"the {what} {row['label']} {moved} by {abs(row['estimate']):.1f} {row['unit']} "
+        f"({level} CI {number(low)} to {number(high)}; {p_phrase(row['p'])}, {row['test']}, "
+        f"{row['n']} patients)"
+    )
+
+
+def source_name(source: str, sources: dict) -> str:
+    """'the paper' where the cohort's settings describe the source, else "source 'x'"."""
+    return f"the {source}" if source in sources else f"source '{source}'"
+
+
+def audit_sentence(
+    audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, sources: dict | None = None
+) -> str:
+    """The audit in one or two sentences, one part per source."""
+    if audit.empty:
+        return ""
+    sources = sources or {}
+    parts = []
+    for source, claims in audit.groupby("source", sort=False):
+        verdicts = claims["verdict"].value_counts()
+        reproduced = int(verdicts.get("exact", 0) + verdicts.get("within rounding", 0))
+        words = [f"{reproduced} reproduced exactly or within rounding"]
+        for verdict, text in (
+            ("approximate", "approximately"),
+            ("population or test not stated", "only under a population or test it does not state"),
+            ("inconsistent", "inconsistent with the data or with its own numbers"),
+        ):
+            if verdicts.get(verdict, 0):
+                words.append(f"{int(verdicts[verdict])} {text}")
+        unchecked = int(
+            verdicts.get("not computable", 0) + verdicts.get("consistent with reported numbers", 0)
+        )
+        if unchecked:
+            agree = int(verdicts.get("consistent with reported numbers", 0))
+            words.append(
+                f"{unchecked} beyond the per-patient data"
+                + (f" ({agree} of them agree with its other numbers)" if agree else "")
+            )
+        if not verdicts.get("inconsistent", 0):
+            words.append("none inconsistent")
+        name = source_name(source, sources)
+        parts.append(f"of the {len(claims)} claims of {name}, " + ", ".join(words))
+    sentence = "Checked against the data: " + "; ".join(parts) + "."
+    matters = audit[audit["direction"].fillna("").astype(bool)].sort_values(
+        "verdict",
+        key=lambda v: v.map({"inconsistent": 0, "population or test not stated": 1}).fillna(2),
+    )
+    for _, claim in matters.head(2).iterrows():
+        sentence += (
+            f" '{claim['description']}' ({claim['source']}, printed {claim['reported']}): "
+            f"{claim['verdict']}: {readable(readable_reason(claim), analysis)}."
+        )
+    never = outcomes[outcomes["status"] == "never reported"] if not outcomes.empty else outcomes
+    for _, outcome in never.iterrows():
+        given = outcome["recomputed"]
+        data = f" (the data give {given})" if isinstance(given, str) and given else ""
+        sentence += (
+            f" The {outcome['role']} outcome '{outcome['description']}' is stated in the "
+            f"methods of {source_name(outcome['source'], sources)} but never reported{data}."
+        )
+    return sentence
+
+
+def readable_reason(claim: pd.Series) -> str:
+    """A verdict's reason, shortened for the summary: its first clause and the direction."""
+    reason = str(claim["verdict_reason"]).split("; summary checks:")[0]
+    if reason.startswith("the source does not state"):
+        reason = reason.split("; ", 1)[-1]
+    if claim["direction"] and claim["direction"] not in reason:
+        reason += f"; {claim['direction']}"
+    return reason
+
+
+def plain_summary(
+    cohort: dict,
+    analysis: dict,
+    adsl: pd.DataFrame,
+    ard: pd.DataFrame,
+    rows: list[dict],
+    audit: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    attainable: pd.DataFrame,
+) -> list[str]:
+    """About five sentences a clinician reads first."""
+    treatments = sorted(adsl["TRTMOL"].dropna().astype(str).unique())
+    follow = [visit_label(cohort, v) for v in {r["visit"] for r in rows}]
+    measures = ", ".join(measure_label(cohort, code) for code in cohort["measures"])
+    sentences = [
+        f"This {design_words(cohort)} treated {len(adsl)} patients with "
+        f"{' or '.join(treatments)} and measured {measures} at "
+        f"{visit_label(cohort, cohort['baseline_visit'])} and {', '.join(sorted(follow))}."
+    ]
+    for role in analysis["response"]:
+        response = response_words(ard, analysis, cohort, role)
+        if not response:
+            continue
+        criterion = analysis["response"][role]
+        change = next(
+            (
+                r
+                for r in rows
+                if r["measure"] == criterion["parameter"] and r["visit"] == criterion["visit"]
+            ),
+            None,
+        )
+        sentence = response[0].upper() + response[1:]
+        if change is not None:
+            sentence += f"; {change_words(change, analysis)}"
+        mine = attainable[attainable["role"] == role] if not attainable.empty else attainable
+        if len(mine):
+            could = mine.iloc[0]
+            if int(could["n_evaluable_attainable"]) < int(could["n_evaluable"]):
+                sentence += (
+                    f"; only {int(could['n_evaluable_attainable'])} of the "
+                    f"{int(could['n_evaluable'])} could have reached the criterion at all, "
+                    "given where the scale ends"
+                )
+        sentences.append(sentence + ".")
+    audit_words = audit_sentence(audit, outcomes, analysis, cohort.get("sources"))
+    if audit_words:
+        sentences.append(audit_words)
+    facts = cohort.get("design_facts", {})
+    if facts.get("control") == "none":
+        sentences.append(
+            "Without a control group, and with the scores rated by assessors who knew the "
+            "treatment, these changes cannot be attributed to the treatment alone."
+            if not facts.get("blinded_assessment", False)
+            else "Without a control group these changes cannot be attributed to the treatment alone."
+        )
+    return sentences
+
+
+def limitations(
+    cohort: dict,
+    analysis: dict,
+    adsl: pd.DataFrame,
+    ard: pd.DataFrame,
+    n_tests: int,
+    eligible: pd.DataFrame | None = None,
+) -> list[str]:
+    """Limitations from the design in the cohort's settings and from the data."""
+    facts = cohort.get("design_facts", {})
+    lines = []
+    if facts.get("control") == "none":
+        lines.append(
+            "Uncontrolled: every estimate is a change from baseline, which also holds the natural "
+            "course of the disease, regression to the mean and any placebo response."
+        )
+    if facts.get("blinding") == "open-label" or facts.get("blinded_assessment") is False:
+        lines.append(
+            "Open-label, with unblinded scoring: the assessors knew every patient was treated, "
+            "and the clinical scores are rated by them."
+        )
+    for role, criterion in analysis["active_disease"].items():
+        response = analysis["response"].get(role)
+        if response and response["parameter"] == criterion["parameter"]:
+            lines.append(
+                f"Selection on the outcome: the {ROLE_WORDS[role]} population was chosen by "
+                f"{active_words(criterion)} at baseline, the measure whose change is the outcome, "
+                "so part of the change is regression to the mean."
+            )
+    if facts.get("concomitant"):
+        lines.append(f"Concomitant treatments: {facts['concomitant']}.")
+    regimens = adsl["TRT01A"].dropna().astype(str).value_counts()
+    molecules = adsl["TRTMOL"].dropna().astype(str).nunique()
+    if len(regimens) > 1:
+        lines.append(
+            f"Pooled treatments: {molecules} molecule{'s' if molecules > 1 else ''} at "
+            f"{len(regimens)} regimens "
+            f"({', '.join(f'{name}: {count}' for name, count in regimens.items())}), analysed "
+            "together; the groups are too small to compare."
+        )
+    missing = select(ard, {"analysis": "summary", "population": "SAFFL", "statistic": "n_missing"})
+    missing = missing[missing["parameter"].isin(list(cohort["measures"])) & (missing["value"] > 0)]
+    if len(missing):
+        words = "; ".join(
+            f"{short_name(cohort, r.parameter)} at {r.visit}: {int(r.value)} of {len(adsl)}"
+            for r in missing.itertuples()
+        )
+        lines.append(f"Missing values (patients without a value): {words}.")
+    required = {c["name"] for c in cohort.get("eligibility", []) if c.get("required")}
+    if eligible is not None and len(eligible):
+        for row in eligible[eligible["criterion"].isin(required)].itertuples():
+            if int(row.n_not_meeting):
+                lines.append(
+                    f"Entry criteria: {int(row.n_not_meeting)} of {int(row.n_patients)} patients "
+                    f"(patients {row.patients_not_meeting}) do not meet '{row.criterion}' "
+                    f"({characteristic_words(row.definition)}), which the study states every "
+                    "patient meets."
+                )
+    lines.append(
+        f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
+        "multiplicity; only the primary one is confirmatory, the others are exploratory."
+    )
+    return lines
+
+
+def attainability_display(summary: pd.DataFrame, analysis: dict) -> pd.DataFrame:
+    """Who could respond, for people: both denominators of each response criterion."""
+    if summary.empty:
+        return summary
+    return pd.DataFrame(
+        {
+            "criterion": summary["criterion"],
+            "population": summary["population"].map(lambda f: population_label(f, analysis)),
+            "responders / evaluable": [
+                f"{int(r)} of {int(e)}"
+                for r, e in zip(summary["n_responders"], summary["n_evaluable"])
+            ],
+            "could respond (evaluable)": [
+                f"{int(a)} of {int(e)}"
+                for a, e in zip(summary["n_evaluable_attainable"], summary["n_evaluable"])
+            ],
+            "responders / could respond": [
+                f"{int(r)} of {int(a)}"
+                for r, a in zip(summary["n_responders"], summary["n_evaluable_attainable"])
+            ],
+        }
+    )
+
+
+def eligibility_display(summary: pd.DataFrame, cohort: dict) -> pd.DataFrame:
+    """Who meets each stated criterion, for people; whether every patient must meet it."""
+    if summary.empty:
+        return summary
+    required = {c["name"] for c in cohort.get("eligibility", []) if c.get("required")}
+    return pd.DataFrame(
+        {
+            "criterion": summary["criterion"],
+            "applies to": [
+                "every patient" if name in required else "one of the routes in"
+                for name in summary["criterion"]
+            ],
+            "stated": summary["source"].fillna(""),
+            "rebuilt as": [characteristic_words(text) for text in summary["definition"]],
+            "meet": [
+                f"{int(m)} of {int(n)}" for m, n in zip(summary["n_meets"], summary["n_patients"])
+            ],
+            "do not meet (patients)": summary["patients_not_meeting"].fillna(""),
+            "unknown (patients)": summary["patients_unknown"].fillna(""),
+        }
+    )
+
+
+def multiplicity(rows: list[dict], ard: pd.DataFrame, analysis: dict) -> pd.DataFrame:
+    """Every p-value the report shows, primary, secondary or exploratory, and the subgroup
+    estimates without p-values."""
+    table = [
+        {
+            "result": f"{r['label']} change to {r['visit']}" + (" (log scale)" if scale else ""),
+            "population": r["population"],
+            "n": r["n"],
+            "p": p_text(r["p_log"] if scale else r["p"]),
+            "role": r["rank"] if not scale else "exploratory",
+        }
+        for r in rows
+        for scale in (False, True)
+        if not scale or np.isfinite(r["p_log"])
+    ]
+    groups = select(ard, {"analysis": "subgroup_response", "statistic": "n_evaluable"})
+    if len(groups):
+        sizes = groups["value"].astype(int)
+        table.append(
+            {
+                "result": f"{len(groups)} subgroup response rates and mean changes, by "
+                + ", ".join(SUBGROUP_NAMES.get(s, s) for s in analysis["subgroups"]),
+                "population": "subgroups",
+                "n": f"{sizes.min()} to {sizes.max()}",
+                "p": "none shown",
+                "role": "exploratory, estimates only",
+            }
+        )
+    return pd.DataFrame(table)
+
+
+# --- the joint specification search, as the report shows it ---------------------------------
+
+
+def never_reproduced(specifications: pd.DataFrame) -> list[str]:
+    """The claims no specification reproduces, in the order of the best one's left-outs."""
+    if specifications.empty:
+        return []
+    reproduced = set(" ".join(specifications["reproduced_ids"].fillna("")).split())
+    best = str(specifications["left_out_ids"].fillna("").iloc[0]).split()
+    return [claim for claim in best if claim not in reproduced]
+
+
+def distinct_best(specifications: pd.DataFrame, limit: int) -> pd.DataFrame:
+    """The best specification of each distinct set of claims reproduced, best first, with how
+    many specifications give the same set (`equivalent`)."""
+    if specifications.empty:
+        return specifications.assign(equivalent=pd.Series(dtype=int))
+    groups = specifications.groupby("reproduced_ids", sort=False)
+    first = groups.head(1).copy()
+    first["equivalent"] = first["reproduced_ids"].map(groups.size()).to_numpy()
+    return first.head(limit).reset_index(drop=True)
