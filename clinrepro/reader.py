@@ -226,7 +226,7 @@ def marker_notes(ard: pd.DataFrame, cohort: dict, analysis: dict) -> list[str]:
             f"{short_name(cohort, marker)}, which tracks {short_name(cohort, tracked)}, moved "
             f"against it by {visit_label(cohort, visit)}: it {moved} at least {ratio:g}-fold in "
             f"{worse} of {int(values.get('n_evaluable', 0))} patients with both measured ({who}); "
-            f"{int(values.get('n_discordant', 0))} of them with no fall in "
+            f"{int(values.get('n_discordant', 0))} of them with no worsening of "
             f"{short_name(cohort, tracked)}. A marker that disagrees with the clinical measure is "
             "no evidence of worsening by itself."
         )
@@ -436,7 +436,8 @@ def limitations(
             f"({', '.join(f'{name}: {count}' for name, count in regimens.items())}), analysed "
             "together; the groups are too small to compare."
         )
-    missing = select(ard, {"analysis": "summary", "population": "SAFFL", "statistic": "n_missing"})
+    everyone = analysis["populations"]["cohort"]
+    missing = select(ard, {"analysis": "summary", "population": everyone, "statistic": "n_missing"})
     missing = missing[missing["parameter"].isin(list(cohort["measures"])) & (missing["value"] > 0)]
     if len(missing):
         words = "; ".join(

@@ -125,6 +125,9 @@ def setting_for(recipe, flag: str, summaries: str, missing: str, test: tuple, ow
     return setting
 
 
+OWN_TEST = "each p-value by the analysis's own test"
+
+
 def test_words(test: tuple) -> str:
     name, reference, sides = test
     return f"{TEST_NAMES[name]}, {REFERENCE_WORDS[reference]}, {sides}"
@@ -152,17 +155,18 @@ def specification_search(
     choices = role_choices(claims, analysis)
     own_missing = analysis.get("missing_response", "exclude")
     missing_rules = [own_missing, *[m for m in MISSING_WORDS if m != own_missing]]
-    own_tests = {}
+    own_tests, too_many_for_exact = {}, set()
     for claim in claims:
         recipe = recipes[claim.claim_id]
         if isinstance(recipe, PairedTest):
             numbers = recipe.all_numbers(recipe.base())
-            own_tests[claim.claim_id] = recipe.own_test(numbers[~np.isnan(numbers)])
+            numbers = numbers[~np.isnan(numbers)]
+            own_tests[claim.claim_id] = recipe.own_test(numbers)
+            if np.count_nonzero(numbers) > EXACT_MAX_PAIRS:
+                too_many_for_exact.add(claim.claim_id)
     has_tests = any(claim.statistic == "p_value" for claim in claims if claim.claim_id in own_tests)
-    variant_test = next(iter(own_tests.values()), TEST_VARIANTS[0])
-    tests = (
-        [variant_test, *[t for t in TEST_VARIANTS if t != variant_test]] if has_tests else [None]
-    )
+    # None: each p-value by the analysis's own test for its measure (the analysis in force)
+    tests = [None, *TEST_VARIANTS] if has_tests else [None]
     has_summaries = any(isinstance(recipes[c.claim_id], Summary) for c in claims)
     has_responses = any(isinstance(recipes[c.claim_id], Response) for c in claims)
     summary_rules = list(SUMMARY_RULES) if has_summaries else ["available"]
@@ -179,12 +183,9 @@ def specification_search(
             for claim in claims:
                 recipe = recipes[claim.claim_id]
                 own = own_tests.get(claim.claim_id)
-                chosen = test
-                if test is not None and own is not None:
-                    exact = test[1] == "exact"
-                    numbers = recipe.all_numbers(recipe.base())
-                    if exact and np.count_nonzero(numbers[~np.isnan(numbers)]) > EXACT_MAX_PAIRS:
-                        chosen = own
+                chosen = own if test is None else test
+                if test is not None and test[1] == "exact" and claim.claim_id in too_many_for_exact:
+                    chosen = own  # beyond it clinrepro.stats itself uses the normal approximation
                 flag = meaning.get(claim.role, claim.flag)
                 setting = setting_for(recipe, flag, summaries, missing, chosen, own)
                 value = values[claim.claim_id].get(setting)
@@ -196,7 +197,7 @@ def specification_search(
                     *(flag != analysis["populations"].get(r, flag) for r, flag in meaning.items()),
                     summaries != "available",
                     missing != own_missing,
-                    test is not None and test != variant_test,
+                    test is not None,
                     mode != ROUND_HALF_UP,
                 ]
             )
@@ -210,7 +211,7 @@ def specification_search(
                     ),
                     "summaries": SUMMARY_RULES[summaries],
                     "missing": f"missing responses {MISSING_WORDS[missing]}",
-                    "test": test_words(test) if test is not None else "",
+                    "test": test_words(test) if test is not None and has_tests else OWN_TEST,
                     "rounding": rounding,
                     "own": "Y" if departures == 0 else "N",
                     "reproduced_ids": " ".join(reproduced),

@@ -160,7 +160,9 @@ def walsh_averages(change: np.ndarray, orders) -> list[float]:
 def hodges_lehmann(change: np.ndarray, confidence_level: float) -> tuple[dict, str]:
     """Hodges-Lehmann estimate of the median change (the median of the Walsh averages of
     every change, zeros included) with the interval of Walsh averages k and N + 1 - k that
-    inverts the signed-rank test, as R's wilcox.test(conf.int = TRUE) computes it.
+    inverts the signed-rank test, as R's wilcox.test(conf.int = TRUE) does without zeros
+    (R drops zero changes; here they stay in the estimate and interval, while the Wilcoxon
+    p-value drops them, as its note says).
 
     k is the lower alpha/2 quantile of the exact signed-rank distribution of n (at least 1)
     up to EXACT_MAX_PAIRS changes, its normal approximation beyond.

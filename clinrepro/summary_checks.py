@@ -21,7 +21,7 @@ import itertools
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
 from typing import Callable
 
@@ -162,7 +162,9 @@ def percent(claim: pd.Series, count: Number, denominator: Number):
     places = int(claim["precision"])
     of = f"{count.value:g} / {denominator.value:g}"
     implied = f"{of.replace(' / ', ' of ')} is {_shown(value, places + 1)}%"
-    ok = _equals_printed(value, claim)
+    ok = _equals_printed(value, claim) or str(
+        Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_DOWN)
+    ) == str(round_half_up(claim["value"], places))
     detail = (
         f"100 × {of} = {_shown(value, places + 2)}, which rounds half up to "
         f"{round_half_up(value, places)} at {places} decimals"
@@ -266,7 +268,8 @@ def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: N
         f"Welch's unpaired t-test from the printed means, SDs and n gives p = {printed_p:.3g}, "
         f"and {smallest:.2g} to {largest:.2g} over the corners of their rounding intervals"
     )
-    if all(meets(value, claim["value"]) for value in [printed_p, *corners]):
+    below = claim["comparator"].startswith("<")
+    if below and all(meets(value, claim["value"]) for value in [printed_p, *corners]):
         return f"{implied}, printed {bound}", "passes", f"{worded}: all {bound}."
     if claim["comparator"].startswith("<"):
         why = "so an unpaired p above a '<' bound does not contradict it"
@@ -317,10 +320,11 @@ def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: N
     if never:
         extreme = abs(s1 - s2) if below else s1 + s2
         detail = (
-            f"{worded}; no correlation in [-1, 1) gives {bound}: at r = {1 if below else -1} "
-            f"the SD of the changes is {extreme:g} and p = {p_at(extreme):.3g}."
+            f"{worded}; at the printed values no correlation in [-1, 1) gives {bound}: at "
+            f"r = {1 if below else -1} the SD of the changes is {extreme:g} and p = "
+            f"{p_at(extreme):.3g}; values within the printed rounding may still give it."
         )
-        return f"{at_zero}, no r gives {bound}", "fails", detail
+        return f"{at_zero}, no r gives {bound}", "inconclusive", detail
     at_least = f"at {'least' if below else 'most'} {edge:.2f}"
     if always:
         needs, correlation = f"{bound} at any r", "any correlation between visits"

@@ -43,6 +43,10 @@ VERDICTS = (
 )
 VERDICT_COLUMNS = ["verdict", "verdict_reason", "difference", "difference_sd", "direction"]
 READING_KINDS = {"population": "population", "test": "test"}
+# statistics in the measure's own unit, whose difference is also said in SDs
+IN_UNIT = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_change", "median_change"}
+# checks that only bound a number (at_most): passing one does not vouch for it
+BOUNDS_ONLY = {"at_most"}
 SUBSET_KINDS = ("one patient", "two patients")
 
 
@@ -135,7 +139,7 @@ def summary_group(ledger: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
 def grade_not_computable(claim_id: str, claim: pd.Series, checks: pd.DataFrame) -> dict:
     mine = checks[checks["claim_id"].to_numpy() == claim_id]
     failed = mine[mine["result"].to_numpy() == "fails"]
-    passed = mine[mine["result"].to_numpy() == "passes"]
+    passed = mine[(mine["result"].to_numpy() == "passes") & ~mine["check"].isin(BOUNDS_ONLY)]
     why = str(claim.get("reason", "") or "")
     if len(failed):
         return {"verdict": "inconsistent",
@@ -164,7 +168,9 @@ def grade(
     unit = row["unit"] if row["unit"] not in ("count", "p") else ""
     if row["comparator"] == "=":
         out["difference"] = reported - recomputed
-        sd = spread(claim, row, ard, recomputed)
+        # in SDs only a statistic in the measure's unit: a count or a percentage is judged
+        # in patients, a p-value not by its size at all
+        sd = spread(claim, row, ard, recomputed) if row["statistic"] in IN_UNIT else np.nan
         if np.isfinite(sd) and sd > 0:
             out["difference_sd"] = out["difference"] / sd
     shown = f"{number(recomputed)}{'%' if row['unit'] == '%' else ''}"
@@ -192,7 +198,11 @@ def grade(
         }
     group = summary_group(ledger, row)
     in_group = audit[audit["claim_id"].isin(group["claim_id"]).to_numpy()]
+    # one subset of patients that reproduces every number of the printed summary
     subsets = mine[mine["kind"].isin(SUBSET_KINDS).to_numpy()]
+    for member in group["claim_id"]:
+        theirs = explanations[explanations["claim_id"].to_numpy() == member]
+        subsets = subsets[subsets["detail"].isin(theirs["detail"]).to_numpy()]
     if (
         "population" in silent
         and len(group) > 1
