@@ -34,7 +34,14 @@ from clinrepro.study import (
     visit_label,
 )
 from clinrepro.reader import p_text, population_label
-from clinrepro.terms import ANTIBODIES, POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, shown
+from clinrepro.terms import (
+    ANTIBODIES,
+    POPULATION_FLAGS,
+    SUBGROUP_NAMES,
+    TEST_NAMES,
+    joined_words,
+    shown,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,11 +69,6 @@ def measured_codes(cohort: dict) -> list[str]:
 LISTED_PATIENTS = 10
 # over max_patients_drawn patients (config figures:), distributions replace patients
 AGGREGATE_WORDS = "boxes: median and quartiles, whiskers: 5th to 95th percentile"
-
-
-def joined_words(words: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    return " and ".join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
 
 
 def patient_list(patients: list[str]) -> str:

@@ -24,7 +24,7 @@ from clinrepro.study import (
     unit,
     visit_label,
 )
-from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES
+from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, joined_words
 
 ROLE_FLAGS = {"cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL"}
 ROLE_WORDS = {"cutaneous": "active cutaneous disease", "muscle": "active muscle disease"}
@@ -349,12 +349,12 @@ def plain_summary(
 ) -> list[str]:
     """About five sentences a clinician reads first."""
     treatments = sorted(adsl["TRTMOL"].dropna().astype(str).unique())
-    follow = [visit_label(cohort, v) for v in {r["visit"] for r in rows}]
-    measures = ", ".join(measure_label(cohort, code) for code in cohort["measures"])
+    visits = [cohort["baseline_visit"], *dict.fromkeys(r["visit"] for r in rows)]
+    measures = joined_words([measure_label(cohort, code) for code in cohort["measures"]])
     sentences = [
         f"This {design_words(cohort)} treated {len(adsl)} patients with "
-        f"{' or '.join(treatments)} and measured {measures} at "
-        f"{visit_label(cohort, cohort['baseline_visit'])} and {', '.join(sorted(follow))}."
+        f"{joined_words(treatments, 'or')} and measured {measures} at "
+        f"{joined_words([visit_label(cohort, v) for v in visits])}."
     ]
     for role in analysis["response"]:
         response = response_words(ard, analysis, cohort, role)

@@ -20,7 +20,7 @@ import pandas as pd
 from clinrepro import report, style
 from clinrepro.ard import read_ard, value as result
 from clinrepro.endpoints import read_adeff
-from clinrepro.figures import forest, joined_words, p_words, patient_list
+from clinrepro.figures import forest, p_words, patient_list
 from clinrepro.files import read_table, write_tables
 from clinrepro.reader import p_text, population_label
 from clinrepro.study import (
@@ -34,7 +34,14 @@ from clinrepro.study import (
     visit_label,
 )
 from clinrepro.tables import claim_p_text
-from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, SYMBOLS, TEST_NAMES, shown
+from clinrepro.terms import (
+    POPULATION_FLAGS,
+    SUBGROUP_NAMES,
+    SYMBOLS,
+    TEST_NAMES,
+    joined_words,
+    shown,
+)
 
 logger = logging.getLogger(__name__)
 # the ARD statistics (estimate, interval) of the change that each primary method gives, the

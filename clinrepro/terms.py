@@ -35,6 +35,14 @@ POPULATION_FLAGS = {
     "ACTMUSFL": "patients with active muscle disease at baseline",
     "ACTBOTFL": "patients with active cutaneous and active muscle disease at baseline",
 }
+
+
+def joined_words(words: list[str], conjunction: str = "and") -> str:
+    """'a', 'a and b', 'a, b and c' (or another conjunction: 'a, b or c')."""
+    last = f" {conjunction} "
+    return last.join([", ".join(words[:-1]), words[-1]] if len(words) > 1 else words)
+
+
 SYMBOLS = {">=": "≥", "<=": "≤", "<": "<", ">": ">"}
 # ADSL's characteristics of a patient that an eligibility criterion may name (cohort
 # settings eligibility:): numbers with their meaning, and codes with the vocabulary of the
