@@ -13,15 +13,12 @@ include: "rules/common.smk"
 include: "rules/synthesize.smk"
 include: "rules/extract.smk"
 include: "rules/validate.smk"
-include: "rules/endpoints.smk"
-include: "rules/stats.smk"
-include: "rules/audit.smk"
+include: "rules/table1.smk"
+include: "rules/analyse.smk"
 include: "rules/figures.smk"
-include: "rules/tables.smk"
 include: "rules/power.smk"
 include: "rules/report.smk"
 include: "rules/sensitivity.smk"
-include: "rules/manifest.smk"
 
 
 rule all:

@@ -1,10 +1,13 @@
 """The workflow's whole analysis in one plain Python process, no Snakemake: the yardstick
-of the benchmark. Same functions, same order, same outputs under OUTDIR.
+of the benchmark. The same stage functions in the same order, the same outputs under
+OUTDIR (each stage reads what the one before wrote, as the rules do), the figures drawn one
+after the other.
 
-Usage: python benchmarks/plain_pipeline.py OUTDIR  (run from the project's top folder)
+Usage: python benchmarks/plain_pipeline.py OUTDIR [--variant NAME]  (from the project's top
+folder; with --variant, that variant's report alone, as `snakemake <its report.html>` makes)
 """
 
-import sys
+import argparse
 from pathlib import Path
 
 import yaml
@@ -21,153 +24,147 @@ from clinrepro import (
     tables,
     validate,
 )
+from clinrepro.files import write_manifest
 from clinrepro.settings import FIGURES, TIDY_TABLES, cohort_settings, variant_settings
 
 TEMPLATES = Path("report/templates")
 
 
-def run_variant(
-    cohort: dict,
-    analysis: dict,
-    tidy: dict,
-    figure_settings: dict,
-    folder: Path,
-    table1: str,
-    name: str,
-    config_power: dict,
-    max_rows_shown: int,
-    config_reconciliation: dict,
-):
+def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: Path) -> dict:
+    """One variant from the tidy tables to its report and manifest; its files by key."""
     raw = cohort["raw"]
-    data = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
-    endpoints.run(tidy, analysis, cohort, data)
-    ard, claims = str(folder / "ard.csv"), str(folder / "claims.csv")
-    stats.run(data["adsl"], data["adeff"], analysis, cohort, ard)
-    audit_outputs = {
-        "claims": claims,
-        "reconciliation": str(folder / "reconciliation.csv"),
-        "cells": str(folder / "claims_cells.csv"),
-    }
-    limits = config_reconciliation
-    audit.run(
-        raw.get("claims"), ard, data["adsl"], data["adeff"], analysis, cohort, limits, audit_outputs
+    analysis = variant_settings(config, name, cohort)
+    study = {key: value for key, value in cohort.items() if key != "analysis"}
+    files = {"adsl": str(folder / "adsl.csv"), "adeff": str(folder / "adeff.csv")}
+    files["ard"] = str(folder / "ard.csv")
+    named = {"cells": "claims_cells", "checks": "summary_checks"}  # as rules/analyse.smk
+    audit_files = {key: str(folder / f"{named.get(key, key)}.csv") for key in audit.OUTPUTS}
+    endpoints.run(
+        upstream["tidy"], analysis, study, {"adsl": files["adsl"], "adeff": files["adeff"]}
     )
-    inputs = {**data, "ard": ard}
-    if "reported_summaries" in raw:
-        inputs["reported_summaries"] = raw["reported_summaries"]
-    figure_outputs = {}
+    stats.run(files["adsl"], files["adeff"], analysis, study, files["ard"])
+    limits = config["reconciliation"]
+    audit.run(
+        raw.get("claims"), raw.get("outcomes"), files["ard"], files["adsl"], files["adeff"],
+        analysis, study, limits, audit_files,
+    )  # fmt: skip
+    figure_files = {}
     for figure in FIGURES:
         stem = folder / "figures" / figure
-        figure_outputs |= {f"{figure}_{kind}": f"{stem}.{kind}" for kind in ("png", "svg")}
-        figure_outputs[f"{figure}_caption"] = f"{stem}.json"
-    figures.run(inputs, analysis, figure_settings, cohort, figure_outputs)
-    report_inputs = {k: v for k, v in figure_outputs.items() if not k.endswith("_svg")}
-    table_outputs = {
-        f"{name}_{kind}": str(folder / "tables" / f"{name}.{kind}")
-        for name in ("baseline", "claims")
-        for kind in ("csv", "html")
+        figure_files |= {f"{figure}_{kind}": f"{stem}.{kind}" for kind in ("png", "svg")}
+        figure_files[f"{figure}_caption"] = f"{stem}.json"
+    inputs = dict(files)
+    if "reported_summaries" in raw:
+        inputs["reported_summaries"] = raw["reported_summaries"]
+    settings = config["figures"] | {"synthetic": cohort["synthetic"]}
+    figures.run(inputs, analysis, settings, study, figure_files)
+    power_settings = config["power"] | {"dpi": config["figures"]["dpi"]}
+    stem = folder / "power"
+    power_files = {
+        key: f"{stem}/{name}"
+        for key, name in (
+            ("csv", "power.csv"),
+            ("summary", "power_summary.csv"),
+            ("curve", "power_curve.csv"),
+            ("png", "power_curve.png"),
+            ("svg", "power_curve.svg"),
+            ("caption", "power_curve.json"),
+        )
+    }
+    power.run(files["adeff"], analysis, power_settings, study, power_files)
+    table_files = {
+        "baseline_csv": str(folder / "tables" / "baseline.csv"),
+        "baseline_html": str(folder / "tables" / "baseline.html"),
+        "claims_csv": str(folder / "tables" / "claims_audit.csv"),
+        "claims_html": str(folder / "tables" / "claims_audit.html"),
     }
     tables.run(
-        data["adsl"],
-        data["adeff"],
-        ard,
-        claims,
-        analysis,
-        cohort,
-        str(TEMPLATES / "table.html.j2"),
-        table_outputs,
+        files["adsl"], files["adeff"], audit_files["claims"], analysis, study,
+        str(TEMPLATES / "table.html.j2"), table_files,
+    )  # fmt: skip
+    page = str(folder / "report.html")
+    report_inputs = (
+        files
+        | audit_files
+        | {key: path for key, path in figure_files.items() if not key.endswith("_svg")}
+        | {f"raw_{kind}": path for kind, path in raw.items()}
+        | {
+            "power_curve_png": power_files["png"],
+            "power_curve_caption": power_files["caption"],
+            "power_summary": power_files["summary"],
+            "claims_table": table_files["claims_csv"],
+            "baseline": table_files["baseline_csv"],
+            "table1": upstream["table1"]["csv"],
+            "template": str(TEMPLATES / "report.html.j2"),
+        }
     )
-    report_inputs |= {f"raw_{kind}": path for kind, path in raw.items()} | {
-        "claims": claims,
-        "reconciliation": audit_outputs["reconciliation"],
-        "cells": audit_outputs["cells"],
-        "claims_table": table_outputs["claims_csv"],
-        "baseline": table_outputs["baseline_csv"],
-        "table1": table1,
-        "template": str(TEMPLATES / "report.html.j2"),
-    }
-    power_settings = config_power | {"dpi": figure_settings["dpi"]}
-    stem = folder / "power"
-    power_outputs = {
-        "csv": f"{stem}/power.csv",
-        "summary": f"{stem}/power_summary.csv",
-        "curve": f"{stem}/power_curve.csv",
-        "png": f"{stem}/power_curve.png",
-        "svg": f"{stem}/power_curve.svg",
-        "caption": f"{stem}/power_curve.json",
-    }
-    power.run(data["adeff"], analysis, power_settings, cohort, power_outputs)
-    report_inputs |= {
-        "power_curve_png": power_outputs["png"],
-        "power_curve_caption": power_outputs["caption"],
-        "power_summary": power_outputs["summary"],
-    }
-    report.run(
-        report_inputs,
-        cohort,
-        analysis,
-        power_settings,
-        name,
-        ".",
-        str(folder / "report.html"),
-        max_rows_shown,
-    )
-    return ard, claims
+    shown = config["tables"]["max_rows_shown"]
+    report.run(report_inputs, study, analysis, power_settings, name, ".", page, shown)
+    every = [
+        *upstream["tidy"].values(), upstream["validation"], *upstream["table1"].values(),
+        *files.values(), *audit_files.values(), *figure_files.values(), *power_files.values(),
+        *table_files.values(), page,
+    ]  # fmt: skip
+    write_manifest(every, str(folder / "MANIFEST.sha256"))
+    return {"ard": files["ard"], "claims": audit_files["claims"], **files}
 
 
-def run_everything(config: dict, out: Path) -> None:
-    for cohort_name in config["run"]["cohorts"]:
-        cohort = cohort_settings(config, cohort_name)
-        raw = cohort["raw"]
-        patient_data = {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}
-        base = out / cohort_name
-        tidy = {name: str(base / "tidy" / f"{name}.csv") for name in TIDY_TABLES}
-        extract.run(patient_data, cohort, tidy)
-        validate.run(
-            tidy,
-            raw.get("claims"),
-            raw.get("reported_summaries"),
-            cohort,
-            str(base / "validation" / "report.csv"),
-        )
-        table1 = {
-            "csv": str(base / "tables" / "table1.csv"),
-            "html": str(base / "tables" / "table1.html"),
-        }
-        shown = config["tables"]["max_rows_shown"]
-        tables.run_table1(tidy, cohort, str(TEMPLATES / "table.html.j2"), table1, shown)
-        analyses, results = {}, {}
-        for variant in config["run"]["variants"]:
-            analyses[variant] = variant_settings(config, variant, cohort)
-            ard, claims = run_variant(
-                cohort,
-                analyses[variant],
-                tidy,
-                config["figures"],
-                base / variant,
-                table1["csv"],
-                variant,
-                config["power"],
-                shown,
-                config["reconciliation"],
-            )
-            results |= {f"{variant}_ard": ard, f"{variant}_claims": claims}
-        folder = base / "sensitivity"
-        outputs = {
-            kind: str(folder / f"sensitivity.{kind}") for kind in ("csv", "png", "svg", "html")
-        }
-        outputs["conclusions"] = str(folder / "conclusions.csv")
-        sensitivity.run(
-            results,
-            list(analyses),
-            analyses,
-            cohort,
-            config["figures"]["dpi"],
-            str(TEMPLATES / "sensitivity.html.j2"),
-            outputs,
-        )
+def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
+    cohort = cohort_settings(config, name) | {"file": config["cohorts"][name]}
+    raw = cohort["raw"]
+    study = {key: value for key, value in cohort.items() if key != "analysis"}
+    base = out / name
+    tidy = {table: str(base / "tidy" / f"{table}.csv") for table in TIDY_TABLES}
+    extract.run({kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}, study, tidy)
+    validation = str(base / "validation" / "report.csv")
+    validate.run(
+        tidy=tidy,
+        claims=raw.get("claims"),
+        reported=raw.get("reported_summaries"),
+        settings=study,
+        output=validation,
+        outcomes=raw.get("outcomes"),
+    )
+    table1 = {
+        "csv": str(base / "tables" / "table1.csv"),
+        "html": str(base / "tables" / "table1.html"),
+    }
+    shown = config["tables"]["max_rows_shown"]
+    tables.run_table1(tidy, study, str(TEMPLATES / "table.html.j2"), table1, shown)
+    upstream = {"tidy": tidy, "validation": validation, "table1": table1}
+    results = {
+        variant: run_variant(config, cohort, variant, upstream, base / variant)
+        for variant in variants
+    }
+    if len(variants) < len(config["run"]["variants"]):
+        return  # one variant's report: no side-by-side page
+    inputs = {
+        "adsl": [r["adsl"] for r in results.values()],
+        "adeff": [r["adeff"] for r in results.values()],
+    }
+    for variant, files in results.items():
+        inputs |= {f"{variant}_ard": files["ard"], f"{variant}_claims": files["claims"]}
+    folder = base / "sensitivity"
+    outputs = {kind: str(folder / f"sensitivity.{kind}") for kind in ("csv", "png", "svg", "html")}
+    outputs["conclusions"] = str(folder / "conclusions.csv")
+    analyses = {variant: variant_settings(config, variant, cohort) for variant in variants}
+    sensitivity.run(
+        inputs, variants, analyses, config["variants"], study, config["figures"]["dpi"],
+        str(TEMPLATES / "sensitivity.html.j2"), outputs,
+    )  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", type=Path)
+    parser.add_argument("--variant", help="this variant's report alone")
+    args = parser.parse_args()
+    with open("config/config.yaml", encoding="utf-8") as handle:
+        config = yaml.safe_load(handle)
+    variants = [args.variant] if args.variant else config["run"]["variants"]
+    for name in config["run"]["cohorts"]:
+        run_cohort(config, name, args.outdir, variants)
 
 
 if __name__ == "__main__":
-    with open("config/config.yaml", encoding="utf-8") as handle:
-        run_everything(yaml.safe_load(handle), Path(sys.argv[1]))
+    main()

@@ -165,6 +165,18 @@ AUDIT_COLUMNS = [
     "best_specification",
 ]
 
+# the files the audit writes, by the key of `outputs` in run()
+OUTPUTS = (
+    "claims",
+    "reconciliation",
+    "cells",
+    "specifications",
+    "checks",
+    "outcomes",
+    "attainability",
+    "eligibility",
+)
+
 
 def run(
     claims: str | None,

@@ -677,23 +677,49 @@ def load_inputs(adsl: str, adeff: str, ard: str, reported: str | None) -> dict:
     }
 
 
-def run(inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
-    """Draw every figure of a variant; write each one's images, title and caption."""
+def run(
+    inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict, workers: int = 1
+) -> None:
+    """Draw every figure of a variant; write each one's images, title and caption. With
+    `workers` above 1 the figures are drawn by that many processes forked once the tables are
+    read: each figure is drawn by one of them alone, so the files are the same bytes."""
     tables = load_inputs(
         inputs["adsl"], inputs["adeff"], inputs["ard"], inputs.get("reported_summaries")
     )
-    for name, draw in FIGURES.items():
-        figure, title, caption, meta = draw(tables, analysis, settings, cohort)
-        if cohort["synthetic"]:
-            style.mark_synthetic(figure)
-            caption = f"SYNTHETIC DATA. {caption}"
-        style.save(
-            figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"]
-        )
-        write_caption(
-            outputs[f"{name}_caption"], {"figure": name, "title": title, "caption": caption, **meta}
-        )
-        logger.info("%s: %s", name, caption)
+    job = (tables, analysis, settings, cohort, outputs)
+    if workers <= 1:
+        for name in FIGURES:
+            draw_figure(name, job)
+        return
+    import multiprocessing
+
+    _FORKED["job"] = job  # inherited by the forked workers, never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(min(workers, len(FIGURES))) as pool:
+            pool.map(_draw_forked, FIGURES, chunksize=1)
+    finally:
+        _FORKED.clear()
+
+
+_FORKED: dict = {}
+
+
+def _draw_forked(name: str) -> None:
+    draw_figure(name, _FORKED["job"])
+
+
+def draw_figure(name: str, job: tuple) -> None:
+    """Draw one figure and write its PNG, SVG and caption."""
+    tables, analysis, settings, cohort, outputs = job
+    figure, title, caption, meta = FIGURES[name](tables, analysis, settings, cohort)
+    if cohort["synthetic"]:
+        style.mark_synthetic(figure)
+        caption = f"SYNTHETIC DATA. {caption}"
+    style.save(figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"])
+    write_caption(
+        outputs[f"{name}_caption"], {"figure": name, "title": title, "caption": caption, **meta}
+    )
+    logger.info("%s: %s", name, caption)
 
 
 def write_caption(path: str, record: dict) -> None:

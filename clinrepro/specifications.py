@@ -172,6 +172,26 @@ def specification_search(
     summary_rules = list(SUMMARY_RULES) if has_summaries else ["available"]
     missing_rules = missing_rules if has_responses else [own_missing]
     values = {claim.claim_id: Values(recipes[claim.claim_id]) for claim in claims}
+    # whether a claim is reproduced depends only on the choices its recipe reads (its own
+    # population, and summaries, missing responses or test by its kind) and the rounding:
+    # each such combination is settled once, however many specifications share it
+    settled: dict = {}
+
+    def reproduces(claim, flag, summaries, missing, chosen, own, mode) -> bool:
+        recipe = recipes[claim.claim_id]
+        key = (
+            claim.claim_id,
+            flag,
+            summaries if isinstance(recipe, Summary) else None,
+            missing if isinstance(recipe, Response) else None,
+            chosen if isinstance(recipe, PairedTest) else None,
+            mode,
+        )
+        if key not in settled:
+            setting = setting_for(recipe, flag, summaries, missing, chosen, own)
+            settled[key] = printed_with(values[claim.claim_id].get(setting), claim, mode)
+        return settled[key]
+
     roles = list(choices)
     rows = []
     for reading in itertools.product(*(choices[role] for role in roles)):
@@ -181,17 +201,16 @@ def specification_search(
         ):
             reproduced, left_out = [], []
             for claim in claims:
-                recipe = recipes[claim.claim_id]
                 own = own_tests.get(claim.claim_id)
                 chosen = own if test is None else test
                 if test is not None and test[1] == "exact" and claim.claim_id in too_many_for_exact:
                     chosen = own  # beyond it clinrepro.stats itself uses the normal approximation
                 flag = meaning.get(claim.role, claim.flag)
-                setting = setting_for(recipe, flag, summaries, missing, chosen, own)
-                value = values[claim.claim_id].get(setting)
-                (reproduced if printed_with(value, claim, mode) else left_out).append(
-                    claim.claim_id
-                )
+                (
+                    reproduced
+                    if reproduces(claim, flag, summaries, missing, chosen, own, mode)
+                    else left_out
+                ).append(claim.claim_id)
             departures = sum(
                 [
                     *(flag != analysis["populations"].get(r, flag) for r, flag in meaning.items()),

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
+# no pyplot: figures are plain Figure objects (no GUI state to import or to close), saved
+# by Matplotlib's Agg (PNG) and SVG backends
 
 # Okabe-Ito: distinguishable with the common colour-vision deficiencies
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -45,8 +45,9 @@ METADATA = {
 
 def new_figure(width: float = 6.0, height: float = 4.0, columns: int = 1, rows: int = 1):
     """A figure in the house style with a grid of panels, listed row by row."""
-    plt.rcParams.update(RC)
-    figure, axes = plt.subplots(rows, columns, figsize=(width, height), squeeze=False)
+    matplotlib.rcParams.update(RC)
+    figure = Figure(figsize=(width, height))
+    axes = figure.subplots(rows, columns, squeeze=False)
     return figure, list(axes.ravel())
 
 
@@ -73,8 +74,7 @@ FORMATS = ("png", "svg")
 
 
 def save(figure, paths: dict[str, str], dpi: int) -> None:
-    """Write the figure in every requested format with fixed metadata, then close it."""
+    """Write the figure in every requested format with fixed metadata."""
     for fmt, path in paths.items():
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
-    plt.close(figure)

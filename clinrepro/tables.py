@@ -318,6 +318,10 @@ def run_table1(
     )
 
 
+# the files run() writes, by the key of its `outputs`
+OUTPUTS = ("baseline_csv", "baseline_html", "claims_csv", "claims_html")
+
+
 def run(
     adsl: str,
     adeff: str,

@@ -167,9 +167,9 @@ def dataset(name):
 TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
 
 
-def stage_code(module):
-    """The package sources a stage runs, so that editing them reruns the stage."""
-    return module_sources(module, "clinrepro")
+def stage_code(*modules):
+    """The package sources the stages of a rule run, so that editing them reruns it."""
+    return sorted({path for module in modules for path in module_sources(module, "clinrepro")})
 
 
 def seed_settings(wildcards):

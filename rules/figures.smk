@@ -13,7 +13,9 @@ rule figures:
         variant_benchmark_path("figures")
     conda:
         "../envs/analysis.yaml"
-    threads: 1
+    # the figures are drawn side by side by as many processes (one figure each at a time);
+    # Snakemake lowers it to --cores where fewer are given
+    threads: 2
     resources:
         mem_mb=memory_mb(1.5),
         runtime=runtime_minutes,

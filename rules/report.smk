@@ -1,8 +1,12 @@
+# One job per variant from the results to the page: the baseline and claims tables, the
+# report that shows them, then the manifest of every file of the variant. The tables and
+# the manifest are always made just before and just after the report, and each took a
+# process of its own for a fraction of a second (docs/benchmarks.md).
 rule report:
     input:
         unpack(report_inputs),
         **TEMPLATES,
-        code=stage_code("report"),
+        code=stage_code("tables", "report", "files"),
         claims="results/{cohort}/{variant}/claims.csv",
         reconciliation="results/{cohort}/{variant}/reconciliation.csv",
         cells="results/{cohort}/{variant}/claims_cells.csv",
@@ -13,17 +17,41 @@ rule report:
         eligibility="results/{cohort}/{variant}/eligibility.csv",
         ard="results/{cohort}/{variant}/ard.csv",
         adsl=dataset("adsl"),
-        claims_table="results/{cohort}/{variant}/tables/claims_audit.csv",
-        baseline="results/{cohort}/{variant}/tables/baseline.csv",
+        adeff=dataset("adeff"),
         table1="results/{cohort}/tables/table1.csv",
         template="report/templates/report.html.j2",
+        table_template="report/templates/table.html.j2",
+        # what the manifest lists besides this job's own files
+        upstream=[
+            rules.extract.output,
+            rules.validate.output,
+            rules.table1.output,
+            rules.analyse.output,
+            rules.figures.output,
+            rules.power.output,
+        ],
     output:
-        report(
+        baseline_csv=report(
+            "results/{cohort}/{variant}/tables/baseline.csv",
+            caption="../report/baseline.rst",
+            category="Tables",
+            labels={"table": "baseline characteristics", "variant": "{variant}"},
+        ),
+        baseline_html="results/{cohort}/{variant}/tables/baseline.html",
+        claims_csv=report(
+            "results/{cohort}/{variant}/tables/claims_audit.csv",
+            caption="../report/claims.rst",
+            category="Claims audit",
+            labels={"table": "claims audit", "variant": "{variant}"},
+        ),
+        claims_html="results/{cohort}/{variant}/tables/claims_audit.html",
+        page=report(
             "results/{cohort}/{variant}/report.html",
             caption="../report/report.rst",
             category="Reproduction report",
             labels={"cohort": "{cohort}", "variant": "{variant}"},
         ),
+        manifest="results/{cohort}/{variant}/MANIFEST.sha256",
     log:
         "logs/{cohort}/{variant}/report.log",
     benchmark:
@@ -32,7 +60,7 @@ rule report:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(1),
+        mem_mb=memory_mb(1.2),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,

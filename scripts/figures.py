@@ -12,4 +12,5 @@ with running_step(job=snakemake):
         settings=snakemake.params.settings,
         cohort=snakemake.params.cohort,
         outputs=dict(snakemake.output.items()),
+        workers=snakemake.threads,
     )

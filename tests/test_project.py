@@ -34,8 +34,8 @@ def test_every_rule_has_a_log_and_its_script_writes_there():
     ]
     names = {block.split(":")[0].split()[1] for _, block in declared}
     assert names == {
-        "extract", "validate", "endpoints", "stats", "audit", "figures", "table1", "tables",
-        "report", "sensitivity", "manifest", "power", "synthesize",
+        "extract", "validate", "table1", "analyse", "figures", "power", "report", "sensitivity",
+        "synthesize",
     }  # fmt: skip
     for name, block in declared:
         assert "\n    log:\n" in block, f"{name}: {block.splitlines()[0]} has no log"

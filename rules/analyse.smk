@@ -1,11 +1,17 @@
-rule audit:
+# One job per variant from the tidy tables to the claims audit: the endpoints (ADSL, ADEFF),
+# the statistics (ARD) and the audit run one after the other in one process, each reading
+# what the one before wrote. Apart, they were three processes that each imported pandas and
+# two of them scipy.stats, for stages of a second or two (docs/benchmarks.md).
+rule analyse:
     input:
         unpack(ledger),
-        code=stage_code("audit"),
-        ard="results/{cohort}/{variant}/ard.csv",
+        **TIDY,
+        code=stage_code("endpoints", "stats", "audit"),
+        validation="results/{cohort}/validation/report.csv",
+    output:
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
-    output:
+        ard="results/{cohort}/{variant}/ard.csv",
         claims="results/{cohort}/{variant}/claims.csv",
         reconciliation="results/{cohort}/{variant}/reconciliation.csv",
         cells="results/{cohort}/{variant}/claims_cells.csv",
@@ -15,18 +21,18 @@ rule audit:
         attainability="results/{cohort}/{variant}/attainability.csv",
         eligibility="results/{cohort}/{variant}/eligibility.csv",
     log:
-        "logs/{cohort}/{variant}/audit.log",
+        "logs/{cohort}/{variant}/analyse.log",
     benchmark:
-        variant_benchmark_path("audit")
+        variant_benchmark_path("analyse")
     conda:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(1.8),
+        mem_mb=memory_mb(6),
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
         cohort=cohort_settings,
         limits=config["reconciliation"],
     script:
-        "../scripts/audit.py"
+        "../scripts/analyse.py"

@@ -1,0 +1,30 @@
+rule table1:
+    input:
+        **TIDY,
+        **TEMPLATES,
+        code=stage_code("tables"),
+        validation="results/{cohort}/validation/report.csv",
+        template="report/templates/table.html.j2",
+    output:
+        csv=report(
+            "results/{cohort}/tables/table1.csv",
+            caption="../report/table1.rst",
+            category="Tables",
+            labels={"table": "Table 1", "cohort": "{cohort}"},
+        ),
+        html="results/{cohort}/tables/table1.html",
+    log:
+        "logs/{cohort}/table1.log",
+    benchmark:
+        benchmark_path("table1")
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb(3.1),
+        runtime=runtime_minutes,
+    params:
+        cohort=cohort_settings,
+        max_rows_shown=config["tables"]["max_rows_shown"],
+    script:
+        "../scripts/table1.py"

@@ -1,0 +1,34 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.errors import running_step
+from clinrepro import audit, endpoints, stats
+from clinrepro.settings import TIDY_TABLES
+
+out = snakemake.output
+with running_step(job=snakemake):
+    endpoints.run(
+        tidy={name: snakemake.input[name] for name in TIDY_TABLES},
+        analysis=snakemake.params.analysis,
+        cohort=snakemake.params.cohort,
+        outputs={"adsl": out.adsl, "adeff": out.adeff},
+    )
+    stats.run(
+        adsl=out.adsl,
+        adeff=out.adeff,
+        analysis=snakemake.params.analysis,
+        cohort=snakemake.params.cohort,
+        output=out.ard,
+    )
+    audit.run(
+        claims=snakemake.input.get("claims"),
+        outcomes=snakemake.input.get("outcomes"),
+        ard=out.ard,
+        adsl=out.adsl,
+        adeff=out.adeff,
+        analysis=snakemake.params.analysis,
+        cohort=snakemake.params.cohort,
+        limits=snakemake.params.limits,
+        outputs={name: out[name] for name in audit.OUTPUTS},
+    )
