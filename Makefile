@@ -21,7 +21,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not workflow"
+	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick
 
 clean:
 	rm -rf results logs .snakemake

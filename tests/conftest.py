@@ -2,6 +2,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import settings
+
+# how many tables the property tests generate: `make test` (and CI) the thorough profile,
+# `make check` the quick one (--hypothesis-profile=quick)
+settings.register_profile("thorough", max_examples=100)
+settings.register_profile("quick", max_examples=25)
+settings.load_profile("thorough")
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLE = "data/raw/landon_cardinal_2022/table1.csv"
@@ -57,6 +64,20 @@ def built(tmp_path_factory):
     return project
 
 
+@pytest.fixture(scope="session")
+def built_synthetic(tmp_path_factory):
+    """A temporary copy of the project after a run of the SYNTHETIC tofacitinib cohort alone,
+    variant paper; tests that change it work on a copy of their own."""
+    from workflow import copy_project, snakemake
+
+    project = copy_project(tmp_path_factory.mktemp("built_synthetic"))
+    run = snakemake(
+        project, "--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    return project
+
+
 def write_table(tmp_path, text: str, name: str = "table1.csv") -> str:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
@@ -70,10 +91,11 @@ def published_table() -> str:
 # modules whose tests run the workflow (Snakemake in a copy of the project); `make check`
 # leaves them, and the tests of other modules that use a built project, out
 WORKFLOW_MODULES = {
-    "test_workflow", "test_variants", "test_faults", "test_cluster", "test_scale",
-    "test_bad_input", "test_report",
+    "test_workflow", "test_variants", "test_faults", "test_cluster", "test_scale", "test_report",
 }  # fmt: skip
-WORKFLOW_FIXTURES = {"built", "project", "built_examples", "registry_run"}
+WORKFLOW_FIXTURES = {
+    "built", "built_synthetic", "project", "built_examples", "registry_run", "arena",
+}  # fmt: skip
 
 
 def pytest_collection_modifyitems(items):

@@ -1,8 +1,13 @@
-"""The corpus of malformed inputs (tests/corpus/bad_inputs.yaml), each through the workflow.
+"""The corpus of malformed inputs (tests/corpus/bad_inputs.yaml).
 
 Every case must stop the run before any analysis output, with one readable block naming
 the file, patient, column and value, the full list in results/<cohort>/validation/, the
 raw data untouched, and another cohort's earlier results intact.
+
+Each data case runs its step as the rule's script does (`running_step` around the stage's
+`run`), in a copy of the project, in process: the block and the list are the ones a run
+writes. Every settings case, and the first case of each file, also go through the workflow,
+where what a run leaves behind is checked; the workflow's other runs start the same way.
 """
 
 import csv
@@ -15,6 +20,9 @@ import pytest
 import yaml
 
 from conftest import ROOT
+from clinrepro import extract, validate
+from clinrepro.errors import running_step
+from clinrepro.settings import cohort_settings
 from workflow import copy_project, snakemake
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/bad_inputs.yaml").read_text("utf-8"))
@@ -28,6 +36,12 @@ FILES = {
     "config": "config/config.yaml",
     "cohort": f"config/cohorts/{PILOT}.yaml",
 }
+KINDS = ("table", "claims", "reported")
+# through the workflow: every settings case, and the first case of each data file
+THROUGH_WORKFLOW = [case for case in CASES if "error" in case] + [
+    next(case for case in CASES if kind in case) for kind in KINDS
+]
+IN_PROCESS = [case for case in CASES if "error" not in case]
 
 
 def digests(folder: Path) -> dict[str, str]:
@@ -39,12 +53,10 @@ def digests(folder: Path) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def arena(tmp_path_factory):
+def arena(built_synthetic, tmp_path_factory):
     """A project copy in which the other cohort was built once, successfully."""
-    project = copy_project(tmp_path_factory.mktemp("arena"))
-    run = snakemake(project, "--config", f"run={{cohorts: [{OTHER}], variants: [paper]}}")
-    assert run.returncode == 0, run.stderr[-2000:]
-    return project
+    project = tmp_path_factory.mktemp("arena") / "project"
+    return Path(shutil.copytree(built_synthetic, project, symlinks=True))
 
 
 def edited(text: str, edit: dict) -> bytes:
@@ -76,7 +88,31 @@ def apply_case(project: Path, case: dict) -> None:
             (project / path).write_bytes(edited((ROOT / path).read_text("utf-8"), case[kind]))
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
+def assert_listed(case: dict, block: str, reported: list[dict]) -> None:
+    """Each expected problem is in the list with its file, patient, column and value, and
+    in the block with its patient (or claim) and value."""
+    source = FILES["table" if "table" in case else "claims" if "claims" in case else "reported"]
+    for expected in case["problems"]:
+        matching = [
+            row
+            for row in reported
+            if (row["patient"], row["column"], row["value"])
+            == (expected["patient"], expected["column"], expected["value"])
+            and expected["message"] in row["message"]
+            and row["file"] == source
+        ]
+        assert matching, (expected, reported)
+        row = "claim" if "claims" in case else "patient"  # a ledger's rows are claims
+        where = f"{row} {expected['patient']}" if expected["patient"] else "whole file"
+        assert where in block and (not expected["value"] or repr(expected["value"]) in block)
+
+
+def read_problems(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("case", THROUGH_WORKFLOW, ids=[case["name"] for case in THROUGH_WORKFLOW])
 def test_bad_input_is_refused_with_file_patient_column_and_value(arena, case):
     apply_case(arena, case)
     shutil.rmtree(arena / "results" / PILOT, ignore_errors=True)
@@ -107,22 +143,52 @@ def test_bad_input_is_refused_with_file_patient_column_and_value(arena, case):
     stage = "extract" if "table" in case else "validate"
     block = (arena / "logs" / PILOT / f"{stage}.log").read_text("utf-8")
     assert block.startswith("Input validation failed:") and "Traceback" not in block
-    with open(pilot / "validation" / f"{stage}_problems.csv", encoding="utf-8") as handle:
-        reported = list(csv.DictReader(handle))
-    source = FILES["table" if "table" in case else "claims" if "claims" in case else "reported"]
-    for expected in case["problems"]:
-        matching = [
-            row
-            for row in reported
-            if (row["patient"], row["column"], row["value"])
-            == (expected["patient"], expected["column"], expected["value"])
-            and expected["message"] in row["message"]
-            and row["file"] == source
-        ]
-        assert matching, (expected, reported)
-        row = "claim" if "claims" in case else "patient"  # a ledger's rows are claims
-        where = f"{row} {expected['patient']}" if expected["patient"] else "whole file"
-        assert where in block and (not expected["value"] or repr(expected["value"]) in block)
+    assert_listed(case, block, read_problems(pilot / "validation" / f"{stage}_problems.csv"))
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory):
+    """A copy of the project in which the steps run in process."""
+    return copy_project(tmp_path_factory.mktemp("sandbox"))
+
+
+@pytest.mark.parametrize("case", IN_PROCESS, ids=[case["name"] for case in IN_PROCESS])
+def test_each_bad_file_is_refused_by_its_step(sandbox, case, tmp_path, monkeypatch, capsys):
+    apply_case(sandbox, case)
+    monkeypatch.chdir(sandbox)  # the raw files' paths are relative to the project
+    config = yaml.safe_load((sandbox / "config/config.yaml").read_text("utf-8"))
+    settings = cohort_settings(config, PILOT)
+    study = {key: value for key, value in settings.items() if key != "analysis"}
+    study["file"] = config["cohorts"][PILOT]
+    raw = settings["raw"]
+    tidy = {name: str(tmp_path / f"{name}.csv") for name in extract.TIDY_TABLES}
+    table = {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}
+    stage = "extract" if "table" in case else "validate"
+    if stage == "validate":
+        extract.run(table, study, tidy)  # the table is sound: its step passes
+    problems = tmp_path / f"{stage}_problems.csv"
+    raw_before = digests(sandbox / "data/raw")
+    with pytest.raises(SystemExit) as stopped:
+        with running_step(problems=str(problems), max_problems=config["storage"]["max_problems"]):
+            if stage == "extract":
+                extract.run(table, study, tidy)
+            else:
+                validate.run(
+                    tidy=tidy,
+                    claims=raw.get("claims"),
+                    reported=raw.get("reported_summaries"),
+                    settings=study,
+                    output=str(tmp_path / "report.csv"),
+                    outcomes=raw.get("outcomes"),
+                )
+    assert stopped.value.code == 1
+    block = capsys.readouterr().err
+    assert block.startswith("Input validation failed:") and "Traceback" not in block
+    assert_listed(case, block, read_problems(problems))
+    assert digests(sandbox / "data/raw") == raw_before  # read, never written
+    # the failing step wrote nothing but its list of problems
+    made_before = {Path(path).name for path in tidy.values()} if stage == "validate" else set()
+    assert {path.name for path in tmp_path.iterdir()} == {problems.name} | made_before
 
 
 def test_the_corpus_covers_at_least_thirty_cases():

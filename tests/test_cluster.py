@@ -3,20 +3,12 @@ gives the same outputs as a local run; every rule declares threads and scaled re
 
 import re
 
-from workflow import copy_project, snakemake
+from workflow import assert_one_variant_as_built, copy_project, snakemake
 
 ONE_VARIANT = ("--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}")
 
 
-def tree(folder):
-    return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
-    }
-
-
-def test_cluster_jobs_give_the_local_results(tmp_path):
-    local = copy_project(tmp_path / "local")
-    assert snakemake(local, *ONE_VARIANT).returncode == 0
+def test_cluster_jobs_give_the_local_results(built, tmp_path):
     cluster = copy_project(tmp_path / "cluster")
     run = snakemake(cluster, "--profile", "profiles/local-cluster", *ONE_VARIANT)
     assert run.returncode == 0, run.stderr[-3000:]
@@ -24,7 +16,8 @@ def test_cluster_jobs_give_the_local_results(tmp_path):
         r"Submitted job \d+ with external jobid '(\d+)'", run.stderr + run.stdout
     )
     assert len(submitted) == 8  # every job but `all` went through the submit script
-    assert tree(cluster / "results") == tree(local / "results")
+    # the local run is the session's built project
+    assert_one_variant_as_built(cluster / "results", built)
 
 
 def test_every_rule_declares_threads_and_resources(tmp_path):

@@ -50,9 +50,7 @@ def imported_modules(*codes: str) -> list[set[str]]:
 def heavy_among(modules: set[str]) -> set[str]:
     """The heavy libraries imported, by any of their modules (a package imported lazily, as
     scipy imports scipy.stats, is listed by its submodules only)."""
-    return {
-        name for name in HEAVY if any(m == name or m.startswith(f"{name}.") for m in modules)
-    }
+    return {name for name in HEAVY if any(m == name or m.startswith(f"{name}.") for m in modules)}
 
 
 def script_imports(script: str) -> str:
@@ -75,7 +73,9 @@ def heavy_imports():
 @pytest.mark.parametrize("script", sorted(ALLOWED))
 def test_a_script_imports_only_the_heavy_libraries_its_stages_call(script, heavy_imports):
     heavy = heavy_imports[script]
-    assert heavy <= ALLOWED[script], f"scripts/{script}.py imports {sorted(heavy - ALLOWED[script])}"
+    assert (
+        heavy <= ALLOWED[script]
+    ), f"scripts/{script}.py imports {sorted(heavy - ALLOWED[script])}"
 
 
 def test_the_import_check_sees_a_heavy_import():

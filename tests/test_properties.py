@@ -66,9 +66,7 @@ def test_generated_tables_give_tables_or_the_workflows_error(cohort, tmp_path):
     path = tmp_path / "table.csv"
     outcomes = {"accepted": 0, "refused": 0}
 
-    @settings(
-        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-    )
+    @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(published_tables(cohort))
     def check(text):
         path.write_text(text, encoding="utf-8")
@@ -92,9 +90,7 @@ def test_one_changed_cell_of_the_published_table(cohort, tmp_path):
     path = tmp_path / "table.csv"
     outcomes = {"accepted": 0, "refused": 0}
 
-    @settings(
-        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-    )
+    @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(st.integers(1, len(rows) - 1), st.integers(0, len(rows[0]) - 1), st.data())
     def check(row, column, data):
         changed = [list(r) for r in rows]

@@ -219,7 +219,7 @@ def test_report_is_self_contained_and_escaped(project):
     assert "default-src 'none'; img-src data:" in html
     flat = html.replace("\n", "")
     # verdicts counted per source: the paper's 44 claims, the news summary's 10
-    assert '<b>44</b>claims of the paper' in flat and '<b>10</b>claims of the news' in flat
+    assert "<b>44</b>claims of the paper" in flat and "<b>10</b>claims of the news" in flat
     assert '<div class="count approximate"><b>3</b>approximate</div>' in flat
     assert "CDASI decrease ≥ 5 points at M3" in html
     assert "Mean MMT8 at baseline" in html
@@ -322,7 +322,10 @@ def test_power_in_the_report(project):
 
 def test_claims_open_to_their_cells_and_explanations(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    assert '<details><summary>Mean MMT8 at baseline <span class="source">(paper)</span></summary>' in html
+    assert (
+        '<details><summary>Mean MMT8 at baseline <span class="source">(paper)</span></summary>'
+        in html
+    )
     assert (
         "one patient: leaving out patient 4 (MMT8 Baseline 131) (gives 119.75, printed 120)" in html
     )
@@ -384,7 +387,10 @@ def test_the_report_reads_first_in_plain_words(project):
     # MMT8 +20% needs a baseline <= 125: of the 8 evaluable, only 7 (69), 13 (79), 14 (109)
     assert "only 3 of the 8 could have reached the criterion at all" in brief
     assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in brief
-    assert "stated in the methods of the paper but never reported (the data give 1 of 8 (12.5%))" in brief
+    assert (
+        "stated in the methods of the paper but never reported (the data give 1 of 8 (12.5%))"
+        in brief
+    )
     assert "none inconsistent" in brief and "Without a control group" in brief
     # the study says adults: age minus disease duration is 13, 17.1 and 16 for 6, 14, 15
     assert "3 of 16 patients (patients 6, 14, 15) do not meet &#39;adult onset&#39;" in html

@@ -122,7 +122,11 @@ def test_ledger_order_and_full_precision(project, claims):
         statuses.count("match"),
         statuses.count("mismatch"),
         statuses.count("not_computable"),
-    ) == (23, 6, 25)  # the 51 of the first ledger, and n_followup, 'half', 'most'
+    ) == (
+        23,
+        6,
+        25,
+    )  # the 51 of the first ledger, and n_followup, 'half', 'most'
     verdicts = [row["verdict"] for row in claims.values()]
     assert (verdicts.count("exact"), verdicts.count("within rounding")) == (17, 6)
     assert verdicts.count("inconsistent") == 0

@@ -44,3 +44,32 @@ def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
         text=True,
         timeout=600,
     )
+
+
+def tree(folder: Path, leave_out: tuple[str, ...] = ()) -> dict[str, bytes]:
+    """Every file under a folder by its relative path, with its bytes; none under a folder
+    named in `leave_out`."""
+    files = {}
+    for path in sorted(folder.rglob("*")):
+        relative = path.relative_to(folder)
+        if path.is_file() and not set(leave_out) & set(relative.parts):
+            files[str(relative)] = path.read_bytes()
+    return files
+
+
+# a cohort's folders of results that no variant owns
+COHORT_FOLDERS = ("raw", "tidy", "validation", "tables", "sensitivity")
+
+
+def assert_one_variant_as_built(results: Path, built: Path, variant: str = "paper") -> None:
+    """A run of one variant wrote exactly the built project's files of that variant and of
+    its cohort, the same bytes; the side-by-side page, of one variant only, aside."""
+    one = tree(results, leave_out=("sensitivity",))
+    full = tree(built / "results", leave_out=("sensitivity",))
+    expected = {
+        path
+        for path in full
+        if Path(path).parts[1] in COHORT_FOLDERS or Path(path).parts[1] == variant
+    }
+    assert sorted(one) == sorted(expected)
+    assert [path for path in one if one[path] != full[path]] == []
