@@ -1,4 +1,5 @@
 import csv
+import functools
 import os
 import sys
 
@@ -21,6 +22,8 @@ from clinrepro.settings import (
 for section in set(config) - {"run", "cohorts"}:
     config[section] = numbers_read(config[section])
 GENERATE = config.get("generate", {})
+# libyaml's parser where the yaml package has it (the schemas are read faster)
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CONFIG_FILE = "config/config.yaml"
 
 
@@ -30,10 +33,16 @@ def refuse(message):
     sys.exit(1)
 
 
+@functools.cache
+def validator_of(schema):
+    """A JSON schema's validator, read once however many settings it checks."""
+    with open(os.path.join(workflow.basedir, schema), encoding="utf-8") as handle:
+        return jsonschema.Draft202012Validator(yaml.load(handle, Loader=SAFE_LOADER))
+
+
 def checked(settings, schema, what):
     """Validate settings against a JSON schema; the error names the key, what and where."""
-    with open(os.path.join(workflow.basedir, schema), encoding="utf-8") as handle:
-        validator = jsonschema.Draft202012Validator(yaml.safe_load(handle))
+    validator = validator_of(schema)
     errors = sorted(validator.iter_errors(settings), key=lambda e: list(e.absolute_path))
     if errors:
         lines = [

@@ -1,3 +1,6 @@
+import concurrent.futures
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,29 +56,100 @@ def pilot(tables, analysis, cohort):
     return adsl, adeff, analysis_results(adsl, adeff, analysis, "M0")
 
 
+# ---- the workflow runs the tests read, built in the background -----------------------------
+#
+# Each is a temporary copy of the project after one Snakemake run, named for the fixture
+# that returns it. Once the tests are collected, the runs they need start, two at a time,
+# in the order the tests need them, while the tests go on (a run of one variant keeps one
+# of the two cores busy most of the time: two runs at once use both). A fixture waits for
+# its own run. Tests that change a project work on a copy of their own.
+
+ONE_VARIANT = "run={cohorts: [landon_cardinal_2022], variants: [paper]}"
+# fixture name -> Snakemake's arguments, and what to change in the copy before the run
+BUILDS: dict[str, tuple[tuple[str, ...], object]] = {
+    # the default run: every variant of the pilot
+    "built": ((), None),
+    "built_synthetic": (
+        ("--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"),
+        None,
+    ),
+}
+
+
+def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
+    """Declare a run a test module's fixture reads (call at import, the fixture returns
+    `built_project(name)`)."""
+    BUILDS[name] = (args, prepare)
+
+
+class Builder:
+    """The declared runs the collected tests need, two at a time in the background."""
+
+    def __init__(self, names: list[str]):
+        self.folder = Path(tempfile.mkdtemp(prefix="clinrepro-builds-"))
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+        self.runs = {name: self.pool.submit(self.run, name) for name in names}
+
+    def run(self, name: str) -> Path:
+        from workflow import copy_project, snakemake
+
+        args, prepare = BUILDS[name]
+        project = copy_project(self.folder / name)
+        if prepare is not None:
+            prepare(project)
+        run = snakemake(project, *args)
+        # what Snakemake printed, for the tests that read it
+        (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
+        assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
+        return project
+
+    def project(self, name: str) -> Path:
+        if name not in self.runs:  # a run no collected test asked for at first
+            self.runs[name] = self.pool.submit(self.run, name)
+        return self.runs[name].result()
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+BUILDER: Builder | None = None
+
+
+def pytest_collection_finish(session):
+    global BUILDER
+    needed = []
+    for item in session.items:  # in the order the tests run
+        for name in item.fixturenames:
+            if name in BUILDS and name not in needed:
+                needed.append(name)
+    if needed:
+        BUILDER = Builder(needed)
+
+
+def pytest_sessionfinish(session):
+    if BUILDER is not None:
+        BUILDER.close()
+
+
+def built_project(name: str) -> Path:
+    global BUILDER
+    if BUILDER is None:
+        BUILDER = Builder([])
+    return BUILDER.project(name)
+
+
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
+def built():
     """A temporary copy of the project after one full run of the workflow (all variants)."""
-    from workflow import copy_project, snakemake
-
-    project = copy_project(tmp_path_factory.mktemp("built"))
-    run = snakemake(project)
-    assert run.returncode == 0, run.stderr[-3000:]
-    return project
+    return built_project("built")
 
 
 @pytest.fixture(scope="session")
-def built_synthetic(tmp_path_factory):
+def built_synthetic():
     """A temporary copy of the project after a run of the SYNTHETIC tofacitinib cohort alone,
-    variant paper; tests that change it work on a copy of their own."""
-    from workflow import copy_project, snakemake
-
-    project = copy_project(tmp_path_factory.mktemp("built_synthetic"))
-    run = snakemake(
-        project, "--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    return project
+    variant paper."""
+    return built_project("built_synthetic")
 
 
 def write_table(tmp_path, text: str, name: str = "table1.csv") -> str:
@@ -93,12 +167,11 @@ def published_table() -> str:
 WORKFLOW_MODULES = {
     "test_workflow", "test_variants", "test_faults", "test_cluster", "test_scale", "test_report",
 }  # fmt: skip
-WORKFLOW_FIXTURES = {
-    "built", "built_synthetic", "project", "built_examples", "registry_run", "arena",
-}  # fmt: skip
+WORKFLOW_FIXTURES = {"project", "arena"}
 
 
 def pytest_collection_modifyitems(items):
+    fixtures = WORKFLOW_FIXTURES | set(BUILDS)  # the test modules have declared theirs
     for item in items:
-        if item.module.__name__ in WORKFLOW_MODULES or WORKFLOW_FIXTURES & set(item.fixturenames):
+        if item.module.__name__ in WORKFLOW_MODULES or fixtures & set(item.fixturenames):
             item.add_marker(pytest.mark.workflow)

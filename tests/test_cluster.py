@@ -3,18 +3,26 @@ gives the same outputs as a local run; every rule declares threads and scaled re
 
 import re
 
+import pytest
+
+from conftest import build, built_project
 from workflow import assert_one_variant_as_built, copy_project, snakemake
 
 ONE_VARIANT = ("--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}")
 
 
-def test_cluster_jobs_give_the_local_results(built, tmp_path):
-    cluster = copy_project(tmp_path / "cluster")
-    run = snakemake(cluster, "--profile", "profiles/local-cluster", *ONE_VARIANT)
-    assert run.returncode == 0, run.stderr[-3000:]
-    submitted = re.findall(
-        r"Submitted job \d+ with external jobid '(\d+)'", run.stderr + run.stdout
-    )
+build("cluster_run", ("--profile", "profiles/local-cluster", *ONE_VARIANT))
+
+
+@pytest.fixture(scope="module")
+def cluster_run():
+    return built_project("cluster_run")
+
+
+def test_cluster_jobs_give_the_local_results(built, cluster_run):
+    cluster = cluster_run
+    said = (cluster / "snakemake-output.txt").read_text("utf-8")
+    submitted = re.findall(r"Submitted job \d+ with external jobid '(\d+)'", said)
     assert len(submitted) == 8  # every job but `all` went through the submit script
     # the local run is the session's built project
     assert_one_variant_as_built(cluster / "results", built)

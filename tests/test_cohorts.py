@@ -18,7 +18,7 @@ from clinrepro.extract import extract_cohort
 from clinrepro.settings import cohort_problems, numbers_read, variant_settings
 from clinrepro.stats import analysis_results
 from clinrepro.tables import baseline_table, publication_table1
-from conftest import ROOT, cohort_of
+from conftest import ROOT, build, built_project, cohort_of
 from workflow import copy_project, snakemake
 
 REGISTRY = "synthetic_registry_export"
@@ -393,15 +393,16 @@ def test_config_numbers_arrive_as_numbers(project):
     assert run.returncode == 0, run.stderr[-2000:]
 
 
+build(
+    "built_examples",
+    ("--config", f"run={{cohorts: [{WIDE}, {REGISTRY}], variants: [paper, mcid4]}}"),
+)
+
+
 @pytest.fixture(scope="module")
-def built_examples(project):
+def built_examples():
     """The two layout examples built to their reports (variants paper and mcid4)."""
-    run = snakemake(
-        project, "--cores", "2", "--config",
-        f"run={{cohorts: [{WIDE}, {REGISTRY}], variants: [paper, mcid4]}}",
-    )  # fmt: skip
-    assert run.returncode == 0, run.stderr[-3000:]
-    return project
+    return built_project("built_examples")
 
 
 def test_the_examples_build_to_their_reports(built_examples):

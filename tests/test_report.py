@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import browser
-from workflow import copy_project, snakemake
+from conftest import build, built_project
+from workflow import snakemake
 
 BASE = "results/landon_cardinal_2022"
 
@@ -229,16 +230,28 @@ def test_report_is_self_contained_and_escaped(project):
         assert len(digest) == 64
 
 
-def test_markup_in_the_data_is_escaped(tmp_path):
-    project = copy_project(tmp_path / "markup")
+def with_markup_in_the_ledger(project: Path) -> None:
     ledger = project / "data/raw/landon_cardinal_2022/claims.csv"
     text = ledger.read_text("utf-8").replace(
         "Patients treated with a JAK inhibitor", "<script>alert(1)</script> treated"
     )
     ledger.write_text(text, "utf-8")
-    run = snakemake(project, "--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}")
-    assert run.returncode == 0, run.stderr[-2000:]
-    html = (project / BASE / "paper/report.html").read_text("utf-8")
+
+
+build(
+    "markup_run",
+    ("--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}"),
+    with_markup_in_the_ledger,
+)
+
+
+@pytest.fixture(scope="module")
+def markup_run():
+    return built_project("markup_run")
+
+
+def test_markup_in_the_data_is_escaped(markup_run):
+    html = (markup_run / BASE / "paper/report.html").read_text("utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; treated" in html
 

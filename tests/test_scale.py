@@ -12,8 +12,7 @@ from clinrepro import errors
 from clinrepro.errors import InputError, write_problems
 from clinrepro.extract import extract_cohort
 from clinrepro.generate import run as generate
-from conftest import ROOT, TABLE
-from workflow import copy_project, snakemake
+from conftest import ROOT, TABLE, build, built_project
 
 REGISTRY = "synthetic_registry"
 PILOT = "landon_cardinal_2022"
@@ -106,14 +105,12 @@ def test_failure_report_is_bounded(registry, tmp_path, monkeypatch):
     assert rows[-1]["message"] == "980 more not listed: unknown sex; known: 'F', 'M'"
 
 
+build("registry_run", ("--config", f"run={{cohorts: [{REGISTRY}], variants: [paper]}}"))
+
+
 @pytest.fixture(scope="module")
-def registry_run(tmp_path_factory):
-    project = copy_project(tmp_path_factory.mktemp("registry_run"))
-    run = snakemake(
-        project, "--cores", "2", "--config", f"run={{cohorts: [{REGISTRY}], variants: [paper]}}"
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
-    return project / "results" / REGISTRY
+def registry_run():
+    return built_project("registry_run") / "results" / REGISTRY
 
 
 def test_registry_of_1000_runs_end_to_end(registry_run):
@@ -158,17 +155,23 @@ def test_figures_draw_distributions_over_the_threshold(registry_run):
     )
 
 
-def test_parquet_intermediates_give_the_csv_results(built, tmp_path):
-    project = copy_project(tmp_path / "parquet")
-    run = snakemake(
-        project,
-        "--cores",
-        "2",
+build(
+    "parquet_run",
+    (
         "--config",
         f"run={{cohorts: [{PILOT}], variants: [paper, nonparametric]}}",
         "storage={intermediates: parquet}",
-    )
-    assert run.returncode == 0, run.stderr[-3000:]
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def parquet_run():
+    return built_project("parquet_run")
+
+
+def test_parquet_intermediates_give_the_csv_results(built, parquet_run):
+    project = parquet_run
     assert (project / f"results/{PILOT}/paper/adeff.parquet").exists()
     compared = ["tables/table1.csv"] + [
         f"{variant}/{name}"
