@@ -82,13 +82,20 @@ def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
     BUILDS[name] = (args, prepare)
 
 
+# the longest runs first (the default run of every variant takes about a minute), then the
+# one the first workflow tests read
+FIRST_BUILDS = ("built", "built_synthetic", "built_examples", "cluster_run")
+
+
 class Builder:
     """The declared runs the collected tests need, two at a time in the background."""
 
     def __init__(self, names: list[str]):
         self.folder = Path(tempfile.mkdtemp(prefix="clinrepro-builds-"))
         self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
-        self.runs = {name: self.pool.submit(self.run, name) for name in names}
+        first = [name for name in FIRST_BUILDS if name in names]
+        ordered = first + [name for name in names if name not in first]
+        self.runs = {name: self.pool.submit(self.run, name) for name in ordered}
 
     def run(self, name: str) -> Path:
         from workflow import copy_project, snakemake
@@ -120,7 +127,7 @@ def pytest_collection_finish(session):
     global BUILDER
     needed = []
     for item in session.items:  # in the order the tests run
-        for name in item.fixturenames:
+        for name in [*item.fixturenames, *getattr(item.module, "READS_LATER", ())]:
             if name in BUILDS and name not in needed:
                 needed.append(name)
     if needed:
@@ -170,8 +177,25 @@ WORKFLOW_MODULES = {
 WORKFLOW_FIXTURES = {"project", "arena"}
 
 
+# workflow modules whose tests start runs of their own: first among the workflow tests, while
+# the background runs are being made
+OWN_RUNS_FIRST = ("test_faults",)
+
+
 def pytest_collection_modifyitems(items):
     fixtures = WORKFLOW_FIXTURES | set(BUILDS)  # the test modules have declared theirs
+    with_workflow = set()
     for item in items:
         if item.module.__name__ in WORKFLOW_MODULES or fixtures & set(item.fixturenames):
             item.add_marker(pytest.mark.workflow)
+            with_workflow.add(item.module.__name__)
+    # the modules without a workflow run first, while the background runs start; a module's
+    # tests stay together (their module fixtures are made once)
+    order = {item: index for index, item in enumerate(items)}
+    items.sort(
+        key=lambda item: (
+            item.module.__name__ in with_workflow,
+            item.module.__name__ not in OWN_RUNS_FIRST,
+            order[item],
+        )
+    )

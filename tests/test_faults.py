@@ -15,6 +15,9 @@ from workflow import assert_one_variant_as_built, copy_project, snakemake, tree
 PILOT = "results/landon_cardinal_2022"
 # the slow fault tests run one variant; the whole run's bytes are the session's built project
 ONLY_PAPER = ("--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}")
+# the built project is asked for once a test's own run is done (request.getfixturevalue):
+# these tests run while it is being made
+READS_LATER = ("built",)
 
 
 # the outputs of a variant: 4 tidy tables, the validation report, Table 1 (CSV, HTML), ADSL,
@@ -51,7 +54,7 @@ def verify_manifest(project: Path, manifest: str) -> int:
     return len(lines)
 
 
-def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(built, tmp_path):
+def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(request, tmp_path):
     project = copy_project(tmp_path / "killed")
     first = start(project, *ONLY_PAPER)
     # the ARD is written halfway through the job of endpoints, statistics and audit
@@ -65,7 +68,7 @@ def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(built, tmp_pat
     # the profile sets rerun-incomplete: half-written files are redone
     run = snakemake(project, *ONLY_PAPER)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert_one_variant_as_built(project / "results", built)
+    assert_one_variant_as_built(project / "results", request.getfixturevalue("built"))
 
 
 @pytest.fixture(scope="module")
@@ -85,10 +88,10 @@ def test_a_second_run_at_once_is_refused_by_the_lock(twice):
     assert "Error: Directory cannot be locked." in second.stderr
 
 
-def test_two_clean_runs_give_the_same_bytes(twice, built):
+def test_two_clean_runs_give_the_same_bytes(twice, request):
     project, _ = twice
     # the first run in one variant, the session's built project in all of them
-    assert_one_variant_as_built(project / "results", built)
+    assert_one_variant_as_built(project / "results", request.getfixturevalue("built"))
     kinds = {Path(path).suffix for path in tree(project / "results")}
     assert {".png", ".svg", ".html", ".csv", ".json", ".sha256"} <= kinds
     assert verify_manifest(project, f"{PILOT}/paper/MANIFEST.sha256") == MANIFEST_FILES
