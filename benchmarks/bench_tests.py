@@ -52,7 +52,9 @@ def main() -> None:
     print("|---|---|---|---|")
     for target, values in times.items():
         runs = ", ".join(f"{value:.0f}" for value in values)
-        print(f"| make {target} | {statistics.median(values):.0f} | {runs} | < {TARGETS[target]:.0f} |")
+        print(
+            f"| make {target} | {statistics.median(values):.0f} | {runs} | < {TARGETS[target]:.0f} |"
+        )
     out = ROOT / "benchmarks" / "out"
     out.mkdir(exist_ok=True)
     (out / "bench_tests.json").write_text(json.dumps(times, indent=2) + "\n")

@@ -44,7 +44,10 @@ def copy_of(project: Path, destination: Path) -> Path:
         source = project / name
         if source.is_dir():
             shutil.copytree(
-                source, destination / name, symlinks=True, ignore=shutil.ignore_patterns("__pycache__")
+                source,
+                destination / name,
+                symlinks=True,
+                ignore=shutil.ignore_patterns("__pycache__"),
             )
         elif source.exists():
             shutil.copy2(source, destination / name)
@@ -54,7 +57,11 @@ def copy_of(project: Path, destination: Path) -> Path:
 def timed(command: list[str], cwd: Path) -> float:
     start = time.perf_counter()
     subprocess.run(
-        command, cwd=cwd, check=True, capture_output=True, env={**os.environ, "PYTHONPATH": str(cwd)}
+        command,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(cwd)},
     )
     return time.perf_counter() - start
 
@@ -119,7 +126,10 @@ def table(result: dict) -> str:
         ("no-op rerun", s["noop"], f"`snakemake --version` {s['version']:.2f} s", f"{r['noop']:.2f}x", f"<= {t['noop']}x"),
     ]  # fmt: skip
     lines = ["| run | seconds | yardstick | ratio | target |", "|---|---|---|---|---|"]
-    lines += [f"| {name} | {value:.2f} | {yard} | {ratio} | {target} |" for name, value, yard, ratio, target in rows]
+    lines += [
+        f"| {name} | {value:.2f} | {yard} | {ratio} | {target} |"
+        for name, value, yard, ratio, target in rows
+    ]
     return "\n".join(lines)
 
 
