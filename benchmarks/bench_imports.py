@@ -25,10 +25,10 @@ BUDGETS = {
     "validate": 1.2,  # pandera
     "table1": 0.8,  # jinja2
     "analyse": 1.5,  # scipy.stats
-    "figures": 1.0,  # matplotlib
+    "figures": 1.3,  # matplotlib
     "power": 1.0,  # matplotlib, scipy.special
     "report": 0.8,  # jinja2
-    "sensitivity": 1.1,  # matplotlib, jinja2
+    "sensitivity": 1.3,  # matplotlib, jinja2
     "synthesize": 1.2,  # pandera
 }
 

@@ -27,31 +27,12 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
-from workflow import PROJECT_FILES  # noqa: E402  (what a copy of the project holds)
+from workflow import copy_project  # noqa: E402  (the tests' copy of the project)
 
 VARIANT = "paper"
 # the variant whose threshold the edit loop changes, and the change
 EDITED = ("mcid4", "response: {cutaneous: {threshold: 4}}", "response: {cutaneous: {threshold: 3}}")
 TARGETS = {"paper": 2.0, "default": 15.0, "edit": 5.0, "noop": 1.5}
-
-
-def copy_of(project: Path, destination: Path) -> Path:
-    """The project's files (not its results) in a new folder, as a fresh clone has them."""
-    import shutil
-
-    destination.mkdir(parents=True)
-    for name in PROJECT_FILES:
-        source = project / name
-        if source.is_dir():
-            shutil.copytree(
-                source,
-                destination / name,
-                symlinks=True,
-                ignore=shutil.ignore_patterns("__pycache__"),
-            )
-        elif source.exists():
-            shutil.copy2(source, destination / name)
-    return destination
 
 
 def timed(command: list[str], cwd: Path) -> float:
@@ -79,12 +60,12 @@ def one_round(project: Path, tmp: Path) -> dict[str, float]:
     plain = [sys.executable, str(ROOT / "benchmarks/plain_pipeline.py")]
     cohort = cohort_of(project)
     times = {}
-    here = copy_of(ROOT, tmp / "plain")
+    here = copy_project(tmp / "plain")
     times["plain_paper"] = timed([*plain, "out-paper", "--variant", VARIANT], here)
     times["plain_default"] = timed([*plain, "out-all"], here)
-    paper = copy_of(project, tmp / "paper")
+    paper = copy_project(tmp / "paper", project)
     times["paper"] = timed(snakemake(f"results/{cohort}/{VARIANT}/report.html"), paper)
-    default = copy_of(project, tmp / "default")
+    default = copy_project(tmp / "default", project)
     times["default"] = timed(snakemake(), default)
     times["noop"] = timed(snakemake(), default)
     times["version"] = timed(snakemake("--version"), default)

@@ -172,3 +172,29 @@ def test_invalid_variant_setting_is_refused_before_any_job(tmp_path):
     assert "(at tests.CDASI)" in run.stderr
     assert "Traceback" not in run.stderr and 'File "' not in run.stderr
     assert not (project / "results").exists()
+
+
+def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(project, tmp_path):
+    import yaml
+
+    from clinrepro import figures
+    from clinrepro.settings import FIGURES, cohort_settings, variant_settings
+
+    config = yaml.safe_load((project / "config/config.yaml").read_text("utf-8"))
+    cohort = cohort_settings(config, "landon_cardinal_2022", project)
+    variant = project / "results/landon_cardinal_2022/paper"
+    outputs = {}
+    for name in FIGURES:
+        outputs |= {f"{name}_{kind}": str(tmp_path / f"{name}.{kind}") for kind in ("png", "svg")}
+        outputs[f"{name}_caption"] = str(tmp_path / f"{name}.json")
+    inputs = {name: str(variant / f"{name}.csv") for name in ("adsl", "adeff", "ard")}
+    inputs["reported_summaries"] = str(project / cohort["raw"]["reported_summaries"])
+    settings = config["figures"] | {"synthetic": False}
+    analysis = variant_settings(config, "paper", cohort)
+    study = {key: value for key, value in cohort.items() if key != "analysis"}
+    # the rule gives two workers (threads: 2); here one process draws them all
+    figures.run(inputs, analysis, settings, study, outputs, workers=1)
+    for name in FIGURES:
+        for kind in ("png", "svg", "json"):
+            drawn = (tmp_path / f"{name}.{kind}").read_bytes()
+            assert drawn == (variant / f"figures/{name}.{kind}").read_bytes(), (name, kind)

@@ -20,10 +20,11 @@ PROJECT_FILES = (
 )
 
 
-def copy_project(destination: Path) -> Path:
+def copy_project(destination: Path, project: Path = ROOT) -> Path:
+    """The project's files (not its results), as a fresh clone has them, in a new folder."""
     destination.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
-        source = ROOT / name
+        source = project / name
         if source.is_dir():
             shutil.copytree(
                 source,
