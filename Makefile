@@ -1,8 +1,8 @@
 # Two commands do everything on a machine with python3 and make:
 #   make run   - create .venv from the pins (if missing or stale), then run the workflow
 #   make test  - the same set-up, then the whole test suite
-#   make check - the unit tests alone, no workflow run, one process a core (a quick loop
-#                while editing)
+#   make check - the unit tests alone: no workflow run, no import budgets, one process a
+#                core (a quick loop while editing)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -22,7 +22,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick -n auto
+	$(BIN)/python -m pytest -m "not workflow and not slow" --hypothesis-profile=quick -n auto
 
 clean:
 	rm -rf results logs .snakemake

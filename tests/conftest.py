@@ -10,7 +10,7 @@ from hypothesis import settings
 # how many tables the property tests generate: `make test` (and CI) the thorough profile,
 # `make check` the quick one (--hypothesis-profile=quick)
 settings.register_profile("thorough", max_examples=40)
-settings.register_profile("quick", max_examples=25)
+settings.register_profile("quick", max_examples=15)
 settings.load_profile("thorough")
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -10,6 +10,10 @@ import pytest
 
 from conftest import ROOT
 
+# nine interpreters, each importing pandas and more: `make test` runs these, `make check`
+# (the editing loop) leaves them out
+pytestmark = pytest.mark.slow
+
 # libraries that cost a few tenths of a second or more to import
 HEAVY = ("scipy.stats", "scipy.special", "matplotlib", "pandera", "jinja2", "statsmodels")
 # what each rule's script may import of them: the stages it runs call these
