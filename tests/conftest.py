@@ -64,22 +64,18 @@ def pilot(tables, analysis, cohort):
 # of the two cores busy most of the time: two runs at once use both). A fixture waits for
 # its own run. Tests that change a project work on a copy of their own.
 
-ONE_VARIANT = "run={cohorts: [landon_cardinal_2022], variants: [paper]}"
 # fixture name -> Snakemake's arguments, and what to change in the copy before the run
-BUILDS: dict[str, tuple[tuple[str, ...], object]] = {
-    # the default run: every variant of the pilot
-    "built": ((), None),
-    "built_synthetic": (
-        ("--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"),
-        None,
-    ),
-}
+BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
 
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
     """Declare a run a test module's fixture reads (call at import, the fixture returns
     `built_project(name)`)."""
     BUILDS[name] = (args, prepare)
+
+
+build("built")  # the default run: every variant of the pilot
+build("built_synthetic", ("--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"))
 
 
 # the longest runs first (the default run of every variant takes about a minute), then the
