@@ -31,3 +31,17 @@ def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
 def round_half_up(value: float, places: int) -> Decimal:
     """Round as printed tables do (2.5 -> 3), not to even."""
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def fixed(value: float, places: int, missing: str = NA) -> str:
+    """A number printed to `places` decimals, half up (2/16 = 12.5% -> "13"), the one
+    rounding of every number a person reads; the missing word when missing."""
+    if pd.isna(value):
+        return missing
+    rounded = round_half_up(value, places)
+    return str(abs(rounded) if rounded == 0 else rounded)  # never "-0.0"
+
+
+def percent(fraction: float, places: int = 0, missing: str = NA) -> str:
+    """A proportion printed as a percentage, half up: 2/16 -> "13%"."""
+    return missing if pd.isna(fraction) else fixed(100 * fraction, places) + "%"
