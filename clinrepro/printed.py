@@ -45,3 +45,25 @@ def fixed(value: float, places: int, missing: str = NA) -> str:
 def percent(fraction: float, places: int = 0, missing: str = NA) -> str:
     """A proportion printed as a percentage, half up: 2/16 -> "13%"."""
     return missing if pd.isna(fraction) else fixed(100 * fraction, places) + "%"
+
+
+
+def significant(value: float, digits: int = 4, scientific_below: float = 1e-4, missing: str = NA) -> str:
+    """A number to `digits` significant digits, half up, trailing zeros dropped, as the
+    format 'g' prints it but never rounding half to even: 92.857 -> "92.86", 0.0601 ->
+    "0.0601", 1602.25 -> "1602"; below `scientific_below` in scientific notation, 7.9e-06."""
+    if pd.isna(value) or not np.isfinite(value):
+        return missing
+    if value == 0:
+        return "0"
+    exact = Decimal(repr(float(value)))
+    exponent = exact.adjusted()
+    if abs(value) >= scientific_below:
+        text = fixed(value, max(digits - 1 - exponent, 0))
+        return text.rstrip("0").rstrip(".") if "." in text else text
+    mantissa = round_half_up(float(exact.scaleb(-exponent)), digits - 1)
+    if abs(mantissa) >= 10:  # 9.96e-05 to two digits is 10e-05: one power up
+        mantissa, exponent = mantissa / 10, exponent + 1
+    text = f"{mantissa:f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return f"{text}e{exponent:+03d}"

@@ -14,7 +14,7 @@ import pandas as pd
 from clinrepro.columns import as_codes, joined, split_list
 from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
-from clinrepro.printed import printed_numbers
+from clinrepro.printed import fixed, percent, printed_numbers, significant
 from clinrepro import report
 from clinrepro.reader import claim_p_text, p_text, population_label, readable
 from clinrepro.study import follow_up_visits, measured_visits, visit_label
@@ -82,7 +82,7 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
 
 def fixed_numbers(values: pd.Series, places: int, missing: str) -> pd.Series:
     """Numbers with a fixed number of decimals; the missing word where missing."""
-    text = values.map(lambda v: missing if pd.isna(v) else f"{v:.{places}f}")
+    text = values.map(lambda v: fixed(v, places, missing))
     return text.astype(str)
 
 
@@ -98,8 +98,8 @@ def mean_sd(values: pd.Series, places: int = 1) -> str:
     present = values.dropna().to_numpy(dtype=float)
     if len(present) == 0:
         return "-"
-    sd = f"{present.std(ddof=1):.{places}f}" if len(present) > 1 else "-"
-    return f"{present.mean():.{places}f} ± {sd}"
+    sd = fixed(present.std(ddof=1), places) if len(present) > 1 else "-"
+    return f"{fixed(present.mean(), places)} ± {sd}"
 
 
 def median_iqr(values: pd.Series, places: int = 1) -> str:
@@ -108,12 +108,12 @@ def median_iqr(values: pd.Series, places: int = 1) -> str:
     if len(present) == 0:
         return "-"
     q1, median, q3 = np.quantile(present, [0.25, 0.5, 0.75])
-    return f"{median:.{places}f} [{q1:.{places}f}, {q3:.{places}f}]"
+    return f"{fixed(median, places)} [{fixed(q1, places)}, {fixed(q3, places)}]"
 
 
 def n_pct(condition: pd.Series, known: pd.Series) -> str:
     n, denominator = int(condition[known].sum()), int(known.sum())
-    return f"{n} ({100 * n / denominator:.0f}%)" if denominator else "-"
+    return f"{n} ({percent(n / denominator)})" if denominator else "-"
 
 
 def baseline_table(
@@ -241,7 +241,7 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "description": table["description"].map(shown),
             "reported": table["reported"],
             "recomputed": recomputed,
-            "full precision": table["recomputed"].map(lambda v: "" if pd.isna(v) else f"{v:.6g}"),
+            "full precision": table["recomputed"].map(lambda v: significant(v, 6, missing="")),
             "status": table["status"],
             "reason or note": table["reason"].fillna(table["note"]).fillna(""),
             "explanations": table["explanations"].fillna(""),
