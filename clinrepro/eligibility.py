@@ -25,18 +25,28 @@ ATTAINABILITY_SUMMARY_COLUMNS = [
     "pct_of_evaluable_attainable", "words",
 ]  # fmt: skip
 ELIGIBILITY_COLUMNS = [
-    "criterion", "source", "definition", "patient", "value", "category", "meets",
+    "criterion", "source", "definition", "reading", "patient", "value", "low", "high",
+    "category", "meets",
 ]  # fmt: skip
 ELIGIBILITY_SUMMARY_COLUMNS = [
-    "criterion", "source", "definition", "n_patients", "n_meets", "n_not_meeting",
-    "n_unknown", "patients_not_meeting", "patients_unknown",
+    "criterion", "source", "definition", "reading", "n_patients", "n_meets", "n_not_meeting",
+    "n_undecided", "n_unknown", "patients_not_meeting", "patients_undecided", "patients_unknown",
 ]  # fmt: skip
+UNDECIDED = "cannot be decided"
 
 
 def _flags(condition: np.ndarray, known: np.ndarray, unknown: str) -> pd.Categorical:
     """'Y'/'N' where `known`, else `unknown`; as codes, a byte a patient."""
     codes = np.where(known, np.asarray(condition, dtype=np.int8), 2)
     return pd.Categorical.from_codes(codes, ["N", "Y", unknown])
+
+
+def _decided(everywhere: np.ndarray, nowhere: np.ndarray, known: np.ndarray) -> pd.Categorical:
+    """'Y' where every value the printed number allows meets the criterion, 'N' where none
+    does, UNDECIDED where the bounds straddle it, 'unknown' where the value is missing."""
+    codes = np.where(everywhere, 1, np.where(nowhere, 0, 3))
+    codes = np.where(known, codes, 2).astype(np.int8)
+    return pd.Categorical.from_codes(codes, ["N", "Y", "unknown", UNDECIDED])
 
 
 def _constant_within(part: np.ndarray, words: dict[str, list[str]]) -> dict[str, pd.Categorical]:
@@ -186,38 +196,82 @@ def _numbers(column: pd.Series) -> np.ndarray:
     return column.to_numpy(dtype=float, na_value=np.nan)
 
 
+def _decimals(values: np.ndarray) -> np.ndarray:
+    """The decimals each number is printed with (0.9 -> 1, 37 -> 0), from its shortest form."""
+    text = [repr(float(value)).rstrip("0").rstrip(".") for value in values]
+    return np.array([len(t.partition(".")[2]) if "e" not in t else 0 for t in text])
+
+
+def printed_bounds(values: np.ndarray, printed: str) -> tuple[np.ndarray, np.ndarray, bool]:
+    """The lowest and highest true values a printed number allows, and whether the highest
+    is excluded: 'completed' units (an age of 18 is 18 to under 19), 'rounded' to the
+    decimals printed (0.9 is 0.85 to 0.95), or 'exact'."""
+    if printed == "completed":
+        return values, values + 1, True
+    if printed == "rounded":
+        half = 0.5 * 10.0 ** -_decimals(values).astype(float)
+        return values - half, values + half, False
+    return values, values, False
+
+
+def _bounds(adsl: pd.DataFrame, criterion: dict, cohort: dict):
+    """The characteristic (minus another) as printed, its lowest and highest true value,
+    and the lowest and highest value within them (an excluded bound moved just inside)."""
+    how = cohort.get("characteristics_printed") or {}
+    value = _numbers(adsl[criterion["characteristic"]])
+    low, high, high_open = printed_bounds(value, how.get(criterion["characteristic"], "exact"))
+    low_open = False
+    if "minus" in criterion:
+        other = _numbers(adsl[criterion["minus"]])
+        other_low, other_high, other_open = printed_bounds(other, how.get(criterion["minus"], "exact"))
+        value, low, high, low_open = value - other, low - other_high, high - other_low, other_open
+    inside_low = np.nextafter(low, np.inf) if low_open else low
+    inside_high = np.nextafter(high, -np.inf) if high_open else high
+    return value, low, high, inside_low, inside_high
+
+
 def _eligibility_of(criterion: dict, adsl, adeff, cohort) -> pd.DataFrame:
     category = pd.Series("", index=range(len(adsl)), dtype="str")
-    value = np.full(len(adsl), np.nan)
+    value = low = high = np.full(len(adsl), np.nan)
     if "equals" in criterion:
         category = adsl[criterion["characteristic"]].astype("str").fillna("")
         category = category.reset_index(drop=True)
         known = (category != "").to_numpy(dtype=bool)
         meets = (category == criterion["equals"]).to_numpy(dtype=bool)
+        decided = _decided(meets, ~meets, known)
     else:
-        if "measure" in criterion:
+        if "measure" in criterion:  # a score recorded as printed
             value = _values_at(
                 adeff, criterion["measure"], cohort["baseline_visit"], adsl["SUBJID"]
             )
+            low = high = inside_low = inside_high = value
         else:
-            value = _numbers(adsl[criterion["characteristic"]])
-            if "minus" in criterion:
-                value = value - _numbers(adsl[criterion["minus"]])
+            value, low, high, inside_low, inside_high = _bounds(adsl, criterion, cohort)
         known = ~np.isnan(value)
-        meets = COMPARATORS[criterion["comparator"]](value, criterion["threshold"])
+        # the comparison is monotone in the value: both ends meet it, or neither does
+        threshold, compare = criterion["threshold"], COMPARATORS[criterion["comparator"]]
+        at_low, at_high = compare(inside_low, threshold), compare(inside_high, threshold)
+        decided = _decided(at_low & at_high, ~at_low & ~at_high, known)
     return pd.DataFrame(
         {
             "patient": adsl["SUBJID"].reset_index(drop=True),
             "value": value,
+            "low": low,
+            "high": high,
             "category": category,
-            "meets": _flags(meets, known, "unknown"),
+            "meets": decided,
         }
     )
 
 
 def eligibility(adsl: pd.DataFrame, adeff: pd.DataFrame, cohort: dict) -> pd.DataFrame:
     """Per stated inclusion criterion and patient: the value used (a number in `value`, a
-    code in `category`) and whether the patient meets it (Y, N, unknown when missing).
+    code in `category`), the lowest and highest true value its printed precision allows
+    (`low`, `high`, the highest excluded for completed units such as an age; cohort settings
+    `characteristics_printed`), and whether the patient
+    meets it: Y or N when every value within the bounds does or does not, UNDECIDED when
+    the bounds straddle the threshold, unknown when missing. `reading` names a criterion
+    that is our reading of the study's words, empty when it is the study's own.
 
     Criteria are judged one by one: how they combine (and/or) is the cohort's
     `eligibility_rule`, in words.
@@ -230,6 +284,7 @@ def eligibility(adsl: pd.DataFrame, adeff: pd.DataFrame, cohort: dict) -> pd.Dat
         "criterion": [criterion["name"] for criterion in criteria],
         "source": [criterion.get("source", "") for criterion in criteria],
         "definition": [definition_words(c, cohort["baseline_visit"]) for c in criteria],
+        "reading": [criterion.get("reading", "") for criterion in criteria],
     }
     return _stacked(parts, words, ELIGIBILITY_COLUMNS)
 
@@ -241,11 +296,13 @@ def _listed(patients: pd.Series, max_listed: int | None) -> str:
 
 
 def eligibility_summary(table: pd.DataFrame, max_listed: int | None = None) -> pd.DataFrame:
-    """Per criterion: how many patients meet it of how many, how many are unknown, and
-    which patients do not meet it (at most `max_listed` named, the others counted)."""
+    """Per criterion: how many patients meet it of how many, how many cannot be decided
+    from the printed precision, how many are unknown, and which patients do not meet it or
+    cannot be decided (at most `max_listed` named, the others counted)."""
     rows = []
-    keys = ["criterion", "source", "definition"]
-    for (name, source, definition), group in table.groupby(
+    keys = ["criterion", "source", "definition", "reading"]
+    table = table.assign(reading=table["reading"].fillna("")) if "reading" in table else table.assign(reading="")
+    for (name, source, definition, reading), group in table.groupby(
         keys, sort=False, dropna=False, observed=True
     ):
         meets = group["meets"]
@@ -254,11 +311,14 @@ def eligibility_summary(table: pd.DataFrame, max_listed: int | None = None) -> p
                 "criterion": name,
                 "source": source,
                 "definition": definition,
+                "reading": reading,
                 "n_patients": len(group),
                 "n_meets": int((meets == "Y").sum()),
                 "n_not_meeting": int((meets == "N").sum()),
+                "n_undecided": int((meets == UNDECIDED).sum()),
                 "n_unknown": int((meets == "unknown").sum()),
                 "patients_not_meeting": _listed(group.loc[meets == "N", "patient"], max_listed),
+                "patients_undecided": _listed(group.loc[meets == UNDECIDED, "patient"], max_listed),
                 "patients_unknown": _listed(group.loc[meets == "unknown", "patient"], max_listed),
             }
         )

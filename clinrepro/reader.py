@@ -449,17 +449,30 @@ def limitations(
     if eligible is not None and len(eligible):
         for row in eligible[eligible["criterion"].isin(required)].itertuples():
             if int(row.n_not_meeting):
-                lines.append(
-                    f"Entry criteria: {int(row.n_not_meeting)} of {int(row.n_patients)} patients "
-                    f"(patients {row.patients_not_meeting}) do not meet '{row.criterion}' "
-                    f"({characteristic_words(row.definition)}), which the study states every "
-                    "patient meets."
-                )
+                lines.append(eligibility_words(row))
     lines.append(
         f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
         "multiplicity; only the primary one is confirmatory, the others are exploratory."
     )
     return lines
+
+
+def eligibility_words(row) -> str:
+    """A required criterion some patients fail, with those whose printed numbers cannot
+    decide it, and where it is our reading of the study's words, said so."""
+    undecided = int(getattr(row, "n_undecided", 0) or 0)
+    reading = getattr(row, "reading", "") or ""
+    words = (
+        f"Entry criteria: {int(row.n_not_meeting)} of {int(row.n_patients)} patients "
+        f"(patients {row.patients_not_meeting}) do not meet '{row.criterion}' "
+        f"({characteristic_words(row.definition)}) whatever the rounding of the printed numbers"
+    )
+    if undecided:
+        whom = "patient" if undecided == 1 else "patients"
+        words += f"; for {whom} {row.patients_undecided} the printed numbers cannot decide it"
+    if isinstance(reading, str) and reading:
+        return f"{words}. The criterion is {reading}."
+    return f"{words}, which the study states every patient meets."
 
 
 def attainability_display(summary: pd.DataFrame, analysis: dict) -> pd.DataFrame:
@@ -504,6 +517,12 @@ def eligibility_display(summary: pd.DataFrame, cohort: dict) -> pd.DataFrame:
                 f"{int(m)} of {int(n)}" for m, n in zip(summary["n_meets"], summary["n_patients"])
             ],
             "do not meet (patients)": summary["patients_not_meeting"].fillna(""),
+            "cannot be decided from the printed numbers (patients)": summary[
+                "patients_undecided"
+            ].fillna("")
+            if "patients_undecided" in summary
+            else "",
+            "our reading": summary["reading"].fillna("") if "reading" in summary else "",
             "unknown (patients)": summary["patients_unknown"].fillna(""),
         }
     )

@@ -18,6 +18,7 @@ from clinrepro.eligibility import (
     attainability_summary,
     eligibility,
     eligibility_summary,
+    printed_bounds,
 )
 from clinrepro.endpoints import build_adeff, build_adsl, read_adeff, read_adsl
 from clinrepro.extract import extract_cohort
@@ -232,7 +233,20 @@ def test_pilot_eligibility_per_patient(pilot, cohort):
     assert onset.loc["15", "value"] == 16
     assert onset.loc["14", "value"] == pytest.approx(17.1)
     assert onset.loc["13", "value"] == pytest.approx(73.9)  # 74 - 0.1
-    assert patients(onset, "meets", "N") == [6, 14, 15]
+    # ages in completed years, durations rounded: 6 is 50-51 minus 36.5-37.5, onset 12.5 to
+    # under 14.5; 15: 45-46 minus 28.5-29.5, 15.5 to under 17.5; both fail whatever the
+    # rounding. 14: 18-19 minus 0.85-0.95, 17.05 to under 18.15: cannot be decided
+    assert patients(onset, "meets", "N") == [6, 15]
+    assert patients(onset, "meets", "cannot be decided") == [14]
+    assert onset.loc["6", ["low", "high"]].tolist() == pytest.approx([12.5, 14.5])
+    assert onset.loc["15", ["low", "high"]].tolist() == pytest.approx([15.5, 17.5])
+    assert onset.loc["14", ["low", "high"]].tolist() == pytest.approx([17.05, 18.15])
+    assert onset.loc["13", ["low", "high"]].tolist() == pytest.approx([73.85, 74.95])
+    assert onset["reading"].iloc[0].startswith("our reading: the paper says 'adult DM patients'")
+    adult = table[table["criterion"] == "adult at inclusion"].set_index("patient")
+    # 14 is 18 in completed years: 18 to under 19, an adult whatever the day
+    assert adult.loc["14", ["low", "high", "meets"]].tolist() == [18, 19, "Y"]
+    assert (adult["reading"] == "").all()
     cdasi = table[table["criterion"] == "active cutaneous disease"].set_index("patient")
     # CDASI >= 10 at M0: not 11 (5) nor 14 (0); 9 and 16 have exactly 10
     assert patients(cdasi, "meets", "N") == [11, 14]
@@ -262,18 +276,20 @@ def test_pilot_eligibility_summary(pilot, cohort):
     counts = summary[["n_patients", "n_meets", "n_not_meeting", "n_unknown"]]
     assert counts.values.tolist() == [
         [16, 16, 0, 0],  # the youngest, 14, is 18
-        [16, 13, 3, 0],  # 6 (13), 14 (17.1), 15 (16)
+        [16, 13, 2, 0],  # 6 (13), 15 (16); 14 (17.1) cannot be decided
         [16, 14, 2, 0],  # 11 (5), 14 (0)
         [16, 15, 1, 0],  # 13 (None)
         [16, 3, 13, 0],  # 12, 13, 16
     ]
-    assert summary.loc["adult onset", "patients_not_meeting"] == "6, 14, 15"
+    assert summary.loc["adult onset", "patients_not_meeting"] == "6, 15"
+    assert summary.loc["adult onset", ["n_undecided", "patients_undecided"]].tolist() == [1, "14"]
+    assert summary.loc["adult at inclusion", "n_undecided"] == 0
     assert summary.loc["active cutaneous disease", "patients_not_meeting"] == "11, 14"
     assert summary.loc["active cutaneous disease", "definition"] == "CDASI >= 10 at M0"
     assert summary.loc["adult at inclusion", "patients_not_meeting"] == ""
-    listed = eligibility_summary(eligibility(*pilot, cohort), max_listed=2)
+    listed = eligibility_summary(eligibility(*pilot, cohort), max_listed=1)
     assert listed.set_index("criterion").loc["adult onset", "patients_not_meeting"] == (
-        "6, 14 and 1 more"
+        "6 and 1 more"
     )
 
 
@@ -286,14 +302,14 @@ def test_missing_values_are_unknown_not_failures(pilot, cohort):
         )
     )
     summary = eligibility_summary(eligibility(adsl, adeff, cohort)).set_index("criterion")
-    # 6's onset age and 11's baseline CDASI are now unknown
+    # 6's onset age and 11's baseline CDASI are now unknown; 14 still cannot be decided
     assert summary.loc["adult onset", ["n_meets", "n_not_meeting", "n_unknown"]].tolist() == [
         13,
-        2,
+        1,
         1,
     ]
     assert summary.loc["adult onset", "patients_unknown"] == "6"
-    assert summary.loc["adult onset", "patients_not_meeting"] == "14, 15"
+    assert summary.loc["adult onset", "patients_not_meeting"] == "15"
     cutaneous = summary.loc["active cutaneous disease"]
     assert cutaneous[["n_meets", "n_not_meeting", "n_unknown"]].tolist() == [14, 1, 1]
 
@@ -355,6 +371,39 @@ def test_another_cohorts_criteria(config):
     assert (table["source"] == "").all()
 
 
+def test_the_printed_precision_bounds_the_decision(pilot, cohort):
+    adsl, adeff = pilot
+
+    def onset_of_14(age, duration, printed):
+        changed = adsl.assign(
+            AGE=adsl["AGE"].where(adsl["SUBJID"] != "14", age),
+            DISDUR=adsl["DISDUR"].where(adsl["SUBJID"] != "14", duration),
+        )
+        settings = cohort | {"characteristics_printed": printed}
+        table = eligibility(changed, adeff, settings).set_index(["criterion", "patient"])
+        return table.loc[("adult onset", "14"), ["low", "high", "meets"]].tolist()
+
+    # aged 17 in completed years, a duration of 0 taken as exact: onset 17 to under 18,
+    # which fails 18 or more (the upper bound is excluded)
+    assert onset_of_14(17, 0, {"AGE": "completed"}) == [17, 18, "N"]
+    # the duration printed 0, rounded: 16.5 to under 18.5, cannot be decided
+    both = {"AGE": "completed", "DISDUR": "rounded"}
+    assert onset_of_14(17, 0, both) == [16.5, 18.5, "cannot be decided"]
+    # 18 minus 0.4 (0.35 to 0.45): 17.55 to under 18.65; read as exact, 17.6 fails
+    assert onset_of_14(18, 0.4, both) == pytest.approx([17.55, 18.65, "cannot be decided"])
+    assert onset_of_14(18, 0.4, {}) == pytest.approx([17.6, 17.6, "N"])
+
+
+def test_printed_bounds_of_each_kind():
+    values = np.array([18.0, 0.9, 37.0])
+    low, high, excluded = printed_bounds(values, "completed")
+    assert (low.tolist(), high.tolist(), excluded) == ([18, 0.9, 37], [19, 1.9, 38], True)
+    low, high, excluded = printed_bounds(values, "rounded")
+    assert low.tolist() == pytest.approx([17.5, 0.85, 36.5]) and not excluded
+    assert high.tolist() == pytest.approx([18.5, 0.95, 37.5])
+    assert printed_bounds(values, "exact")[0].tolist() == [18, 0.9, 37]
+
+
 # ---- settings
 
 
@@ -389,6 +438,11 @@ def test_the_schema_takes_the_criteria_and_refuses_what_does_not_fit():
     assert schema_errors(with_criterion(WIDE, characteristic="ABTYPE"))
     assert schema_errors(with_criterion(WIDE, characteristic="ABTYPE", equals="MDA5", **{
         "comparator": ">=", "threshold": 1}))  # fmt: skip
+    # how the characteristics are printed: known kinds of known characteristics only
+    printed = cohort_of(WIDE) | {"characteristics_printed": {"AGE": "completed"}}
+    assert schema_errors(printed) == []
+    assert schema_errors(printed | {"characteristics_printed": {"AGE": "truncated"}})
+    assert schema_errors(printed | {"characteristics_printed": {"BMI": "rounded"}})
 
 
 def test_criteria_naming_what_the_cohort_does_not_have_are_refused(config):
