@@ -287,6 +287,7 @@ def audit_sentence(
         reproduced = int(verdicts.get("exact", 0) + verdicts.get("within rounding", 0))
         words = [f"{reproduced} reproduced exactly or within rounding"]
         for verdict, text in (
+            ("reading-dependent", "only on a reading that is ours, not the source's"),
             ("approximate", "approximately"),
             ("population or test not stated", "only under a population or test it does not state"),
             ("inconsistent", "inconsistent with the data or with its own numbers"),

@@ -266,6 +266,11 @@ class ClaimsLedger(pa.DataFrameModel):
     (docs/outputs.md lists them)."""
     outcome: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
     """The stated outcome (outcomes.csv) the claim reports."""
+    reading: Optional[Series[str]] = pa.Field(nullable=True)
+    """Where the claim's number depends on a reading that is ours, not the source's (a
+    definition the source does not give, a count that defines one of our own populations,
+    an n the source does not print), that reading in words; empty when the reading is the
+    source's own. A claim the data give only on it is graded reading-dependent."""
 
     @row_check(
         "analysis", "a claim needs either an analysis to look up or a reason it is not computable"

@@ -28,6 +28,7 @@ from typing import Callable
 import pandas as pd
 
 from clinrepro.audit import round_half_up
+from clinrepro.printed import fixed, significant
 from clinrepro.endpoints import COMPARATORS
 from clinrepro.integrity import (
     grim,
@@ -230,12 +231,15 @@ def percent_change(claim: pd.Series, before: Number, after: Number):
     low_words, high_words = _shown(low, places + 1), _shown(high, places + 1)
     implied = f"{point_words}% ({low_words}% to {high_words}%)"
     ok = _meets_interval(low, high, claim)
+    unit = "%" if claim["unit"] == "%" else ""
+    lowest, highest = _shown(low, places), _shown(high, places)
     detail = (
         f"100 × ({after.value:g} - {before.value:g}) / {before.value:g} = {point_words}%; "
         f"over the rounding intervals of both ({before.low:g} to {before.high:g}, "
         f"{after.low:g} to {after.high:g}) it lies between {low_words}% and {high_words}%, "
         f"which {'meets' if ok else 'does not meet'} the printed {_printed(claim)} at "
-        f"{places} decimals."
+        f"{places} decimals; a weak check: any printed value from {lowest}{unit} to "
+        f"{highest}{unit} would pass."
     )
     return f"{implied}, printed {_printed(claim)}", _verdict(ok), detail
 
@@ -246,38 +250,81 @@ def _exact_p(claim: pd.Series):
     return "no bound", "inconclusive", detail
 
 
-def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: Number, n2: Number):
+def _paired_t_p(difference_of_means: float, sd_change: float, patients: int) -> float:
+    """Two-sided p of the paired t-test from the mean and SD of the changes."""
     from scipy import stats
 
+    if sd_change == 0:
+        return 0.0 if difference_of_means else 1.0
+    t = difference_of_means / (sd_change / math.sqrt(patients))
+    return float(2 * stats.t.sf(abs(t), patients - 1))
+
+
+def _welch_corners(numbers: tuple, n1: int, n2: int) -> tuple[float, list[float]]:
+    """Welch's p at the printed means and SDs and at every corner of their rounding
+    intervals, for n1 and n2 patients."""
+    from scipy import stats
+
+    def p(m1, s1, m2, s2):
+        return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue)
+
+    sides = [sorted({max(x.low, 0) if sd else x.low, x.high}) for x, sd in zip(numbers, (0, 1, 0, 1))]
+    return p(*(x.value for x in numbers)), [p(*corner) for corner in itertools.product(*sides)]
+
+
+def _down_to(claim, numbers: tuple, n: int) -> str:
+    """With the same n at both visits: from which n down every corner still meets the
+    bound, and what the worst corner gives one patient below."""
+    meets = COMPARATORS[claim["comparator"]]
+    holds = n
+    while holds > 2 and all(meets(p, claim["value"]) for p in _welch_corners(numbers, holds - 1, holds - 1)[1]):
+        holds -= 1
+    below = max(_welch_corners(numbers, holds - 1, holds - 1)[1]) if holds > 2 else None
+    words = f"every corner meets it for n = {holds} or more at both visits"
+    if below is not None:
+        words += f"; at n = {holds - 1} the worst corner gives {significant(below, 2)}"
+    return words
+
+
+def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: Number, n2: Number):
+    """Welch's unpaired t-test from the printed summaries, at the printed n and over the
+    corners of the rounding intervals; it treats the visits as independent (r = 0)."""
     if claim["comparator"] == "=":
         return _exact_p(claim)
-
-    def p(m1, s1, k1, m2, s2, k2):
-        test = stats.ttest_ind_from_stats(m1, s1, k1, m2, s2, k2, equal_var=False)
-        return float(test.pvalue)
-
-    numbers = (mean1, sd1, n1, mean2, sd2, n2)
-    is_sd = (False, True, False, False, True, False)
-    sides = [sorted({max(x.low, 0) if sd else x.low, x.high}) for x, sd in zip(numbers, is_sd)]
-    corners = [p(*corner) for corner in itertools.product(*sides)]
-    printed_p = p(*(x.value for x in numbers))
+    numbers, k1, k2 = (mean1, sd1, mean2, sd2), int(n1.value), int(n2.value)
+    printed_p, corners = _welch_corners(numbers, k1, k2)
     bound, meets = _printed(claim), COMPARATORS[claim["comparator"]]
     smallest, largest = min(corners), max(corners)
-    implied = f"p = {printed_p:.3g} ({smallest:.2g} to {largest:.2g})"
+    implied = f"p = {significant(printed_p, 3)} ({significant(smallest, 2)} to {significant(largest, 2)})"
     worded = (
-        f"Welch's unpaired t-test from the printed means, SDs and n gives p = {printed_p:.3g}, "
-        f"and {smallest:.2g} to {largest:.2g} over the corners of their rounding intervals"
+        f"Welch's unpaired t-test from the printed means, SDs and n gives p = "
+        f"{significant(printed_p, 3)}, and {significant(smallest, 2)} to "
+        f"{significant(largest, 2)} over the corners of their rounding intervals"
     )
+    each = f"n = {k1} at both visits" if k1 == k2 else f"n = {k1} and {k2}"
+    assumes = f"it assumes {each} and treats the visits as independent (r = 0)"
     below = claim["comparator"].startswith("<")
     if below and all(meets(value, claim["value"]) for value in [printed_p, *corners]):
-        return f"{implied}, printed {bound}", "passes", f"{worded}: all {bound}."
+        detail = f"{worded}: all {bound}; {assumes}"
+        if k1 == k2:
+            difference = mean1.value - mean2.value
+            paired = _paired_t_p(difference, math.hypot(sd1.value, sd2.value), k1)
+            worst = _paired_t_p(
+                mean1.low - mean2.high, math.hypot(sd1.high, sd2.high), k1
+            )
+            detail += (
+                f"; a paired t-test at r = 0 gives {significant(paired, 2)} (worst corner "
+                f"{significant(worst, 2)}), and less with a positive correlation between visits; "
+                f"{_down_to(claim, numbers, k1)}"
+            )
+        return f"{implied}, printed {bound}", "passes", detail + "."
     if claim["comparator"].startswith("<"):
         why = "so an unpaired p above a '<' bound does not contradict it"
     else:
         why = "so the unpaired p cannot settle a '>' bound"
     detail = (
-        f"{worded}, not all {bound}; a paired test on the same patients gives a smaller p "
-        f"when the visits are positively correlated, {why}."
+        f"{worded}, not all {bound} ({assumes}); a paired test on the same patients gives a "
+        f"smaller p when the visits are positively correlated, {why}."
     )
     return f"{implied}, printed {bound}", "inconclusive", detail
 
@@ -296,15 +343,12 @@ def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: N
     difference_of_means = mean1.value - mean2.value
 
     def p_at(sd_change: float) -> float:
-        if sd_change == 0:
-            return 0.0 if difference_of_means else 1.0
-        t = difference_of_means / (sd_change / math.sqrt(patients))
-        return float(2 * stats.t.sf(abs(t), df))
+        return _paired_t_p(difference_of_means, sd_change, patients)
 
     p0 = p_at(math.sqrt(s1**2 + s2**2))
     bound, value = _printed(claim), claim["value"]
     below = claim["comparator"].startswith("<")
-    at_zero = f"p = {p0:.3g} at r = 0"
+    at_zero = f"p = {significant(p0, 3)} at r = 0"
     worded = (
         f"The paired t-test from the printed summaries (n = {patients}, {df} df, two-sided) "
         f"gives {at_zero}, where the visits are uncorrelated"
@@ -322,14 +366,14 @@ def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: N
         detail = (
             f"{worded}; at the printed values no correlation in [-1, 1) gives {bound}: at "
             f"r = {1 if below else -1} the SD of the changes is {extreme:g} and p = "
-            f"{p_at(extreme):.3g}; values within the printed rounding may still give it."
+            f"{significant(p_at(extreme), 3)}; values within the printed rounding may still give it."
         )
         return f"{at_zero}, no r gives {bound}", "inconclusive", detail
-    at_least = f"at {'least' if below else 'most'} {edge:.2f}"
+    at_least = f"at {'least' if below else 'most'} {fixed(edge, 2)}"
     if always:
         needs, correlation = f"{bound} at any r", "any correlation between visits"
     else:
-        needs = f"{bound} needs r {'>=' if below else '<='} {edge:.2f}"
+        needs = f"{bound} needs r {'>=' if below else '<='} {fixed(edge, 2)}"
         correlation = f"a correlation between visits of {at_least}"
     if met_at_zero:
         detail = f"{worded}, which meets {bound}, as does {correlation}."
@@ -377,6 +421,9 @@ class Granularity:
     implied: Callable[[int], str]  # what n whole numbers give, in words
     limit: int  # from this n on the test cannot fail
     smallest: int = 1
+    # a k/n that prints as the value if its trailing zero is not a printed digit ('90'
+    # printed to tens: 13/14 = 92.9% is 90), in words; '' when none does or none is trailing
+    tens: Callable[[int], str] = lambda n: ""
 
 
 def grim_test(claim: pd.Series, percent: bool) -> Granularity:
@@ -397,6 +444,15 @@ def grim_test(claim: pd.Series, percent: bool) -> Granularity:
         kind = f"percentage of {n} patients" if percent else f"mean of {n} whole numbers"
         return f"{kind} at {places} decimals"
 
+    def tens(n: int) -> str:
+        printed = Fraction(_exact(value))
+        if places != 0 or printed == 0 or printed % 10:
+            return ""
+        # every k/n within 5 of the value prints as it at tens (half up or half down)
+        low, high = (printed - 5) * n / scale, (printed + 5) * n / scale
+        top = min(math.floor(high), n) if percent else math.floor(high)
+        return " and ".join(words(k, n) for k in range(max(math.ceil(low), 0), top + 1))
+
     return Granularity(
         name="GRIM (percentage)" if percent else "GRIM",
         shown=_printed(claim),
@@ -404,6 +460,7 @@ def grim_test(claim: pd.Series, percent: bool) -> Granularity:
         possible=lambda n: grim(value, n, places, percent),
         implied=implied,
         limit=grim_limit(places, percent),
+        tens=tens,
     )
 
 
@@ -480,9 +537,16 @@ def granularity_row(test: Granularity, n: int | None, source: str, patients: int
     if not test.possible(n):
         detail = (
             f"{test.shown} is not a possible {test.what(n)} ({test.implied(n)}); "
-            f"{_nearest(test, n)}."
+            f"{_nearest(test, n)}"
         )
-        return _row(test, inputs, implied, "fails", detail)
+        at_tens = test.tens(n)
+        if at_tens:
+            detail += (
+                f"; but its trailing zero may not be a printed digit: printed to tens, "
+                f"{test.shown} stands for {at_tens}, so the check cannot decide."
+            )
+            return _row(test, inputs, f"{implied}; {at_tens} at tens", "inconclusive", detail)
+        return _row(test, inputs, implied, "fails", detail + ".")
     if n >= test.limit:
         detail = (
             f"{test.shown} is a possible {test.what(n)}, but so is any value {whatever_n}, so "

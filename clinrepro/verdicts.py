@@ -3,23 +3,33 @@
 The audit's `status` says whether the printed value is what the data give (match,
 mismatch, not_computable). The verdict grades it, the first that holds:
 
-- exact: the data give the printed value itself (or meet the printed bound);
+- exact: the data give the printed value itself (or meet the printed bound); a bound on a
+  p-value that another standard test in the same population does not meet says which test
+  it depends on;
 - within rounding: the data's value prints as the claim at its precision;
-- population or test not stated: the source does not state the population or the test
-  (the ledger's `states` column) and a reading it allows reproduces the claim: another
-  population or test (reconciliation.csv), or, for a printed summary (mean and SD) none of
-  whose numbers the ledger's reading reproduces, a subset of its patients;
+- reading-dependent: exact or within rounding, but only on a reading that is ours, not the
+  source's (the ledger's `reading` column names it: a definition the source does not give,
+  a count that defines one of our own populations);
+- population or test not stated: the source does not state the population or, for a
+  p-value, the test (the ledger's `states` column) and a reading it allows reproduces the
+  claim: another test in the same population first, then another population
+  (reconciliation.csv);
 - approximate: within `max_sd` standard deviations of the measure, or for a count or a
-  percentage within `max_patients` patients; how far is said in the claim's unit and in SDs;
+  percentage within `max_patients` patients; how far is said in the claim's unit and in SDs,
+  and what explains the rest (rounding, another population, leaving out a patient: a
+  deletion is an explanation, never a population);
 - inconsistent: none of the above.
 
 A claim the per-patient data cannot reach is graded by the summary-only checks: one that
 fails makes it inconsistent, one that passes makes it consistent with the reported
-numbers; with neither it stays not computable.
+numbers (the check states what it assumes: n, the correlation between visits); with
+neither it stays not computable.
 
 `direction` says, where the claim is about an effect (a follow-up summary of a measure, a
 mean change, a response, a p-value), whether the printed value over- or understates it
-against the data under the ledger's reading.
+against the data under the ledger's reading; only for a difference that nothing ordinary
+explains: not for less than one patient, not where rounding reproduces it, not where
+another standard test in the same population does (the ARD's other tests, reconciliation's).
 """
 
 from __future__ import annotations
@@ -30,11 +40,15 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.ard import select
+from clinrepro.audit import claim_status
+from clinrepro.printed import significant
 from clinrepro.reconcile import population_words
+from clinrepro.terms import TEST_NAMES
 
 VERDICTS = (
     "exact",
     "within rounding",
+    "reading-dependent",
     "population or test not stated",
     "approximate",
     "inconsistent",
@@ -48,15 +62,114 @@ IN_UNIT = {"mean", "median", "sd", "q1", "q3", "min", "max", "mean_change", "med
 # checks that only bound a number (at_most): passing one does not vouch for it
 BOUNDS_ONLY = {"at_most"}
 SUBSET_KINDS = ("one patient", "two patients")
+# what each kind of explanation (reconciliation.csv) is, in the words of a verdict's reason
+EXPLAINED_BY = {
+    "rounding": "by rounding",
+    "population": "in another population",
+    "test": "by another test",
+    "one patient": "by",
+    "two patients": "by",
+    "one cell": "by a misread cell",
+}
+# explanations that take away a direction: the difference is rounding's or a standard test's
+ORDINARY_KINDS = ("rounding", "test")
 
 
 def number(value: float) -> str:
-    """A number as a reader wants it: 13.36, 0.64, 92.9, 0.000008."""
+    """A number as a reader wants it, half up: 13.36, 0.6429, 92.86, 7.9e-06."""
     if value is None or not np.isfinite(value):
         return "no value"
     if value == int(value) and abs(value) < 1e9:
         return str(int(value))
-    return f"{value:.4g}" if abs(value) >= 0.001 else f"{value:.1e}"
+    return significant(value, 4 if abs(value) >= 0.001 else 3, scientific_below=0.001)
+
+
+def reading(row: pd.Series) -> str:
+    """The ledger's `reading`: our reading the claim depends on, in words; '' for none."""
+    text = row.get("reading", "")
+    return text.strip() if isinstance(text, str) else ""
+
+
+def about_a_test(row: pd.Series) -> bool:
+    return row["statistic"] == "p_value"
+
+
+def silent_about(row: pd.Series) -> set[str]:
+    """What the source leaves open that could change the number: its population, and for
+    a p-value its test (a count or a mean has none)."""
+    open_ = {"population", "test"} if about_a_test(row) else {"population"}
+    return open_ - stated(row)
+
+
+def other_tests(claim: pd.Series) -> dict[str, float]:
+    """The ARD's other tests of the claim's comparison, in the same population: method -> p."""
+    text = claim.get("other_methods", "")
+    found = {}
+    for part in str(text if isinstance(text, str) else "").split(";"):
+        method, _, value = part.strip().partition(": ")
+        if value:
+            found[method] = float(value)
+    return found
+
+
+def test_words(method: str, p: float) -> str:
+    return f"the {TEST_NAMES.get(method, method)} gives {number(p)}"
+
+
+def reproducing_tests(claim: pd.Series, row: pd.Series) -> list[str]:
+    """The other standard tests in the same population whose p the printed value matches."""
+    return [
+        test_words(method, p)
+        for method, p in other_tests(claim).items()
+        if claim_status(p, row["comparator"], float(row["value"]), int(row["precision"])) == "match"
+    ]
+
+
+def smallest_wilcoxon_p(n: int) -> float:
+    """The smallest two-sided p of the exact signed-rank test of n changes (all of one sign)."""
+    from scipy import stats
+
+    return float(stats.wilcoxon(np.arange(1, n + 1), method="exact").pvalue)
+
+
+def test_dependence(claim: pd.Series, row: pd.Series) -> str:
+    """For a p-value bound the data meet: which other standard tests in the same population
+    do not, and why (the exact Wilcoxon test cannot go below 2 / 2^n)."""
+    if not about_a_test(row) or row["comparator"] == "=":
+        return ""
+    failing = []
+    for method, p in other_tests(claim).items():
+        if claim_status(p, row["comparator"], float(row["value"]), int(row["precision"])) == "match":
+            continue
+        words = test_words(method, p)
+        n = claim["n"]
+        if method == "wilcoxon_signed_rank" and pd.notna(n) and 0 < int(n) <= 50:
+            # the ARD's other tests are printed to 6 significant digits
+            if math.isclose(p, smallest_wilcoxon_p(int(n)), rel_tol=1e-5):
+                words += f", the smallest it can give with {int(n)} patients"
+        failing.append(words)
+    if not failing:
+        return ""
+    own = TEST_NAMES.get(claim["method"], claim["method"])
+    return f"by the {own}, the analysis's test; the grade depends on it: " + "; ".join(failing)
+
+
+def explanation_words(found: pd.DataFrame) -> str:
+    """Explanations of one kind (reconciliation.csv) as a clause of a verdict's reason: the
+    first, or for patients left out the first two ('patient 4 or patient 8')."""
+    kind = found["kind"].iloc[0]
+    if kind in SUBSET_KINDS:
+        details = " or ".join(f"{d} ({p})" for d, p in zip(found["detail"][:2], found["printed"][:2]))
+        return f"explained by {details}, an explanation, not a population"
+    return f"explained {EXPLAINED_BY.get(kind, 'by')}: {found['detail'].iloc[0]} ({found['printed'].iloc[0]})"
+
+
+def less_than_a_patient(row: pd.Series, claim: pd.Series, difference: float) -> bool:
+    """A count or a percentage off by less than one patient: the printed precision's."""
+    n = claim["n"]
+    if row["unit"] not in ("%", "count") or pd.isna(n) or int(n) <= 0:
+        return False
+    return abs(difference) * (int(n) / 100 if row["unit"] == "%" else 1) < 1
 
 
 def stated(row: pd.Series) -> set[str]:
@@ -109,8 +222,19 @@ def effect_sign(row: pd.Series, cohort: dict, baseline: str) -> float:
     return 0.0
 
 
-def direction(row: pd.Series, claim: pd.Series, sign: float) -> str:
+def ordinary(row: pd.Series, claim: pd.Series, mine: pd.DataFrame) -> bool:
+    """Whether the difference is rounding's, less than a patient's, or another standard
+    test's in the same population: then it has no direction."""
+    if mine["kind"].isin(ORDINARY_KINDS).any() or reproducing_tests(claim, row):
+        return True
+    difference = float(row["value"]) - float(claim["recomputed"])
+    return row["comparator"] == "=" and less_than_a_patient(row, claim, difference)
+
+
+def direction(row: pd.Series, claim: pd.Series, sign: float, mine: pd.DataFrame) -> str:
     if sign == 0 or claim["status"] != "mismatch" or pd.isna(claim["recomputed"]):
+        return ""
+    if ordinary(row, claim, mine):
         return ""
     reported, recomputed = float(row["value"]), float(claim["recomputed"])
     if row["comparator"] != "=":
@@ -136,18 +260,106 @@ def summary_group(ledger: pd.DataFrame, row: pd.Series) -> pd.DataFrame:
     return ledger[same]
 
 
-def grade_not_computable(claim_id: str, claim: pd.Series, checks: pd.DataFrame) -> dict:
+def on_our_reading(row: pd.Series) -> str:
+    ours = reading(row)
+    return f"; on our reading: {ours}" if ours else ""
+
+
+def sentences(checks: pd.DataFrame) -> str:
+    """The checks' details joined as clauses of one reason (no full stop inside)."""
+    return "; ".join(detail.rstrip(".") for detail in checks["detail"].astype(str))
+
+
+def grade_not_computable(claim_id: str, claim: pd.Series, checks: pd.DataFrame, row: pd.Series) -> dict:
     mine = checks[checks["claim_id"].to_numpy() == claim_id]
     failed = mine[mine["result"].to_numpy() == "fails"]
     passed = mine[(mine["result"].to_numpy() == "passes") & ~mine["check"].isin(BOUNDS_ONLY)]
+    unsettled = mine[mine["result"].to_numpy() == "inconclusive"]
     why = str(claim.get("reason", "") or "")
+    ours = on_our_reading(row)
     if len(failed):
         return {"verdict": "inconsistent",
-                "verdict_reason": "the source's own numbers disagree: " + "; ".join(failed["detail"])}  # fmt: skip
+                "verdict_reason": "the source's own numbers disagree: " + sentences(failed) + ours}  # fmt: skip
     if len(passed):
         return {"verdict": "consistent with reported numbers",
-                "verdict_reason": "; ".join(passed["detail"]) + f" (per-patient data: {why})"}  # fmt: skip
-    return {"verdict": "not computable", "verdict_reason": why}
+                "verdict_reason": sentences(passed) + ours + f" (per-patient data: {why})"}  # fmt: skip
+    if len(unsettled):
+        why += "; the source's own numbers cannot settle it: " + sentences(unsettled)
+    return {"verdict": "not computable", "verdict_reason": why + ours}
+
+
+def matched(claim: pd.Series, row: pd.Series, reported: float, recomputed: float, shown: str) -> dict:
+    """The verdict of a claim the data give: exact, within rounding, or reading-dependent
+    when only our reading gives it."""
+    if row["comparator"] != "=":
+        bound = str(claim["reported"])
+        if not any(character.isdigit() for character in bound):
+            bound = f"{row['comparator']} {reported:g} (printed '{bound}')"
+        verdict, words = "exact", f"{shown} meets {bound}"
+        depends = test_dependence(claim, row)
+        if depends:
+            words += f" {depends}"
+    elif math.isclose(reported, recomputed, rel_tol=1e-12, abs_tol=1e-12):
+        verdict, words = "exact", f"the data give {shown}"
+    else:
+        verdict = "within rounding"
+        words = f"the data give {shown}, printed {claim['reported']} at {int(row['precision'])} decimals"
+    if reading(row):
+        return {"verdict": "reading-dependent", "verdict_reason": f"{words}, but {verdict} only on our reading: {reading(row)}"}  # fmt: skip
+    return {"verdict": verdict, "verdict_reason": words}
+
+
+def not_stated(readings: pd.DataFrame, silent: set[str], tests: list[str]) -> str:
+    """The reason of 'population or test not stated': the other standard tests in the same
+    population that reproduce it first (`tests`), then another test, then another population."""
+    readings = readings.sort_values("kind", key=lambda kind: kind.ne("test"), kind="stable")
+    words = f"the source does not state the {' or '.join(sorted(silent))}; "
+    if tests:
+        words += f"reproduced in the same population: {' and '.join(tests)}"
+        readings = readings[readings["kind"] != "test"]
+    elif len(readings):
+        first, readings = readings.iloc[0], readings.iloc[1:]
+        words += f"reproduced ({first['printed']}) with {first['detail']}"
+    others = readings[readings["kind"] == "population"]
+    if len(others):
+        words += f"; also ({others['printed'].iloc[0]}) with {others['detail'].iloc[0]}"
+    return words
+
+
+def common_subsets(mine, explanations, ledger, row) -> pd.DataFrame:
+    """The subsets of patients (one or two left out) that reproduce every number of the
+    printed summary (mean and SD) the claim belongs to."""
+    subsets = mine[mine["kind"].isin(SUBSET_KINDS).to_numpy()]
+    for member in summary_group(ledger, row)["claim_id"]:
+        theirs = explanations[explanations["claim_id"].to_numpy() == member]
+        subsets = subsets[subsets["detail"].isin(theirs["detail"]).to_numpy()]
+    return subsets
+
+
+def how_far(out: dict, row: pd.Series, claim: pd.Series, shown: str, limits: dict) -> tuple[list[str], bool]:
+    """How far the printed value is from the data, in its unit, in SDs and in patients,
+    and whether that is within the limits of 'approximate'."""
+    unit = row["unit"] if row["unit"] not in ("count", "p") else ""
+    if number(abs(out["difference"])) == "1":
+        unit = unit.removesuffix("s")  # 1 point, 1 year
+    size = f"{number(abs(out['difference']))}{' ' + unit if unit else ''}"
+    if row["unit"] == "%":
+        size = f"{number(abs(out['difference']))} percentage points"
+    n = claim["n"]
+    within = False
+    if not np.isfinite(out["difference"]):
+        return [f"the data give {shown}, which does not meet {claim['reported']}"], False
+    side = "higher" if out["difference"] > 0 else "lower"
+    words = [f"the data give {shown}, printed {claim['reported']}: {size} {side}"]
+    if np.isfinite(out["difference_sd"]):
+        words[-1] += f" ({number(abs(out['difference_sd']))} SD)"
+        within = abs(out["difference_sd"]) <= limits["max_sd"]
+    if pd.notna(n) and int(n) > 0 and (row["unit"] in ("%", "count")):
+        patients = abs(out["difference"]) * (int(n) / 100 if row["unit"] == "%" else 1)
+        whom = "patient" if patients <= 1 else "patients"
+        words.append(f"{number(patients)} {whom} of {int(n)}")
+        within = within or patients <= limits["max_patients"] + 1e-9
+    return words, within
 
 
 def grade(
@@ -163,9 +375,9 @@ def grade(
     """The verdict columns of one claim (claim: its audit row; row: its ledger row)."""
     claim_id = claim["claim_id"]
     reported, recomputed = float(row["value"]), float(claim["recomputed"])
+    mine = explanations[explanations["claim_id"].to_numpy() == claim_id]
     sign = effect_sign(row, cohort, cohort["baseline_visit"])
-    out = {"direction": direction(row, claim, sign), "difference": np.nan, "difference_sd": np.nan}
-    unit = row["unit"] if row["unit"] not in ("count", "p") else ""
+    out = {"direction": direction(row, claim, sign, mine), "difference": np.nan, "difference_sd": np.nan}
     if row["comparator"] == "=":
         out["difference"] = reported - recomputed
         # in SDs only a statistic in the measure's unit: a count or a percentage is judged
@@ -175,77 +387,28 @@ def grade(
             out["difference_sd"] = out["difference"] / sd
     shown = f"{number(recomputed)}{'%' if row['unit'] == '%' else ''}"
     if claim["status"] == "match":
-        if row["comparator"] != "=":
-            bound = str(claim["reported"])
-            if not any(character.isdigit() for character in bound):
-                bound = f"{row['comparator']} {reported:g} (printed '{bound}')"
-            return out | {"verdict": "exact", "verdict_reason": f"{shown} meets {bound}"}
-        if math.isclose(reported, recomputed, rel_tol=1e-12, abs_tol=1e-12):
-            return out | {"verdict": "exact", "verdict_reason": f"the data give {shown}"}
-        return out | {
-            "verdict": "within rounding",
-            "verdict_reason": f"the data give {shown}, printed {claim['reported']} "
-            f"at {int(row['precision'])} decimals",
-        }
-    mine = explanations[explanations["claim_id"].to_numpy() == claim_id]
-    silent = {"population", "test"} - stated(row)
+        return out | matched(claim, row, reported, recomputed, shown)
+    silent = silent_about(row)
     readings = mine[mine["kind"].map(READING_KINDS).isin(silent).to_numpy()]
     if len(readings):
-        return out | {
-            "verdict": "population or test not stated",
-            "verdict_reason": f"the source does not state the {' or '.join(sorted(silent))}; "
-            f"reproduced ({readings['printed'].iloc[0]}) with {readings['detail'].iloc[0]}",
-        }
-    group = summary_group(ledger, row)
-    in_group = audit[audit["claim_id"].isin(group["claim_id"]).to_numpy()]
-    # one subset of patients that reproduces every number of the printed summary
-    subsets = mine[mine["kind"].isin(SUBSET_KINDS).to_numpy()]
-    for member in group["claim_id"]:
-        theirs = explanations[explanations["claim_id"].to_numpy() == member]
-        subsets = subsets[subsets["detail"].isin(theirs["detail"]).to_numpy()]
-    if (
-        "population" in silent
-        and len(group) > 1
-        and (in_group["status"] == "mismatch").all()
-        and len(subsets)
-    ):
-        flag = claim["population_flag"]
-        printed = " ± ".join(in_group["reported"].astype(str))
-        data = " ± ".join(in_group["recomputed"].map(number))
-        return out | {
-            "verdict": "population or test not stated",
-            "verdict_reason": f"the source states no population for {printed}; "
-            f"{population_words(flag)} give {data}, and none of the stated populations "
-            f"gives it; {subsets['detail'].iloc[0]} reproduces it",
-        }
-    size = f"{number(abs(out['difference']))}{' ' + unit if unit else ''}"
-    if row["unit"] == "%":
-        size = f"{number(abs(out['difference']))} percentage points"
-    n = claim["n"]
-    within = False
-    words = []
-    if np.isfinite(out["difference"]):
-        side = "higher" if out["difference"] > 0 else "lower"
-        words.append(f"the data give {shown}, printed {claim['reported']}: {size} {side}")
-        if np.isfinite(out["difference_sd"]):
-            words[-1] += f" ({number(abs(out['difference_sd']))} SD)"
-            within = abs(out["difference_sd"]) <= limits["max_sd"]
-        if pd.notna(n) and int(n) > 0 and (row["unit"] in ("%", "count")):
-            patients = abs(out["difference"]) * (int(n) / 100 if row["unit"] == "%" else 1)
-            whom = "patient" if patients <= 1 else "patients"
-            words.append(f"{number(patients)} {whom} of {int(n)}")
-            within = within or patients <= limits["max_patients"] + 1e-9
-    else:
-        words.append(f"the data give {shown}, which does not meet {claim['reported']}")
+        tests = reproducing_tests(claim, row) if "test" in silent else []
+        return out | {"verdict": "population or test not stated",
+                      "verdict_reason": not_stated(readings, silent, tests) + on_our_reading(row)}  # fmt: skip
+    words, within = how_far(out, row, claim, shown, limits)
     if out["direction"]:
         words.append(out["direction"])
     if silent:
         words.append(
-            f"the source does not state the {' or '.join(sorted(silent))}, and no reading that "
-            "leaves open reproduces it"
+            f"the source does not state the {' or '.join(sorted(silent))}, and none it leaves "
+            "open reproduces it"
         )
+    words += reproducing_tests(claim, row)
+    others = mine[~mine["kind"].isin(SUBSET_KINDS).to_numpy()]
+    found = others if len(others) else common_subsets(mine, explanations, ledger, row)
+    if len(found):
+        words.append(explanation_words(found[found["kind"] == found["kind"].iloc[0]]))
     verdict = "approximate" if within else "inconsistent"
-    return out | {"verdict": verdict, "verdict_reason": "; ".join(words)}
+    return out | {"verdict": verdict, "verdict_reason": "; ".join(words) + on_our_reading(row)}
 
 
 def failed_checks(claim_id: str, checks: pd.DataFrame) -> str:
@@ -269,7 +432,7 @@ def with_verdicts(
         row = rows.loc[str(claim["claim_id"])]
         if claim["status"] == "not_computable":
             result = {"direction": "", "difference": np.nan, "difference_sd": np.nan}
-            result |= grade_not_computable(claim["claim_id"], claim, checks)
+            result |= grade_not_computable(claim["claim_id"], claim, checks, row)
         else:
             result = grade(claim, row, ledger, audit, explanations, ard, cohort, limits)
             failed = failed_checks(claim["claim_id"], checks)

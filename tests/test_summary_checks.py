@@ -51,13 +51,29 @@ def test_grim_for_a_percentage():
     # 90% at 0 decimals (89.5 to 90.5) of 14 patients: 12/14 = 85.7%, 13/14 = 92.9%, so
     # no whole k; of 10 it is 9/10, of 20 18/20; 11 to 13 and 15 to 19 give none either
     # (e.g. 17/19 = 89.47%, 18/19 = 94.7%)
+    row = checked(claim("response", 91, "pct", unit="%", n=14)).loc[
+        ("response", "GRIM (percentage)")
+    ]
+    # 91% (90.5 to 91.5): 12/14 = 85.7%, 13/14 = 92.9% again; of 11, 10/11 = 90.9%
+    assert row["result"] == "fails"
+    assert row["inputs"] == "91%; n = 14 (stated)"
+    assert row["implied"] == "12/14 = 85.7%, 13/14 = 92.9%, printed 91%"
+    assert row["detail"].endswith("the nearest n that make it possible are 11 and 22.")
+    # 90% ends in a zero that may not be a printed digit: to tens it stands for 85% to 95%,
+    # which 12/14 = 85.7% and 13/14 = 92.9% both reach: GRIM cannot decide
     row = checked(claim("response", 90, "pct", unit="%", n=14)).loc[
         ("response", "GRIM (percentage)")
     ]
-    assert row["result"] == "fails"
-    assert row["inputs"] == "90%; n = 14 (stated)"
-    assert row["implied"] == "12/14 = 85.7%, 13/14 = 92.9%, printed 90%"
-    assert row["detail"].endswith("the nearest n that make it possible are 10 and 20.")
+    assert row["result"] == "inconclusive"
+    assert row["implied"] == (
+        "12/14 = 85.7%, 13/14 = 92.9%, printed 90%; 12/14 = 85.7% and 13/14 = 92.9% at tens"
+    )
+    assert row["detail"] == (
+        "90% is not a possible percentage of 14 patients at 0 decimals (12/14 = 85.7%, "
+        "13/14 = 92.9%); the nearest n that make it possible are 10 and 20; but its trailing "
+        "zero may not be a printed digit: printed to tens, 90% stands for 12/14 = 85.7% and "
+        "13/14 = 92.9%, so the check cannot decide."
+    )
     # without a stated n, the data's: 88% of 16 is 14/16 = 87.5%
     audit = pd.DataFrame({"claim_id": ["pct"], "n": [16]})
     row = checked(claim("pct", 88, "pct", unit="%"), audit=audit).loc[("pct", "GRIM (percentage)")]
@@ -158,6 +174,8 @@ def test_percent_change_over_the_rounding_intervals():
     row = rows.loc[("change", "percent_change")]
     assert row["implied"] == "-81.48% (-83.6% to -79.2%), printed -81%"
     assert row["result"] == "passes"
+    # how weak: -83.6% prints as -84%, -79.2% as -79%; each of them would pass as well
+    assert row["detail"].endswith("a weak check: any printed value from -84% to -79% would pass.")
     assert rows.loc[("far", "percent_change"), "result"] == "fails"
 
 
@@ -185,6 +203,27 @@ def test_welch_p_over_the_corners():
     row = p_claims("<", 0.0001, 4, welch)
     assert row["implied"] == "p = 1.96e-05 (6.9e-06 to 5.1e-05), printed < 0.0001"
     assert row["result"] == "passes"
+    # what it assumes, and the n below which it stops holding: with 13 at both visits the
+    # worst corner is 9.8e-5, with 12 it is 1.9e-4 (even the central value is 8.4e-5)
+    worst = max(
+        stats.ttest_ind_from_stats(m0, s0, n, m9, s9, n, False).pvalue
+        for m0 in (26.5, 27.5) for s0 in (12.5, 13.5) for m9 in (4.5, 5.5) for s9 in (3.5, 4.5)
+        for n in (12, 13)
+    )  # fmt: skip
+    assert round(worst, 5) == 0.00019
+    assert round(stats.ttest_ind_from_stats(27, 13, 12, 5, 4, 12, False).pvalue, 6) == 0.000084
+    assert "it assumes n = 14 at both visits and treats the visits as independent (r = 0)" in (
+        row["detail"]
+    )
+    # paired at r = 0: 22 / sqrt(185 / 14) = 6.05 on 13 df; worst corner 21 / sqrt(202.5 / 14)
+    paired = 2 * stats.t.sf(22 / math.sqrt(185 / 14), 13)
+    worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 14), 13)
+    assert (round(paired, 6), round(worst_paired, 6)) == (0.000041, 0.000098)
+    assert "a paired t-test at r = 0 gives 4.1e-05 (worst corner 9.8e-05)" in row["detail"]
+    assert row["detail"].endswith(
+        "every corner meets it for n = 13 or more at both visits; at n = 12 the worst corner "
+        "gives 0.00019."
+    )
     # below 0.00001 only some corners are: not a contradiction, a paired test can be smaller
     row = p_claims("<", 0.00001, 5, welch)
     assert row["result"] == "inconclusive"
@@ -254,15 +293,18 @@ def test_the_pilot_ledger():
     audit = pd.DataFrame({"claim_id": ledger["claim_id"], "n": n.where(computable)})
     checks = summary_checks(ledger, audit, cohort, patients=16).set_index(["claim_id", "check"])
     result = checks["result"]
-    # 90% of the data's 14 is not a whole number of patients (85.7% or 92.9%)
-    assert result[("cutaneous_response_m3_pct", "GRIM (percentage)")] == "fails"
+    # 90% of the data's 14 is not a whole number of patients (85.7% or 92.9%), unless its
+    # zero is not a printed digit
+    assert result[("cutaneous_response_m3_pct", "GRIM (percentage)")] == "inconclusive"
     assert result[("pct_prednisone_le5_fu", "percent")] == "passes"  # 10/15 = 66.7%
     assert result[("n_followup", "difference")] == "passes"  # 16 - 1 = 15
     assert result[("cdasi_fu_pct_change", "percent_change")] == "passes"  # above
-    assert result[("cdasi_m0_fu_p", "welch_p")] == "passes"  # above
+    # n = 13 at both visits (the ledger's reading): worst corner 9.8e-5
+    assert result[("cdasi_m0_fu_p", "welch_p")] == "passes"
+    assert "it assumes n = 13 at both visits" in checks.loc[("cdasi_m0_fu_p", "welch_p"), "detail"]
     assert result[("cdasi_m0_m3_p", "paired_p")] == "inconclusive"  # r >= 0.74
     assert result[("cdasi_m0_m3_p_figure", "paired_p")] == "passes"  # 0.0135 <= 0.05
     # every explicit check of the ledger is evaluated; means and SDs at 0 decimals are
     # never informative
     assert ledger["check"].notna().sum() == checks.reset_index()["check"].isin(_EXPLICIT).sum()
-    assert Counter(result) == {"passes": 22, "not informative": 10, "inconclusive": 1, "fails": 1}
+    assert Counter(result) == {"passes": 22, "not informative": 10, "inconclusive": 2}

@@ -28,7 +28,15 @@ from clinrepro.stats import analysis_results
 from clinrepro.summary_checks import summary_checks
 from clinrepro.verdicts import counts_by_source, with_verdicts
 from conftest import ROOT
-from test_reconcile import CDASI_M3, LIMITS, MMT8_CHANGE_ALL, ledger_table
+from test_reconcile import (
+    CDASI_M0,
+    CDASI_M3,
+    LIMITS,
+    MMT8_CHANGE_ALL,
+    MMT8_M0,
+    MMT8_M3,
+    ledger_table,
+)
 
 APPROXIMATE = {"max_sd": 0.2, "max_patients": 1}
 OUTCOMES = ROOT / "data/raw/landon_cardinal_2022/outcomes.csv"
@@ -54,13 +62,64 @@ def test_exact_and_within_rounding(verdicts):
     assert verdicts.loc["cdasi_m0_mean", "verdict_reason"] == (
         "the data give 27.07, printed 27 at 0 decimals"
     )
-    # a bound the data meet: p = 7.9e-06 < 0.0001
-    assert verdicts.loc["cdasi_m0_m3_p", "verdict"] == "exact"
 
 
-def test_approximate_says_how_far_and_which_way(verdicts):
-    # CDASI at M3 of the 14: 187 / 14 = 13.357, printed 14: 0.643 points higher; CDASI
-    # improves by falling, so a higher printed mean understates the improvement
+def test_a_p_value_bound_says_which_test_it_depends_on(verdicts):
+    # CDASI M0 -> M3, 14 patients: paired t p = 7.9e-06 < 0.0001; the exact Wilcoxon test
+    # cannot go below 2 / 2^14 = 1.22e-4 (all 14 changes of one sign), the log-scale t gives
+    # 1.65e-4: "exact" holds for the default test only, and the reason says so
+    assert 2 / 2**14 == pytest.approx(1.2207e-4, rel=1e-4)
+    # Table 1, CDASI at baseline of the 14: every one of them fell by M3
+    baseline = {"1": 26, "2": 27, "3": 44, "4": 49, "5": 49, "6": 30, "7": 29, "8": 34,
+                "9": 10, "10": 17, "12": 20, "13": 18, "15": 16, "16": 10}  # fmt: skip
+    assert baseline["9"] == CDASI_M0["9"]
+    changes = [baseline[p] - CDASI_M3[p] for p in baseline]
+    # all 14 changes of one sign: only that pattern and its mirror are as extreme, p = 2/2^14
+    # with ties or without (scipy's exact test on 14 distinct changes gives the same floor)
+    assert min(changes) > 0
+    assert scipy_stats.wilcoxon(range(1, 15), method="exact").pvalue == pytest.approx(2 / 2**14)
+    logs = [math.log(baseline[p]) - math.log(CDASI_M3[p]) for p in baseline]
+    assert round(scipy_stats.ttest_1samp(logs, 0).pvalue, 7) == 0.0001651
+    row = verdicts.loc["cdasi_m0_m3_p"]
+    assert row["verdict"] == "exact"
+    assert row["verdict_reason"] == (
+        "7.92e-06 meets < 0.0001 by the paired t-test, the analysis's test; the grade depends "
+        "on it: the Wilcoxon signed-rank test gives 1.22e-04, the smallest it can give with 14 "
+        "patients; the paired t-test on the log scale gives 1.65e-04"
+    )
+    # every standard test meets p <= 0.05: nothing to add
+    assert verdicts.loc["cdasi_m0_m3_p_figure", "verdict_reason"] == "7.92e-06 meets p ≤ 0.05"
+
+
+def test_reading_dependent_names_the_reading(verdicts):
+    # active muscle disease is not defined in the paper: MMT8 < 150 gives 9 (and 7 with
+    # active cutaneous disease too), MMT8 <= 142 only 6 (those below 143: 69, 79, 109, 131,
+    # 131, 135); the counts that define our own populations depend on our reading
+    assert sum(value < 150 for value in MMT8_M0.values()) == 9
+    assert sum(value <= 142 for value in MMT8_M0.values()) == 6
+    for claim in ("n_active_muscle", "pct_active_muscle", "n_active_both", "pct_active_both"):
+        row = verdicts.loc[claim]
+        assert row["verdict"] == "reading-dependent"
+        assert "only on our reading: active muscle disease, which the paper does not define, " \
+            "read as a baseline MMT8 below 150" in row["verdict_reason"]  # fmt: skip
+    assert verdicts.loc["n_active_muscle", "verdict_reason"].startswith("the data give 9, but exact")
+    assert verdicts.loc["pct_active_muscle", "verdict_reason"].startswith(
+        "the data give 56.25%, printed 56% at 0 decimals, but within rounding only on our reading"
+    )
+    # 'most had mild weakness': median MMT8 of the 9 is 131 > 120, our cut-off
+    assert statistics.median(v for v in MMT8_M0.values() if v < 150) == 131
+    row = verdicts.loc["mild_weakness"]
+    assert row["verdict"] == "reading-dependent"
+    assert row["verdict_reason"] == (
+        "131 meets > 120 (printed 'most'), but exact only on our reading: mild weakness, which "
+        "the paper does not define, read as a median baseline MMT8 above 120 of 150 (80% of the "
+        "maximum)"
+    )
+
+
+def test_approximate_says_how_far_and_what_explains_it(verdicts):
+    # CDASI at M3 of the 14: 187 / 14 = 13.357, printed 14: 0.643 points higher (0.06 SD);
+    # rounded up, not half up, it prints as 14: rounding's, so no direction
     values = list(CDASI_M3.values())
     assert sum(values) == 187
     row = verdicts.loc["cdasi_m3_mean"]
@@ -68,51 +127,81 @@ def test_approximate_says_how_far_and_which_way(verdicts):
     assert row["difference"] == pytest.approx(14 - 187 / 14)
     assert row["difference_sd"] == pytest.approx((14 - 187 / 14) / statistics.stdev(values))
     assert round(row["difference_sd"], 2) == 0.06
-    assert row["direction"] == "understates the effect"
-    # 13 of 14 responders = 92.857%, printed 90%: 2.857 points lower, 0.4 of a patient of 14
-    # (2.857 x 14 / 100); a percentage is judged in patients, not in SDs
+    assert row["direction"] == ""
+    assert row["verdict_reason"] == (
+        "the data give 13.36, printed 14: 0.6429 points higher (0.0601 SD); the source does not "
+        "state the population, and none it leaves open reproduces it; explained by rounding: "
+        "13.3571 rounded up (ceiling) to 0 decimals, not half up (14)"
+    )
+    # 90% of 14: 13/14 = 92.86%, 2.86 points off = 0.4 of a patient: less than one patient
+    # is the printed precision's, no direction; GRIM cannot decide a trailing zero
     row = verdicts.loc["cutaneous_response_m3_pct"]
     assert row["verdict"] == "approximate"
     assert row["difference"] == pytest.approx(90 - 1300 / 14)
     assert math.isnan(row["difference_sd"])
     assert "0.4 patient of 14" in row["verdict_reason"]
-    assert row["direction"] == "understates the effect"
-    # and the summary check says why no rounding can give it: 12/14 = 85.7%, 13/14 = 92.9%
-    assert "90% is not a possible percentage of 14 patients" in row["verdict_reason"]
-    # 'half' had active muscle disease: 9 of 16 = 56.25%, one patient off (8 of 16 is half)
+    assert row["direction"] == ""
+    assert "summary checks" not in row["verdict_reason"]
+    # 'half' had active muscle disease: 9 of 16 is 56.25%, one patient off; exactly half of
+    # the 14 with active cutaneous disease (7) had it too; a percentage has no test
     row = verdicts.loc["half_active_muscle"]
     assert row["verdict"] == "approximate"
     assert "1 patient of 16" in row["verdict_reason"]
+    assert "test" not in row["verdict_reason"]
+    assert "explained in another population: patients with active cutaneous disease at " \
+        "baseline (ACTCUTFL), not treated patients (SAFFL) (50%)" in row["verdict_reason"]  # fmt: skip
     assert row["direction"] == ""  # a baseline count is not an effect
 
 
-def test_population_not_stated(verdicts):
-    # MMT8 120 +- 31: the 9 with active muscle disease give 1089/9 = 121 +- 29.02, no stated
-    # population gives it; the paper states none, and 8 of the 9 (leaving out patient 4,
-    # MMT8 131) give 958/8 = 119.75 -> 120
-    for claim in ("mmt8_m0_mean", "mmt8_m0_sd"):
-        row = verdicts.loc[claim]
-        assert row["verdict"] == "population or test not stated"
-        assert row["verdict_reason"].startswith("the source states no population for 120 ± 31;")
-        assert "leaving out patient 4 (MMT8 Baseline 131) reproduces it" in row["verdict_reason"]
-    # 'MMT8 was unchanged': p = 0.030 in the 8 with active muscle disease, but every treated
-    # patient with both values (14 changes) gives the paper's reading p > 0.05
+def test_a_deletion_explains_it_is_no_population(verdicts):
+    # MMT8 120 +- 31: the 9 with active muscle disease give 1089/9 = 121 +- 29.02: 1 point,
+    # 0.034 SD off; 8 of the 9 (leaving out patient 4 or 8, MMT8 131) give 958/8 = 119.75
+    # -> 120, an explanation, not a population
+    baseline = [v for v in MMT8_M0.values() if v < 150]
+    assert sum(baseline) == 1089 and round(statistics.stdev(baseline), 2) == 29.02
+    row = verdicts.loc["mmt8_m0_mean"]
+    assert row["verdict"] == "approximate"
+    assert round(row["difference_sd"], 3) == round(-1 / statistics.stdev(baseline), 3) == -0.034
+    assert row["verdict_reason"].endswith(
+        "explained by leaving out patient 4 (MMT8 Baseline 131) (120) or leaving out patient 8 "
+        "(MMT8 Baseline 131) (120), an explanation, not a population"
+    )
+    row = verdicts.loc["mmt8_m0_sd"]
+    assert row["verdict"] == "approximate"
+    assert row["difference_sd"] == pytest.approx((31 - statistics.stdev(baseline)) / statistics.stdev(baseline))
+
+
+def test_unchanged_is_a_standard_tests_not_an_understatement(verdicts):
+    # 'MMT8 was unchanged': paired t p = 0.030 in the 8 with active muscle disease, but the
+    # exact Wilcoxon test gives 0.078 and the log-scale t 0.060 there, and every treated
+    # patient with both values (14 changes) 0.063: no direction
+    changes = [MMT8_M3[p] - MMT8_M0[p] for p in MMT8_M3]
+    assert round(scipy_stats.ttest_1samp(changes, 0).pvalue, 3) == 0.030
+    assert scipy_stats.wilcoxon(changes, method="exact").pvalue == 0.078125
+    logs = [math.log(MMT8_M3[p]) - math.log(MMT8_M0[p]) for p in MMT8_M3]
+    assert round(scipy_stats.ttest_1samp(logs, 0).pvalue, 3) == 0.060
     p_all = scipy_stats.ttest_1samp(MMT8_CHANGE_ALL, 0).pvalue
     assert round(p_all, 3) == 0.063
     row = verdicts.loc["mmt8_m0_m3_p"]
     assert row["verdict"] == "population or test not stated"
-    assert (
-        "treated patients (SAFFL), not patients with active muscle disease" in row["verdict_reason"]
+    assert row["direction"] == ""
+    assert row["verdict_reason"] == (
+        "the source does not state the population or test; reproduced in the same population: "
+        "the Wilcoxon signed-rank test gives 0.07813 and the paired t-test on the log scale "
+        "gives 0.06; also (0.0625) with treated patients (SAFFL), not patients with active "
+        "muscle disease at baseline (ACTMUSFL)"
     )
-    assert row["direction"] == "understates the effect"
 
 
 def test_a_source_that_states_everything_gets_no_benefit_of_doubt(pilot, analysis, cohort):
     ledger = ledger_table().drop(columns=["states"])
     strict = graded(pilot, analysis, cohort, ledger).set_index("claim_id")
     assert strict.loc["mmt8_m0_m3_p", "verdict"] == "inconsistent"
-    assert strict.loc["mmt8_m0_m3_p", "verdict_reason"] == (
-        "the data give 0.02983, which does not meet unchanged; understates the effect"
+    # still no direction: the other standard tests give p > 0.05
+    assert strict.loc["mmt8_m0_m3_p", "direction"] == ""
+    assert strict.loc["mmt8_m0_m3_p", "verdict_reason"].startswith(
+        "the data give 0.02983, which does not meet unchanged; the Wilcoxon signed-rank test "
+        "gives 0.07813; the paired t-test on the log scale gives 0.06"
     )
     # a close number stays approximate whatever the source states
     assert strict.loc["mmt8_m0_mean", "verdict"] == "approximate"
@@ -138,8 +227,17 @@ def test_counts_split_by_source(verdicts):
     # the news summary's 10 claims (sex, ages, durations, previous treatment, 4 regimens)
     assert counts.loc["news"].sum() == 10 and counts.loc["news", "exact"] == 10
     assert counts.loc["paper"].sum() == 44
-    assert counts.loc["paper", "approximate"] == 3
-    assert counts.loc["paper", "population or test not stated"] == 3
+    # exact: 16, 14 and the two CDASI p bounds; within rounding: 88%, 27, 13, 11;
+    # reading-dependent: 9, 56%, 7, 44%, 'most'; approximate: 'half', 120, 31, 90%, 14
+    assert counts.loc["paper"].to_dict() == {
+        "exact": 4,
+        "within rounding": 4,
+        "reading-dependent": 5,
+        "population or test not stated": 1,
+        "approximate": 5,
+        "consistent with reported numbers": 6,
+        "not computable": 19,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -222,8 +320,8 @@ def test_audit_in_one_sentence_per_source(verdicts, pilot, analysis, cohort):
     _, _, ard = pilot
     outcomes = outcome_report(read_table(str(OUTCOMES)), ledger_table(), ard, analysis)
     sentence = audit_sentence(verdicts.reset_index(), outcomes, analysis, cohort["sources"])
-    assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in sentence
-    assert "3 approximately" in sentence
+    assert "of the 44 claims of the paper, 8 reproduced exactly or within rounding" in sentence
+    assert "5 only on a reading that is ours, not the source's, 5 approximately" in sentence
     assert "of the 10 claims of the news, 10 reproduced exactly or within rounding" in sentence
     assert "never reported (the data give 1 of 8 (12.5%))" in sentence
 
