@@ -221,7 +221,8 @@ def test_report_is_self_contained_and_escaped(project):
     flat = html.replace("\n", "")
     # verdicts counted per source: the paper's 44 claims, the news summary's 10
     assert "<b>44</b>claims of the paper" in flat and "<b>10</b>claims of the news" in flat
-    assert '<div class="count approximate"><b>3</b>approximate</div>' in flat
+    assert '<div class="count approximate"><b>5</b>approximate</div>' in flat
+    assert '<div class="count unstated"><b>5</b>reading-dependent</div>' in flat
     assert "CDASI decrease ≥ 5 points at M3" in html
     assert "Mean MMT8 at baseline" in html
     # the ledger's quote 'p ≤0.05' and the '>' of '> 0.05' come from data and are escaped
