@@ -223,7 +223,9 @@ def _bounds(adsl: pd.DataFrame, criterion: dict, cohort: dict):
     low_open = False
     if "minus" in criterion:
         other = _numbers(adsl[criterion["minus"]])
-        other_low, other_high, other_open = printed_bounds(other, how.get(criterion["minus"], "exact"))
+        other_low, other_high, other_open = printed_bounds(
+            other, how.get(criterion["minus"], "exact")
+        )
         value, low, high, low_open = value - other, low - other_high, high - other_low, other_open
     inside_low = np.nextafter(low, np.inf) if low_open else low
     inside_high = np.nextafter(high, -np.inf) if high_open else high
@@ -301,7 +303,8 @@ def eligibility_summary(table: pd.DataFrame, max_listed: int | None = None) -> p
     cannot be decided (at most `max_listed` named, the others counted)."""
     rows = []
     keys = ["criterion", "source", "definition", "reading"]
-    table = table.assign(reading=table["reading"].fillna("")) if "reading" in table else table.assign(reading="")
+    reading = table["reading"].fillna("") if "reading" in table else ""
+    table = table.assign(reading=reading)
     for (name, source, definition, reading), group in table.groupby(
         keys, sort=False, dropna=False, observed=True
     ):
@@ -318,7 +321,9 @@ def eligibility_summary(table: pd.DataFrame, max_listed: int | None = None) -> p
                 "n_undecided": int((meets == UNDECIDED).sum()),
                 "n_unknown": int((meets == "unknown").sum()),
                 "patients_not_meeting": _listed(group.loc[meets == "N", "patient"], max_listed),
-                "patients_undecided": _listed(group.loc[meets == UNDECIDED, "patient"], max_listed),
+                "patients_undecided": _listed(
+                    group.loc[meets == UNDECIDED, "patient"], max_listed
+                ),
                 "patients_unknown": _listed(group.loc[meets == "unknown", "patient"], max_listed),
             }
         )

@@ -48,7 +48,9 @@ def percent(fraction: float, places: int = 0, missing: str = NA) -> str:
 
 
 
-def significant(value: float, digits: int = 4, scientific_below: float = 1e-4, missing: str = NA) -> str:
+def significant(
+    value: float, digits: int = 4, scientific_below: float = 1e-4, missing: str = NA
+) -> str:
     """A number to `digits` significant digits, half up, trailing zeros dropped, as the
     format 'g' prints it but never rounding half to even: 92.857 -> "92.86", 0.0601 ->
     "0.0601", 1602.25 -> "1602"; below `scientific_below` in scientific notation, 7.9e-06."""

@@ -268,7 +268,8 @@ def _welch_corners(numbers: tuple, n1: int, n2: int) -> tuple[float, list[float]
     def p(m1, s1, m2, s2):
         return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue)
 
-    sides = [sorted({max(x.low, 0) if sd else x.low, x.high}) for x, sd in zip(numbers, (0, 1, 0, 1))]
+    is_sd = (False, True, False, True)
+    sides = [sorted({max(x.low, 0) if sd else x.low, x.high}) for x, sd in zip(numbers, is_sd)]
     return p(*(x.value for x in numbers)), [p(*corner) for corner in itertools.product(*sides)]
 
 
@@ -276,8 +277,11 @@ def _down_to(claim, numbers: tuple, n: int) -> str:
     """With the same n at both visits: from which n down every corner still meets the
     bound, and what the worst corner gives one patient below."""
     meets = COMPARATORS[claim["comparator"]]
+    def everywhere(k: int) -> bool:
+        return all(meets(p, claim["value"]) for p in _welch_corners(numbers, k, k)[1])
+
     holds = n
-    while holds > 2 and all(meets(p, claim["value"]) for p in _welch_corners(numbers, holds - 1, holds - 1)[1]):
+    while holds > 2 and everywhere(holds - 1):
         holds -= 1
     below = max(_welch_corners(numbers, holds - 1, holds - 1)[1]) if holds > 2 else None
     words = f"every corner meets it for n = {holds} or more at both visits"
@@ -295,11 +299,12 @@ def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: N
     printed_p, corners = _welch_corners(numbers, k1, k2)
     bound, meets = _printed(claim), COMPARATORS[claim["comparator"]]
     smallest, largest = min(corners), max(corners)
-    implied = f"p = {significant(printed_p, 3)} ({significant(smallest, 2)} to {significant(largest, 2)})"
+    central = significant(printed_p, 3)
+    span = f"{significant(smallest, 2)} to {significant(largest, 2)}"
+    implied = f"p = {central} ({span})"
     worded = (
-        f"Welch's unpaired t-test from the printed means, SDs and n gives p = "
-        f"{significant(printed_p, 3)}, and {significant(smallest, 2)} to "
-        f"{significant(largest, 2)} over the corners of their rounding intervals"
+        f"Welch's unpaired t-test from the printed means, SDs and n gives p = {central}, and "
+        f"{span} over the corners of their rounding intervals"
     )
     each = f"n = {k1} at both visits" if k1 == k2 else f"n = {k1} and {k2}"
     assumes = f"it assumes {each} and treats the visits as independent (r = 0)"
@@ -366,7 +371,8 @@ def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: N
         detail = (
             f"{worded}; at the printed values no correlation in [-1, 1) gives {bound}: at "
             f"r = {1 if below else -1} the SD of the changes is {extreme:g} and p = "
-            f"{significant(p_at(extreme), 3)}; values within the printed rounding may still give it."
+            f"{significant(p_at(extreme), 3)}; values within the printed rounding may still "
+            "give it."
         )
         return f"{at_zero}, no r gives {bound}", "inconclusive", detail
     at_least = f"at {'least' if below else 'most'} {fixed(edge, 2)}"

@@ -116,12 +116,17 @@ def test_words(method: str, p: float) -> str:
     return f"the {TEST_NAMES.get(method, method)} gives {number(p)}"
 
 
+def reproduces(p: float, row: pd.Series) -> bool:
+    """Whether a p-value prints as the claim (or meets its bound)."""
+    return claim_status(p, row["comparator"], float(row["value"]), int(row["precision"])) == "match"
+
+
 def reproducing_tests(claim: pd.Series, row: pd.Series) -> list[str]:
     """The other standard tests in the same population whose p the printed value matches."""
     return [
         test_words(method, p)
         for method, p in other_tests(claim).items()
-        if claim_status(p, row["comparator"], float(row["value"]), int(row["precision"])) == "match"
+        if reproduces(p, row)
     ]
 
 
@@ -139,7 +144,7 @@ def test_dependence(claim: pd.Series, row: pd.Series) -> str:
         return ""
     failing = []
     for method, p in other_tests(claim).items():
-        if claim_status(p, row["comparator"], float(row["value"]), int(row["precision"])) == "match":
+        if reproduces(p, row):
             continue
         words = test_words(method, p)
         n = claim["n"]
@@ -159,9 +164,11 @@ def explanation_words(found: pd.DataFrame) -> str:
     first, or for patients left out the first two ('patient 4 or patient 8')."""
     kind = found["kind"].iloc[0]
     if kind in SUBSET_KINDS:
-        details = " or ".join(f"{d} ({p})" for d, p in zip(found["detail"][:2], found["printed"][:2]))
+        pairs = zip(found["detail"][:2], found["printed"][:2])
+        details = " or ".join(f"{detail} ({printed})" for detail, printed in pairs)
         return f"explained by {details}, an explanation, not a population"
-    return f"explained {EXPLAINED_BY.get(kind, 'by')}: {found['detail'].iloc[0]} ({found['printed'].iloc[0]})"
+    first = found.iloc[0]
+    return f"explained {EXPLAINED_BY.get(kind, 'by')}: {first['detail']} ({first['printed']})"
 
 
 def less_than_a_patient(row: pd.Series, claim: pd.Series, difference: float) -> bool:
@@ -270,7 +277,9 @@ def sentences(checks: pd.DataFrame) -> str:
     return "; ".join(detail.rstrip(".") for detail in checks["detail"].astype(str))
 
 
-def grade_not_computable(claim_id: str, claim: pd.Series, checks: pd.DataFrame, row: pd.Series) -> dict:
+def grade_not_computable(
+    claim_id: str, claim: pd.Series, checks: pd.DataFrame, row: pd.Series
+) -> dict:
     mine = checks[checks["claim_id"].to_numpy() == claim_id]
     failed = mine[mine["result"].to_numpy() == "fails"]
     passed = mine[(mine["result"].to_numpy() == "passes") & ~mine["check"].isin(BOUNDS_ONLY)]
@@ -278,17 +287,19 @@ def grade_not_computable(claim_id: str, claim: pd.Series, checks: pd.DataFrame, 
     why = str(claim.get("reason", "") or "")
     ours = on_our_reading(row)
     if len(failed):
-        return {"verdict": "inconsistent",
-                "verdict_reason": "the source's own numbers disagree: " + sentences(failed) + ours}  # fmt: skip
+        reason = "the source's own numbers disagree: " + sentences(failed) + ours
+        return {"verdict": "inconsistent", "verdict_reason": reason}
     if len(passed):
-        return {"verdict": "consistent with reported numbers",
-                "verdict_reason": sentences(passed) + ours + f" (per-patient data: {why})"}  # fmt: skip
+        reason = sentences(passed) + ours + f" (per-patient data: {why})"
+        return {"verdict": "consistent with reported numbers", "verdict_reason": reason}
     if len(unsettled):
         why += "; the source's own numbers cannot settle it: " + sentences(unsettled)
     return {"verdict": "not computable", "verdict_reason": why + ours}
 
 
-def matched(claim: pd.Series, row: pd.Series, reported: float, recomputed: float, shown: str) -> dict:
+def matched(
+    claim: pd.Series, row: pd.Series, reported: float, recomputed: float, shown: str
+) -> dict:
     """The verdict of a claim the data give: exact, within rounding, or reading-dependent
     when only our reading gives it."""
     if row["comparator"] != "=":
@@ -303,9 +314,11 @@ def matched(claim: pd.Series, row: pd.Series, reported: float, recomputed: float
         verdict, words = "exact", f"the data give {shown}"
     else:
         verdict = "within rounding"
-        words = f"the data give {shown}, printed {claim['reported']} at {int(row['precision'])} decimals"
+        places = int(row["precision"])
+        words = f"the data give {shown}, printed {claim['reported']} at {places} decimals"
     if reading(row):
-        return {"verdict": "reading-dependent", "verdict_reason": f"{words}, but {verdict} only on our reading: {reading(row)}"}  # fmt: skip
+        words += f", but {verdict} only on our reading: {reading(row)}"
+        return {"verdict": "reading-dependent", "verdict_reason": words}
     return {"verdict": verdict, "verdict_reason": words}
 
 
@@ -336,7 +349,9 @@ def common_subsets(mine, explanations, ledger, row) -> pd.DataFrame:
     return subsets
 
 
-def how_far(out: dict, row: pd.Series, claim: pd.Series, shown: str, limits: dict) -> tuple[list[str], bool]:
+def how_far(
+    out: dict, row: pd.Series, claim: pd.Series, shown: str, limits: dict
+) -> tuple[list[str], bool]:
     """How far the printed value is from the data, in its unit, in SDs and in patients,
     and whether that is within the limits of 'approximate'."""
     unit = row["unit"] if row["unit"] not in ("count", "p") else ""
@@ -377,7 +392,8 @@ def grade(
     reported, recomputed = float(row["value"]), float(claim["recomputed"])
     mine = explanations[explanations["claim_id"].to_numpy() == claim_id]
     sign = effect_sign(row, cohort, cohort["baseline_visit"])
-    out = {"direction": direction(row, claim, sign, mine), "difference": np.nan, "difference_sd": np.nan}
+    out = {"direction": direction(row, claim, sign, mine)}
+    out |= {"difference": np.nan, "difference_sd": np.nan}
     if row["comparator"] == "=":
         out["difference"] = reported - recomputed
         # in SDs only a statistic in the measure's unit: a count or a percentage is judged
@@ -392,8 +408,8 @@ def grade(
     readings = mine[mine["kind"].map(READING_KINDS).isin(silent).to_numpy()]
     if len(readings):
         tests = reproducing_tests(claim, row) if "test" in silent else []
-        return out | {"verdict": "population or test not stated",
-                      "verdict_reason": not_stated(readings, silent, tests) + on_our_reading(row)}  # fmt: skip
+        reason = not_stated(readings, silent, tests) + on_our_reading(row)
+        return out | {"verdict": "population or test not stated", "verdict_reason": reason}
     words, within = how_far(out, row, claim, shown, limits)
     if out["direction"]:
         words.append(out["direction"])

@@ -409,7 +409,7 @@ def test_the_report_reads_first_in_plain_words(project):
     # the study says adults: age minus disease duration is 13, 17.1 and 16 for 6, 14, 15;
     # with ages in completed years 14's onset is 17.05 to under 18.15: not decided
     assert "2 of 16 patients (patients 6, 15) do not meet &#39;adult onset&#39;" in html
-    assert "for patient 14 the printed numbers cannot decide it. The criterion is our reading" in html
+    assert "for patient 14 the printed numbers cannot decide it. The criterion is our" in html
     for section in ("limitations", "multiplicity", "glossary", "specifications", "outcomes"):
         assert f'id="{section}"' in html
     # the p-values shown: 4 measures, raw and log scale (CDASI, IFN-α, MMT8 and CK at M3)

@@ -26,7 +26,9 @@ from clinrepro.reconcile import reconcile_claims
 from clinrepro.specifications import specification_search
 from clinrepro.stats import analysis_results
 from clinrepro.summary_checks import summary_checks
-from clinrepro.verdicts import counts_by_source, with_verdicts
+from clinrepro.printed import significant
+from clinrepro.tables import fixed_numbers, mean_sd, n_pct
+from clinrepro.verdicts import counts_by_source, number, with_verdicts
 from conftest import ROOT
 from test_reconcile import (
     CDASI_M0,
@@ -55,6 +57,10 @@ def verdicts(pilot, analysis, cohort):
     return graded(pilot, analysis, cohort, ledger_table()).set_index("claim_id")
 
 
+def graded_as(row: pd.Series, verdict: str, reason: str) -> None:
+    assert (row["verdict"], row["verdict_reason"]) == (verdict, reason)
+
+
 def test_exact_and_within_rounding(verdicts):
     assert verdicts.loc["n_patients", "verdict"] == "exact"
     # CDASI at baseline of the 14 with CDASI >= 10: 379 / 14 = 27.07, printed 27
@@ -80,12 +86,12 @@ def test_a_p_value_bound_says_which_test_it_depends_on(verdicts):
     assert scipy_stats.wilcoxon(range(1, 15), method="exact").pvalue == pytest.approx(2 / 2**14)
     logs = [math.log(baseline[p]) - math.log(CDASI_M3[p]) for p in baseline]
     assert round(scipy_stats.ttest_1samp(logs, 0).pvalue, 7) == 0.0001651
-    row = verdicts.loc["cdasi_m0_m3_p"]
-    assert row["verdict"] == "exact"
-    assert row["verdict_reason"] == (
+    graded_as(
+        verdicts.loc["cdasi_m0_m3_p"],
+        "exact",
         "7.92e-06 meets < 0.0001 by the paired t-test, the analysis's test; the grade depends "
         "on it: the Wilcoxon signed-rank test gives 1.22e-04, the smallest it can give with 14 "
-        "patients; the paired t-test on the log scale gives 1.65e-04"
+        "patients; the paired t-test on the log scale gives 1.65e-04",
     )
     # every standard test meets p <= 0.05: nothing to add
     assert verdicts.loc["cdasi_m0_m3_p_figure", "verdict_reason"] == "7.92e-06 meets p ≤ 0.05"
@@ -100,20 +106,24 @@ def test_reading_dependent_names_the_reading(verdicts):
     for claim in ("n_active_muscle", "pct_active_muscle", "n_active_both", "pct_active_both"):
         row = verdicts.loc[claim]
         assert row["verdict"] == "reading-dependent"
-        assert "only on our reading: active muscle disease, which the paper does not define, " \
-            "read as a baseline MMT8 below 150" in row["verdict_reason"]  # fmt: skip
-    assert verdicts.loc["n_active_muscle", "verdict_reason"].startswith("the data give 9, but exact")
+        assert (
+            "only on our reading: active muscle disease, which the paper does not define, read "
+            "as a baseline MMT8 below 150"
+        ) in row["verdict_reason"]
+    assert verdicts.loc["n_active_muscle", "verdict_reason"].startswith(
+        "the data give 9, but exact"
+    )
     assert verdicts.loc["pct_active_muscle", "verdict_reason"].startswith(
         "the data give 56.25%, printed 56% at 0 decimals, but within rounding only on our reading"
     )
     # 'most had mild weakness': median MMT8 of the 9 is 131 > 120, our cut-off
     assert statistics.median(v for v in MMT8_M0.values() if v < 150) == 131
-    row = verdicts.loc["mild_weakness"]
-    assert row["verdict"] == "reading-dependent"
-    assert row["verdict_reason"] == (
+    graded_as(
+        verdicts.loc["mild_weakness"],
+        "reading-dependent",
         "131 meets > 120 (printed 'most'), but exact only on our reading: mild weakness, which "
         "the paper does not define, read as a median baseline MMT8 above 120 of 150 (80% of the "
-        "maximum)"
+        "maximum)",
     )
 
 
@@ -148,8 +158,10 @@ def test_approximate_says_how_far_and_what_explains_it(verdicts):
     assert row["verdict"] == "approximate"
     assert "1 patient of 16" in row["verdict_reason"]
     assert "test" not in row["verdict_reason"]
-    assert "explained in another population: patients with active cutaneous disease at " \
-        "baseline (ACTCUTFL), not treated patients (SAFFL) (50%)" in row["verdict_reason"]  # fmt: skip
+    assert (
+        "explained in another population: patients with active cutaneous disease at baseline "
+        "(ACTCUTFL), not treated patients (SAFFL) (50%)"
+    ) in row["verdict_reason"]
     assert row["direction"] == ""  # a baseline count is not an effect
 
 
@@ -168,7 +180,8 @@ def test_a_deletion_explains_it_is_no_population(verdicts):
     )
     row = verdicts.loc["mmt8_m0_sd"]
     assert row["verdict"] == "approximate"
-    assert row["difference_sd"] == pytest.approx((31 - statistics.stdev(baseline)) / statistics.stdev(baseline))
+    sd = statistics.stdev(baseline)
+    assert row["difference_sd"] == pytest.approx((31 - sd) / sd)
 
 
 def test_unchanged_is_a_standard_tests_not_an_understatement(verdicts):
@@ -314,6 +327,21 @@ def test_printed_precision_and_labels(analysis):
     assert population_label("ACTCUTFL", analysis) == "active cutaneous disease (CDASI ≥ 10)"
     assert population_label("ACTMUSFL", analysis) == "active muscle disease (MMT8 < 150)"
     assert population_label("SAFFL", analysis) == "all treated patients"
+
+
+def test_one_rounding_half_up_in_the_tables_and_the_audits_words():
+    # 2/16 = 12.5% -> 13% (an f-string gives 12%: half to even); 43.25 -> 43.3, not 43.2;
+    # 1602.25 -> 1602.3, not 1602.2
+    assert f"{12.5:.0f}" == "12" and f"{43.25:.1f}" == "43.2"
+    known = pd.Series([True] * 16)
+    assert n_pct(pd.Series([True] * 2 + [False] * 14), known) == "2 (13%)"
+    assert mean_sd(pd.Series([43.0, 43.5])) == "43.3 ± 0.4"  # mean 43.25, SD 0.354
+    assert mean_sd(pd.Series([1602.0, 1602.5])) == "1602.3 ± 0.4"
+    assert fixed_numbers(pd.Series([0.25, None]), 1, "NA").tolist() == ["0.3", "NA"]
+    # the audit's words: 4 significant digits half up, small numbers in scientific notation
+    assert number(92.857142857) == "92.86" and number(0.0343) == "0.0343"
+    assert number(0.078125) == "0.07813" and number(7.915259823500283e-06) == "7.92e-06"
+    assert significant(0.00019047, 2) == "0.00019" and significant(9.996e-05, 3) == "1e-04"
 
 
 def test_audit_in_one_sentence_per_source(verdicts, pilot, analysis, cohort):
