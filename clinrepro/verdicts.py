@@ -107,8 +107,10 @@ def other_tests(claim: pd.Series) -> dict[str, float]:
     found = {}
     for part in str(text if isinstance(text, str) else "").split(";"):
         method, _, value = part.strip().partition(": ")
-        if value:
+        try:
             found[method] = float(value)
+        except ValueError:
+            continue
     return found
 
 
@@ -123,6 +125,8 @@ def reproduces(p: float, row: pd.Series) -> bool:
 
 def reproducing_tests(claim: pd.Series, row: pd.Series) -> list[str]:
     """The other standard tests in the same population whose p the printed value matches."""
+    if not about_a_test(row):
+        return []
     return [
         test_words(method, p)
         for method, p in other_tests(claim).items()
