@@ -212,8 +212,8 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
     against = audited_against(cohort)
     scope = (
         f"What this audit checks: the claims against {against}, not against source records "
-        "(case notes, laboratory reports): a number that agrees is reproduced from the data "
-        "the authors published, not verified at its source."
+        "(case notes, laboratory reports): a number that agrees is reproduced from those data, "
+        "not verified at its source."
     )
     return {"sentence": audit_sentence(audit, outcomes, analysis, cohort.get("sources")), "scope": scope}
 
@@ -243,16 +243,24 @@ def bottom_line(
 
 def verdict_words(audit: pd.DataFrame) -> str:
     """'23 of the 54 claims are reproduced exactly or within rounding, 6 approximately or
-    under a population or test not stated, 25 reach beyond those data, and none is
-    inconsistent'."""
+    only under a population or test not stated, 25 reach beyond those data, and none is
+    inconsistent' (parts with no claim left out)."""
     counts = audit["verdict"].value_counts()
-    reproduced = int(counts.get("exact", 0) + counts.get("within rounding", 0))
-    close = int(counts.get("approximate", 0) + counts.get("population or test not stated", 0))
-    beyond = int(counts.get("not computable", 0) + counts.get("consistent with reported numbers", 0))
-    inconsistent = int(counts.get("inconsistent", 0))
-    return (
-        f"{reproduced} of the {len(audit)} claims are reproduced exactly or within rounding, "
-        f"{close} approximately or only under a population or test not stated, {beyond} reach "
-        "beyond those data, and "
-        + (f"{inconsistent} are inconsistent" if inconsistent else "none is inconsistent")
+    count = lambda *verdicts: int(sum(counts.get(v, 0) for v in verdicts))  # noqa: E731
+    parts = [
+        f"{count('exact', 'within rounding')} of the {len(audit)} claims are reproduced "
+        "exactly or within rounding"
+    ]
+    close = count("approximate", "population or test not stated")
+    if close:
+        parts.append(f"{close} approximately or only under a population or test not stated")
+    beyond = count("not computable", "consistent with reported numbers")
+    if beyond:
+        parts.append(f"{beyond} {'reaches' if beyond == 1 else 'reach'} beyond those data")
+    inconsistent = count("inconsistent")
+    parts.append(
+        f"{inconsistent} {'is' if inconsistent == 1 else 'are'} inconsistent"
+        if inconsistent
+        else "none is inconsistent"
     )
+    return joined_words(parts)
