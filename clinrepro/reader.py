@@ -453,7 +453,13 @@ def limitations(
                 lines.append(eligibility_words(row))
     lines.append(
         f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
-        "multiplicity; only the primary one is confirmatory, the others are exploratory."
+        "multiplicity; "
+        + (
+            "none is confirmatory, the main outcome's included: a study without a control "
+            "group can only explore."
+            if facts.get("control") == "none"
+            else "only the primary one is confirmatory, the others are exploratory."
+        )
     )
     return lines
 

@@ -22,6 +22,14 @@ import jinja2
 import pandas as pd
 
 from clinrepro.files import read_display_table, read_first_rows, read_table
+from clinrepro.first_screen import (
+    audit_block,
+    bottom_line,
+    efficacy_lines,
+    safety_block,
+    secondary_block,
+    with_measures,
+)
 from clinrepro.reader import (
     attainability_display,
     eligibility_display,
@@ -34,7 +42,6 @@ from clinrepro.reader import (
     multiplicity,
     never_reproduced,
     p_text,
-    plain_summary,
     population_label,
     readable,
 )
@@ -119,6 +126,28 @@ def png_uri(path: str) -> tuple[str, int, int]:
 
 def sha256(path: str) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def inline_script(path: str) -> tuple[str, str]:
+    """A script to inline, and the source its Content-Security-Policy allows it by: its
+    SHA-256, so that no other script runs."""
+    text = Path(path).read_text("utf-8")
+    digest = base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii")
+    return text, f"'sha256-{digest}'"
+
+
+def first_screen(
+    adsl, ard, rows, audit, outcomes, attainable, analysis: dict, cohort: dict
+) -> dict:
+    """The three questions the first screen answers, from the results and the settings."""
+    safety = safety_block(outcomes, audit, cohort)
+    return {
+        "bottom_line": bottom_line(adsl, ard, outcomes, audit, safety, analysis, cohort),
+        "efficacy": efficacy_lines(ard, rows, outcomes, attainable, analysis, cohort),
+        "safety": safety,
+        "secondary": secondary_block(outcomes, audit, cohort, attainable, analysis),
+        "audit": audit_block(audit, outcomes, analysis, cohort),
+    }
 
 
 def settings_digest(settings: dict) -> str:
@@ -518,7 +547,10 @@ def run(
     claims = claim_records(audit, cells, explanations, analysis)
     ard = read_ard(inputs["ard"])
     adsl = read_adsl(inputs["adsl"])
-    outcomes = read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by"))
+    outcomes = with_measures(
+        read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by")),
+        read_table(inputs["raw_outcomes"]) if "raw_outcomes" in inputs else None,
+    )
     attainable = attainability_summary(read_table(inputs["attainability"]))
     eligible = eligibility_summary(read_table(inputs["eligibility"]), max_listed=20)
     rows = change_rows(ard, analysis, cohort)
@@ -547,11 +579,15 @@ def run(
              "outcomes": "stated outcomes"}  # fmt: skip
     raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
     power_table, power_placebo = power_tables(inputs["power_summary"], power)
+    script, script_source = inline_script(inputs["script"])
     html = render(
         inputs["template"],
         cohort=cohort,
         variant=variant,
-        summary=plain_summary(cohort, analysis, adsl, ard, rows, audit, outcomes, attainable),
+        folder=f"results/{cohort['name']}/{variant}/",
+        first=first_screen(adsl, ard, rows, audit, outcomes, attainable, analysis, cohort),
+        script=script,
+        script_source=script_source,
         verdicts=verdict_counts(audit),
         verdict_classes=VERDICT_CLASSES,
         claims=claims,

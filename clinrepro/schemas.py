@@ -305,8 +305,9 @@ class StatedOutcomes(pa.DataFrameModel):
 
     outcome_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
     """Stable identifier, named by the ledger's `outcome` column."""
-    role: Series[str] = pa.Field(isin=["main", "secondary"])
-    """Main (primary) or secondary outcome."""
+    role: Series[str] = pa.Field(isin=["main", "secondary", "safety"])
+    """Main (primary) or secondary outcome, or safety: the adverse events and deaths the
+    source reports, which the report shows first whether or not the data can check them."""
     source: Series[str]
     """The publication that states it (the ledger's `source`)."""
     location: Series[str]

@@ -20,6 +20,7 @@ rule report:
         adeff=dataset("adeff"),
         table1="results/{cohort}/tables/table1.csv",
         template="report/templates/report.html.j2",
+        script="report/templates/appendices.js",
         table_template="report/templates/table.html.j2",
         # what the manifest lists besides this job's own files
         upstream=[

@@ -1,6 +1,8 @@
 """Figures, tables and the self-contained report, end to end in a temporary copy."""
 
+import base64
 import csv
+import hashlib
 import json
 import math
 import re
@@ -229,6 +231,13 @@ def test_report_is_self_contained_and_escaped(project):
     assert "&gt; 0.05" in html or "read as p &gt; 0.05" in html
     for digest in re.findall(r"SHA-256 of data/raw/[^<]+</td><td><code>([0-9a-f]+)</code>", html):
         assert len(digest) == 64
+    # one inline script (the appendices and the hash), allowed by its digest alone; every
+    # link stays inside the page, which is sent on its own
+    script = re.search(r"<script>(.*?)</script>", html, re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
+    assert f"script-src &#39;sha256-{digest}&#39;" in html and html.count("<script") == 1
+    assert all(link.startswith("#") for link in re.findall(r'href="([^"]*)"', html))
+    assert "results/landon_cardinal_2022/sensitivity/sensitivity.html</code> of the results folder" in html
 
 
 def with_markup_in_the_ledger(project: Path) -> None:
@@ -298,12 +307,23 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     assert height > 3000
     assert len(images) == 7
     assert all(complete and width > 1000 and h > 500 for complete, width, h in images), images
-    assert headings[:5] == [
-        "In brief",
+    # the first screen answers three questions; everything but the figures is an appendix
+    assert headings[:4] == [
+        "What the study found",
+        "What the audit found",
+        "Whether to trust it",
         "Change from baseline",
-        "Limitations",
-        "The claims against the data",
+    ]
+    assert headings[5:] == [
+        "Appendices",
+        "The claims in full",
+        "One reading for all the claims",
         "Who could respond, and who met the entry criteria",
+        "Power and sample size",
+        "Tables",
+        "Methods (from the configuration in force)",
+        "Glossary",
+        "Provenance",
     ]
     assert png_size(shot)[1] >= min(height, 16000) * 0.9
     assert widths[0] <= widths[1] and widths[2] <= widths[1], widths
@@ -368,51 +388,216 @@ def test_claims_open_to_their_cells_and_explanations(project):
     assert notes["mean"] == "" and notes["q1"].startswith("quartiles by linear interpolation")
 
 
-@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
-def test_report_fits_a_phone(project):
-    """At a 390 px phone width nothing runs past the screen: wide tables scroll inside."""
-    driver = browser.open_browser(500, 900)
-    try:
-        driver.execute_cdp_cmd(
-            "Emulation.setDeviceMetricsOverride",
-            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
-        )
-        driver.get((project / BASE / "paper/report.html").as_uri())
-        driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
-        widths = driver.execute_script(
-            "return [document.documentElement.scrollWidth, window.innerWidth]"
-        )
-    finally:
-        driver.quit()
-    assert widths == [390, 390]
-
-
 def test_the_report_reads_first_in_plain_words(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    brief = html[html.index('<section id="in-brief"') : html.index("</section>")]
+    first = html[html.index('<section id="first-screen"') : html.index('<h2 id="changes">')]
     # 13 of the 14 with CDASI >= 10 fell by 5 or more (all but patient 9, 10 -> 7); Clopper-
     # Pearson 95% CI 66.1% to 99.8%; mean change -192/14 = -13.7 (t-interval 9.5 to 17.9)
     assert (
-        "13 of 14 patients with active cutaneous disease (CDASI ≥ 10) fell by at least 5 "
-        "points on the CDASI activity score by M3 (92.9%, 95% CI 66.1% to 99.8%); the mean "
-        "CDASI fell by 13.7 points (95% CI 9.5 to 17.9; p &lt; 0.001, paired t-test, 14 "
-        "patients)." in brief
+        "<b>Main outcome.</b> 13 of 14 patients with active cutaneous disease (CDASI ≥ 10) fell "
+        "by at least 5 points on the CDASI activity score by M3 (92.9%, 95% CI 66.1% to 99.8%); "
+        "the mean CDASI fell by 13.7 points (95% CI 9.5 to 17.9; p &lt; 0.001, paired t-test, 14 "
+        "patients)." in first
     )
-    # MMT8 +20% needs a baseline <= 125: of the 8 evaluable, only 7 (69), 13 (79), 14 (109)
-    assert "only 3 of the 8 could have reached the criterion at all" in brief
-    assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in brief
+    # MMT8 +20% needs a baseline <= 125: of the 8 evaluable, only 7 (69), 13 (79), 14 (109);
+    # patient 7 (69 -> 93) responded
+    assert (
+        "only 3 of the 8 could reach it at all, given where the scale ends (1 of those 3 did)"
+        in first
+    )
+    assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in first
     assert (
         "stated in the methods of the paper but never reported (the data give 1 of 8 (12.5%))"
-        in brief
+        in first
     )
-    assert "none inconsistent" in brief and "Without a control group" in brief
+    assert "none inconsistent" in first and "without a control group" in first
+    assert "the claims against the paper&#39;s own Table 1, the per-patient data it publishes, not against source records" in first
     # the study says adults: age minus disease duration is 13, 17.1 and 16 for 6, 14, 15;
     # with ages in completed years 14's onset is 17.05 to under 18.15: not decided
-    assert "2 of 16 patients (patients 6, 15) do not meet &#39;adult onset&#39;" in html
-    assert "for patient 14 the printed numbers cannot decide it. The criterion is our" in html
+    assert "2 of 16 patients (patients 6, 15) do not meet &#39;adult onset&#39;" in first
+    assert "for patient 14 the printed numbers cannot decide it. The criterion is our" in first
+    # nothing in an uncontrolled pilot is confirmatory
+    assert "none is confirmatory, the main outcome&#39;s included" in first
+    assert "only the primary one is confirmatory" not in html
     for section in ("limitations", "multiplicity", "glossary", "specifications", "outcomes"):
         assert f'id="{section}"' in html
     # the p-values shown: 4 measures, raw and log scale (CDASI, IFN-α, MMT8 and CK at M3)
-    inventory = html[html.index('<h2 id="multiplicity">') : html.index('<h2 id="methods">')]
+    start = html.index('<h3 id="multiplicity">')
+    inventory = html[start : html.index("</details>", start)]
     assert inventory.count("<td>exploratory</td>") == 6
     assert "<td>primary</td>" in inventory and "<td>secondary</td>" in inventory
+
+
+def claims_of(project: Path, cohort: str) -> dict[str, dict]:
+    with open(project / f"results/{cohort}/paper/claims.csv", encoding="utf-8") as handle:
+        return {row["claim_id"]: row for row in csv.DictReader(handle)}
+
+
+def test_safety_and_other_outcomes_come_first_with_the_sources_numbers(project):
+    """The death, the thromboembolic event, the febrile neutropenia and no cancer, each with
+    where the paper says so, though Table 1 cannot check them; the steroid-sparing outcome
+    with the paper's own numbers (10 of 15 on <= 5 mg/day prednisone, IVIg stopped in 4 of 5)."""
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    first = html[html.index('<section id="first-screen"') : html.index('<h2 id="changes">')]
+    claims = claims_of(project, "landon_cardinal_2022")
+    safety = first[first.index('<h3 id="safety">') : first.index('<h3 id="secondary">')]
+    for claim_id, printed in (("n_deaths", "1"), ("n_thromboembolic", "1"),
+                              ("n_febrile_neutropenia", "1"), ("n_cancer", "0")):  # fmt: skip
+        claim = claims[claim_id]
+        assert (claim["reported"], claim["verdict"]) == (printed, "not computable")
+        assert (
+            f"<li><b>{claim['description']}: {printed}</b>. &ldquo;{claim['quote']}&rdquo; "
+            f"({claim['location']}, the paper); not in the per-patient data ({claim['reason']}).</li>"
+        ) in safety
+    assert "One patient died (anti-MDA5+ with progressive ILD)" in safety
+    assert safety.count("<li>") == 4
+    other = first[first.index('<h3 id="secondary">') : first.index('<section id="audit"')]
+    assert "Patients on prednisone ≤ 5 mg/day at last follow-up: <b>10</b>" in other
+    assert "Percentage on prednisone ≤ 5 mg/day at last follow-up: <b>67%</b>" in other
+    assert "&ldquo;IVIg was discontinued in 4 of 5 patients&rdquo; (text l.86, the paper)" in other
+    # 10 of 15 = 66.7%, printed 67%: the paper's own numbers agree
+    assert "agrees with the source&#39;s other numbers" in other
+    # the bottom line: the harms and the audit's counts over both sources (44 + 10 claims):
+    # exact or within rounding 13 + 10, approximate 3, not stated 3, beyond Table 1 6 + 19
+    verdicts = [row["verdict"] for row in claims.values()]
+    assert len(verdicts) == 54 and verdicts.count("exact") + verdicts.count("within rounding") == 23
+    assert (
+        "reported harms: deaths during follow-up 1, patients with thromboembolic events 1, "
+        "patients with febrile neutropenia 1 and patients who developed cancer 0 (the paper); "
+        "checked against the paper&#39;s own Table 1, the per-patient data it publishes, 23 of "
+        "the 54 claims are reproduced exactly or within rounding, 6 approximately or only under "
+        "a population or test not stated, 25 reach beyond those data and none is inconsistent."
+    ) in first
+
+
+def ard_values(project: Path, cohort: str, **key) -> dict[str, float]:
+    with open(project / f"results/{cohort}/paper/ard.csv", encoding="utf-8") as handle:
+        rows = [r for r in csv.DictReader(handle) if all(r[k] == v for k, v in key.items())]
+    return {r["statistic"]: float(r["value"]) for r in rows if r["category"] == ""}
+
+
+def log_scale_words(project: Path, cohort: str, parameter: str, visit: str) -> str:
+    """A laboratory change as the first screen prints it, from the ARD's log-scale row."""
+    from clinrepro.printed import fixed
+    from clinrepro.reader import p_phrase
+
+    found = ard_values(project, cohort, analysis="paired_test", population="SAFFL",
+                       parameter=parameter, visit=visit, method="paired_t_log")  # fmt: skip
+    return (
+        f"the typical value was {fixed(found['gmr'], 2)} times its baseline (ratio of geometric "
+        f"means, 95% CI {fixed(found['ci_lower'], 2)} to {fixed(found['ci_upper'], 2)}; "
+        f"{p_phrase(found['p_value'])}, paired t-test on the log scale, {int(found['n_pairs'])} "
+        "patients)"
+    )
+
+
+def test_laboratory_values_are_read_on_the_log_scale(project):
+    html = (project / BASE / "paper/report.html").read_text("utf-8")
+    first = html[html.index('<section id="first-screen"') : html.index('<h2 id="changes">')]
+    # IFN-α, 8 pairs: mean log change -0.7116, exp = 0.491, p = 0.026; CK, 12 pairs:
+    # exp(-0.0375) = 0.963, p = 0.89
+    ifna = log_scale_words(project, "landon_cardinal_2022", "IFNA", "M3")
+    assert ifna.startswith("the typical value was 0.49 times its baseline") and "p = 0.026" in ifna
+    assert f"<b>IFN-α.</b> At M3 {ifna}." in first
+    ck = log_scale_words(project, "landon_cardinal_2022", "CK", "M3")
+    assert "0.96 times" in ck and "p = 0.89" in ck and f"<b>CK.</b> At M3 {ck}." in first
+
+
+# the two layout examples of test_cohorts, one build for both modules
+build(
+    "built_examples",
+    ("--config", "run={cohorts: [synthetic_upadacitinib, synthetic_registry_export], variants: [paper, mcid4]}"),
+)
+REGISTRY = "results/synthetic_registry_export"
+
+
+@pytest.fixture(scope="module")
+def built_examples():
+    return built_project("built_examples")
+
+
+def test_the_registry_export_first_screen(built_examples):
+    """Two follow-up visits (W12, W24), the response at W24, no outcomes file, a ledger of
+    16 claims with one planted mismatch."""
+    html = (built_examples / REGISTRY / "paper/report.html").read_text("utf-8")
+    first = html[html.index('<section id="first-screen"') : html.index('<h2 id="changes">')]
+    response = ard_values(built_examples, "synthetic_registry_export", analysis="response",
+                          population="ACTCUTFL", parameter="CDASI", visit="W24")  # fmt: skip
+    assert (response["n_responders"], response["n_evaluable"]) == (29, 34)
+    assert (
+        "<b>Main outcome.</b> 29 of 34 patients with active cutaneous disease (CDASI ≥ 10) fell by "
+        "at least 5 points on the CDASI activity by week 24 (85.3%, 95% CI 68.9% to 95.0%)"
+    ) in first
+    ck = [log_scale_words(built_examples, "synthetic_registry_export", "CK", v) for v in ("W12", "W24")]
+    assert f"<b>CK.</b> At week 12 {ck[0]}; at week 24 {ck[1]}." in first
+    assert "No adverse events or deaths are declared for this cohort" in first
+    verdicts = [r["verdict"] for r in claims_of(built_examples, "synthetic_registry_export").values()]
+    assert (len(verdicts), verdicts.count("inconsistent"), verdicts.count("not computable")) == (16, 1, 1)
+    assert (
+        "checked against this cohort&#39;s own per-patient data, 14 of the 16 claims are "
+        "reproduced exactly or within rounding, 1 reaches beyond those data and 1 is inconsistent."
+    ) in first
+    assert "Who could respond</h2>" in html  # no entry criteria declared: not in the heading
+
+
+def layout(report: Path, width: int, open_all: bool, hash_: str = "") -> dict:
+    """What the browser lays out: the page's size, each table's width against its box and
+    whether that box says it scrolls, the count tiles' rows, the appendices open."""
+    driver = browser.open_browser(max(width, 500), 900)
+    try:
+        if width < 500:
+            driver.execute_cdp_cmd(
+                "Emulation.setDeviceMetricsOverride",
+                {"width": width, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+            )
+        driver.get(report.as_uri() + hash_)
+        if open_all:
+            driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+        return driver.execute_script(LAYOUT)
+    finally:
+        driver.quit()
+
+
+LAYOUT = """
+var page = document.documentElement;
+return {
+  height: page.scrollHeight, width: page.scrollWidth, window: window.innerWidth,
+  tables: Array.from(document.querySelectorAll('table')).map(function (table) {
+    var box = table.parentElement;
+    return {caption: table.caption ? table.caption.textContent : table.className,
+            cards: table.classList.contains('cards'), width: table.scrollWidth,
+            room: box.clientWidth, cue: getComputedStyle(box, '::before').content};
+  }),
+  tiles: Array.from(document.querySelectorAll('.count')).map(function (tile) {
+    return tile.getBoundingClientRect().top; }),
+  open: Array.from(document.querySelectorAll('details.appendix'))
+    .filter(function (d) { return d.open; }).map(function (d) {
+      return d.querySelector('summary [id]').id; }),
+};
+"""
+
+
+@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
+@pytest.mark.parametrize("which", ["pilot", "registry export"])
+def test_the_report_is_short_and_fits_a_phone(which, project, built_examples):
+    """At 1280 px, appendices closed, at most 8,000 px; at 390 px, everything open, nothing
+    runs past the screen: a key table reflows to cards, any other wider than its box says
+    so above it; the count tiles share rows."""
+    report = (project / BASE if which == "pilot" else built_examples / REGISTRY) / "paper/report.html"
+    wide = layout(report, 1280, open_all=False)
+    assert wide["height"] <= 8000 and wide["open"] == [], (wide["height"], wide["open"])
+    phone = layout(report, 390, open_all=True)
+    assert phone["width"] == phone["window"] == 390
+    for table in phone["tables"]:
+        fits = table["width"] <= table["room"] + 1
+        assert fits or (not table["cards"] and "scroll sideways" in table["cue"]), table
+        assert not table["cards"] or fits, table
+    assert len(phone["tiles"]) > len(set(phone["tiles"])), phone["tiles"]  # not one a line
+
+
+@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
+def test_the_address_opens_the_appendix_it_names(project):
+    report = project / BASE / "paper/report.html"
+    assert layout(report, 1280, open_all=False, hash_="#power")["open"] == ["power"]
+    # a place inside an appendix opens it too
+    assert layout(report, 1280, open_all=False, hash_="#multiplicity")["open"] == ["methods"]

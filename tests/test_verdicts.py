@@ -311,7 +311,14 @@ def test_stated_outcomes(pilot, analysis):
     # (69 -> 93, +34.8%) of the 8 with active muscle disease and both visits
     assert rows.loc["muscle_response", "status"] == "never reported"
     assert rows.loc["muscle_response", "recomputed"] == "1 of 8 (12.5%)"
-    assert list(rows["status"]) == ["reported", "never reported", "reported"]
+    # the harms the paper reports, named by the ledger's `outcome: safety`
+    assert rows.loc["safety", "reported_by"].split() == [
+        "n_deaths",
+        "n_thromboembolic",
+        "n_febrile_neutropenia",
+        "n_cancer",
+    ]
+    assert list(rows["status"]) == ["reported", "never reported", "reported", "reported"]
 
 
 def test_printed_precision_and_labels(analysis):
