@@ -87,6 +87,7 @@ class Change:
     follow_up: np.ndarray
     patients: np.ndarray = field(repr=False, default=None)
     room: np.ndarray | None = field(repr=False, default=None)  # None: an open scale
+    scale_end: str = ""  # e.g. "MMT8 reaches 150"
     scale: str = "raw"
     sign: float = 1.0
 
@@ -120,6 +121,7 @@ class Response:
     responded: np.ndarray = field(repr=False, default=None)
     able: list[str] | None = None
     criterion: str = ""
+    scale_end: str = ""
 
 
 def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
@@ -162,7 +164,8 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
             endpoint = Change(
                 f"{measure_name(code, cohort)} change at {visit}", code, visit, flag,
                 test_for(analysis, code), measure["unit"], sign * change[rows], base[rows],
-                value[rows], patients[rows], power_checks.room(base[rows], measure), sign=sign,
+                value[rows], patients[rows], power_checks.room(base[rows], measure),
+                power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
             )  # fmt: skip
             logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
             found.append(endpoint.on_log_scale() if logged == "log" and endpoint.positive() else endpoint)
@@ -191,7 +194,8 @@ def _response(adeff, role: str, response: dict, analysis: dict, cohort: dict, pa
     criterion = shown(criterion_text(response, cohort))
     return [
         Response(f"{role} response ({criterion})", response["parameter"], flag, int(rows.sum()),
-                 int(responded.sum()), patients[rows], responded, able, criterion)
+                 int(responded.sum()), patients[rows], responded, able, criterion,
+                 power_checks.end_words(measure_name(response["parameter"], cohort), measure))
     ]  # fmt: skip
 
 
@@ -281,9 +285,9 @@ def _unattainable(change: Change, effect: float, gains, words: str) -> str:
         return ""
     able = [str(p) for p in change.patients[change.room >= gains]]
     return (
-        f"Unattainable: {patients_words(able)} of the {change.n} can gain {words} before the "
-        f"scale ends; if every patient gains it or reaches the scale's end, the mean gain is at "
-        f"most {significant(most)} {change.unit}, not {significant(effect)}."
+        f"Unattainable: only {patients_words(able)} of the {change.n} can gain {words} before "
+        f"{change.scale_end}; if every patient gains it or as much as the scale allows, the mean "
+        f"gain is at most {significant(most)} {change.unit}, not {significant(effect)}."
     )
 
 
@@ -353,7 +357,7 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
             most = len(response.able) / response.n
             why = (
                 f"Unattainable: only {patients_words(response.able)} of the {response.n} can "
-                f"reach the criterion ({response.criterion}) before the scale ends, so a response "
+                f"reach the criterion ({response.criterion}) before {response.scale_end}, so a response "
                 f"proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
                 "cannot happen in this population."
             )
@@ -488,21 +492,7 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
             if scenario.analysis == BINOMIAL
             else power(np.array([scenario.own_n]))[0]
         )
-    notes = scenario.notes + _grid_note(scenario, grid, settings)
-    return replace(scenario, power=power, own_power=own, sizes=sizes, grid=grid, notes=notes)
-
-
-def _grid_note(scenario: Scenario, grid: dict, settings: dict) -> list[str]:
-    """The two-arm size over the placebo grid, in one sentence."""
-    if not grid:
-        return []
-    target, max_n = percent(settings["targets"][0]), settings["max_n"]
-    what = "responds in" if scenario.response else "improves by"
-    of = "" if scenario.response else " of the treated arm's improvement"
-    values = ", ".join(percent(v) for v in grid)
-    sizes = ", ".join(_size(n, max_n) for n in grid.values())
-    return [f"If the placebo arm {what} {values}{of}, the size for {target} power is {sizes} "
-            "per arm."]  # fmt: skip
+    return replace(scenario, power=power, own_power=own, sizes=sizes, grid=grid)
 
 
 # the sentences every row of a kind says
@@ -745,7 +735,7 @@ def response_scenarios(
             reason=reason,
         )  # fmt: skip
         single = Scenario(**key, design=SINGLE, analysis=BINOMIAL, method="exact",
-                          own_n=response.n, notes=[*notes, binomial_note])  # fmt: skip
+                          own_n=response.n, notes=[*notes, binomial_note, placebo_note])  # fmt: skip
         two = Scenario(**key, design=TWO, analysis=TWO_PROPORTIONS, method="analytic (arcsine)",
                        own_n=arm, notes=[*notes, placebo_note, TWO_PROPORTION_WORDS])  # fmt: skip
         found += [solved(single, settings), solved(two, settings)]
@@ -774,14 +764,16 @@ def _placebo_improvement(change: Change, effect: float, settings: dict) -> tuple
     placebo = settings["placebo"]
     if change.code in placebo["mean_change"] and change.scale == "raw":
         value = float(placebo["mean_change"][change.code])
-        how = f"set for the measure, {_placebo_source(settings)}"
-    else:
-        share = placebo["improvement_share"]
-        value = share * effect
-        how = f"{percent(share)} of the treated arm's improvement, {_placebo_source(settings)}"
-    return value, (
-        f"Placebo patients improve by {significant(value)} {change.unit} ({how}); the difference "
-        f"between arms is {significant(effect - value)} {change.unit}."
+        return value, (
+            f"Placebo patients improve by {significant(value)} {change.unit} on average (set for "
+            f"the measure, {_placebo_source(settings)}); the difference between arms is the "
+            "treated arm's improvement less this."
+        )
+    share = placebo["improvement_share"]
+    return share * effect, (
+        f"Placebo patients improve by {percent(share)} of the treated arm's improvement "
+        f"({_placebo_source(settings)}), so the difference between arms is "
+        f"{percent(1 - share)} of it."
     )
 
 

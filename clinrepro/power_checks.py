@@ -30,6 +30,12 @@ def room(baseline: np.ndarray, measure: dict) -> np.ndarray | None:
     return None if "low" not in measure else baseline - measure["low"]
 
 
+def end_words(name: str, measure: dict) -> str:
+    """Where the scale ends in the direction of improvement: 'MMT8 reaches 150'."""
+    end = measure.get("high") if measure["improvement"] == "increase" else measure.get("low")
+    return "" if end is None else f"{name} reaches {end:g}"
+
+
 def significant(value: float, digits: int = 3) -> str:
     """A number to `digits` significant figures, half up (as every printed number), without
     trailing zeros: 5, 0.8, 38.7, 12292."""
