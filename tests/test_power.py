@@ -637,3 +637,31 @@ def test_the_exact_binomial_rows_of_the_pilot(pilot):
     assert (row["n for 80% power"], row["n for 90% power"]) == ("24", "31")
     assert "two-sided with 2.5% in each tail" in row["assumes"]
     assert "an assumption with no published source" in row["assumes"]
+
+
+def test_the_leave_one_out_sums_are_clinrepro_influence():
+    import pandas as pd
+
+    from clinrepro import power_checks
+    from clinrepro.influence import leave_one_out
+
+    for pairs, sign in ((CK_PAIRS, -1.0), (IFNA_PAIRS, -1.0), (MMT8_PAIRS, 1.0)):
+        patients = list(pairs)
+        baseline = np.array([b for b, _ in pairs.values()], dtype=float)
+        follow_up = np.array([f for _, f in pairs.values()], dtype=float)
+        improvement = sign * (follow_up - baseline)
+        frame = pd.DataFrame({"USUBJID": patients, "d": improvement, "x": baseline, "y": follow_up})
+        fast = power_checks._left_out(improvement, baseline, follow_up)
+        for name, values in fast.items():
+
+            def statistic(f, name=name):
+                r = np.corrcoef(f["x"], f["y"])[0, 1]
+                return {  # by numpy, each recomputed
+                    "mean improvement": f["d"].mean(),
+                    "SD of the change": f["d"].std(ddof=1),
+                    "baseline-follow-up correlation": r,
+                    "residual SD at follow-up": f["y"].std(ddof=1) * math.sqrt(1 - r * r),
+                }[name]
+
+            slow = leave_one_out(frame, statistic)
+            assert values == pytest.approx(slow.left_out.to_numpy(), rel=1e-9, nan_ok=True), name
