@@ -365,7 +365,7 @@ def power_section(path: str, power: dict) -> PowerSection:
             "analysis": first["analysis"] + ("" if first["method"] != "simulation" else ", simulated"),
             **{column.replace(" power", ""): first[column] for column in sizes},
             grid_column: _span(first[grid[0]], first[grid[-1]]),
-            "notes": ", ".join(map(str, marks)),
+            "notes": ", ".join(map(str, sorted(marks))),
         })  # fmt: skip
     withdrawn = summary[summary["status"] == "withdrawn"]
     kind = withdrawn["reason"].str.split(",").str[0]  # unattainable, or carried by one patient
