@@ -1014,7 +1014,7 @@ def power_tables(endpoints, analysis: dict, settings: dict, cohort: dict) -> Res
         {"endpoint": s.endpoint, "n": s.own_n, "power": s.own_power}
         for s in scenarios
         if s.assumption is plans[s.endpoint] and s.design == SINGLE and s.method != "simulation"
-        and np.isfinite(s.own_power)
+        and np.isfinite(s.own_power) and s.difference > 0  # on a line of the figure
     ]  # fmt: skip
     return Results(
         long, summary_table(scenarios, settings), curve_table(scenarios, plans, settings), own

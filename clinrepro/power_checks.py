@@ -48,9 +48,12 @@ def significant(value: float, digits: int = 3) -> str:
 
 
 def patients_words(names: list[str]) -> str:
-    """'patients 7, 13 and 14', 'patient 3', 'no patient'."""
+    """'patients 7, 13 and 14', 'patient 3', 'no patient'; more than six by their number
+    ('12 patients')."""
     if not names:
         return "no patient"
+    if len(names) > 6:
+        return f"{len(names)} patients"
     if len(names) == 1:
         return f"patient {names[0]}"
     return f"patients {', '.join(names[:-1])} and {names[-1]}"

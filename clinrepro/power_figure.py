@@ -24,7 +24,8 @@ def curve_lines(curve: list[dict]) -> list[dict]:
         key = (row["design"], row["endpoint"], row["analysis"], row["method"])
         line = lines.setdefault(key, {"design": row["design"], "endpoint": row["endpoint"],
                                       "assumption": row["assumption"], "analysis": row["analysis"],
-                                      "method": row["method"], "n": [], "power": [], "same": []})  # fmt: skip
+                                      "method": row["method"], "n": [], "power": [], "same": [],
+                                      "members": [row["endpoint"]]})  # fmt: skip
         line["n"].append(row["n"])
         line["power"].append(row["power"])
     drawn: dict[tuple, dict] = {}
@@ -33,6 +34,7 @@ def curve_lines(curve: list[dict]) -> list[dict]:
                  tuple(round(p, 9) for p in line["power"]))  # fmt: skip
         if shape in drawn:
             drawn[shape]["same"].append(f"{line['endpoint']}: {line['assumption']}")
+            drawn[shape]["members"].append(line["endpoint"])
         else:
             drawn[shape] = line
     return list(drawn.values())
@@ -40,7 +42,7 @@ def curve_lines(curve: list[dict]) -> list[dict]:
 
 def legend_label(line: dict) -> str:
     label = f"{line['endpoint']}: {line['assumption']}"
-    return label + "".join(f"; same curve: {other}" for other in line["same"])
+    return label + "".join(f"\nsame curve: {other}" for other in line["same"])
 
 
 def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
@@ -52,8 +54,8 @@ def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
     lines = curve_lines(results.curve)
     endpoints = list(dict.fromkeys(line["endpoint"] for line in lines))
     simulated = any(line["method"] == "simulation" for line in lines)
-    legend_rows = len([line for line in lines if line["design"] == SINGLE
-                       and line["method"] != "simulation"])  # fmt: skip
+    legend_rows = sum(1 + len(line["same"]) for line in lines if line["design"] == SINGLE
+                      and line["method"] != "simulation")  # fmt: skip
     # the layout is fixed by hand, legend and key inside the canvas, so that saving needs no
     # tight-bbox pass (a whole extra drawing of the figure per format)
     height = 4.0 + 0.2 * legend_rows
@@ -61,6 +63,9 @@ def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
     figure.subplots_adjust(left=0.07, right=0.985, wspace=0.06, bottom=0.75 / height,
                            top=1 - (0.45 + 0.2 * legend_rows) / height)  # fmt: skip
     colours = {name: style.PALETTE[i % len(style.PALETTE)] for i, name in enumerate(endpoints)}
+    # an endpoint drawn under another's identical curve takes that curve's colour
+    colours |= {m: colours[line["endpoint"]] for line in lines for m in line["members"]
+                if m not in colours}  # fmt: skip
     for ax, design in zip(axes, (SINGLE, TWO)):
         for line in lines:
             if line["design"] != design:
