@@ -96,7 +96,9 @@ class Change:
         return len(self.improvement)
 
     def positive(self) -> bool:
-        return self.scale == "raw" and bool((self.baseline > 0).all() and (self.follow_up > 0).all())
+        return self.scale == "raw" and bool(
+            (self.baseline > 0).all() and (self.follow_up > 0).all()
+        )
 
     def on_log_scale(self) -> Change:
         """The same patients' changes as the log of the ratio follow-up / baseline."""
@@ -168,7 +170,9 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
                 power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
             )  # fmt: skip
             logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
-            found.append(endpoint.on_log_scale() if logged == "log" and endpoint.positive() else endpoint)
+            found.append(
+                endpoint.on_log_scale() if logged == "log" and endpoint.positive() else endpoint
+            )
     for role, response in analysis["response"].items():
         found += _response(adeff, role, response, analysis, cohort, patients)
     return found
@@ -707,9 +711,7 @@ def response_scenarios(
     n per arm, the two-proportion test's power by enumeration too."""
     alpha, max_n = settings["alpha"], settings["max_n"]
     placebo = settings["placebo"]["response_rate"]
-    placebo_note = (
-        f"Placebo patients respond in {percent(placebo)} ({_placebo_source(settings)})."
-    )
+    placebo_note = f"Placebo patients respond in {percent(placebo)} ({_placebo_source(settings)})."
     binomial_note = (
         f"Exact binomial test against the placebo response {percent(placebo)}, two-sided with "
         f"{fixed(100 * alpha / 2, 1)}% in each tail. Unlike the single-arm t-test, which "
@@ -792,7 +794,9 @@ def observed_rows(endpoint: Change | Response, estimates: Estimates | None, leve
             r_low, r_high = power_formulas.correlation_interval(
                 estimates.correlation, endpoint.n, level
             )
-        used = "observed" if estimates.level is None else f"one-sided {percent(estimates.level)} limit"
+        used = (
+            "observed" if estimates.level is None else f"one-sided {percent(estimates.level)} limit"
+        )
         rows += [
             ("baseline mean", "observed", estimates.baseline_mean),
             ("mean improvement", "observed", estimates.mean),
@@ -851,7 +855,9 @@ def long_rows(s: Scenario, settings: dict) -> list[dict]:
     if np.isfinite(s.own_power):
         rows.append({**key, "quantity": OWN_POWER, "n": s.own_n, "value": s.own_power})
     for target, size in s.sizes.items():
-        rows.append({**key, "quantity": f"{unit} for {percent(target)} power", **_sized(size, max_n)})
+        rows.append(
+            {**key, "quantity": f"{unit} for {percent(target)} power", **_sized(size, max_n)}
+        )
     first = f"{unit} for {percent(settings['targets'][0])} power"
     for value, size in s.grid.items():
         placebo = value if s.response else value * s.effect

@@ -540,7 +540,9 @@ def test_one_patient_carries_ck_and_ifn_on_the_raw_scale(pilot):
     assert statistics.stdev(without_3) == pytest.approx(72.4, abs=0.05)
     ifn = {p: after - before for p, (before, after) in IFNA_PAIRS.items()}
     assert statistics.stdev(ifn.values()) == pytest.approx(600, abs=0.5)
-    assert statistics.stdev([c for p, c in ifn.items() if p != "12"]) == pytest.approx(66.7, abs=0.05)
+    assert statistics.stdev([c for p, c in ifn.items() if p != "12"]) == pytest.approx(
+        66.7, abs=0.05
+    )
     kept = [pair for p, pair in IFNA_PAIRS.items() if p != "12"]
     r_all = np.corrcoef(*zip(*IFNA_PAIRS.values()))[0, 1]
     r_kept = np.corrcoef(*zip(*kept))[0, 1]
@@ -553,8 +555,13 @@ def test_one_patient_carries_ck_and_ifn_on_the_raw_scale(pilot):
         assert {r["status"] for r in rows} == {"withdrawn"}
         assert all(r["reason"].startswith(f"Withdrawn, one patient carries it: without patient "
                                           f"{patient} the mean improvement is") for r in rows)  # fmt: skip
-    assert "the SD of the change is 72.4, not 683" in rows_of(summary, "CK change at M3")[0]["reason"]
-    assert "the SD of the change is 66.7, not 600" in rows_of(summary, "IFN-α change at M3")[0]["reason"]
+    assert (
+        "the SD of the change is 72.4, not 683" in rows_of(summary, "CK change at M3")[0]["reason"]
+    )
+    assert (
+        "the SD of the change is 66.7, not 600"
+        in rows_of(summary, "IFN-α change at M3")[0]["reason"]
+    )
     # IFN-α is planned on the log scale: improvement = -mean log change 0.7115, SD 0.7151
     logged = rows_of(summary, "IFN-α change at M3 (log scale)", "cohort's change, 80% lower limit")
     assert {r["status"] for r in logged} == {"offered"}
@@ -617,7 +624,10 @@ def test_ancova_never_needs_more_than_the_change_score_with_one_covariance():
         change = math.sqrt(a * a + b * b - 2 * r * a * b)
         residual = b * math.sqrt(1 - r * r)
         score = power_formulas.smallest_n(
-            lambda n: power_formulas.two_sample_t_power(difference / change, n, ALPHA), 0.8, 2, 10**5
+            lambda n: power_formulas.two_sample_t_power(difference / change, n, ALPHA),
+            0.8,
+            2,
+            10**5,
         )
         ancova = power_formulas.smallest_n(
             lambda n: power_formulas.ancova_power(difference, residual, n, ALPHA), 0.8, 3, 10**5
@@ -665,3 +675,44 @@ def test_the_leave_one_out_sums_are_clinrepro_influence():
 
             slow = leave_one_out(frame, statistic)
             assert values == pytest.approx(slow.left_out.to_numpy(), rel=1e-9, nan_ok=True), name
+
+
+def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
+    tmp_path, tables, cohort, config, settings
+):
+    from clinrepro import power_figure
+
+    analysis = variant_settings(config, "paper", cohort)
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    path = tmp_path / "adeff.csv"
+    build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
+    found = power.endpoints_of(power.read_adeff(str(path)), analysis, cohort)
+    results = power.power_tables(found, analysis, settings, cohort)
+    # the cutaneous response's diamond: n = 14, power 0.605, a point of its own line
+    own = {row["endpoint"]: (row["n"], round(row["power"], 3)) for row in results.own}
+    response = "cutaneous response (CDASI decrease ≥ 5 points at M3)"
+    assert own[response] == (14, 0.605)
+    on_line = {(r["n"], round(r["power"], 3)) for r in results.curve
+               if r["endpoint"] == response and r["design"] == "single-arm paired"}  # fmt: skip
+    assert own[response] in on_line
+    assert all(value in {(r["n"], round(r["power"], 3)) for r in results.curve
+                         if r["endpoint"] == name} for name, value in own.items())  # fmt: skip
+    # no withdrawn endpoint is drawn: not MMT8's criterion, nor the muscle response, nor CK
+    drawn = {(r["endpoint"], r["assumption"]) for r in results.curve}
+    assert drawn == {
+        ("CDASI change at M3", "cutaneous response criterion"),
+        ("IFN-α change at M3 (log scale)", "cohort's change, 80% lower limit"),
+        ("MMT8 change at M3", "cohort's change, 80% lower limit"),
+        (response, "assumed 50% responders"),
+    }
+    # nothing simulated in the paper variant: the key does not speak of simulated points
+    assert power_figure.key_words(True, False) == (
+        "Lines: by formula (dashed: ANCOVA; the exact binomial test's sawtooth at every n); "
+        "diamonds: the cohort's own n at its planning effect."
+    )
+    # two endpoints with one curve are drawn once, the legend naming both
+    rows = [{"design": "single-arm paired", "endpoint": e, "assumption": "50%",
+             "analysis": "exact binomial test", "method": "exact", "n": n, "power": p}
+            for e in ("a", "b") for n, p in ((5, 0.2), (6, 0.3))]  # fmt: skip
+    lines = power_figure.curve_lines(rows)
+    assert len(lines) == 1 and power_figure.legend_label(lines[0]) == "a: 50%\nsame curve: b: 50%"

@@ -318,8 +318,8 @@ def test_power_in_the_report(project):
     # one compact table: a row per endpoint, design, analysis and offered effect (the
     # criterion and the upper MCID, both 5 points, merged), the placebo range in a column
     table = section[section.index("<table>") : section.index("</table>")]
-    cells = [re.findall(r"<td>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table, re.S)]
-    cells = [row for row in cells if row]
+    rows_html = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    cells = [found for found in (re.findall(r"<td>(.*?)</td>", row) for row in rows_html) if found]
     offered = {(r["endpoint"], r["effect"], r["design"], r["analysis"]) for r in rows
                if r["status"] == "offered" and r["n for 80% power"]}  # fmt: skip
     assert len(cells) == len(offered) == 19
