@@ -361,8 +361,8 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
             most = len(response.able) / response.n
             why = (
                 f"Unattainable: only {patients_words(response.able)} of the {response.n} can "
-                f"reach the criterion ({response.criterion}) before {response.scale_end}, so a response "
-                f"proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
+                f"reach the criterion ({response.criterion}) before {response.scale_end}, so a "
+                f"response proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
                 "cannot happen in this population."
             )
         found.append(Assumption(effect["name"], SETTINGS, rate, "set in the settings", why))
@@ -737,7 +737,8 @@ def response_scenarios(
             reason=reason,
         )  # fmt: skip
         single = Scenario(**key, design=SINGLE, analysis=BINOMIAL, method="exact",
-                          own_n=response.n, notes=[*notes, binomial_note, placebo_note])  # fmt: skip
+                          own_n=response.n,
+                          notes=[*notes, binomial_note, placebo_note])  # fmt: skip
         two = Scenario(**key, design=TWO, analysis=TWO_PROPORTIONS, method="analytic (arcsine)",
                        own_n=arm, notes=[*notes, placebo_note, TWO_PROPORTION_WORDS])  # fmt: skip
         found += [solved(single, settings), solved(two, settings)]

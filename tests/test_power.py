@@ -524,7 +524,8 @@ def test_the_mmt8_effects_beyond_the_ceiling_are_withdrawn_with_the_largest_atta
         "is at most 14.2 points, not 23.6."
     )
     assert all(r["n for 80% power"] == "" and r["power at the cohort's n"] == "" for r in criterion)
-    rate = rows_of(summary, "muscle response (MMT8 increase ≥ 20% at M3)", "assumed 50% responders")
+    muscle = "muscle response (MMT8 increase ≥ 20% at M3)"
+    rate = rows_of(summary, muscle, "assumed 50% responders")
     assert {r["status"] for r in rate} == {"withdrawn"}
     assert "a response proportion above 3 of 8 (37.5%) cannot happen" in rate[0]["reason"]
     # the lower limit of the cohort's own change (attained: it is below the observed) stays
@@ -615,7 +616,8 @@ def test_ancova_and_change_score_share_one_covariance(pilot):
 
 def test_ancova_never_needs_more_than_the_change_score_with_one_covariance():
     # over many covariances: no more patients wherever ANCOVA's residual variance is at least
-    # 2% below the change's and the trial has 10 or more per arm; where the change score is (nearly) ANCOVA's best slope, estimating
+    # 2% below the change's and the trial has 10 or more per arm; where the change score is
+    # (nearly) ANCOVA's best slope, estimating
     # the slope can cost one patient, never more
     rng = np.random.default_rng(25)
     for _ in range(200):
