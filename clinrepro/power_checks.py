@@ -123,12 +123,13 @@ def _influence(estimate: float, left_out: np.ndarray, patients) -> Influence:
     """An Influence (clinrepro.influence) from values with each patient left out."""
     import pandas as pd
 
-    series = pd.Series(np.asarray(left_out, dtype=float), index=[str(p) for p in patients])
-    moved = (series - estimate).abs()
-    if moved.isna().all():
+    values = np.asarray(left_out, dtype=float)
+    series = pd.Series(values, index=np.asarray(patients))
+    moved = np.abs(values - estimate)
+    if np.isnan(moved).all():
         return Influence(estimate, series, "", np.nan)
-    most = moved.idxmax()
-    return Influence(estimate, series, str(most), float(series[most]))
+    most = int(np.nanargmax(moved))
+    return Influence(estimate, series, str(series.index[most]), float(values[most]))
 
 
 def carried_estimates(patients, improvement, baseline, follow_up) -> dict[str, Carried]:
