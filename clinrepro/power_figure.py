@@ -83,10 +83,11 @@ def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
                         mec=style.INK, mew=0.6, zorder=3)  # fmt: skip
         for target in settings["targets"]:
             ax.axhline(target, color=style.MUTED, lw=0.7, ls=":")
-        if planned_n and design == TWO:
-            ax.axvline(planned_n / 2, color=style.INK, lw=1, ls="-.")
-            ax.text(planned_n / 2, 0.02, f" trial: {planned_n} ({planned_n / 2:g} per arm)",
-                    fontsize=TEXT_PT)  # fmt: skip
+        if planned_n and design == trial_design(trial):
+            per_arm = planned_n / trial.get("arms", 2)
+            words = f" trial: {planned_n}" + (f" ({per_arm:g} per arm)" if design == TWO else "")
+            ax.axvline(per_arm, color=style.INK, lw=1, ls="-.")
+            ax.text(per_arm, 0.02, words, fontsize=TEXT_PT)
         ax.set_xscale("log")
         ax.set_xticks(settings["curve_n"], [str(n) for n in settings["curve_n"]])
         ax.tick_params(labelsize=TEXT_PT)
@@ -111,6 +112,11 @@ def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
     return caption(settings, cohort, bool(results.own), simulated)
 
 
+def trial_design(trial: dict) -> str:
+    """The panel of the following trial's design: two arms unless its settings say one."""
+    return SINGLE if trial.get("arms", 2) == 1 else TWO
+
+
 def key_words(own: bool, simulated: bool) -> str:
     """The figure's key: only what is drawn."""
     said = ["Lines: by formula (dashed: ANCOVA; the exact binomial test's sawtooth at every n)"]
@@ -125,9 +131,11 @@ def caption(settings: dict, cohort: dict, own: bool, simulated: bool) -> str:
     design_name = design_words(cohort)
     trial = cohort.get("follow_up_trial") or {}
     planned_n = trial.get("planned_n")
+    two = trial_design(trial) == TWO
     trial_said = (
-        f"the dash-dot line (right) marks the {planned_n} patients, {planned_n / 2:g} per arm, "
-        f"planned for {trial_name(trial)}; "
+        f"the dash-dot line ({'right' if two else 'left'}) marks the {planned_n} patients"
+        + (f", {planned_n / 2:g} per arm," if two else "")
+        + f" planned for {trial_name(trial)}; "
         if planned_n
         else ""
     )
@@ -144,7 +152,8 @@ def caption(settings: dict, cohort: dict, own: bool, simulated: bool) -> str:
         f"settings; else the lower limit of the {design_name}'s own change), with the SD the "
         "settings name: single-arm paired design (left) and a two-arm trial against placebo "
         "(right, patients per arm; solid: change-score t-test or two proportions, dashed: "
-        f"ANCOVA on the baseline), two-sided alpha {settings['alpha']:g}. Lines: by formula"
+        f"ANCOVA on the baseline), two-sided alpha {settings['alpha']:g}. Lines: by formula (the "
+        "exact binomial test's sawtooth at every n)"
         f"{simulated_said}{own_said}; {trial_said}dotted lines: the target powers. Two endpoints "
         "with the same curve are drawn once, the legend naming both. Rows withdrawn (an effect "
         "beyond the scale, or an estimate one patient carries) and the observed effect are not "
