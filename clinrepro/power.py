@@ -30,11 +30,12 @@ import zlib
 from dataclasses import dataclass, field, replace
 from typing import Callable
 
-import matplotlib
 import numpy as np
 
-from clinrepro import power_formulas, power_io, power_simulation, style
-from clinrepro.study import criterion_text, design_words, primary_role, test_for, trial_name
+from clinrepro import power_checks, power_formulas, power_io, power_simulation, style
+from clinrepro.power_checks import patients_words, significant
+from clinrepro.printed import fixed, percent
+from clinrepro.study import criterion_text, design_words, primary_role, test_for
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, probability_text, shown
 
 logger = logging.getLogger(__name__)
@@ -43,15 +44,21 @@ SINGLE, TWO = "single-arm paired", "two-arm parallel"
 CRITERION, SETTINGS, CONSERVATIVE, OPTIMISTIC = (
     "response criterion",
     "settings",
-    "conservative estimate",
+    "cohort's change, lower limit",
     "observed (optimistic)",
+)
+# what a row is: offered for planning, a reference (the observed effect), or withdrawn
+OFFERED, REFERENCE, WITHDRAWN = "offered", "reference", "withdrawn"
+UNCONTROLLED = (
+    "This is an uncontrolled before-after change: it includes regression to the mean, the "
+    "effect of background therapy and any placebo response, and is not a treatment effect."
 )
 PRESPECIFIED = (CRITERION, SETTINGS)
 # what the observed-effect rows say of themselves
 CAVEAT = (
-    "optimistic: a small study's estimate is imprecise and, when the study looked positive, "
+    "Optimistic: a small study's estimate is imprecise and, when the study looked positive, "
     "overstates the effect; for reference only, not a basis for planning, and no power at the "
-    "cohort's n is given for it"
+    "cohort's n is given for it."
 )
 OWN_POWER = "power at the cohort's n"
 PAIRED_T, CHANGE_SCORE, ANCOVA = "paired t-test", "change-score t-test", "ANCOVA on baseline"
@@ -66,7 +73,8 @@ NONE = np.inf
 
 @dataclass
 class Change:
-    """A measure's change from baseline at a visit, in its direction of improvement."""
+    """A measure's change from baseline at a visit, in its direction of improvement, on the
+    raw scale or as the log of the ratio follow-up / baseline."""
 
     name: str
     code: str
@@ -77,21 +85,45 @@ class Change:
     improvement: np.ndarray
     baseline: np.ndarray
     follow_up: np.ndarray
+    patients: np.ndarray = field(repr=False, default=None)
+    room: np.ndarray | None = field(repr=False, default=None)  # None: an open scale
+    scale_end: str = ""  # e.g. "MMT8 reaches 150"
+    scale: str = "raw"
+    sign: float = 1.0
 
     @property
     def n(self) -> int:
         return len(self.improvement)
 
+    def positive(self) -> bool:
+        return self.scale == "raw" and bool(
+            (self.baseline > 0).all() and (self.follow_up > 0).all()
+        )
+
+    def on_log_scale(self) -> Change:
+        """The same patients' changes as the log of the ratio follow-up / baseline."""
+        baseline, follow_up = np.log(self.baseline), np.log(self.follow_up)
+        return replace(
+            self, name=f"{self.name} (log scale)", unit="on the log scale", scale="log", room=None,
+            improvement=self.sign * (follow_up - baseline), baseline=baseline, follow_up=follow_up,
+        )  # fmt: skip
+
 
 @dataclass
 class Response:
-    """A response criterion: responders among the evaluable patients."""
+    """A response criterion: responders among the evaluable patients, and which of them the
+    scale lets reach it (None: an open scale)."""
 
     name: str
     code: str
     population: str
     n: int
     responders: int
+    patients: np.ndarray = field(repr=False, default=None)
+    responded: np.ndarray = field(repr=False, default=None)
+    able: list[str] | None = None
+    criterion: str = ""
+    scale_end: str = ""
 
 
 def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
@@ -104,7 +136,7 @@ def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, s
 
 
 # the columns of ADEFF the endpoints are taken from
-ADEFF_TEXT = ("PARAMCD", "AVISIT", "CRIT1FL", *POPULATION_FLAGS)
+ADEFF_TEXT = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL", *POPULATION_FLAGS)
 ADEFF_NUMBERS = ("AVAL", "BASE", "CHG")
 
 
@@ -113,11 +145,17 @@ def read_adeff(path: str) -> power_io.Columns:
     return power_io.read_columns(path, ADEFF_TEXT, ADEFF_NUMBERS)
 
 
+def measure_name(code: str, cohort: dict) -> str:
+    """The measure's short label (IFN-α, not IFNA)."""
+    return cohort["measures"][code].get("short", code)
+
+
 def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[Change | Response]:
     """The changes and responses the cohort measured, with their data (`adeff` as
-    `read_adeff` gives it)."""
+    `read_adeff` gives it); a change on the log scale where the variant's scale says so."""
     found: list[Change | Response] = []
     change, base, value = (adeff.numbers[name] for name in ("CHG", "BASE", "AVAL"))
+    patients = np.asarray(adeff.text["SUBJID"].to_pylist(), dtype=object)
     for role, code, visit in continuous_endpoints(analysis, cohort):
         flag = analysis["populations"][role]
         rows = adeff.where({"PARAMCD": code, "AVISIT": visit, flag: "Y"})
@@ -125,38 +163,73 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
         measure = cohort["measures"][code]
         sign = 1.0 if measure["improvement"] == "increase" else -1.0
         if rows.sum() >= 3 and change[rows].std() > 0:
-            found.append(
-                Change(f"{code} change at {visit}", code, visit, flag, test_for(analysis, code),
-                       measure["unit"], sign * change[rows], base[rows], value[rows])
+            endpoint = Change(
+                f"{measure_name(code, cohort)} change at {visit}", code, visit, flag,
+                test_for(analysis, code), measure["unit"], sign * change[rows], base[rows],
+                value[rows], patients[rows], power_checks.room(base[rows], measure),
+                power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
             )  # fmt: skip
+            logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
+            found.append(
+                endpoint.on_log_scale() if logged == "log" and endpoint.positive() else endpoint
+            )
     for role, response in analysis["response"].items():
-        flag = analysis["populations"][role]
-        rows = adeff.where(
-            {"PARAMCD": response["parameter"], "AVISIT": response["visit"], flag: "Y"}
-        )
-        responders = int((rows & adeff.where({"CRIT1FL": "Y"})).sum())
-        evaluable = responders + int((rows & adeff.where({"CRIT1FL": "N"})).sum())
-        if evaluable >= 3:
-            name = f"{role} response ({shown(criterion_text(response, cohort))})"
-            found.append(Response(name, response["parameter"], flag, evaluable, responders))
+        found += _response(adeff, role, response, analysis, cohort, patients)
     return found
+
+
+def _response(adeff, role: str, response: dict, analysis: dict, cohort: dict, patients):
+    """A response criterion's endpoint, if at least 3 patients are evaluable."""
+    flag = analysis["populations"][role]
+    rows = adeff.where({"PARAMCD": response["parameter"], "AVISIT": response["visit"], flag: "Y"})
+    rows &= adeff.where({"CRIT1FL": "Y"}) | adeff.where({"CRIT1FL": "N"})
+    if rows.sum() < 3:
+        return []
+    responded = adeff.where({"CRIT1FL": "Y"})[rows]
+    measure = cohort["measures"][response["parameter"]]
+    baseline = adeff.numbers["BASE"][rows]
+    room = power_checks.room(baseline, measure)
+    able = None
+    if room is not None and response["direction"] == measure["improvement"]:
+        needed = response["threshold"] * (
+            baseline / 100 if response["measure"] == "percent_change" else 1
+        )
+        able = [str(p) for p in patients[rows][room >= needed]]
+    criterion = shown(criterion_text(response, cohort))
+    return [
+        Response(f"{role} response ({criterion})", response["parameter"], flag, int(rows.sum()),
+                 int(responded.sum()), patients[rows], responded, able, criterion,
+                 power_checks.end_words(measure_name(response["parameter"], cohort), measure))
+    ]  # fmt: skip
 
 
 @dataclass
 class Estimates:
     """What the cohort says about a change: means, SDs and the baseline-follow-up
-    correlation as observed, and as used (their conservative limits, unless `sd: observed`)."""
+    correlation as observed; one covariance as used (the SDs raised by `factor`, the
+    chi-square factor of their one-sided upper limit, the correlation as observed); and the
+    estimates one patient carries."""
 
     mean: float
     sd: float
-    sd_used: float
+    baseline_sd: float
     follow_up_sd: float
-    follow_up_sd_used: float
     correlation: float
-    correlation_used: float
     skewness: float
     baseline_mean: float
-    level: float | None  # one-sided level of the conservative limits; None: as observed
+    level: float | None  # one-sided level of the SDs' upper limit; None: as observed
+    factor: float
+    carried: dict = field(default_factory=dict)
+
+    @property
+    def sd_used(self) -> float:
+        return self.factor * self.sd
+
+    def residual(self, optimistic: bool = False) -> float:
+        """ANCOVA's residual SD, SD at follow-up × √(1 − r²), of the covariance as used (as
+        observed for the optimistic rows)."""
+        scale = 1.0 if optimistic else self.factor
+        return scale * self.follow_up_sd * float(np.sqrt(1 - self.correlation**2))
 
 
 def sd_level(settings: dict) -> float | None:
@@ -168,28 +241,21 @@ def sd_level(settings: dict) -> float | None:
 
 
 def estimates_of(change: Change, settings: dict) -> Estimates:
-    level, n = sd_level(settings), change.n
-    sd = float(change.improvement.std(ddof=1))
-    follow_up_sd = float(change.follow_up.std(ddof=1))
-    varies = change.baseline.std() > 0 and change.follow_up.std() > 0
-    correlation = (
-        float(np.corrcoef(change.baseline, change.follow_up)[0, 1]) if n >= 4 and varies else np.nan
-    )
-
-    def used(value: float, limit: Callable) -> float:
-        return value if level is None or not np.isfinite(value) else limit(value, n, level)
-
+    level = sd_level(settings)
+    observed = power_checks.statistics_of(change.improvement, change.baseline, change.follow_up)
     return Estimates(
-        mean=float(change.improvement.mean()),
-        sd=sd,
-        sd_used=used(sd, power_formulas.upper_sd),
-        follow_up_sd=follow_up_sd,
-        follow_up_sd_used=used(follow_up_sd, power_formulas.upper_sd),
-        correlation=correlation,
-        correlation_used=used(correlation, power_formulas.conservative_correlation),
+        mean=observed["mean improvement"],
+        sd=observed["SD of the change"],
+        baseline_sd=float(change.baseline.std(ddof=1)),
+        follow_up_sd=float(change.follow_up.std(ddof=1)),
+        correlation=observed["baseline-follow-up correlation"],
         skewness=power_formulas.skewness(change.improvement),
         baseline_mean=float(change.baseline.mean()),
         level=level,
+        factor=power_checks.upper_sd_factor(change.n, level),
+        carried=power_checks.carried_estimates(
+            change.patients, change.improvement, change.baseline, change.follow_up
+        ),
     )
 
 
@@ -199,84 +265,118 @@ def estimates_of(change: Change, settings: dict) -> Estimates:
 @dataclass
 class Assumption:
     """One assumption about the effect: its label, where it comes from, the treated arm's
-    mean improvement (points) or response proportion, and the number's origin in words."""
+    mean improvement (points) or response proportion, the number's origin in words, and why
+    the scale forbids it ('' where it does not)."""
 
     name: str
     source: str
     effect: float
     words: str
+    unattainable: str = ""
+    within_patient: bool = False
 
     @property
     def prespecified(self) -> bool:
         return self.source in PRESPECIFIED
 
 
+def _unattainable(change: Change, effect: float, gains, words: str) -> str:
+    """Why the scale forbids an assumed mean improvement in this population ('' if not)."""
+    if change.room is None:
+        return ""
+    most = power_checks.attainable_mean(gains, change.room)
+    if effect <= most + 1e-9:
+        return ""
+    able = [str(p) for p in change.patients[change.room >= gains]]
+    return (
+        f"Unattainable: only {patients_words(able)} of the {change.n} can gain {words} before "
+        f"{change.scale_end}; if every patient gains it or as much as the scale allows, the mean "
+        f"gain is at most {significant(most)} {change.unit}, not {significant(effect)}."
+    )
+
+
 def change_assumptions(
     change: Change, estimates: Estimates, analysis: dict, settings: dict, cohort: dict
 ) -> list[Assumption]:
-    """The response criteria on the measure, the settings' effects, the conservative
-    estimate and the observed effect, in that order."""
+    """The response criteria on the measure, the settings' effects, the lower limit of the
+    cohort's change and the observed effect, in that order."""
     found = []
-    base = f"the mean baseline of {estimates.baseline_mean:.4g} {change.unit}"
+    base = f"the mean baseline of {significant(estimates.baseline_mean, 4)} {change.unit}"
     for role, response in analysis["response"].items():
-        if response["parameter"] != change.code or response["visit"] != change.visit:
+        if change.scale != "raw" or (response["parameter"], response["visit"]) != (
+            change.code, change.visit
+        ):  # fmt: skip
             continue
         if response["direction"] != cohort["measures"][change.code]["improvement"]:
             continue  # a criterion of worsening is no effect to size a trial for
         words = f"the {role} response criterion, {shown(criterion_text(response, cohort))}"
-        points = response["threshold"]
+        points, gains = response["threshold"], np.full(change.n, float(response["threshold"]))
+        gain_words = f"{significant(points)} {change.unit}"
         if response["measure"] == "percent_change":
             points = response["threshold"] / 100 * estimates.baseline_mean
-            words += f": {response['threshold']:g}% of {base}"
-        found.append(Assumption(f"{role} response criterion", CRITERION, points, words))
-    for effect in settings["effects"].get(change.code, []):
+            gains = response["threshold"] / 100 * change.baseline
+            words += f", read as a mean gain: {response['threshold']:g}% of {base}"
+            gain_words = f"{response['threshold']:g}% of their baseline"
+        why = _unattainable(change, points, gains, gain_words)
+        found.append(Assumption(f"{role} response criterion", CRITERION, points, words, why))
+    for effect in settings["effects"].get(change.code, []) if change.scale == "raw" else []:
+        within = bool(effect.get("within_patient"))
         if "change" in effect:
-            words = "set in power.effects"
-            found.append(Assumption(effect["name"], SETTINGS, float(effect["change"]), words))
+            points = float(effect["change"])
+            words, gains = f"{effect['name']}, set in the settings", np.full(change.n, np.inf)
+            why = _unattainable(change, points, gains, "any amount")
         elif "percent" in effect:
             points = effect["percent"] / 100 * estimates.baseline_mean
-            words = f"{effect['percent']:g}% of {base}, set in power.effects"
-            found.append(Assumption(effect["name"], SETTINGS, points, words))
+            words = f"{effect['name']}: {effect['percent']:g}% of {base}, set in the settings"
+            gains = effect["percent"] / 100 * change.baseline
+            why = _unattainable(change, points, gains, f"{effect['percent']:g}% of their baseline")
+        else:
+            continue
+        found.append(Assumption(effect["name"], SETTINGS, points, words, why, within))
     level = settings["conservative_level"]
     lower = power_formulas.lower_mean(estimates.mean, estimates.sd, change.n, level)
     words = (
-        f"the one-sided {level:.0%} lower confidence limit of the observed mean improvement "
-        f"{estimates.mean:.4g} {change.unit}"
+        f"the one-sided {percent(level)} lower confidence limit of the cohort's mean "
+        f"improvement {significant(estimates.mean)} {change.unit}"
     )
-    found.append(Assumption(f"conservative ({level:.0%} lower limit)", CONSERVATIVE, lower, words))
+    name = f"cohort's change, {percent(level)} lower limit"
+    found.append(Assumption(name, CONSERVATIVE, lower, words))
     words = (
-        f"the observed mean improvement {estimates.mean:.4g} {change.unit} and SD "
-        f"{estimates.sd:.4g}, d_z {estimates.mean / estimates.sd:.3g}; {CAVEAT}"
+        f"the observed mean improvement {significant(estimates.mean)} {change.unit} and SD "
+        f"{significant(estimates.sd)}, d_z {significant(estimates.mean / estimates.sd)}"
     )
     found.append(Assumption(OPTIMISTIC, OPTIMISTIC, estimates.mean, words))
     return found
 
 
 def response_assumptions(response: Response, settings: dict) -> list[Assumption]:
-    """The settings' assumed response proportions, the conservative estimate, the observed."""
-    found = [
-        Assumption(effect["name"], SETTINGS, float(effect["response_rate"]), "set in power.effects")
-        for effect in settings["effects"].get(response.code, [])
-        if "response_rate" in effect
-    ]  # fmt: skip
+    """The settings' assumed response proportions, the lower limit of the cohort's, the
+    observed."""
+    found = []
+    for effect in settings["effects"].get(response.code, []):
+        if "response_rate" not in effect:
+            continue
+        rate, why = float(effect["response_rate"]), ""
+        if response.able is not None and rate > len(response.able) / response.n:
+            most = len(response.able) / response.n
+            why = (
+                f"Unattainable: only {patients_words(response.able)} of the {response.n} can "
+                f"reach the criterion ({response.criterion}) before {response.scale_end}, so a "
+                f"response proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
+                "cannot happen in this population."
+            )
+        found.append(Assumption(effect["name"], SETTINGS, rate, "set in the settings", why))
     level = settings["conservative_level"]
     lower = power_formulas.lower_proportion(response.responders, response.n, level)
     words = (
-        f"the one-sided {level:.0%} lower Clopper-Pearson limit of the observed "
+        f"the one-sided {percent(level)} lower Clopper-Pearson limit of the observed "
         f"{response.responders} of {response.n}"
     )
-    found.append(Assumption(f"conservative ({level:.0%} lower limit)", CONSERVATIVE, lower, words))
-    observed = response.responders / response.n
-    words = f"the observed {response.responders} of {response.n}; {CAVEAT}"
-    found.append(Assumption(OPTIMISTIC, OPTIMISTIC, observed, words))
+    name = f"cohort's response, {percent(level)} lower limit"
+    found.append(Assumption(name, CONSERVATIVE, lower, words))
+    words = f"the observed {response.responders} of {response.n}"
+    found.append(Assumption(OPTIMISTIC, OPTIMISTIC, response.responders / response.n, words))
     return found
-
-
-def planning(assumptions: list[Assumption]) -> Assumption:
-    """The assumption a curve is drawn for: the first fixed before looking, else the
-    conservative estimate."""
-    fixed = [a for a in assumptions if a.prespecified]
-    return fixed[0] if fixed else next(a for a in assumptions if a.source == CONSERVATIVE)
 
 
 # ---- scenarios: an endpoint under one assumption, design, analysis and method
@@ -285,8 +385,8 @@ def planning(assumptions: list[Assumption]) -> Assumption:
 @dataclass
 class Scenario:
     """Power against n of one endpoint, assumption, design, analysis and method, and what
-    it assumes in words: `power(n)` by formula, or `curve[n - 1]` simulated with n patients
-    (per arm)."""
+    it assumes, a sentence each: `power(n)` by formula, or `curve[n - 1]` simulated with n
+    patients (per arm). A row with a `reason` is withdrawn: no power, no size."""
 
     endpoint: str
     measure: str
@@ -299,13 +399,24 @@ class Scenario:
     placebo: float
     sd: float
     own_n: int  # the cohort's n (single arm), or half of it per arm
-    assumes: str
+    notes: list
+    reason: str = ""
     power: Callable | None = field(repr=False, default=None)
     curve: np.ndarray | None = field(repr=False, default=None)
     own_power: float = np.nan  # NaN unless the effect was fixed before looking
     sizes: dict = field(default_factory=dict)  # target -> n (per arm); NaN: not by max_n
     mc_se: float = np.nan  # the largest simulation error of the row's powers
     grid: dict = field(default_factory=dict)  # placebo response -> n per arm, first target
+
+    @property
+    def assumes(self) -> str:
+        return " ".join(self.notes)
+
+    @property
+    def status(self) -> str:
+        if self.reason:
+            return WITHDRAWN
+        return REFERENCE if self.assumption.source == OPTIMISTIC else OFFERED
 
     @property
     def response(self) -> bool:
@@ -321,6 +432,14 @@ class Scenario:
         if self.response:
             return power_formulas.cohens_h(self.effect, self.placebo)
         return self.difference / self.sd
+
+
+def planning(scenarios: list[Scenario], endpoint: str) -> Assumption | None:
+    """The assumption an endpoint's curve is drawn for: the first fixed before looking that
+    is offered, else the offered lower limit of the cohort's own; None if none is offered."""
+    offered = [s.assumption for s in scenarios if s.endpoint == endpoint and s.status == OFFERED]
+    fixed_first = [a for a in offered if a.prespecified]
+    return (fixed_first or offered or [None])[0]
 
 
 FIRST_N = {PAIRED_T: 2, CHANGE_SCORE: 2, ANCOVA: 3, BINOMIAL: 1, TWO_PROPORTIONS: 2}
@@ -342,7 +461,9 @@ def power_of(analysis: str, effect: float, placebo: float, sd: float, alpha: flo
 
 def solved(scenario: Scenario, settings: dict) -> Scenario:
     """An analytic scenario with its power at the cohort's n (effects fixed before looking
-    only), its sizes, and its two-arm sizes over the placebo grid."""
+    only), its sizes, and its two-arm sizes over the placebo grid; a withdrawn one as it is."""
+    if scenario.reason:
+        return scenario
     alpha, max_n, targets = settings["alpha"], settings["max_n"], settings["targets"]
     first = FIRST_N[scenario.analysis]
     power = power_of(scenario.analysis, scenario.effect, scenario.placebo, scenario.sd, alpha)
@@ -359,9 +480,9 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
         # no benefit over placebo (or over no change): a trial sized to show one sizes nothing
         return replace(scenario, power=power, sizes=dict.fromkeys(targets, NONE), grid=grid)
     if scenario.analysis == BINOMIAL:
-        # an exact test's power is a sawtooth in n: the first n to reach the target
+        # an exact test's power is a sawtooth in n: the first n from which it stays above
         curve = power(np.arange(1, max_n + 1))
-        sizes = {t: power_formulas.first_reaching(curve, t, first) for t in targets}
+        sizes = {t: power_formulas.first_stable(curve, t, first) for t in targets}
     else:
         sizes = {t: power_formulas.smallest_n(power, t, first, max_n) for t in targets}
     own = np.nan
@@ -378,57 +499,57 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
     return replace(scenario, power=power, own_power=own, sizes=sizes, grid=grid)
 
 
+# the sentences every row of a kind says
+SINGLE_ARM_T = (
+    "The single-arm test compares the mean change with no change, as the study did: it shows "
+    "that patients changed, and cannot separate the treatment from regression to the mean, "
+    "background therapy or a placebo response."
+)
+WITHIN_PATIENT = (
+    "A minimal clinically important difference is a change within one patient; it is used "
+    "here as the treated arm's mean change and, less the placebo arm's, as a difference "
+    "between arms, for which no source gives a threshold."
+)
+ANCOVA_WORDS = (
+    "ANCOVA on the baseline: noncentral t on 2n − 3 df, the variance 2/n inflated by "
+    "1 + 1/(2n − 4) for the estimated slope (Borm et al., J Clin Epidemiol 2007)."
+)
+TWO_PROPORTION_WORDS = "Two proportions by Cohen's h on the arcsine scale (normal approximation)."
+
+
 def change_scenarios(
     change: Change, estimates: Estimates, assumptions: list[Assumption], settings: dict, design: str
 ) -> list[Scenario]:
     """Every analytic scenario of a change, then the simulated ones where they add something:
     the variant's rank test on a single arm, or changes too skewed for normal theory."""
     skewed = abs(estimates.skewness) > settings["skewness_limit"]
-    caveat = ""
-    if skewed:
-        caveat = (
-            f"; the changes are skewed (skewness {estimates.skewness:.2g}): the normal-theory "
-            "rows are approximate, and a single extreme patient can carry the SD and the "
-            "correlation"
-        )
-    words = _sd_words(estimates)
     found = []
     for assumption in assumptions:
         optimistic = assumption.source == OPTIMISTIC
-        sd = estimates.sd if optimistic else estimates.sd_used
-        sd_said = words["observed"] if optimistic else words["change"]
-        treated = (
-            f"treated patients improve by {assumption.effect:.3g} {change.unit} "
-            f"({assumption.words})"
-        )
-        placebo, placebo_said = _placebo_improvement(change.code, assumption.effect, settings)
-        both = (
-            f"{treated}; placebo patients by {placebo:.3g} ({placebo_said}): difference "
-            f"{assumption.effect - placebo:.3g}"
-        )
+        effect = _effect_notes(change, assumption)
+        placebo, placebo_note = _placebo_improvement(change, assumption.effect, settings)
+        covariance = _covariance_note(change, estimates, optimistic, skewed)
 
-        def scenario(design_name, analysis, placebo, sd, own_n, assumes):
+        def scenario(design_name, analysis, placebo, sd, own_n, notes, used):
             return Scenario(
                 endpoint=change.name, measure=change.code, population=change.population,
                 assumption=assumption, design=design_name, analysis=analysis, method="analytic",
-                effect=assumption.effect, placebo=placebo, sd=sd, own_n=own_n, assumes=assumes,
+                effect=assumption.effect, placebo=placebo, sd=sd, own_n=own_n, notes=notes,
+                reason=_withdrawn(assumption, estimates, used),
             )  # fmt: skip
 
+        sd = estimates.sd if optimistic else estimates.sd_used
+        single = [*effect, _sd_note(estimates, optimistic, skewed), SINGLE_ARM_T]
         found += [
-            scenario(SINGLE, PAIRED_T, np.nan, sd, change.n, f"{treated}; {sd_said}{caveat}"),
-            scenario(TWO, CHANGE_SCORE, placebo, sd, change.n // 2, f"{both}; {sd_said}{caveat}"),
-        ]
+            scenario(SINGLE, PAIRED_T, np.nan, sd, change.n, single, ("SD of the change",)),
+            scenario(TWO, CHANGE_SCORE, placebo, sd, change.n // 2,
+                     [*effect, placebo_note, covariance], ("SD of the change",)),
+        ]  # fmt: skip
         if settings["ancova"] and np.isfinite(estimates.correlation):
-            rho = estimates.correlation if optimistic else estimates.correlation_used
-            sd1 = estimates.follow_up_sd if optimistic else estimates.follow_up_sd_used
-            residual = sd1 * np.sqrt(1 - rho * rho)
-            origin = "both as observed" if optimistic else words["ancova"]
-            said = (
-                f"residual SD {residual:.4g} = SD at {change.visit} {sd1:.4g} × "
-                f"√(1 − {rho:.3g}²), {origin}"
-            )
-            assumes = f"{both}; {said}{caveat}"
-            found.append(scenario(TWO, ANCOVA, placebo, residual, change.n // 2, assumes))
+            used = ("residual SD at follow-up", "baseline-follow-up correlation")
+            notes = [*effect, placebo_note, covariance, ANCOVA_WORDS]
+            residual = estimates.residual(optimistic)
+            found.append(scenario(TWO, ANCOVA, placebo, residual, change.n // 2, notes, used))
     found = [solved(row, settings) for row in found]
     wanted = {SINGLE: change.test != "paired_t" or skewed, TWO: skewed}
     for index, (where, analysis) in enumerate(((SINGLE, PAIRED_T), (TWO, CHANGE_SCORE))):
@@ -440,6 +561,90 @@ def change_scenarios(
     return sorted(found, key=lambda s: (order[id(s.assumption)], s.design != SINGLE))
 
 
+def _withdrawn(assumption: Assumption, estimates: Estimates, used: tuple) -> str:
+    """Why a row is withdrawn: its effect is beyond the scale, or one patient carries an
+    estimate it is built on; '' if neither."""
+    if assumption.unattainable:
+        return assumption.unattainable
+    if not assumption.prespecified:
+        used = ("mean improvement", *used)
+    carried = [estimates.carried[name] for name in used if name in estimates.carried]
+    if not carried:
+        return ""
+    return power_checks.carried_words(carried)
+
+
+def _effect_notes(change: Change, assumption: Assumption) -> list[str]:
+    """What the treated arm is assumed to do, and what that number is."""
+    if change.scale == "log":
+        said = (
+            f"Treated patients change by {significant(change.sign * assumption.effect)} on the "
+            f"log scale on average (a geometric mean ratio of "
+            f"{significant(np.exp(change.sign * assumption.effect))}, "
+            f"{assumption.words})."
+        )
+    else:
+        said = (
+            f"Treated patients improve by {significant(assumption.effect)} {change.unit} on "
+            f"average ({assumption.words})."
+        )
+    notes = [said]
+    if assumption.within_patient:
+        notes.append(WITHIN_PATIENT)
+    if not assumption.prespecified:
+        notes.append(UNCONTROLLED)
+    if assumption.source == OPTIMISTIC:
+        notes.append(CAVEAT)
+    return notes
+
+
+def _sd_note(estimates: Estimates, optimistic: bool, skewed: bool) -> str:
+    """The SD of the change the single-arm test uses."""
+    observed = significant(estimates.sd)
+    if optimistic or estimates.level is None:
+        said = f"SD of the change {observed}, as observed."
+    else:
+        said = (
+            f"SD of the change {significant(estimates.sd_used)}, the one-sided "
+            f"{percent(estimates.level)} upper chi-square confidence limit of the observed "
+            f"{observed} (Browne, Stat Med 1995)."
+        )
+    return said + (_skew_words(estimates) if skewed else "")
+
+
+def _skew_words(estimates: Estimates) -> str:
+    return (
+        " The chi-square limit and the t-tests assume normally distributed changes; these are "
+        f"skewed (skewness {fixed(estimates.skewness, 1)}), so the sizes are approximate."
+    )
+
+
+def _correlation(r: float) -> str:
+    """A correlation with the digits that tell it from 1: 0.84, 0.9999."""
+    return fixed(r, 4) if abs(r) > 0.99 else fixed(r, 2)
+
+
+def _covariance_note(change: Change, estimates: Estimates, optimistic: bool, skewed: bool) -> str:
+    """The one covariance of baseline and follow-up both two-arm analyses use."""
+    observed = optimistic or estimates.level is None
+    scale = 1.0 if observed else estimates.factor
+    how = (
+        "as observed"
+        if observed
+        else f"the SDs raised to their one-sided {percent(estimates.level)} upper chi-square "
+        f"limit (× {fixed(estimates.factor, 3)})"
+    )
+    a, b = scale * estimates.baseline_sd, scale * estimates.follow_up_sd
+    return (
+        f"One covariance for the change-score and ANCOVA rows: SD at baseline a = "
+        f"{significant(a)}, SD at {change.visit} b = {significant(b)}, correlation r = "
+        f"{_correlation(estimates.correlation)}, {how}; the change-score test uses the SD of the "
+        f"change √(a² + b² − 2rab) = {significant(scale * estimates.sd)}, ANCOVA the residual "
+        f"SD b√(1 − r²) = {significant(estimates.residual(optimistic))}."
+        + (_skew_words(estimates) if skewed else "")
+    )
+
+
 def simulated(
     change: Change, rows: list[Scenario], settings: dict, index: int, design: str
 ) -> list[Scenario]:
@@ -448,7 +653,7 @@ def simulated(
     the cohort's own shape of the changes. Never at the observed effect."""
     alpha, targets, max_n = settings["alpha"], settings["targets"], settings["max_n"]
     trials, largest = settings["simulations"], max(settings["targets"])
-    rows = [r for r in rows if r.assumption.source != OPTIMISTIC and r.difference > 0]
+    rows = [r for r in rows if r.status == OFFERED and r.difference > 0]
     # each curve goes past the analytic size of the largest target (a rank test needs at most
     # 1/0.864 times the t-test's n for a shift, Hodges & Lehmann 1956), or, where max_n falls
     # short, to the cohort's own n when the effect was fixed before looking
@@ -461,7 +666,7 @@ def simulated(
     shape = power_simulation.standardized(change.improvement)
     test = change.test if index == 0 else "paired_t"
     analysis = TEST_NAMES[change.test] if index == 0 else CHANGE_SCORE
-    said = f"{trials:,} simulated trials drawn with the shape of the {design}'s own changes"
+    said = f"{trials:,} simulated trials drawn with the shape of the {design}'s own changes."
     while max(reach, default=0) >= 2:
         rng = np.random.default_rng([settings["seed"], zlib.crc32(change.name.encode()), index])
         first = power_simulation.draws(shape, max(reach), trials, rng)
@@ -488,7 +693,7 @@ def simulated(
             error = float(np.nanmax(power_simulation.monte_carlo_se(read, trials)))
             found.append(
                 replace(row, analysis=analysis, method="simulation", curve=curve, own_power=own,
-                        sizes=sizes, grid={}, mc_se=error, assumes=f"{row.assumes}; {said}")
+                        sizes=sizes, grid={}, mc_se=error, notes=[*row.notes, said])
             )  # fmt: skip
             expected = np.isfinite(row.sizes[largest])
             short.append(expected and np.isnan(sizes[largest]) and size < max_n)
@@ -506,75 +711,83 @@ def response_scenarios(
     n per arm, the two-proportion test's power by enumeration too."""
     alpha, max_n = settings["alpha"], settings["max_n"]
     placebo = settings["placebo"]["response_rate"]
+    placebo_note = f"Placebo patients respond in {percent(placebo)} ({_placebo_source(settings)})."
+    binomial_note = (
+        f"Exact binomial test against the placebo response {percent(placebo)}, two-sided with "
+        f"{fixed(100 * alpha / 2, 1)}% in each tail. Unlike the single-arm t-test, which "
+        "compares with no change, it compares with the placebo response, since untreated "
+        "patients also cross a response threshold. Its power is a sawtooth in n: the size "
+        f"given is the smallest n from which power stays at or above the target (up to {max_n})."
+    )
+    carried = power_checks.carried_proportion(response.patients, response.responded)
     arm = response.n // 2
     found = []
     for assumption in assumptions:
-        treated = f"{assumption.effect:.0%} of treated patients respond ({assumption.words})"
+        notes = [f"{percent(assumption.effect)} of treated patients respond ({assumption.words})."]
+        if not assumption.prespecified:
+            notes.append(UNCONTROLLED)
+        if assumption.source == OPTIMISTIC:
+            notes.append(CAVEAT)
+        reason = assumption.unattainable
+        if not reason and carried and not assumption.prespecified:
+            reason = power_checks.carried_words([carried])
         key = dict(
             endpoint=response.name, measure=response.code, population=response.population,
             assumption=assumption, effect=assumption.effect, placebo=placebo, sd=np.nan,
+            reason=reason,
         )  # fmt: skip
-        single = Scenario(
-            **key, design=SINGLE, analysis=BINOMIAL, method="exact", own_n=response.n,
-            assumes=f"{treated}, tested against the placebo response {placebo:.0%} "
-            "(power.placebo); an exact test's power is a sawtooth in n: the smallest n "
-            "reaching the target is given",
-        )  # fmt: skip
-        two = Scenario(
-            **key, design=TWO, analysis=TWO_PROPORTIONS, method="analytic (arcsine)",
-            own_n=arm, assumes=f"{treated}; placebo patients {placebo:.0%} (power.placebo); "
-            "normal approximation on the arcsine scale (Cohen's h)",
-        )  # fmt: skip
+        single = Scenario(**key, design=SINGLE, analysis=BINOMIAL, method="exact",
+                          own_n=response.n,
+                          notes=[*notes, binomial_note, placebo_note])  # fmt: skip
+        two = Scenario(**key, design=TWO, analysis=TWO_PROPORTIONS, method="analytic (arcsine)",
+                       own_n=arm, notes=[*notes, placebo_note, TWO_PROPORTION_WORDS])  # fmt: skip
         found += [solved(single, settings), solved(two, settings)]
-        if assumption.prespecified and 1 <= arm <= max_n:
+        if assumption.prespecified and not reason and 1 <= arm <= max_n:
             exact = power_formulas.two_proportion_exact_power(
                 arm, assumption.effect, placebo, alpha
             )
             said = (
-                f"{treated}; placebo patients {placebo:.0%}; the pooled z-test's power by every "
-                f"pair of counts at {arm} per arm, where the normal approximation is poor"
+                f"The pooled z-test's power by every pair of counts at {arm} per arm, where the "
+                "normal approximation is poor."
             )
-            found.append(
-                replace(two, method=ENUMERATED, sizes={}, grid={}, own_power=exact, assumes=said)
-            )
+            found.append(replace(two, method=ENUMERATED, sizes={}, grid={}, own_power=exact,
+                                 notes=[*notes, placebo_note, said]))  # fmt: skip
     return found
 
 
-def _placebo_improvement(code: str, effect: float, settings: dict) -> tuple[float, str]:
-    """The placebo arm's mean improvement: set in points for the measure, else a share of
-    the treated arm's."""
+def _placebo_source(settings: dict) -> str:
+    """Where the placebo assumptions come from, in words."""
+    source = settings["placebo"].get("source") or ""
+    return f"from {source}" if source else "an assumption with no published source"
+
+
+def _placebo_improvement(change: Change, effect: float, settings: dict) -> tuple[float, str]:
+    """The placebo arm's mean improvement (set for the measure, else a share of the treated
+    arm's) and the sentence that says it."""
     placebo = settings["placebo"]
-    if code in placebo["mean_change"]:
-        return float(placebo["mean_change"][code]), "set in power.placebo"
+    if change.code in placebo["mean_change"] and change.scale == "raw":
+        value = float(placebo["mean_change"][change.code])
+        return value, (
+            f"Placebo patients improve by {significant(value)} {change.unit} on average (set for "
+            f"the measure, {_placebo_source(settings)}); the difference between arms is the "
+            "treated arm's improvement less this."
+        )
     share = placebo["improvement_share"]
-    return share * effect, f"{share:.0%} of the treated arm's, set in power.placebo"
-
-
-def _sd_words(estimates: Estimates) -> dict:
-    level = estimates.level
-    observed = f"SD of the change {estimates.sd:.4g} as observed"
-    if level is None:
-        return {
-            "observed": observed,
-            "change": observed,
-            "ancova": "SD and correlation as observed",
-        }
-    return {
-        "observed": observed,
-        "change": f"SD of the change {estimates.sd_used:.4g}, the one-sided {level:.0%} upper "
-        f"confidence limit of the observed {estimates.sd:.4g}",
-        "ancova": f"the SD's one-sided {level:.0%} upper limit (observed "
-        f"{estimates.follow_up_sd:.4g}) and the correlation's one-sided {level:.0%} limit nearest "
-        f"zero (observed {estimates.correlation:.3g})",
-    }
+    return share * effect, (
+        f"Placebo patients improve by {percent(share)} of the treated arm's improvement "
+        f"({_placebo_source(settings)}), so the difference between arms is "
+        f"{percent(1 - share)} of it."
+    )
 
 
 # ---- the tables
 
 
 def observed_rows(endpoint: Change | Response, estimates: Estimates | None, level: float):
-    """What the cohort itself shows: the estimates the assumptions start from."""
+    """What the cohort itself shows: the estimates the assumptions start from, and each one
+    a single patient carries, without that patient."""
     rows = [("n", "observed", endpoint.n)]
+    ci = percent(level)
     if isinstance(endpoint, Change):
         low, high = power_formulas.dz_interval(endpoint.improvement, level)
         r_low, r_high = (np.nan, np.nan)
@@ -582,32 +795,39 @@ def observed_rows(endpoint: Change | Response, estimates: Estimates | None, leve
             r_low, r_high = power_formulas.correlation_interval(
                 estimates.correlation, endpoint.n, level
             )
-        used = "observed" if estimates.level is None else f"one-sided {estimates.level:.0%} limit"
+        used = (
+            "observed" if estimates.level is None else f"one-sided {percent(estimates.level)} limit"
+        )
         rows += [
             ("baseline mean", "observed", estimates.baseline_mean),
             ("mean improvement", "observed", estimates.mean),
-            ("SD of the change", "observed", estimates.sd),
-            ("SD of the change, as used", f"chi-square, {used}", estimates.sd_used),
+            ("SD at baseline", "observed", estimates.baseline_sd),
             ("SD at follow-up", "observed", estimates.follow_up_sd),
-            ("SD at follow-up, as used", f"chi-square, {used}", estimates.follow_up_sd_used),
-            ("effect d_z", "observed", estimates.mean / estimates.sd),
-            (f"effect d_z, {level:.0%} CI lower", "noncentral t", low),
-            (f"effect d_z, {level:.0%} CI upper", "noncentral t", high),
             ("baseline-follow-up correlation", "observed", estimates.correlation),
-            (f"baseline-follow-up correlation, {level:.0%} CI lower", "Fisher z", r_low),
-            (f"baseline-follow-up correlation, {level:.0%} CI upper", "Fisher z", r_high),
-            ("baseline-follow-up correlation, as used", f"Fisher z, {used}",
-             estimates.correlation_used),
+            (f"baseline-follow-up correlation, {ci} CI lower", "Fisher z", r_low),
+            (f"baseline-follow-up correlation, {ci} CI upper", "Fisher z", r_high),
+            ("SD of the change", "observed", estimates.sd),
+            ("factor of the SDs as used", f"chi-square, {used}", estimates.factor),
+            ("SD of the change, as used", f"chi-square, {used}", estimates.sd_used),
+            ("residual SD at follow-up, as used", f"chi-square, {used}", estimates.residual()),
+            ("effect d_z", "observed", estimates.mean / estimates.sd),
+            (f"effect d_z, {ci} CI lower", "noncentral t", low),
+            (f"effect d_z, {ci} CI upper", "noncentral t", high),
             ("skewness of the change", "observed", estimates.skewness),
         ]  # fmt: skip
+        rows += [(f"{c.name}, without patient {c.patient}", "leave one patient out", c.without)
+                 for c in estimates.carried.values()]  # fmt: skip
     else:
         low, high = power_formulas.clopper_pearson(endpoint.responders, endpoint.n, level)
         rows += [
             ("responders", "observed", endpoint.responders),
             ("response proportion", "observed", endpoint.responders / endpoint.n),
-            (f"response proportion, {level:.0%} CI lower", "Clopper-Pearson", low),
-            (f"response proportion, {level:.0%} CI upper", "Clopper-Pearson", high),
+            (f"response proportion, {ci} CI lower", "Clopper-Pearson", low),
+            (f"response proportion, {ci} CI upper", "Clopper-Pearson", high),
         ]
+        if endpoint.able is not None:
+            rows.append(("largest attainable response proportion", "scale's end",
+                         len(endpoint.able) / endpoint.n))  # fmt: skip
     key = {
         "endpoint": endpoint.name, "measure": endpoint.code, "population": endpoint.population,
         "assumption": "", "source": "observed", "design": "observed", "analysis": "",
@@ -618,26 +838,31 @@ def observed_rows(endpoint: Change | Response, estimates: Estimates | None, leve
 
 def long_rows(s: Scenario, settings: dict) -> list[dict]:
     """A scenario in power.csv: power at the cohort's n (effects fixed before looking only),
-    each size, and the first target's size over the placebo grid; a row each."""
+    each size, and the first target's size over the placebo grid; a row each. A withdrawn
+    scenario is one row with its reason and no number."""
     key = {
         "endpoint": s.endpoint, "measure": s.measure, "population": s.population,
         "assumption": s.assumption.name, "source": s.assumption.source, "design": s.design,
-        "analysis": s.analysis, "method": s.method, "effect": s.effect,
-        "placebo": s.placebo, "placebo_from": "settings" if s.design == TWO else "",
-        "difference": s.difference, "sd": s.sd, "standardized": s.standardized,
-        "mc_se": s.mc_se, "assumes": s.assumes,
+        "analysis": s.analysis, "method": s.method, "status": s.status, "reason": s.reason,
+        "effect": s.effect, "placebo": s.placebo,
+        "placebo_from": "settings" if s.design == TWO else "", "difference": s.difference,
+        "sd": s.sd, "standardized": s.standardized, "mc_se": s.mc_se, "assumes": s.assumes,
     }  # fmt: skip
+    if s.reason:
+        return [{**key, "quantity": "withdrawn"}]
     unit = "n" if s.design == SINGLE else "n per arm"
     max_n = settings["max_n"]
     rows = []
     if np.isfinite(s.own_power):
         rows.append({**key, "quantity": OWN_POWER, "n": s.own_n, "value": s.own_power})
     for target, size in s.sizes.items():
-        rows.append({**key, "quantity": f"{unit} for {target:.0%} power", **_sized(size, max_n)})
-    first = f"{unit} for {settings['targets'][0]:.0%} power"
+        rows.append(
+            {**key, "quantity": f"{unit} for {percent(target)} power", **_sized(size, max_n)}
+        )
+    first = f"{unit} for {percent(settings['targets'][0])} power"
     for value, size in s.grid.items():
         placebo = value if s.response else value * s.effect
-        grid = {"placebo": placebo, "placebo_from": f"grid {value:.0%}"}
+        grid = {"placebo": placebo, "placebo_from": f"grid {percent(value)}"}
         sized = _sized(size, max_n)
         rows.append({**key, **grid, "difference": s.effect - placebo, "quantity": first, **sized})
     return rows
@@ -654,63 +879,62 @@ def _sized(size: float, max_n: int) -> dict:
 
 LONG_COLUMNS = [
     "endpoint", "measure", "population", "assumption", "source", "design", "analysis", "method",
-    "quantity", "n", "value", "note", "mc_se", "effect", "placebo", "placebo_from", "difference",
-    "sd", "standardized", "assumes",
+    "status", "reason", "quantity", "n", "value", "note", "mc_se", "effect", "placebo",
+    "placebo_from", "difference", "sd", "standardized", "assumes",
 ]  # fmt: skip
 
 
 def summary_table(scenarios: list[Scenario], settings: dict) -> tuple[list[str], list[dict]]:
-    """One row per scenario, for reading: its effect, power at the cohort's n, the sizes,
-    the two-arm sizes over the placebo grid, and what it assumes."""
+    """One row per scenario, for reading: whether it is offered, its effect, power at the
+    cohort's n, the sizes, the two-arm sizes over the placebo grid, and what it assumes, a
+    sentence a line."""
     max_n, targets, grid = settings["max_n"], settings["targets"], settings["placebo"]["grid"]
+    sized = [f"n for {percent(t)} power" for t in targets]
     columns = [
-        "endpoint", "assumption", "design", "analysis", "method", "effect", "placebo",
-        "difference", "SD", "d or h", OWN_POWER, *(f"n for {t:.0%} power" for t in targets),
-        "MC SE", *(f"placebo {value:.0%}" for value in grid), "assumes",
+        "endpoint", "assumption", "design", "analysis", "method", "status", "effect", "placebo",
+        "difference", "SD", "d or h", OWN_POWER, *sized, "MC SE",
+        *(f"placebo {percent(value)}" for value in grid), "assumes", "reason",
     ]  # fmt: skip
     rows = []
     for s in scenarios:
+        own = ""
         if np.isfinite(s.own_power):
             where = f"{s.own_n} per arm" if s.design == TWO else f"n = {s.own_n}"
             own = f"{probability_text(s.own_power)} ({where})"
-        else:
-            own = "" if s.assumption.prespecified else "not computed (effect from the data)"
-        percent = (lambda v: f"{v:.0%}") if s.response else _number
+        elif not s.assumption.prespecified and not s.reason:
+            own = "not computed (effect from the data)"
+        shown_as = percent if s.response else significant
         row = {
             "endpoint": s.endpoint,
             "assumption": s.assumption.name,
             "design": s.design,
             "analysis": s.analysis,
             "method": s.method,
-            "effect": percent(s.effect),
-            "placebo": "" if np.isnan(s.placebo) else percent(s.placebo),
-            "difference": f"{s.difference:+.0%}" if s.response else _number(s.difference),
-            "SD": _number(s.sd),
-            "d or h": _number(s.standardized),
+            "status": s.status,
+            "effect": shown_as(s.effect),
+            "placebo": "" if np.isnan(s.placebo) else shown_as(s.placebo),
+            "difference": ("+" if s.difference > 0 else "") + shown_as(s.difference),
+            "SD": "" if np.isnan(s.sd) else significant(s.sd),
+            "d or h": significant(s.standardized),
             OWN_POWER: own,
-            "MC SE": "" if np.isnan(s.mc_se) else f"{s.mc_se:.3f}",
-            "assumes": s.assumes,
+            "MC SE": "" if np.isnan(s.mc_se) else fixed(s.mc_se, 3),
+            "assumes": "\n".join(s.notes),
+            "reason": s.reason,
         }
-        for target in targets:
+        for target, column in zip(targets, sized):
             size = s.sizes.get(target)
-            row[f"n for {target:.0%} power"] = "" if size is None else _size(size, max_n)
+            row[column] = "" if size is None else _size(size, max_n)
         for value in grid:
             size = s.grid.get(value)
-            row[f"placebo {value:.0%}"] = "" if size is None else _size(size, max_n)
+            row[f"placebo {percent(value)}"] = "" if size is None else _size(size, max_n)
         rows.append(row)
     return columns, rows
-
-
-def _number(value: float) -> str:
-    if not np.isfinite(value):
-        return ""
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.3g}"
 
 
 def _size(size: float, max_n: int) -> str:
     if size == NONE:
         return "no benefit"
-    return f"> {max_n}" if np.isnan(size) else f"{size:.0f}"
+    return f"> {max_n}" if np.isnan(size) else str(int(size))
 
 
 CURVE_COLUMNS = ["endpoint", "assumption", "design", "analysis", "method", "n", "power", "mc_se"]
@@ -718,10 +942,11 @@ CURVE_COLUMNS = ["endpoint", "assumption", "design", "analysis", "method", "n", 
 
 def curve_table(scenarios: list[Scenario], plans: dict, settings: dict) -> list[dict]:
     """Power against n of each endpoint's planning assumption: every analysis by formula at
-    each n of a dense grid (the lines are drawn through them; the exact binomial test at
-    curve_n only, its sawtooth is no line), the simulated at curve_n (the points)."""
+    each n of a dense grid and at the cohort's own n (the lines are drawn through them; the
+    exact binomial test at every n, its sawtooth), the simulated at curve_n (the points)."""
     low, high = min(settings["curve_n"]), max(settings["curve_n"])
-    dense = np.union1d(np.unique(np.geomspace(low, high, 60).round()), settings["curve_n"])
+    own = [s.own_n for s in scenarios]
+    dense = np.union1d(np.unique(np.geomspace(low, high, 60).round()), [*settings["curve_n"], *own])
     rows = []
     for s in scenarios:
         if s.assumption is not plans[s.endpoint] or s.method == ENUMERATED or s.difference <= 0:
@@ -730,8 +955,8 @@ def curve_table(scenarios: list[Scenario], plans: dict, settings: dict) -> list[
             n = np.array([k for k in settings["curve_n"] if k <= len(s.curve)], dtype=int)
             power = s.curve[n - 1]
         else:
-            n = np.array(settings["curve_n"] if s.analysis == BINOMIAL else dense, dtype=int)
-            n = n[n >= FIRST_N[s.analysis]]
+            n = np.arange(low, high + 1) if s.analysis == BINOMIAL else dense.astype(int)
+            n = n[(n >= FIRST_N[s.analysis]) & (n <= high)]
             power = s.power(n)
         se = monte_carlo(power, settings) if s.method == "simulation" else np.full(len(n), np.nan)
         key = {"endpoint": s.endpoint, "assumption": s.assumption.name, "design": s.design,
@@ -759,117 +984,47 @@ class Results:
     own: list[dict]
 
 
-def power_tables(endpoints, analysis: dict, settings: dict, cohort: dict) -> Results:
-    """Every scenario of every endpoint, as the long table, the summary and the curve."""
+def endpoint_scenarios(endpoint, analysis: dict, settings: dict, cohort: dict):
+    """An endpoint's scenarios and its rows of observed estimates."""
     design, level = design_words(cohort), analysis["confidence_level"]
-    long, scenarios, plans = [], [], {}
+    if isinstance(endpoint, Response):
+        assumptions = response_assumptions(endpoint, settings)
+        return response_scenarios(endpoint, assumptions, settings), observed_rows(
+            endpoint, None, level
+        )
+    estimates = estimates_of(endpoint, settings)
+    assumptions = change_assumptions(endpoint, estimates, analysis, settings, cohort)
+    scenarios = change_scenarios(endpoint, estimates, assumptions, settings, design)
+    return scenarios, observed_rows(endpoint, estimates, level)
+
+
+def power_tables(endpoints, analysis: dict, settings: dict, cohort: dict) -> Results:
+    """Every scenario of every endpoint, as the long table, the summary and the curve. A
+    change with only positive values whose rows one patient carries is planned on the log
+    scale too."""
+    long, scenarios = [], []
     for endpoint in endpoints:
-        if isinstance(endpoint, Change):
-            estimates = estimates_of(endpoint, settings)
-            assumptions = change_assumptions(endpoint, estimates, analysis, settings, cohort)
-            scenarios += change_scenarios(endpoint, estimates, assumptions, settings, design)
-        else:
-            estimates = None
-            assumptions = response_assumptions(endpoint, settings)
-            scenarios += response_scenarios(endpoint, assumptions, settings)
-        long += observed_rows(endpoint, estimates, level)
-        plans[endpoint.name] = planning(assumptions)
+        found, observed = endpoint_scenarios(endpoint, analysis, settings, cohort)
+        carried = [s for s in found if s.reason.startswith(power_checks.CARRIED)]
+        if isinstance(endpoint, Change) and carried and endpoint.positive():
+            logged = endpoint.on_log_scale()
+            for s in carried:
+                s.reason += f" Planned on the log scale instead ({logged.name})."
+            more, observed_log = endpoint_scenarios(logged, analysis, settings, cohort)
+            found, observed = found + more, observed + observed_log
+        scenarios += found
+        long += observed
     long += [row for s in scenarios for row in long_rows(s, settings)]
+    names = dict.fromkeys(s.endpoint for s in scenarios)
+    plans = {name: planning(scenarios, name) for name in names}
     own = [
         {"endpoint": s.endpoint, "n": s.own_n, "power": s.own_power}
         for s in scenarios
         if s.assumption is plans[s.endpoint] and s.design == SINGLE and s.method != "simulation"
-        and np.isfinite(s.own_power)
+        and np.isfinite(s.own_power) and s.difference > 0  # on a line of the figure
     ]  # fmt: skip
     return Results(
         long, summary_table(scenarios, settings), curve_table(scenarios, plans, settings), own
-    )
-
-
-# ---- the figure
-
-
-def draw(results: Results, settings: dict, cohort: dict, paths: dict) -> str:
-    """Power against n of each endpoint's planning assumption, a panel per design; the
-    cohort's own n (where the effect was fixed before looking) and the following trial's
-    planned n marked. Returns the caption."""
-    trial = cohort.get("follow_up_trial") or {}
-    planned_n = trial.get("planned_n")
-    lines: dict[tuple, list[dict]] = {}
-    for row in results.curve:
-        key = (row["design"], row["endpoint"], row["analysis"], row["method"])
-        lines.setdefault(key, []).append(row)
-    endpoints = list(dict.fromkeys(row["endpoint"] for row in results.curve))
-    # the layout is fixed by hand, legend and key inside the canvas, so that saving needs no
-    # tight-bbox pass (a whole extra drawing of the figure per format)
-    legend_rows = (len(endpoints) + 1) // 2
-    height = 3.9 + 0.17 * legend_rows
-    figure, axes = style.new_figure(10.0, height, columns=2)
-    figure.subplots_adjust(left=0.065, right=0.985, wspace=0.06, bottom=0.6 / height,
-                           top=1 - (0.4 + 0.17 * legend_rows) / height)  # fmt: skip
-    colours = {name: style.PALETTE[i % len(style.PALETTE)] for i, name in enumerate(endpoints)}
-    for ax, design in zip(axes, (SINGLE, TWO)):
-        for (where, endpoint, analysis, method), points in lines.items():
-            if where != design:
-                continue
-            n, power = [p["n"] for p in points], [p["power"] for p in points]
-            colour = colours[endpoint]
-            if method == "simulation":
-                ax.plot(n, power, "o", color=colour, ms=3.5, mfc="white")
-                continue
-            label = f"{endpoint}: {points[0]['assumption']}" if design == SINGLE else None
-            ax.plot(n, power, color=colour, lw=1.3, ls="--" if analysis == ANCOVA else "-",
-                    marker="." if analysis == BINOMIAL else None, label=label)  # fmt: skip
-        if design == SINGLE:
-            for own in results.own:
-                ax.plot(own["n"], own["power"], "D", color=colours[own["endpoint"]], ms=6,
-                        mec=style.INK, mew=0.6)  # fmt: skip
-        for target in settings["targets"]:
-            ax.axhline(target, color=style.MUTED, lw=0.7, ls=":")
-        if planned_n:
-            planned = planned_n if design == SINGLE else planned_n / 2
-            ax.axvline(planned, color=style.INK, lw=1, ls="-.")
-            words = f"trial: {planned_n}" + ("" if design == SINGLE else f" ({planned:g} per arm)")
-            ax.text(planned, 0.02, f" {words}", fontsize=7.5)
-        ax.set_xscale("log")
-        ax.set_xticks(settings["curve_n"], [str(n) for n in settings["curve_n"]])
-        ax.minorticks_off()
-        ax.set_ylim(0, 1.02)
-        ax.set_xlabel("patients" if design == SINGLE else "patients per arm")
-        if design == SINGLE:  # both panels share the scale 0 to 1
-            ax.set_ylabel(f"power (two-sided alpha {settings['alpha']:g})")
-        else:
-            ax.tick_params(labelleft=False)
-        ax.set_title(design, fontsize=9)
-    handles, labels = axes[0].get_legend_handles_labels()
-    # from the left edge of the panels, leaving the top right corner to a SYNTHETIC mark
-    figure.legend(handles, labels, loc="upper left", ncol=2, fontsize=7.5,
-                  bbox_to_anchor=(0.04, 1 - 0.05 / height))  # fmt: skip
-    # one unwrapped line (the caption says the rest): wrapping a footnote costs a tenth of the
-    # step, so this key is not style.footnote's
-    figure.text(0.01, 0.03 / height, "Lines: analytic (dashed: ANCOVA); open points: simulated; "
-                "diamonds: the cohort's own n at its planning effect.", fontsize=7.5,
-                color=style.INK, va="bottom")  # fmt: skip
-    if cohort["synthetic"]:
-        style.mark_synthetic(figure)
-    with matplotlib.rc_context({"savefig.bbox": "standard"}):
-        style.save(figure, paths, settings["dpi"])
-    design_name = design_words(cohort)
-    trial_said = (
-        f"the dash-dot line marks the {planned_n} patients planned for {trial_name(trial)}; "
-        if planned_n
-        else ""
-    )
-    return (
-        "Power against sample size for each endpoint at its planning effect (the first effect "
-        "fixed before looking at the data: a response criterion or an effect of the settings; "
-        f"else the conservative estimate from the {design_name}), with the SD the settings name: "
-        "single-arm paired design (left) and a two-arm trial against placebo (right, patients per "
-        "arm; solid: change-score t-test or two proportions, dashed: ANCOVA on the baseline), "
-        f"two-sided alpha {settings['alpha']:g}. Lines: analytic; open points: "
-        f"{settings['simulations']:,} simulated trials per point where the test or the data call "
-        f"for it; diamonds: the power the {design_name}'s own n had at that effect; {trial_said}"
-        "dotted lines: the target powers. No point is drawn at the observed effect."
     )
 
 
@@ -884,7 +1039,11 @@ def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict)
             outputs["summary"]: results.summary,
         }
     )
-    caption = draw(results, settings, cohort, {"png": outputs["png"], "svg": outputs["svg"]})
+    from clinrepro import power_figure  # it draws what this module computes
+
+    caption = power_figure.draw(
+        results, settings, cohort, {"png": outputs["png"], "svg": outputs["svg"]}
+    )
     if cohort["synthetic"]:
         caption = f"SYNTHETIC DATA. {caption}"
     with open(outputs["caption"], "w", encoding="utf-8") as handle:

@@ -49,14 +49,6 @@ def correlation_interval(r: float, n: int, level: float) -> tuple[float, float]:
     return float(np.tanh(z - half)), float(np.tanh(z + half))
 
 
-def conservative_correlation(r: float, n: int, level: float) -> float:
-    """The one-sided `level` confidence limit of a correlation nearest zero (Fisher's z), and
-    zero if the interval holds it: the smallest gain ANCOVA can count on."""
-    z, step = _fisher_z(r), special.ndtri(level) / np.sqrt(n - 3)
-    limit = np.tanh(z - step) if r >= 0 else np.tanh(z + step)
-    return float(max(limit, 0.0) if r >= 0 else min(limit, 0.0))
-
-
 def _fisher_z(r: float) -> float:
     # a correlation of exactly 1 (two measurements of one thing) has no finite z
     return float(np.arctanh(np.clip(r, -1 + 1e-12, 1 - 1e-12)))
@@ -146,24 +138,18 @@ def binomial_pmf(n: int, p: float) -> np.ndarray:
     return np.exp(log + special.xlogy(k, p) + special.xlog1py(n - k, -p))
 
 
-def binomial_p_values(n: int, p0: float) -> np.ndarray:
-    """Exact two-sided binomial p-value of every count 0..n against p0: the probability of
-    every count no more likely than the one seen (scipy's binomtest, relative tolerance 1e-7)."""
-    pmf = binomial_pmf(n, p0)
-    ordered = np.sort(pmf)
-    below = np.searchsorted(ordered, pmf * (1 + 1e-7), side="right")
-    return np.minimum(1.0, np.cumsum(ordered)[below - 1])
-
-
 @functools.lru_cache(maxsize=64)
 def binomial_rejection(p0: float, alpha: float, largest: int) -> tuple[np.ndarray, np.ndarray]:
-    """For n = 1..largest, the counts the exact test rejects: k <= low[n - 1] or
-    k >= high[n - 1]. The p-value grows towards the most likely count, so the rejected
-    counts are the two tails."""
+    """For n = 1..largest, the counts the exact two-sided test rejects with alpha/2 in each
+    tail: k <= low[n - 1] (P(X <= k) <= alpha/2 under p0) or k >= high[n - 1]
+    (P(X >= k) <= alpha/2). Equal tails, so that the test is two-sided at every n: the
+    smallest-likelihood rule (scipy's binomtest) can reject in one tail only and then acts as a
+    one-sided test at level alpha."""
     low, high = np.full(largest, -1), np.arange(2, largest + 2)
     for n in range(1, largest + 1):
-        rejected = np.flatnonzero(binomial_p_values(n, p0) <= alpha)
-        below, above = rejected[rejected <= n * p0], rejected[rejected > n * p0]
+        k = np.arange(n + 1)
+        below = np.flatnonzero(special.bdtr(k, n, p0) <= alpha / 2)
+        above = np.flatnonzero(special.bdtrc(k - 1, n, p0) <= alpha / 2)
         if len(below):
             low[n - 1] = below.max()
         if len(above):
@@ -172,8 +158,8 @@ def binomial_rejection(p0: float, alpha: float, largest: int) -> tuple[np.ndarra
 
 
 def exact_binomial_power(n, p1: float, p0: float, alpha: float):
-    """Power of the exact two-sided binomial test of p0 with n patients (an array) when the
-    true proportion is p1: a sawtooth in n, not a smooth curve."""
+    """Power of the exact two-sided binomial test of p0 (alpha/2 in each tail) with n
+    patients (an array) when the true proportion is p1: a sawtooth in n, not a smooth curve."""
     n = np.atleast_1d(np.asarray(n, dtype=int))
     # the rejected counts of every n up to a round size, computed once for all calls
     largest = int(2 ** np.ceil(np.log2(max(int(n.max()), 64))))
@@ -208,6 +194,16 @@ def smallest_n(power_of, target: float, first: int, max_n: int) -> float:
         middle = (low + high) // 2
         low, high = (low, middle) if power_of(np.array([middle]))[0] >= target else (middle, high)
     return float(high)
+
+
+def first_stable(power: np.ndarray, target: float, first: int) -> float:
+    """The smallest n >= first from which power[n - 1] stays at or above the target up to
+    the curve's end (an exact test's sawtooth dips below it again after first reaching it);
+    NaN if the curve ends below it."""
+    below = np.flatnonzero(np.nan_to_num(power[first - 1 :]) < target)
+    if len(below) and below[-1] == len(power) - first:
+        return np.nan
+    return float(below[-1] + 1 + first) if len(below) else float(first)
 
 
 def first_reaching(power: np.ndarray, target: float, first: int) -> float:

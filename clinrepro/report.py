@@ -57,6 +57,7 @@ from clinrepro.study import (
     trial_name,
     visit_label,
 )
+from clinrepro.printed import percent
 from clinrepro.terms import TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -345,105 +346,69 @@ def trial_words(cohort: dict) -> str:
     return f"; {trial_name(trial)}{planned}"
 
 
-def power_assumptions(power: dict, analysis: dict, cohort: dict) -> list[str]:
-    """What the power and sample-size table assumes, in words, from the settings in force."""
-    design = design_words(cohort)
-    targets = ", ".join(f"{t:.0%}" for t in power["targets"])
-    level = power["conservative_level"]
-    return [
-        f"Two-sided alpha {power['alpha']:g}; target powers {targets}{trial_words(cohort)}.",
-        "Effects fixed before looking at the data: each response criterion of this variant read "
-        "as a mean improvement (a percent criterion as that share of the baseline mean), and "
-        f"the effects of the settings ({power_effects_words(power, cohort)}). Power at this "
-        f"{design}'s own n is given for these only: power at the effect a study observed is a "
-        "function of its p-value and adds nothing to it (Hoenig & Heisey, Am Stat 2001).",
-        f"Effects from the {design} itself, for sizing only: a conservative estimate, the "
-        f"one-sided {level:.0%} lower confidence limit of the mean improvement (t) or response "
-        "proportion (Clopper-Pearson); and the observed effect, labelled optimistic: a small "
-        "study's estimate is imprecise and, when the study looked positive, overstates the effect "
-        "(Kraemer et al., Arch Gen Psychiatry 2006); it is a reference, not a plan.",
-        f"SD: {power_sd_words(power)}. The paired and change-score t-tests use the SD of the "
-        "change; ANCOVA the SD at follow-up times √(1 − ρ²), ρ the Pearson correlation of "
-        "baseline and follow-up (its Fisher-z limit nearest zero at the same level, unless the SD "
-        "is taken as observed). The optimistic rows use the SD and ρ as observed.",
-        f"Single arm: the variant's test ({tests_in_words(analysis)}); the paired t-test by the "
-        "noncentral t; a response by the exact binomial test against the placebo response "
-        "proportion.",
-        f"Two arms (n per arm; at this {design}'s n, half of it per arm): the placebo arm "
-        f"improves by {power_placebo_words(power)} and responds in "
-        f"{power['placebo']['response_rate']:.0%}. Change-score t-test (noncentral t, 2n − 2 df)"
-        + (
-            " and ANCOVA on the baseline (residual SD = SD at follow-up × √(1 − ρ²), Borm et "
-            "al., J Clin Epidemiol 2007; noncentral t on 2n − 3 df, the variance inflated by "
-            "1 + 1/(2n − 4) for the estimated slope)"
-            if power["ancova"]
-            else ""
-        )
-        + "; a response by two proportions on the arcsine scale (Cohen's h), with the pooled "
-        f"z-test's exact power by enumeration at this {design}'s n per arm.",
-        "Simulated only where it adds something: a rank test, or changes whose |skewness| "
-        f"exceeds {power['skewness_limit']:g}. {power['simulations']:,} trials (seed "
-        f"{power['seed']}) drawn with the shape of the {design}'s own changes (a smoothed "
-        "bootstrap) rescaled to each assumed effect and SD; the same draws serve every n, so a "
-        "curve is one pass. Each simulated row states its Monte Carlo SE, √(p(1 − p)/trials). "
-        f"Sizes are searched up to {power['max_n']} patients (per arm): '> {power['max_n']}' "
-        "where not reached.",
-    ]
-
-
-def power_effects_words(power: dict, cohort: dict) -> str:
-    """The effects of the settings on the cohort's measures, e.g. 'CDASI: MCID (lower) = 4
-    points'; a measure the cohort does not have is left out."""
-    said = []
-    for code, effects in power["effects"].items():
-        if code not in cohort["measures"]:
-            continue
-        unit = cohort["measures"][code]["unit"]
-        values = [
-            f"{e['name']} = {e['change']:g} {unit}" if "change" in e
-            else f"{e['name']} = {e['percent']:g}% of the baseline mean" if "percent" in e
-            else f"{e['name']} = a response proportion of {e['response_rate']:.0%}"
-            for e in effects
-        ]  # fmt: skip
-        said.append(f"{code}: {', '.join(values)}")
-    return "; ".join(said) if said else "none"
-
-
-def power_sd_words(power: dict) -> str:
-    if power["sd"] == "observed":
-        return "as observed"
-    level = 0.8 if power["sd"] == "upper_80" else float(power["sd"])
+def power_intro(power: dict, cohort: dict) -> str:
+    """The settings every power row shares, in one sentence."""
+    targets = " and ".join(percent(t) for t in power["targets"])
+    grid = power["placebo"]["grid"]
     return (
-        f"the one-sided {level:.0%} upper confidence limit of the observed SD, s × "
-        f"√((n − 1) / χ²({1 - level:.2g}; n − 1)) (Browne, Stat Med 1995)"
+        f"Two-sided alpha {power['alpha']:g}, target powers {targets}{trial_words(cohort)}; sizes "
+        f"are searched up to {power['max_n']} patients (per arm). The placebo column gives the "
+        f"two-arm size for {percent(power['targets'][0])} power as the placebo arm responds in "
+        f"{percent(grid[0])} to {percent(grid[-1])} of patients (responses) or improves by that "
+        "share of the treated arm's improvement (changes)."
     )
 
 
-def power_placebo_words(power: dict) -> str:
-    placebo = power["placebo"]
-    share = f"{placebo['improvement_share']:.0%} of the treated arm's mean improvement"
-    named = ", ".join(f"{code} {value:g}" for code, value in placebo["mean_change"].items())
-    return f"{named} (in the measure's unit), every other measure {share}" if named else share
+@dataclass
+class PowerSection:
+    """The report's power table (offered rows only), its numbered notes, and why the other
+    rows were withdrawn."""
+
+    table: HtmlTable
+    notes: list[str]
+    withdrawn: list[str]
 
 
-def tests_in_words(analysis: dict) -> str:
-    """'paired t-test for every measure', or 'CK: Wilcoxon signed-rank test, every other
-    measure: paired t-test'."""
-    own = [f"{m}: {TEST_NAMES[t]}" for m, t in analysis["tests"].items() if m != "default"]
-    default = TEST_NAMES[analysis["tests"]["default"]]
-    if not own:
-        return f"{default} for every measure"
-    return ", ".join([*own, f"every other measure: {default}"])
-
-
-def power_tables(path: str, power: dict) -> tuple[HtmlTable, HtmlTable]:
-    """The power summary as two tables: every row without the placebo grid, and the two-arm
-    sizes over the placebo grid for the rows that have them."""
+def power_section(path: str, power: dict) -> PowerSection:
+    """One compact table from the power summary: a row per endpoint, design, analysis and
+    assumed effect offered for planning, with the sizes for each target and the numbers of
+    the notes that say what the row assumes; rows of one effect merged (a criterion that is
+    also an MCID). Observed effects (a reference) and the withdrawn rows are left to the CSV;
+    the reasons for withdrawing are listed once."""
     summary = read_display_table(path)
-    grid = [f"placebo {value:.0%}" for value in power["placebo"]["grid"]]
-    placebo = summary[summary[grid].ne("").any(axis=1)]
-    placebo = placebo[["endpoint", "assumption", "analysis", *grid]]
-    return html_table(summary.drop(columns=grid)), html_table(placebo)
+    sizes = [f"n for {percent(t)} power" for t in power["targets"]]
+    grid = [f"placebo {percent(value)}" for value in power["placebo"]["grid"]]
+    grid_column = f"n for {percent(power['targets'][0])}, placebo {grid[0][8:]} to {grid[-1][8:]}"
+    offered = summary[(summary["status"] == "offered") & summary[sizes[0]].ne("")]
+    same = ["endpoint", "design", "analysis", "method", "effect", "placebo"]
+    notes: dict[str, int] = {}
+    rows = []
+    for _, group in offered.groupby(same, sort=False):
+        first = group.iloc[0]
+        said = dict.fromkeys(n for text in group["assumes"] for n in text.split("\n") if n)
+        marks = [notes.setdefault(note, len(notes) + 1) for note in said]
+        rows.append({
+            "endpoint": first["endpoint"],
+            "assumed effect": f"{first['effect']} ({'; '.join(group['assumption'])})",
+            "design": first["design"],
+            "analysis": first["analysis"] + ("" if first["method"] != "simulation" else ", simulated"),
+            **{column.replace(" power", ""): first[column] for column in sizes},
+            grid_column: _span(first[grid[0]], first[grid[-1]]),
+            "notes": ", ".join(map(str, sorted(marks))),
+        })  # fmt: skip
+    withdrawn = summary[summary["status"] == "withdrawn"]
+    kind = withdrawn["reason"].str.split(",").str[0]  # unattainable, or carried by one patient
+    reasons = [
+        f"{endpoint} ({'; '.join(dict.fromkeys(group['assumption']))}): "
+        + max(group["reason"], key=len)
+        for (endpoint, _), group in withdrawn.groupby(["endpoint", kind], sort=False)
+    ]
+    return PowerSection(html_table(pd.DataFrame(rows)), list(notes), reasons)
+
+
+def _span(low: str, high: str) -> str:
+    """'51 to 138' (two-arm rows), '' (single-arm rows: no placebo arm)."""
+    return f"{low} to {high}" if low else ""
 
 
 VERDICT_ORDER = {
@@ -578,7 +543,7 @@ def run(
              "claims": "claims ledger", "reported_summaries": "reported summaries",
              "outcomes": "stated outcomes"}  # fmt: skip
     raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
-    power_table, power_placebo = power_tables(inputs["power_summary"], power)
+    power_rows = power_section(inputs["power_summary"], power)
     script, script_source = inline_script(inputs["script"])
     html = render(
         inputs["template"],
@@ -613,10 +578,8 @@ def run(
         table1_note=table1_note,
         baseline=html_table(read_display_table(inputs["baseline"])),
         methods=methods(cohort, analysis),
-        power=power_table,
-        power_placebo=power_placebo,
-        power_target=f"{power['targets'][0]:.0%}",
-        power_assumptions=power_assumptions(power, analysis, cohort),
+        power=power_rows,
+        power_intro=power_intro(power, cohort),
         has_ledger=has_ledger(cohort),
         design=design_words(cohort),
         provenance=provenance(raw, cohort, analysis, project),

@@ -127,17 +127,13 @@ def test_lower_limits_of_a_mean_and_a_proportion():
     )
 
 
-def test_correlation_interval_and_its_conservative_limit_by_fisher_z():
+def test_correlation_interval_by_fisher_z():
     r = float(np.corrcoef(MMT8_BASELINE, MMT8_M3)[0, 1])
     n, z = 8, math.atanh(r)
     half = stats.norm.ppf(0.975) / math.sqrt(n - 3)
     assert power_formulas.correlation_interval(r, n, 0.95) == pytest.approx(
         (math.tanh(z - half), math.tanh(z + half))
     )
-    lower = math.tanh(z - stats.norm.ppf(0.8) / math.sqrt(n - 3))
-    assert power_formulas.conservative_correlation(r, n, 0.8) == pytest.approx(lower)
-    # an interval that holds zero leaves ANCOVA no gain to count on
-    assert power_formulas.conservative_correlation(0.2, 8, 0.8) == 0.0
 
 
 def test_dz_interval_inverts_the_noncentral_t():
@@ -151,12 +147,46 @@ def test_dz_interval_inverts_the_noncentral_t():
 # ---- proportions
 
 
-@pytest.mark.parametrize("n, p0, p1", [(8, 0.2, 0.5), (14, 0.2, 0.9), (30, 0.1, 0.3), (7, 0, 0.2)])
-def test_exact_binomial_power_by_enumerating_scipys_test(n, p0, p1):
-    by_hand = sum(
-        stats.binom.pmf(k, n, p1) for k in range(n + 1) if stats.binomtest(k, n, p0).pvalue <= ALPHA
+def equal_tailed_power(n, p1, p0, alpha=ALPHA):
+    """By hand: reject k when P(X <= k) or P(X >= k) under p0 is at most alpha/2."""
+    return sum(
+        stats.binom.pmf(k, n, p1)
+        for k in range(n + 1)
+        if stats.binom.cdf(k, n, p0) <= alpha / 2 or stats.binom.sf(k - 1, n, p0) <= alpha / 2
     )
-    assert power_formulas.exact_binomial_power(n, p1, p0, ALPHA)[0] == pytest.approx(by_hand)
+
+
+@pytest.mark.parametrize("n, p0, p1", [(8, 0.2, 0.5), (14, 0.2, 0.9), (30, 0.1, 0.3), (7, 0, 0.2)])
+def test_exact_binomial_power_is_two_sided_with_half_alpha_per_tail(n, p0, p1):
+    ours = power_formulas.exact_binomial_power(n, p1, p0, ALPHA)[0]
+    assert ours == pytest.approx(equal_tailed_power(n, p1, p0))
+
+
+def test_the_exact_binomial_at_n_14_and_the_first_stable_n():
+    # 50% responders against 20%: P(X >= 7 | 14, 0.2) = 0.0116 <= 0.025 < P(X >= 6) = 0.0439,
+    # and no lower tail (P(X = 0) = 0.044): power P(X >= 7 | 14, 0.5) = 0.605
+    assert stats.binom.sf(5, 14, 0.2) == pytest.approx(0.0439, abs=1e-4)
+    assert stats.binom.sf(6, 14, 0.2) == pytest.approx(0.0116, abs=1e-4)
+    assert power_formulas.exact_binomial_power(14, 0.5, 0.2, ALPHA)[0] == pytest.approx(
+        stats.binom.sf(6, 14, 0.5)
+    )
+    assert round(stats.binom.sf(6, 14, 0.5), 2) == 0.60
+    # scipy's binomtest rejects X >= 6 only at n = 14 (size 0.044): a one-sided 5% test
+    rejected = [k for k in range(15) if stats.binomtest(k, 14, 0.2).pvalue <= ALPHA]
+    assert rejected == list(range(6, 15))
+    # the sawtooth: under that old rule n = 24 gives 0.924 and n = 25 0.885
+    old = {n: sum(stats.binom.pmf(k, n, 0.5) for k in range(n + 1)
+                  if stats.binomtest(k, n, 0.2).pvalue <= ALPHA) for n in (24, 25)}  # fmt: skip
+    assert (round(old[24], 3), round(old[25], 3)) == (0.924, 0.885)
+    # the size is the first n from which power stays above the target, by hand up to 400
+    powers = {n: equal_tailed_power(n, 0.5, 0.2) for n in range(1, 61)}
+    for target, first_reaching, stable in ((0.8, 19, 24), (0.9, 26, 31)):
+        assert min(n for n, p in powers.items() if p >= target) == first_reaching
+        assert max(n for n, p in powers.items() if p < target) + 1 == stable
+    curve = power_formulas.exact_binomial_power(np.arange(1, 401), 0.5, 0.2, ALPHA)
+    assert power_formulas.first_stable(curve, 0.8, 1) == 24
+    assert power_formulas.first_stable(curve, 0.9, 1) == 31
+    assert powers[23] < 0.8 <= powers[19]  # reached at 19, lost again up to 23
 
 
 @pytest.mark.parametrize("p1, p0", [(0.5, 0.2), (0.9, 0.3), (0.3, 0.4)])
@@ -268,15 +298,18 @@ def pilot(tmp_path_factory, tables, cohort, config, settings):
 def test_the_pilots_table_has_every_endpoint_assumption_and_design(pilot):
     long, summary = pilot
     endpoints = list(dict.fromkeys(row["endpoint"] for row in long))
+    # the measures by their labels; IFN-α and CK again on the log scale (one patient carries
+    # each on the raw scale)
     assert endpoints == [
-        "CDASI change at M3", "IFNA change at M3", "MMT8 change at M3", "CK change at M3",
+        "CDASI change at M3", "IFN-α change at M3", "IFN-α change at M3 (log scale)",
+        "MMT8 change at M3", "CK change at M3", "CK change at M3 (log scale)",
         "cutaneous response (CDASI decrease ≥ 5 points at M3)",
         "muscle response (MMT8 increase ≥ 20% at M3)",
     ]  # fmt: skip
     cdasi = [row for row in summary if row["endpoint"] == "CDASI change at M3"]
     assert list(dict.fromkeys(row["assumption"] for row in cdasi)) == [
         "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
-        "conservative (80% lower limit)", "observed (optimistic)",
+        "cohort's change, 80% lower limit", "observed (optimistic)",
     ]  # fmt: skip
     assert {(row["design"], row["analysis"]) for row in cdasi} == {
         ("single-arm paired", "paired t-test"),
@@ -285,7 +318,7 @@ def test_the_pilots_table_has_every_endpoint_assumption_and_design(pilot):
     }
     response = [row for row in summary if row["endpoint"].startswith("cutaneous response")]
     assert {row["assumption"] for row in response} == {
-        "assumed 50% responders", "conservative (80% lower limit)", "observed (optimistic)"
+        "assumed 50% responders", "cohort's response, 80% lower limit", "observed (optimistic)"
     }  # fmt: skip
     assert all(row["assumes"] for row in summary)
     # the paper variant's changes that are not skewed need no simulation
@@ -298,8 +331,13 @@ def test_no_row_gives_power_at_an_effect_taken_from_the_data(pilot):
     assert powers and {row["source"] for row in powers} == {"response criterion", "settings"}
     for row in summary:
         if row["assumption"] == "observed (optimistic)":
-            assert row["power at the cohort's n"] == "not computed (effect from the data)"
-            assert "optimistic" in row["assumes"] and "not a basis for planning" in row["assumes"]
+            withdrawn = row["status"] == "withdrawn"
+            assert row["power at the cohort's n"] == (
+                "" if withdrawn else "not computed (effect from the data)"
+            )
+            assert row["status"] in ("reference", "withdrawn")
+            assert "Optimistic" in row["assumes"] and "not a basis for planning" in row["assumes"]
+            assert "regression to the mean" in row["assumes"]
     # the observed effect still sizes a trial, labelled: MMT8's d_z 0.961 gives 11 pairs
     optimistic = [row for row in summary if row["endpoint"] == "MMT8 change at M3"
                   and row["assumption"] == "observed (optimistic)"
@@ -336,11 +374,7 @@ def test_the_pilots_numbers_worked_out_by_hand(pilot):
             and r["assumption"] == "muscle response criterion"]  # fmt: skip
     assert float(mmt8[0]["effect"]) == pytest.approx(points)
     # the cutaneous response: 50% assumed against 20% under placebo, exact binomial at n = 14
-    by_hand = sum(
-        stats.binom.pmf(k, 14, 0.5)
-        for k in range(15)
-        if stats.binomtest(k, 14, 0.2).pvalue <= ALPHA
-    )
+    by_hand = equal_tailed_power(14, 0.5, 0.2)
     assert value(
         "cutaneous response (CDASI decrease ≥ 5 points at M3)", "assumed 50% responders",
         "exact binomial test", "power at the cohort's n",
@@ -367,7 +401,7 @@ def test_the_nonparametric_variant_simulates_the_wilcoxon_and_states_its_error(
     assert {r["analysis"] for r in simulated} == {"Wilcoxon signed-rank test"}
     assert {r["assumption"] for r in simulated if r["endpoint"] == "CDASI change at M3"} == {
         "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
-        "conservative (80% lower limit)",
+        "cohort's change, 80% lower limit",
     }  # fmt: skip
     limit = math.sqrt(0.25 / settings["simulations"])
     assert all(0 < float(r["MC SE"]) <= limit for r in simulated)
@@ -409,10 +443,11 @@ def test_power_settings_are_validated(config):
         assert list(validator.iter_errors(bad)), change
 
 
-def test_the_power_step_imports_neither_pandas_nor_scipy_stats_nor_statsmodels():
+def test_the_power_step_imports_neither_scipy_stats_nor_statsmodels():
+    # pandas it does import: the one half-up printing of numbers and the leave-one-out check
     run = subprocess.run(
         [sys.executable, "-c", "import sys, clinrepro.power; print(sorted(m for m in "
-         "('pandas', 'scipy.stats', 'statsmodels') if m in sys.modules))"],
+         "('scipy.stats', 'statsmodels') if m in sys.modules))"],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
     assert run.stdout.strip() == "[]"
@@ -442,13 +477,244 @@ def test_power_prints_as_people_read_a_probability(pilot):
     assert [probability_text(v) for v in (1.0, 0.9996, 0.99486, 0.5, 0.0104, 0.005, 0.0004)] == [
         "> 0.999", "> 0.999", "0.995", "0.50", "0.01", "0.005", "< 0.001",
     ]  # fmt: skip
-    # MMT8 +20% of the mean baseline 945/8 = 118.125 (23.625 points) in the 8 active-muscle
-    # pairs, changes 0 12 -2 24 14 -1 15 9 (SD 9.234, upper 80% limit 12.496): power 0.9949
-    changes = [0, 12, -2, 24, 14, -1, 15, 9]
-    sd = statistics.stdev(changes) * math.sqrt(7 / stats.chi2.ppf(0.2, 7))
-    assert TTestPower().power(23.625 / sd, 8, ALPHA) == pytest.approx(0.99486, abs=1e-5)
+    # the CDASI criterion, 5 points against the SD's upper limit 8.854 at n = 14: 0.4985
+    sd = statistics.stdev(CDASI_CHANGE) * math.sqrt(13 / stats.chi2.ppf(0.2, 13))
+    assert TTestPower().power(5 / sd, 14, ALPHA) == pytest.approx(0.4985, abs=1e-4)
     _, summary = pilot
-    row = next(r for r in summary if r["endpoint"] == "MMT8 change at M3"
-               and r["assumption"] == "muscle response criterion"
+    row = next(r for r in summary if r["endpoint"] == "CDASI change at M3"
+               and r["assumption"] == "cutaneous response criterion"
                and r["design"] == "single-arm paired")  # fmt: skip
-    assert row["power at the cohort's n"] == "0.995 (n = 8)"
+    assert row["power at the cohort's n"] == "0.50 (n = 14)"
+    assert (row["n for 80% power"], row["n for 90% power"]) == ("27", "35")
+
+
+# ---- which rows are offered: attainability, influence, one covariance (pilot, by hand)
+
+# the pilot's ADEFF at M3, from Table 1: the 8 active-muscle MMT8 pairs (patients 1, 4, 5, 7,
+# 8, 13, 14, 15), CK and IFN-α of every treated patient with both values
+MMT8_PAIRS = {"1": (145, 145), "4": (131, 143), "5": (146, 144), "7": (69, 93),
+              "8": (131, 145), "13": (79, 78), "14": (109, 124), "15": (135, 144)}  # fmt: skip
+CK_PAIRS = {"1": (65, 183), "2": (79, 181), "3": (2559, 226), "4": (49, 40), "5": (110, 219),
+            "6": (172, 236), "7": (110, 89), "8": (56, 67), "12": (84, 61), "13": (83, 61),
+            "14": (221, 100), "16": (27, 58)}  # fmt: skip
+IFNA_PAIRS = {"1": (68, 23), "2": (18, 12), "4": (144, 62), "5": (48, 92), "7": (221, 59),
+              "8": (19, 4), "9": (8, 3), "12": (12292, 10564)}  # fmt: skip
+
+
+def rows_of(summary, endpoint, assumption=None):
+    return [r for r in summary if r["endpoint"] == endpoint
+            and assumption in (None, r["assumption"])]  # fmt: skip
+
+
+def test_the_mmt8_effects_beyond_the_ceiling_are_withdrawn_with_the_largest_attainable(pilot):
+    # 20% of the baseline fits under 150 for patients 7 (69 -> 82.8), 13 (79 -> 94.8) and 14
+    # (109 -> 130.8) only: 3 of 8 can respond, 37.5%
+    able = [p for p, (base, _) in MMT8_PAIRS.items() if 1.2 * base <= 150]
+    assert able == ["7", "13", "14"]
+    # each patient gaining 20% of their baseline or up to 150: mean 113.4 / 8 = 14.175 points,
+    # against the criterion read as a mean, 20% of the mean baseline 118.125 = 23.625
+    capped = sum(min(0.2 * base, 150 - base) for base, _ in MMT8_PAIRS.values()) / 8
+    assert capped == pytest.approx(14.175)
+    _, summary = pilot
+    criterion = rows_of(summary, "MMT8 change at M3", "muscle response criterion")
+    assert len(criterion) == 3 and {r["status"] for r in criterion} == {"withdrawn"}
+    assert criterion[0]["reason"] == (
+        "Unattainable: only patients 7, 13 and 14 of the 8 can gain 20% of their baseline before "
+        "MMT8 reaches 150; if every patient gains it or as much as the scale allows, the mean gain "
+        "is at most 14.2 points, not 23.6."
+    )
+    assert all(r["n for 80% power"] == "" and r["power at the cohort's n"] == "" for r in criterion)
+    muscle = "muscle response (MMT8 increase ≥ 20% at M3)"
+    rate = rows_of(summary, muscle, "assumed 50% responders")
+    assert {r["status"] for r in rate} == {"withdrawn"}
+    assert "a response proportion above 3 of 8 (37.5%) cannot happen" in rate[0]["reason"]
+    # the lower limit of the cohort's own change (attained: it is below the observed) stays
+    lower = rows_of(summary, "MMT8 change at M3", "cohort's change, 80% lower limit")
+    assert {r["status"] for r in lower} == {"offered"}
+
+
+def test_one_patient_carries_ck_and_ifn_on_the_raw_scale(pilot):
+    ck = {p: after - before for p, (before, after) in CK_PAIRS.items()}
+    without_3 = [c for p, c in ck.items() if p != "3"]
+    assert statistics.mean(without_3) == pytest.approx(21.727, abs=1e-3)  # a rise: +21.7
+    assert statistics.stdev(ck.values()) == pytest.approx(683, abs=0.5)
+    assert statistics.stdev(without_3) == pytest.approx(72.4, abs=0.05)
+    ifn = {p: after - before for p, (before, after) in IFNA_PAIRS.items()}
+    assert statistics.stdev(ifn.values()) == pytest.approx(600, abs=0.5)
+    assert statistics.stdev([c for p, c in ifn.items() if p != "12"]) == pytest.approx(
+        66.7, abs=0.05
+    )
+    kept = [pair for p, pair in IFNA_PAIRS.items() if p != "12"]
+    r_all = np.corrcoef(*zip(*IFNA_PAIRS.values()))[0, 1]
+    r_kept = np.corrcoef(*zip(*kept))[0, 1]
+    assert round(r_all, 4) == 0.9999 and round(r_kept, 2) == 0.55
+    logs = [math.log(after / before) for before, after in IFNA_PAIRS.values()]
+    assert (round(statistics.mean(logs), 2), round(statistics.stdev(logs), 2)) == (-0.71, 0.72)
+    long, summary = pilot
+    for endpoint, patient in (("CK change at M3", "3"), ("IFN-α change at M3", "12")):
+        rows = rows_of(summary, endpoint)
+        assert {r["status"] for r in rows} == {"withdrawn"}
+        assert all(r["reason"].startswith(f"Withdrawn, one patient carries it: without patient "
+                                          f"{patient} the mean improvement is") for r in rows)  # fmt: skip
+    assert (
+        "the SD of the change is 72.4, not 683" in rows_of(summary, "CK change at M3")[0]["reason"]
+    )
+    assert (
+        "the SD of the change is 66.7, not 600"
+        in rows_of(summary, "IFN-α change at M3")[0]["reason"]
+    )
+    # IFN-α is planned on the log scale: improvement = -mean log change 0.7115, SD 0.7151
+    logged = rows_of(summary, "IFN-α change at M3 (log scale)", "cohort's change, 80% lower limit")
+    assert {r["status"] for r in logged} == {"offered"}
+    improvement = -statistics.mean(logs)
+    lower = improvement - stats.t.ppf(0.8, 7) * statistics.stdev(logs) / math.sqrt(8)
+    sd = statistics.stdev(logs) * math.sqrt(7 / stats.chi2.ppf(0.2, 7))
+    single = next(r for r in logged if r["design"] == "single-arm paired")
+    assert single["n for 80% power"] == str(
+        math.ceil(TTestPower().solve_power(lower / sd, alpha=ALPHA, power=0.8))
+    )
+    # on the log scale CK's change is still carried by patient 3: no CK row is offered
+    assert {r["status"] for r in rows_of(summary, "CK change at M3 (log scale)")} == {"withdrawn"}
+    # the values without the patient are in power.csv
+    dropped = {(r["endpoint"], r["quantity"]): float(r["value"]) for r in long
+               if r["method"] == "leave one patient out"}  # fmt: skip
+    assert dropped[("CK change at M3", "mean improvement, without patient 3")] == pytest.approx(
+        -21.727, abs=1e-3
+    )
+
+
+def test_ancova_and_change_score_share_one_covariance(pilot):
+    long, summary = pilot
+    # CDASI: the observed SDs at M0 and M3 and their correlation, raised by the chi-square
+    # factor of the 80% upper limit (n = 14): the change SD it implies is the change score's
+    k = math.sqrt(13 / stats.chi2.ppf(0.2, 13))
+    observed = {r["quantity"]: float(r["value"]) for r in long
+                if r["endpoint"] == "CDASI change at M3" and r["source"] == "observed"}  # fmt: skip
+    a, b, r = (k * observed["SD at baseline"], k * observed["SD at follow-up"],
+               observed["baseline-follow-up correlation"])  # fmt: skip
+    change_sd = math.sqrt(a * a + b * b - 2 * r * a * b)
+    assert change_sd == pytest.approx(k * statistics.stdev(CDASI_CHANGE))
+    assert change_sd == pytest.approx(8.854, abs=1e-3)
+    residual = b * math.sqrt(1 - r * r)
+    # residual^2 = change^2 - (a - r b)^2: never above the change score's
+    assert residual**2 == pytest.approx(change_sd**2 - (a - r * b) ** 2)
+    rows = {(x["assumption"], x["analysis"], x["quantity"], x["placebo_from"]): x for x in long
+            if x["endpoint"] == "CDASI change at M3"}  # fmt: skip
+    ancova = rows[("MCID (lower)", "ANCOVA on baseline", "n per arm for 80% power", "settings")]
+    assert float(ancova["sd"]) == pytest.approx(residual)
+    assert float(ancova["value"]) == power_formulas.smallest_n(
+        lambda n: power_formulas.ancova_power(3.2, residual, n, ALPHA), 0.8, 3, 400
+    )
+    # every offered ANCOVA row needs no more patients than its change-score row
+    for x in summary:
+        if x["analysis"] == "ANCOVA on baseline" and x["status"] == "offered":
+            twin = next(y for y in summary if (y["endpoint"], y["assumption"]) == (
+                x["endpoint"], x["assumption"]) and y["analysis"] == "change-score t-test")  # fmt: skip
+            for column in ("n for 80% power", "n for 90% power"):
+                assert int(x[column]) <= int(twin[column]), (x["endpoint"], x["assumption"])
+
+
+def test_ancova_never_needs_more_than_the_change_score_with_one_covariance():
+    # over many covariances: no more patients wherever ANCOVA's residual variance is at least
+    # 2% below the change's and the trial has 10 or more per arm; where the change score is
+    # (nearly) ANCOVA's best slope, estimating
+    # the slope can cost one patient, never more
+    rng = np.random.default_rng(25)
+    for _ in range(200):
+        a, b = rng.uniform(1, 20, 2)
+        r, difference = rng.uniform(-0.5, 0.99), rng.uniform(0.5, 10)
+        change = math.sqrt(a * a + b * b - 2 * r * a * b)
+        residual = b * math.sqrt(1 - r * r)
+        score = power_formulas.smallest_n(
+            lambda n: power_formulas.two_sample_t_power(difference / change, n, ALPHA),
+            0.8,
+            2,
+            10**5,
+        )
+        ancova = power_formulas.smallest_n(
+            lambda n: power_formulas.ancova_power(difference, residual, n, ALPHA), 0.8, 3, 10**5
+        )
+        assert ancova <= score + 1
+        if (a - r * b) ** 2 >= 0.02 * change**2 and score >= 10:
+            assert ancova <= score, (a, b, r, difference)
+
+
+def test_the_exact_binomial_rows_of_the_pilot(pilot):
+    _, summary = pilot
+    row = next(r for r in summary
+               if r["endpoint"] == "cutaneous response (CDASI decrease ≥ 5 points at M3)"
+               and r["assumption"] == "assumed 50% responders"
+               and r["analysis"] == "exact binomial test")  # fmt: skip
+    assert row["power at the cohort's n"] == "0.60 (n = 14)"
+    assert (row["n for 80% power"], row["n for 90% power"]) == ("24", "31")
+    assert "two-sided with 2.5% in each tail" in row["assumes"]
+    assert "an assumption with no published source" in row["assumes"]
+
+
+def test_the_leave_one_out_sums_are_clinrepro_influence():
+    import pandas as pd
+
+    from clinrepro import power_checks
+    from clinrepro.influence import leave_one_out
+
+    for pairs, sign in ((CK_PAIRS, -1.0), (IFNA_PAIRS, -1.0), (MMT8_PAIRS, 1.0)):
+        patients = list(pairs)
+        baseline = np.array([b for b, _ in pairs.values()], dtype=float)
+        follow_up = np.array([f for _, f in pairs.values()], dtype=float)
+        improvement = sign * (follow_up - baseline)
+        frame = pd.DataFrame({"USUBJID": patients, "d": improvement, "x": baseline, "y": follow_up})
+        fast = power_checks._left_out(improvement, baseline, follow_up)
+        for name, values in fast.items():
+
+            def statistic(f, name=name):
+                r = np.corrcoef(f["x"], f["y"])[0, 1]
+                return {  # by numpy, each recomputed
+                    "mean improvement": f["d"].mean(),
+                    "SD of the change": f["d"].std(ddof=1),
+                    "baseline-follow-up correlation": r,
+                    "residual SD at follow-up": f["y"].std(ddof=1) * math.sqrt(1 - r * r),
+                }[name]
+
+            slow = leave_one_out(frame, statistic)
+            assert values == pytest.approx(slow.left_out.to_numpy(), rel=1e-9, nan_ok=True), name
+
+
+def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
+    tmp_path, tables, cohort, config, settings
+):
+    from clinrepro import power_figure
+
+    analysis = variant_settings(config, "paper", cohort)
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    path = tmp_path / "adeff.csv"
+    build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
+    found = power.endpoints_of(power.read_adeff(str(path)), analysis, cohort)
+    results = power.power_tables(found, analysis, settings, cohort)
+    # the cutaneous response's diamond: n = 14, power 0.605, a point of its own line
+    own = {row["endpoint"]: (row["n"], round(row["power"], 3)) for row in results.own}
+    response = "cutaneous response (CDASI decrease ≥ 5 points at M3)"
+    assert own[response] == (14, 0.605)
+    on_line = {(r["n"], round(r["power"], 3)) for r in results.curve
+               if r["endpoint"] == response and r["design"] == "single-arm paired"}  # fmt: skip
+    assert own[response] in on_line
+    assert all(value in {(r["n"], round(r["power"], 3)) for r in results.curve
+                         if r["endpoint"] == name} for name, value in own.items())  # fmt: skip
+    # no withdrawn endpoint is drawn: not MMT8's criterion, nor the muscle response, nor CK
+    drawn = {(r["endpoint"], r["assumption"]) for r in results.curve}
+    assert drawn == {
+        ("CDASI change at M3", "cutaneous response criterion"),
+        ("IFN-α change at M3 (log scale)", "cohort's change, 80% lower limit"),
+        ("MMT8 change at M3", "cohort's change, 80% lower limit"),
+        (response, "assumed 50% responders"),
+    }
+    # nothing simulated in the paper variant: the key does not speak of simulated points
+    assert power_figure.key_words(True, False) == (
+        "Lines: by formula (dashed: ANCOVA; the exact binomial test's sawtooth at every n); "
+        "diamonds: the cohort's own n at its planning effect."
+    )
+    # two endpoints with one curve are drawn once, the legend naming both
+    rows = [{"design": "single-arm paired", "endpoint": e, "assumption": "50%",
+             "analysis": "exact binomial test", "method": "exact", "n": n, "power": p}
+            for e in ("a", "b") for n, p in ((5, 0.2), (6, 0.3))]  # fmt: skip
+    lines = power_figure.curve_lines(rows)
+    assert len(lines) == 1 and power_figure.legend_label(lines[0]) == "a: 50%\nsame curve: b: 50%"

@@ -331,27 +331,38 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
 
 def test_power_in_the_report(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    section = html[html.index('<h2 id="power">') : html.index('<h2 id="methods">')]
+    section = html[html.index('<h2 id="power">') : html.index('<h2 id="multiplicity">')]
     assert '<h2 id="power">Power and sample size</h2>' in section
     assert "plans 62 patients" in section
-    assert "never at the effect it observed" in section
-    assert "Two-arm sample size (per arm) for 80% power against the placebo response" in section
     with open(project / BASE / "paper/power/power_summary.csv", encoding="utf-8") as handle:
-        rows = {
-            (r["endpoint"], r["assumption"], r["analysis"], r["method"]): r
-            for r in csv.DictReader(handle)
-        }
-    # the observed effect sizes a trial, labelled optimistic, and has no power of its own
-    observed = rows[("MMT8 change at M3", "observed (optimistic)", "paired t-test", "analytic")]
-    assert observed["power at the cohort's n"] == "not computed (effect from the data)"
-    assert observed["n for 80% power"] == "11"
-    # the criterion itself (20% of the baseline mean) is what the pilot's n is judged against
-    criterion = rows[
-        ("MMT8 change at M3", "muscle response criterion", "paired t-test", "analytic")
-    ]
-    # 0.9949 (worked out in test_power), printed with three decimals above 0.99
-    assert criterion["power at the cohort's n"] == "0.995 (n = 8)"
-    assert "MCID (lower)" in section and "optimistic" in section
+        rows = list(csv.DictReader(handle))
+    # one compact table: a row per endpoint, design, analysis and offered effect (the
+    # criterion and the upper MCID, both 5 points, merged), the placebo range in a column
+    table = section[section.index("<table>") : section.index("</table>")]
+    rows_html = re.findall(r"<tr>(.*?)</tr>", table, re.S)
+    cells = [found for found in (re.findall(r"<td>(.*?)</td>", row) for row in rows_html) if found]
+    offered = {(r["endpoint"], r["effect"], r["design"], r["analysis"]) for r in rows
+               if r["status"] == "offered" and r["n for 80% power"]}  # fmt: skip
+    assert len(cells) == len(offered) == 19
+    first = cells[0]
+    assert first[:6] == [
+        "CDASI change at M3", "5 (cutaneous response criterion; MCID (upper))",
+        "single-arm paired", "paired t-test", "27", "35",
+    ]  # fmt: skip
+    binomial = next(c for c in cells if c[3] == "exact binomial test" and c[1].startswith("50%"))
+    assert binomial[4:7] == ["24", "31", ""]
+    two = next(c for c in cells if c[3] == "two-proportion test" and c[1].startswith("50%"))
+    assert two[4:7] == ["38", "51", "7 to 388"]
+    # withdrawn rows are not in the table, their reasons are listed; observed effects neither
+    assert "MMT8 change at M3</td>" not in table.replace("MMT8 change at M3</td><td>5.95", "")
+    assert "optimistic" not in table
+    assert "at most 14.2 points, not 23.6" in section
+    assert "without patient 12" in section and "without patient 3" in section
+    # the assumptions are numbered notes, each once, not a column
+    notes = re.findall(r"<li>(.*?)</li>", section[section.index('<ol class="notes">') :])
+    assert len(notes) == len(set(notes))
+    assert any("regression to the mean" in note for note in notes)
+    assert "IFNA" not in section and "power.placebo" not in section
 
 
 def test_claims_open_to_their_cells_and_explanations(project):
