@@ -30,7 +30,6 @@ from clinrepro.reader import (
     claim_p_text,
     distinct_best,
     limitations,
-    marker_notes,
     multiplicity,
     never_reproduced,
     p_text,
@@ -38,6 +37,7 @@ from clinrepro.reader import (
     population_label,
     readable,
 )
+from clinrepro.clinical import ADEFF_READ, reading_notes
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.study import (
     active_words,
@@ -166,12 +166,16 @@ def recomputed_shown(claim: pd.Series) -> str:
 
 
 def claim_records(
-    audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.DataFrame, analysis: dict
+    audit: pd.DataFrame,
+    cells: pd.DataFrame,
+    explanations: pd.DataFrame,
+    analysis: dict,
+    cohort: dict | None = None,
 ) -> list:
     """One record a claim for the report: its row and what its details open to (the quote,
     the cells used, the patients left out and why, the explanations found)."""
     def words(text) -> str:
-        return "" if pd.isna(text) else readable(str(text), analysis)
+        return "" if pd.isna(text) else readable(str(text), analysis, cohort)
 
     records = []
     for _, claim in audit.iterrows():
@@ -483,7 +487,7 @@ def specification_records(path: str, audit: pd.DataFrame, analysis: dict) -> dic
     own = specifications[specifications["own"] == "Y"]
     return {
         "rows": records,
-        "total": len(specifications),
+        "total": f"{len(specifications):,}",
         "own": f"{int(own['reproduced'].iloc[0])} of {int(own['claims'].iloc[0])}" if len(own) else "",
         "never": [described.get(c, c) for c in never_reproduced(specifications)],
     }
@@ -501,7 +505,7 @@ def run(
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
     from clinrepro.eligibility import attainability_summary, eligibility_summary
-    from clinrepro.endpoints import read_adsl
+    from clinrepro.endpoints import read_adeff, read_adsl
     from clinrepro.ard import read_ard
 
     text = ("claim_id", "reported", "recomputed_rounded", "quote", "location", "description")
@@ -513,9 +517,10 @@ def run(
     explanations = read_table(
         inputs["reconciliation"], text_columns=("claim_id", "printed", "detail")
     )
-    claims = claim_records(audit, cells, explanations, analysis)
+    claims = claim_records(audit, cells, explanations, analysis, cohort)
     ard = read_ard(inputs["ard"])
     adsl = read_adsl(inputs["adsl"])
+    adeff = read_adeff(inputs["adeff"], columns=(*ADEFF_READ, *analysis["populations"].values()))
     outcomes = read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by"))
     attainable = attainability_summary(read_table(inputs["attainability"]))
     eligible = eligibility_summary(read_table(inputs["eligibility"]), max_listed=20)
@@ -541,7 +546,7 @@ def run(
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
     names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
-             "claims": "claims ledger", "reported_summaries": "reported summaries",
+             "claims": "list of claims", "reported_summaries": "reported summaries",
              "outcomes": "stated outcomes"}  # fmt: skip
     raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
     power_table, power_placebo = power_tables(inputs["power_summary"], power)
@@ -549,7 +554,7 @@ def run(
         inputs["template"],
         cohort=cohort,
         variant=variant,
-        summary=plain_summary(cohort, analysis, adsl, ard, rows, audit, outcomes, attainable),
+        summary=plain_summary(cohort, analysis, adsl, ard, rows, audit, outcomes, attainable, adeff),
         verdicts=verdict_counts(audit),
         verdict_classes=VERDICT_CLASSES,
         claims=claims,
@@ -561,7 +566,7 @@ def run(
         eligible=html_table(eligibility_display(eligible, cohort)) if len(eligible) else None,
         eligibility_rule=cohort.get("eligibility_rule", ""),
         changes=html_table(change_table(rows, analysis)),
-        marker_notes=marker_notes(ard, cohort, analysis),
+        marker_notes=reading_notes(rows, ard, adeff, cohort, analysis),
         multiplicity=html_table(inventory),
         limitations=limitations(cohort, analysis, adsl, ard, n_tests, eligible),
         sources=cohort.get("sources", {}),
