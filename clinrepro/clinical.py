@@ -24,7 +24,7 @@ MAX_INFLUENCE_PATIENTS = 2000
 # a sentence lists at most this many patients by name
 MAX_NAMED = 10
 # ADEFF's columns the reading uses (besides the population flags)
-ADEFF_READ = ("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "BASE", "AVAL", "CHG")
+ADEFF_READ = ("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "BASE", "AVAL", "CHG", "CRIT1FL")
 # the settings of a measure that make it a marker read clinically
 MARKER_KEYS = {"normal", "tracks", "treatment_effect"}
 
@@ -97,6 +97,38 @@ def carried_words(row: dict, pairs: pd.DataFrame, cohort: dict) -> str:
     return (
         f"; one patient carries it: {patient_values(pairs, influence.patient, cohort, code)}; "
         f"without that patient it is {signed(influence.without, decimals)} {row['unit']}"
+    )
+
+
+def responders_of(adeff: pd.DataFrame, criterion: dict, flag: str) -> pd.DataFrame:
+    """The evaluable patients of a response criterion in its population (CRIT1FL Y or N at
+    the response visit), with their values."""
+    chosen = (
+        (adeff["PARAMCD"] == criterion["parameter"])
+        & (adeff["AVISIT"] == criterion["visit"])
+        & (adeff[flag] == "Y")
+        & adeff["CRIT1FL"].isin(["Y", "N"])
+    )
+    return adeff.loc[chosen, ["SUBJID", "BASE", "AVAL", "CRIT1FL"]].reset_index(drop=True)
+
+
+def response_carried_words(adeff: pd.DataFrame, criterion: dict, flag: str, cohort: dict) -> str:
+    """'; one patient carries it: patient 7 (69 -> 93); without that patient 0 of 7', or ''
+    where no single patient carries the response rate."""
+    evaluable = responders_of(adeff, criterion, flag)
+    # with one responder, 'k of n' already says that one patient carries the rate
+    if (evaluable["CRIT1FL"] == "Y").sum() < 2 or len(evaluable) > MAX_INFLUENCE_PATIENTS:
+        return ""
+    influence = leave_one_out(
+        evaluable, lambda frame: float((frame["CRIT1FL"] == "Y").mean()), patient="SUBJID"
+    )
+    if not carried_by_one(influence):
+        return ""
+    left = evaluable[evaluable["SUBJID"].astype(str) != influence.patient]
+    who = patient_values(evaluable, influence.patient, cohort, criterion["parameter"])
+    return (
+        f"; one patient carries it: {who}; without that patient "
+        f"{int((left['CRIT1FL'] == 'Y').sum())} of {len(left)}"
     )
 
 

@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.ard import select
-from clinrepro.clinical import carried_words, pairs_of, places, signed
+from clinrepro.clinical import (
+    carried_words,
+    pairs_of,
+    places,
+    response_carried_words,
+    signed,
+)
 from clinrepro.printed import fixed, round_half_up
 from clinrepro.study import (
     active_words,
@@ -394,6 +400,9 @@ def response_sentence(role: str, context: dict) -> str:
         return ""
     criterion = analysis["response"][role]
     sentence = response[0].upper() + response[1:]
+    if context.get("adeff") is not None:
+        flag = analysis["populations"][role]
+        sentence += response_carried_words(context["adeff"], criterion, flag, cohort)
     change = next(
         (r for r in context["rows"]
          if r["measure"] == criterion["parameter"] and r["visit"] == criterion["visit"]),

@@ -15,6 +15,7 @@ from clinrepro.clinical import pairs_of, reading_notes
 from clinrepro.eligibility import eligibility, eligibility_summary
 from clinrepro.endpoints import build_adeff, build_adsl
 from clinrepro.extract import extract_cohort
+from clinrepro.eligibility import attainability, attainability_summary
 from clinrepro.reader import (
     change_rows,
     change_table,
@@ -23,6 +24,7 @@ from clinrepro.reader import (
     limitations,
     multiplicity,
     multiple_testing_limitation,
+    response_sentence,
 )
 from clinrepro.settings import variant_settings
 from clinrepro.stats import analysis_results
@@ -39,12 +41,12 @@ IFNA = [-45, -6, -82, 44, -162, -15, -5, -1728]
 CK = [118, 102, -2333, -9, 109, 64, -21, 11, -23, -22, -121, 31]
 
 
-def half_up(value: float, places: int) -> str:
-    """Half-up rounding worked in the test, with the sign a change carries."""
+def half_up(value: float, places: int, sign: str = "+") -> str:
+    """Half-up rounding worked in the test, a change with its sign ('+8.9')."""
     text = str(
         Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     )
-    return f"+{text}" if value > 0 else text
+    return f"{sign}{text}" if value > 0 else text
 
 
 def t_interval(changes: list[float], places: int) -> str:
@@ -76,7 +78,7 @@ def raw_changes(code: str, visit: str) -> pd.Series:
     """A measure's change from day 0 to a visit, patient by patient, from the raw export."""
     raw = pd.read_csv(ROOT / "data/raw" / REGISTRY / "measurements.csv", dtype=str)
     raw["value"] = pd.to_numeric(raw["value"], errors="coerce")
-    names = {"CK": "CK", "HAQ": "HAQ-DI"}
+    names = {"CK": "CK", "HAQ": "HAQ-DI", "CDASI": "CDASI", "MMT8": "MMT8"}
     wide = raw[raw["measure"] == names[code]].pivot(
         index="patient_id", columns="visit", values="value"
     )
@@ -160,6 +162,30 @@ def test_one_patient_carries_an_estimate_of_the_registry(registry):
         f"{half_up(mean, 1)} IU/L; one patient carries it: patient S009 (200 -> 473); without "
         f"that patient it is {half_up(without[most], 1)} IU/L."
     ]
+
+
+def test_the_registrys_main_outcome_in_words_from_its_raw_files(registry):
+    cohort, analysis, adsl, adeff, ard, rows = registry
+    # active cutaneous disease: CDASI >= 10 on day 0; responders: a fall of 5 or more by
+    # week 24; the exact (Clopper-Pearson) 95% interval from the beta distribution
+    change = raw_changes("CDASI", "Week 24")
+    raw = pd.read_csv(ROOT / "data/raw" / REGISTRY / "measurements.csv", dtype=str)
+    raw["value"] = pd.to_numeric(raw["value"], errors="coerce")
+    day0 = raw[(raw["measure"] == "CDASI") & (raw["visit"] == "Day 0")].set_index("patient_id")
+    active = change[change.index.isin(day0.index[day0["value"] >= 10])]
+    k, n = int((active <= -5).sum()), len(active)
+    low, high = scipy_stats.beta.ppf(0.025, k, n - k + 1), scipy_stats.beta.ppf(0.975, k + 1, n - k)
+    context = {"ard": ard, "analysis": analysis, "cohort": cohort, "rows": rows, "adeff": adeff,
+               "attainable": attainability_summary(attainability(adsl, adeff, analysis, cohort))}  # fmt: skip
+    falls = [-c for c in active]
+    assert response_sentence("cutaneous", context) == (
+        f"{k} of {n} patients with active cutaneous disease (CDASI ≥ 10) fell by at least 5 "
+        f"points on the CDASI activity by week 24 ({half_up(100 * k / n, 1, '')}%, 95% CI "
+        f"{half_up(100 * low, 1, '')}% to {half_up(100 * high, 1, '')}%); the mean CDASI fell "
+        f"by {half_up(statistics.mean(falls), 1, '')} points (95% CI "
+        f"{t_interval(falls, 1).replace('+', '')}; p < 0.001, paired t-test, {n} patients)."
+    )
+    assert (k, n) == (29, 34)
 
 
 def test_limitations_name_confounders_the_data_stop_and_our_readings(
