@@ -156,7 +156,9 @@ def test_one_patient_carries_an_estimate_of_the_registry(registry):
     mean = changes.mean()
     without = {patient: changes.drop(patient).mean() for patient in changes.index}
     most = max(without, key=lambda patient: abs(without[patient] - mean))
-    assert most == "S009" and abs(without[most] - mean) > 0.5 * abs(mean)
+    # it carries the mean when it moves it by more than half of the mean or of its SE
+    scale = max(abs(mean), changes.std(ddof=1) / len(changes) ** 0.5)
+    assert most == "S009" and abs(without[most] - mean) > 0.5 * scale
     assert reading_notes(rows, ard, adeff, cohort, analysis) == [
         f"CK at week 24, {len(changes)} patients with a value at both visits: mean change "
         f"{half_up(mean, 1)} IU/L; one patient carries it: patient S009 (200 -> 473); without "
@@ -272,3 +274,21 @@ def test_the_internal_names_a_page_shows():
     explained = PAGE.replace("</body>", "<dl><dt>GRIM, GRIMMER</dt><dd>...</dd></dl></body>")
     found = internal_names(explained, cohort, SETTINGS, set())
     assert not [hit for hit in found if hit.startswith("a test the glossary")]
+
+
+def test_a_change_near_zero_is_not_said_to_be_carried_by_one_patient(cohort):
+    from clinrepro.clinical import carried_words
+
+    # 20 changes, mean 14 / 20 = +0.7, SE about 9 / √20 = 2.0; without the +10 the mean is
+    # 4 / 19 = +0.21: a move of 0.49, more than half of 0.7 but not of the SE
+    changes = [-9, 9] * 9 + [4, 10]
+    pairs = pd.DataFrame(
+        {"SUBJID": [str(i) for i in range(20)], "BASE": 100.0, "AVAL": 100.0, "CHG": changes}
+    )
+    row = {"measure": "MMT8", "test": "paired t-test", "unit": "points"}
+    assert carried_words(row, pairs, cohort) == ""
+    # a change carried by one patient is said so, with that patient's values
+    pairs.loc[19, ["AVAL", "CHG"]] = [160.0, 60.0]  # mean 64 / 20 = +3.2, without: +0.21
+    assert carried_words(row, pairs, cohort) == (
+        "; one patient carries it: patient 19 (100 -> 160); without that patient it is +0.2 points"
+    )
