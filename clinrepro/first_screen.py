@@ -18,6 +18,7 @@ from clinrepro.reader import (
     audit_sentence,
     change_words,
     p_phrase,
+    response_sentence,
     response_words,
     role_of,
     source_name,
@@ -152,29 +153,17 @@ def response_roles(outcomes: pd.DataFrame, analysis: dict) -> list[tuple[str, st
     return sorted(roles, key=lambda pair: pair[1] != "main")
 
 
-def efficacy_lines(
-    ard: pd.DataFrame, rows: list[dict], outcomes: pd.DataFrame, attainable: pd.DataFrame,
-    analysis: dict, cohort: dict,
-) -> list[dict]:  # fmt: skip
+def efficacy_lines(context: dict, outcomes: pd.DataFrame) -> list[dict]:
     """The response criteria (main outcome first) with their intervals, the change behind
-    each, then every other measure on the scale it is read on."""
+    each, who carries it and who could reach it; then every other measure on the scale it
+    is read on."""
+    analysis, cohort, rows = context["analysis"], context["cohort"], context["rows"]
     lines = []
     for role, kind in response_roles(outcomes, analysis):
-        words = response_words(ard, analysis, cohort, role)
-        if not words:
-            continue
-        criterion = analysis["response"][role]
-        change = next(
-            (r for r in rows if r["measure"] == criterion["parameter"] and r["visit"] == criterion["visit"]),
-            None,
-        )  # fmt: skip
-        text = words[0].upper() + words[1:]
-        if change is not None:
-            text += f"; {change_words(change, analysis)}"
-        reached = attainable_words(attainable, role)
-        text += f"; {reached}." if reached else "."
-        heading = {"main": "Main outcome", "secondary": "Secondary outcome"}.get(kind, "Response")
-        lines.append({"heading": heading, "text": text})
+        text = response_sentence(role, context)
+        if text:
+            heading = {"main": "Main outcome", "secondary": "Secondary outcome"}.get(kind, "Response")
+            lines.append({"heading": heading, "text": text})
     others = [r for r in rows if role_of(r["measure"], analysis) is None]
     for measure in dict.fromkeys(r["measure"] for r in others):
         parts = [marker_words(r, analysis, cohort) for r in others if r["measure"] == measure]
@@ -215,7 +204,7 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
         "(case notes, laboratory reports): a number that agrees is reproduced from those data, "
         "not verified at its source."
     )
-    return {"sentence": audit_sentence(audit, outcomes, analysis, cohort.get("sources")), "scope": scope}
+    return {"sentence": audit_sentence(audit, outcomes, analysis, cohort.get("sources"), cohort), "scope": scope}
 
 
 def bottom_line(

@@ -13,21 +13,33 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.ard import select
-from clinrepro.printed import round_half_up
+from clinrepro.clinical import (
+    carried_words,
+    pairs_of,
+    places,
+    response_carried_words,
+    signed,
+)
+from clinrepro.printed import fixed, round_half_up
 from clinrepro.study import (
     active_words,
     design_words,
     measure_label,
+    measured_visits,
     primary_role,
     short_name,
     test_for,
     unit,
     visit_label,
 )
-from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, joined_words
+from clinrepro.study import visits as study_visits
+from clinrepro.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, joined_words, shown
 
 ROLE_FLAGS = {"cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL"}
 ROLE_WORDS = {"cutaneous": "active cutaneous disease", "muscle": "active muscle disease"}
+# the role of a change's test at the response visit of a response measure: the outcome is
+# the response rate, so the mean change's test supports it and is not it
+RANKS = {True: "supports the main outcome", False: "supports a secondary outcome"}
 
 
 def p_text(p: float) -> str:
@@ -87,16 +99,28 @@ CHARACTERISTIC_WORDS = {
 }
 
 
-def readable(text: str, analysis: dict) -> str:
+def readable(text: str, analysis: dict, cohort: dict | None = None) -> str:
     """A text of the CSV files for people: population flags and their words replaced by
     the readable label ('patients with active muscle disease at baseline (ACTMUSFL)' ->
-    'active muscle disease (MMT8 < 150)')."""
+    'active muscle disease (MMT8 < 150)'); with the cohort's settings, visit and measure
+    codes by their names ('at W24' -> 'at week 24', 'IFNA' -> 'IFN-α')."""
     for flag, words in POPULATION_FLAGS.items():
         label = population_label(flag, analysis)
         text = text.replace(f"{words} ({flag})", label)
         text = text.replace(f"the population ({flag})", f"the population ({label})")
         text = text.replace(flag, label)
-    return characteristic_words(text)
+    return characteristic_words(named_codes(text, cohort) if cohort else text)
+
+
+def named_codes(text: str, cohort: dict) -> str:
+    """Visit and measure codes replaced by the names the settings give them, where the
+    name does not already hold the code (M0 stays: its label is 'M0 (baseline)')."""
+    names = {code: m.get("short", code) for code, m in cohort["measures"].items()}
+    names |= {v["code"]: v.get("label", v["code"]) for v in cohort["visits"]}
+    for code, name in names.items():
+        if not re.search(rf"\b{re.escape(code)}\b", name):
+            text = re.sub(rf"(?<![\w'-]){re.escape(code)}(?![\w'-])", name, text)
+    return text
 
 
 def characteristic_words(text: str) -> str:
@@ -146,8 +170,8 @@ def change_rows(ard: pd.DataFrame, analysis: dict, cohort: dict) -> list[dict]:
             criterion = analysis["response"].get(role or "", {})
             at_response = bool(criterion) and criterion.get("visit") == visit
             rank = "exploratory"
-            if at_response:
-                rank = "primary" if role == primary else "secondary"
+            if at_response:  # the outcome is the response rate; its measure's test supports it
+                rank = RANKS[role == primary]
             estimate = found.get("mean_change", np.nan)
             low, high = found.get("ci_lower", np.nan), found.get("ci_upper", np.nan)
             if test == "wilcoxon_signed_rank":
@@ -161,6 +185,8 @@ def change_rows(ard: pd.DataFrame, analysis: dict, cohort: dict) -> list[dict]:
                     "label": short_name(cohort, code),
                     "unit": unit(cohort, code),
                     "visit": visit,
+                    "visit_label": visit_label(cohort, visit),
+                    "places": places(cohort, code),
                     "flag": flag,
                     "population": population_label(flag, analysis),
                     "n": int(found["n_pairs"]),
@@ -184,13 +210,16 @@ def change_table(rows: list[dict], analysis: dict) -> pd.DataFrame:
     for row in rows:
         low, high = row["ci"]
         what = "median (Hodges-Lehmann)" if "Wilcoxon" in row["test"] else "mean"
+        decimals = row["places"]
         entry = {
             "measure": f"{row['label']} ({row['unit']})",
-            "visit": row["visit"],
+            "visit": row["visit_label"],
             "population": row["population"],
             "pairs": row["n"],
-            "change": f"{number(row['estimate'])} ({what})",
-            f"{level} CI": f"{number(low)} to {number(high)}" if np.isfinite(low) else "",
+            "change": f"{signed(row['estimate'], decimals)} ({what})",
+            f"{level} CI": (
+                f"{signed(low, decimals)} to {signed(high, decimals)}" if np.isfinite(low) else ""
+            ),
             "p": f"{p_text(row['p'])} ({row['test']})",
             "log scale": "",
             "role": row["rank"],
@@ -198,39 +227,11 @@ def change_table(rows: list[dict], analysis: dict) -> pd.DataFrame:
         if np.isfinite(row["gmr"]):
             gl, gh = row["gmr_ci"]
             entry["log scale"] = (
-                f"ratio {row['gmr']:.2f} ({level} CI {gl:.2f} to {gh:.2f}), "
-                f"p {p_text(row['p_log'])}"
+                f"ratio {fixed(row['gmr'], 2)} ({level} CI {fixed(gl, 2)} to {fixed(gh, 2)}), "
+                f"{p_phrase(row['p_log'])}"
             )
         table.append(entry)
     return pd.DataFrame(table)
-
-
-def marker_notes(ard: pd.DataFrame, cohort: dict, analysis: dict) -> list[str]:
-    """Where a marker moved against the clinical measure it tracks (cohort settings
-    `tracks`), in every treated patient: how many, who, and the values."""
-    notes = []
-    flag = analysis["populations"]["cohort"]
-    rows = select(ard, {"analysis": "marker_discordance", "population": flag})
-    for (marker, visit, tracked), found in rows.groupby(
-        ["parameter", "visit", "category"], sort=False
-    ):
-        values = dict(zip(found["statistic"], found["value"]))
-        worse = int(values.get("n_marker_worsened", 0))
-        if not worse:
-            continue
-        listed = found.loc[found["statistic"] == "n_marker_worsened", "note"].iloc[0]
-        who = listed.split(": ", 1)[-1]
-        ratio = analysis.get("marker_rise_ratio")
-        moved = "rose" if cohort["measures"][marker]["improvement"] == "decrease" else "fell"
-        notes.append(
-            f"{short_name(cohort, marker)}, which tracks {short_name(cohort, tracked)}, moved "
-            f"against it by {visit_label(cohort, visit)}: it {moved} at least {ratio:g}-fold in "
-            f"{worse} of {int(values.get('n_evaluable', 0))} patients with both measured ({who}); "
-            f"{int(values.get('n_discordant', 0))} of them with no worsening of "
-            f"{short_name(cohort, tracked)}. A marker that disagrees with the clinical measure is "
-            "no evidence of worsening by itself."
-        )
-    return notes
 
 
 def response_words(ard: pd.DataFrame, analysis: dict, cohort: dict, role: str) -> str:
@@ -255,17 +256,20 @@ def response_words(ard: pd.DataFrame, analysis: dict, cohort: dict, role: str) -
     )
 
 
-def change_words(row: dict, analysis: dict) -> str:
+def change_words(row: dict, analysis: dict, carried: str = "") -> str:
+    """'the mean CDASI fell by 13.7 points (95% CI 9.5 to 17.9; p < 0.001, paired t-test,
+    14 patients)', and, where one patient carries it, who (`carried`, clinical.carried_words)."""
     low, high = row["ci"]
     level = f"{analysis['confidence_level']:.0%}"
     what = "median" if "Wilcoxon" in row["test"] else "mean"
     moved = "rose" if row["estimate"] > 0 else "fell" if row["estimate"] < 0 else "did not move"
     if row["estimate"] < 0:  # a fall, and its interval, as positive amounts
         low, high = -high, -low
+    decimals = row["places"]
     return (
-        f"the {what} {row['label']} {moved} by {abs(row['estimate']):.1f} {row['unit']} "
-        f"({level} CI {number(low)} to {number(high)}; {p_phrase(row['p'])}, {row['test']}, "
-        f"{row['n']} patients)"
+        f"the {what} {row['label']} {moved} by {fixed(abs(row['estimate']), decimals)} "
+        f"{row['unit']} ({level} CI {fixed(low, decimals, '')} to {fixed(high, decimals, '')}; "
+        f"{p_phrase(row['p'])}, {row['test']}, {row['n']} patients){carried}"
     )
 
 
@@ -275,7 +279,11 @@ def source_name(source: str, sources: dict) -> str:
 
 
 def audit_sentence(
-    audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, sources: dict | None = None
+    audit: pd.DataFrame,
+    outcomes: pd.DataFrame,
+    analysis: dict,
+    sources: dict | None = None,
+    cohort: dict | None = None,
 ) -> str:
     """The audit in one or two sentences, one part per source."""
     if audit.empty:
@@ -314,8 +322,9 @@ def audit_sentence(
     )
     for _, claim in matters.head(2).iterrows():
         sentence += (
-            f" '{claim['description']}' ({claim['source']}, printed {claim['reported']}): "
-            f"{claim['verdict']}: {readable(readable_reason(claim), analysis)}."
+            f" '{claim['description']}' ({source_name(claim['source'], sources)} prints "
+            f"“{claim['reported']}”): {claim['verdict']}: "
+            f"{readable(readable_reason(claim), analysis, cohort)}."
         )
     never = outcomes[outcomes["status"] == "never reported"] if not outcomes.empty else outcomes
     for _, outcome in never.iterrows():
@@ -338,74 +347,87 @@ def readable_reason(claim: pd.Series) -> str:
     return reason
 
 
-def plain_summary(
-    cohort: dict,
-    analysis: dict,
-    adsl: pd.DataFrame,
-    ard: pd.DataFrame,
-    rows: list[dict],
-    audit: pd.DataFrame,
-    outcomes: pd.DataFrame,
-    attainable: pd.DataFrame,
-) -> list[str]:
-    """About five sentences a clinician reads first."""
+def data_stop_words(cohort: dict) -> str:
+    """'the per-patient data stop at M3 (3 months after baseline); M6 and FU (last
+    follow-up) are reported only as summaries', or '' when every visit has them."""
+    summaries_only = [visit for visit in study_visits(cohort) if visit.get("reported_only")]
+    if not summaries_only:
+        return ""
+    last = measured_visits(cohort)[-1]
+    labels = joined_words([visit_label(cohort, visit["code"]) for visit in summaries_only])
+    return (
+        f"the per-patient data stop at {visit_label(cohort, last['code'])} ({last['time']:g} "
+        f"{cohort.get('time_unit', '')} after baseline); {labels} "
+        f"{'is' if len(summaries_only) == 1 else 'are'} reported only as summaries"
+    )
+
+
+def cohort_sentence(cohort: dict, adsl: pd.DataFrame, rows: list[dict]) -> str:
+    """Who, with what, measured how and when: the summary's first sentence."""
     treatments = sorted(adsl["TRTMOL"].dropna().astype(str).unique())
     visits = [cohort["baseline_visit"], *dict.fromkeys(r["visit"] for r in rows)]
     measures = joined_words([measure_label(cohort, code) for code in cohort["measures"]])
-    sentences = [
-        f"This {design_words(cohort)} treated {len(adsl)} patients with "
+    stop = data_stop_words(cohort)
+    return (
+        f"This {design_words(cohort)} followed {len(adsl)} patients treated with "
         f"{joined_words(treatments, 'or')} and measured {measures} at "
-        f"{joined_words([visit_label(cohort, v) for v in visits])}."
-    ]
-    for role in analysis["response"]:
-        response = response_words(ard, analysis, cohort, role)
-        if not response:
-            continue
-        criterion = analysis["response"][role]
-        change = next(
-            (
-                r
-                for r in rows
-                if r["measure"] == criterion["parameter"] and r["visit"] == criterion["visit"]
-            ),
-            None,
-        )
-        sentence = response[0].upper() + response[1:]
-        if change is not None:
-            sentence += f"; {change_words(change, analysis)}"
-        mine = attainable[attainable["role"] == role] if not attainable.empty else attainable
-        if len(mine):
-            could = mine.iloc[0]
-            if int(could["n_evaluable_attainable"]) < int(could["n_evaluable"]):
-                sentence += (
-                    f"; only {int(could['n_evaluable_attainable'])} of the "
-                    f"{int(could['n_evaluable'])} could have reached the criterion at all, "
-                    "given where the scale ends"
-                )
-        sentences.append(sentence + ".")
-    audit_words = audit_sentence(audit, outcomes, analysis, cohort.get("sources"))
-    if audit_words:
-        sentences.append(audit_words)
-    facts = cohort.get("design_facts", {})
-    if facts.get("control") == "none":
+        f"{joined_words([visit_label(cohort, v) for v in visits])}"
+        + (f"; {stop}" if stop else "")
+        + "."
+    )
+
+
+def confounder_sentences(cohort: dict) -> list[str]:
+    """Treatments given alongside that act on an outcome themselves, named as confounders
+    (cohort settings design_facts.confounders)."""
+    sentences = []
+    for given in cohort.get("design_facts", {}).get("confounders", []):
+        measures = [code for code in given["acts_on"] if code in cohort["measures"]]
+        who = f" in {given['patients']} patients" if given.get("patients") else ""
         sentences.append(
-            "Without a control group, and with the scores rated by assessors who knew the "
-            "treatment, these changes cannot be attributed to the treatment alone."
-            if not facts.get("blinded_assessment", False)
-            else "Without a control group these changes cannot be attributed to the treatment alone."
+            f"{given['treatment']}, given alongside{who} ({given['source']}), {given['words']}: "
+            f"a confounder of the change in {joined_words([measure_label(cohort, c) for c in measures])}, "
+            "which cannot be credited to the study treatment alone in those patients."
         )
     return sentences
 
 
-def limitations(
-    cohort: dict,
-    analysis: dict,
-    adsl: pd.DataFrame,
-    ard: pd.DataFrame,
-    n_tests: int,
-    eligible: pd.DataFrame | None = None,
-) -> list[str]:
-    """Limitations from the design in the cohort's settings and from the data."""
+def response_sentence(role: str, context: dict) -> str:
+    """A response criterion's result, the change of its measure and who carries it, and how
+    many could reach it at all."""
+    ard, analysis, cohort = context["ard"], context["analysis"], context["cohort"]
+    response = response_words(ard, analysis, cohort, role)
+    if not response:
+        return ""
+    criterion = analysis["response"][role]
+    sentence = response[0].upper() + response[1:]
+    if context.get("adeff") is not None:
+        flag = analysis["populations"][role]
+        sentence += response_carried_words(context["adeff"], criterion, flag, cohort)
+    change = next(
+        (r for r in context["rows"]
+         if r["measure"] == criterion["parameter"] and r["visit"] == criterion["visit"]),
+        None,
+    )  # fmt: skip
+    if change is not None:
+        carried = ""
+        if context.get("adeff") is not None:
+            pairs = pairs_of(context["adeff"], change["measure"], change["visit"], change["flag"])
+            carried = carried_words(change, pairs, cohort)
+        sentence += f"; {change_words(change, analysis, carried)}"
+    attainable = context["attainable"]
+    mine = attainable[attainable["role"] == role] if not attainable.empty else attainable
+    if len(mine) and int(mine.iloc[0]["n_evaluable_attainable"]) < int(mine.iloc[0]["n_evaluable"]):
+        sentence += (
+            f"; only {int(mine.iloc[0]['n_evaluable_attainable'])} of the "
+            f"{int(mine.iloc[0]['n_evaluable'])} could have reached the criterion at all, "
+            "given where the scale ends"
+        )
+    return sentence + "."
+
+
+def design_limitations(cohort: dict, analysis: dict) -> list[str]:
+    """Limitations from the design in the cohort's settings."""
     facts = cohort.get("design_facts", {})
     lines = []
     if facts.get("control") == "none":
@@ -428,6 +450,95 @@ def limitations(
             )
     if facts.get("concomitant"):
         lines.append(f"Concomitant treatments: {facts['concomitant']}.")
+    lines += [f"Confounder: {sentence}" for sentence in confounder_sentences(cohort)]
+    stop = data_stop_words(cohort)
+    if stop:
+        lines.append(
+            f"Follow-up: {stop}, which this report shows as printed and cannot check patient "
+            "by patient."
+        )
+    return lines
+
+
+def missing_limitation(
+    cohort: dict, analysis: dict, adsl: pd.DataFrame, ard: pd.DataFrame
+) -> list[str]:
+    everyone = analysis["populations"]["cohort"]
+    missing = select(ard, {"analysis": "summary", "population": everyone, "statistic": "n_missing"})
+    missing = missing[missing["parameter"].isin(list(cohort["measures"])) & (missing["value"] > 0)]
+    if not len(missing):
+        return []
+    words = "; ".join(
+        f"{short_name(cohort, r.parameter)} at {visit_label(cohort, r.visit)}: {int(r.value)} of {len(adsl)}"
+        for r in missing.itertuples()
+    )
+    return [f"Missing values (patients without a value): {words}."]
+
+
+# each status of eligibility.csv's summary: its count, its patients and its words
+ELIGIBILITY_STATUSES = (
+    ("n_not_meeting", "patients_not_meeting", "fail it whatever the rounding of the printed numbers"),
+    ("n_undecided", "patients_undecided", "cannot be decided from the printed numbers"),
+    ("n_unknown", "patients_unknown", "cannot be checked, a value being missing"),
+)
+
+
+def eligibility_limitation(cohort: dict, eligible: pd.DataFrame | None) -> list[str]:
+    """The stated entry criteria every patient must meet, as the source states them, and
+    what our reading of each in the table finds, labelled as ours."""
+    required = {c["name"] for c in cohort.get("eligibility", []) if c.get("required")}
+    if eligible is None or not len(eligible):
+        return []
+    lines = []
+    for row in eligible[eligible["criterion"].isin(required)].itertuples():
+        found = [
+            f"{int(getattr(row, count))} {words} "
+            f"(patient{'s' if int(getattr(row, count)) > 1 else ''} {getattr(row, who)})"
+            for count, who, words in ELIGIBILITY_STATUSES
+            if int(getattr(row, count, 0) or 0)
+        ]
+        if not found:
+            continue
+        stated = f" ({row.source})" if isinstance(row.source, str) and row.source else ""
+        reading = getattr(row, "reading", "")
+        ours = reading if isinstance(reading, str) and reading else "a reading of ours that the source does not state"
+        lines.append(
+            f"Entry criteria, our reading: the study states that it included "
+            f"{shown(cohort.get('eligibility_rule') or 'only eligible patients')}{stated}. Read as "
+            f"'{row.criterion}' ({characteristic_words(row.definition)}; {ours}), of "
+            f"{int(row.n_patients)} patients {joined_words(found)}."
+        )
+    return lines
+
+
+def multiple_testing_limitation(cohort: dict, n_tests: int) -> str:
+    """How many p-values, and what they can show: only a comparison with a control group
+    (cohort settings design_facts.control) can confirm an effect."""
+    control = cohort.get("design_facts", {}).get("control")
+    confirms = (
+        "only the main outcome's comparison with the control group is confirmatory, the "
+        "others are exploratory"
+        if control in ("placebo", "active")
+        else f"without a control group{'' if control else ' (the settings declare none)'}, none "
+        "of them is confirmatory: each describes a change from baseline, not an effect of the "
+        "treatment"
+    )
+    return (
+        f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
+        f"multiplicity; {confirms}."
+    )
+
+
+def limitations(
+    cohort: dict,
+    analysis: dict,
+    adsl: pd.DataFrame,
+    ard: pd.DataFrame,
+    n_tests: int,
+    eligible: pd.DataFrame | None = None,
+) -> list[str]:
+    """Limitations from the design in the cohort's settings and from the data."""
+    lines = design_limitations(cohort, analysis)
     regimens = adsl["TRT01A"].dropna().astype(str).value_counts()
     molecules = adsl["TRTMOL"].dropna().astype(str).nunique()
     if len(regimens) > 1:
@@ -437,49 +548,9 @@ def limitations(
             f"({', '.join(f'{name}: {count}' for name, count in regimens.items())}), analysed "
             "together; the groups are too small to compare."
         )
-    everyone = analysis["populations"]["cohort"]
-    missing = select(ard, {"analysis": "summary", "population": everyone, "statistic": "n_missing"})
-    missing = missing[missing["parameter"].isin(list(cohort["measures"])) & (missing["value"] > 0)]
-    if len(missing):
-        words = "; ".join(
-            f"{short_name(cohort, r.parameter)} at {r.visit}: {int(r.value)} of {len(adsl)}"
-            for r in missing.itertuples()
-        )
-        lines.append(f"Missing values (patients without a value): {words}.")
-    required = {c["name"] for c in cohort.get("eligibility", []) if c.get("required")}
-    if eligible is not None and len(eligible):
-        for row in eligible[eligible["criterion"].isin(required)].itertuples():
-            if int(row.n_not_meeting):
-                lines.append(eligibility_words(row))
-    lines.append(
-        f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
-        "multiplicity; "
-        + (
-            "none is confirmatory, the main outcome's included: a study without a control "
-            "group can only explore."
-            if facts.get("control") == "none"
-            else "only the primary one is confirmatory, the others are exploratory."
-        )
-    )
-    return lines
-
-
-def eligibility_words(row) -> str:
-    """A required criterion some patients fail, with those whose printed numbers cannot
-    decide it, and where it is our reading of the study's words, said so."""
-    undecided = int(getattr(row, "n_undecided", 0) or 0)
-    reading = getattr(row, "reading", "") or ""
-    words = (
-        f"Entry criteria: {int(row.n_not_meeting)} of {int(row.n_patients)} patients "
-        f"(patients {row.patients_not_meeting}) do not meet '{row.criterion}' "
-        f"({characteristic_words(row.definition)}) whatever the rounding of the printed numbers"
-    )
-    if undecided:
-        whom = "patient" if undecided == 1 else "patients"
-        words += f"; for {whom} {row.patients_undecided} the printed numbers cannot decide it"
-    if isinstance(reading, str) and reading:
-        return f"{words}. The criterion is {reading}."
-    return f"{words}, which the study states every patient meets."
+    lines += missing_limitation(cohort, analysis, adsl, ard)
+    lines += eligibility_limitation(cohort, eligible)
+    return lines + [multiple_testing_limitation(cohort, n_tests)]
 
 
 def attainability_display(summary: pd.DataFrame, analysis: dict) -> pd.DataFrame:
@@ -519,18 +590,16 @@ def eligibility_display(summary: pd.DataFrame, cohort: dict) -> pd.DataFrame:
                 for name in summary["criterion"]
             ],
             "stated": summary["source"].fillna(""),
-            "rebuilt as": [characteristic_words(text) for text in summary["definition"]],
+            "our reading": [characteristic_words(text) for text in summary["definition"]],
             "meet": [
                 f"{int(m)} of {int(n)}" for m, n in zip(summary["n_meets"], summary["n_patients"])
             ],
-            "do not meet (patients)": summary["patients_not_meeting"].fillna(""),
-            "cannot be decided from the printed numbers (patients)": summary[
-                "patients_undecided"
-            ].fillna("")
-            if "patients_undecided" in summary
-            else "",
+            "fail (patients)": summary["patients_not_meeting"].fillna(""),
+            "cannot be decided from the printed numbers (patients)": (
+                summary["patients_undecided"].fillna("") if "patients_undecided" in summary else ""
+            ),
+            "cannot be checked, a value missing (patients)": summary["patients_unknown"].fillna(""),
             "our reading": summary["reading"].fillna("") if "reading" in summary else "",
-            "unknown (patients)": summary["patients_unknown"].fillna(""),
         }
     )
 
@@ -540,7 +609,8 @@ def multiplicity(rows: list[dict], ard: pd.DataFrame, analysis: dict) -> pd.Data
     estimates without p-values."""
     table = [
         {
-            "result": f"{r['label']} change to {r['visit']}" + (" (log scale)" if scale else ""),
+            "result": f"{r['label']} change to {r['visit_label']}"
+            + (" (log scale)" if scale else ""),
             "population": r["population"],
             "n": r["n"],
             "p": p_text(r["p_log"] if scale else r["p"]),

@@ -34,17 +34,18 @@ from clinrepro.reader import (
     attainability_display,
     eligibility_display,
     change_rows,
+    cohort_sentence,
     change_table,
     claim_p_text,
     distinct_best,
     limitations,
-    marker_notes,
     multiplicity,
     never_reproduced,
     p_text,
     population_label,
     readable,
 )
+from clinrepro.clinical import ADEFF_READ, reading_notes
 from clinrepro.settings import EXACT_MAX_PAIRS, REPORT_FIGURES
 from clinrepro.study import (
     active_words,
@@ -138,13 +139,16 @@ def inline_script(path: str) -> tuple[str, str]:
 
 
 def first_screen(
-    adsl, ard, rows, audit, outcomes, attainable, analysis: dict, cohort: dict
+    adsl, adeff, ard, rows, audit, outcomes, attainable, analysis: dict, cohort: dict
 ) -> dict:
     """The three questions the first screen answers, from the results and the settings."""
     safety = safety_block(outcomes, audit, cohort)
+    context = {"ard": ard, "analysis": analysis, "cohort": cohort, "rows": rows,
+               "attainable": attainable, "adeff": adeff}  # fmt: skip
     return {
         "bottom_line": bottom_line(adsl, ard, outcomes, audit, safety, analysis, cohort),
-        "efficacy": efficacy_lines(ard, rows, outcomes, attainable, analysis, cohort),
+        "lead": cohort_sentence(cohort, adsl, rows),
+        "efficacy": efficacy_lines(context, outcomes),
         "safety": safety,
         "secondary": secondary_block(outcomes, audit, cohort, attainable, analysis),
         "audit": audit_block(audit, outcomes, analysis, cohort),
@@ -196,12 +200,16 @@ def recomputed_shown(claim: pd.Series) -> str:
 
 
 def claim_records(
-    audit: pd.DataFrame, cells: pd.DataFrame, explanations: pd.DataFrame, analysis: dict
+    audit: pd.DataFrame,
+    cells: pd.DataFrame,
+    explanations: pd.DataFrame,
+    analysis: dict,
+    cohort: dict | None = None,
 ) -> list:
     """One record a claim for the report: its row and what its details open to (the quote,
     the cells used, the patients left out and why, the explanations found)."""
     def words(text) -> str:
-        return "" if pd.isna(text) else readable(str(text), analysis)
+        return "" if pd.isna(text) else readable(str(text), analysis, cohort)
 
     records = []
     for _, claim in audit.iterrows():
@@ -479,7 +487,7 @@ def specification_records(path: str, audit: pd.DataFrame, analysis: dict) -> dic
     own = specifications[specifications["own"] == "Y"]
     return {
         "rows": records,
-        "total": len(specifications),
+        "total": f"{len(specifications):,}",
         "own": f"{int(own['reproduced'].iloc[0])} of {int(own['claims'].iloc[0])}" if len(own) else "",
         "never": [described.get(c, c) for c in never_reproduced(specifications)],
     }
@@ -497,7 +505,7 @@ def run(
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
     from clinrepro.eligibility import attainability_summary, eligibility_summary
-    from clinrepro.endpoints import read_adsl
+    from clinrepro.endpoints import read_adeff, read_adsl
     from clinrepro.ard import read_ard
 
     text = ("claim_id", "reported", "recomputed_rounded", "quote", "location", "description")
@@ -509,9 +517,10 @@ def run(
     explanations = read_table(
         inputs["reconciliation"], text_columns=("claim_id", "printed", "detail")
     )
-    claims = claim_records(audit, cells, explanations, analysis)
+    claims = claim_records(audit, cells, explanations, analysis, cohort)
     ard = read_ard(inputs["ard"])
     adsl = read_adsl(inputs["adsl"])
+    adeff = read_adeff(inputs["adeff"], columns=(*ADEFF_READ, *analysis["populations"].values()))
     outcomes = with_measures(
         read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by")),
         read_table(inputs["raw_outcomes"]) if "raw_outcomes" in inputs else None,
@@ -540,7 +549,7 @@ def run(
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
     names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
-             "claims": "claims ledger", "reported_summaries": "reported summaries",
+             "claims": "list of claims", "reported_summaries": "reported summaries",
              "outcomes": "stated outcomes"}  # fmt: skip
     raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
     power_rows = power_section(inputs["power_summary"], power)
@@ -550,7 +559,7 @@ def run(
         cohort=cohort,
         variant=variant,
         folder=f"results/{cohort['name']}/{variant}/",
-        first=first_screen(adsl, ard, rows, audit, outcomes, attainable, analysis, cohort),
+        first=first_screen(adsl, adeff, ard, rows, audit, outcomes, attainable, analysis, cohort),
         script=script,
         script_source=script_source,
         verdicts=verdict_counts(audit),
@@ -564,7 +573,7 @@ def run(
         eligible=html_table(eligibility_display(eligible, cohort)) if len(eligible) else None,
         eligibility_rule=cohort.get("eligibility_rule", ""),
         changes=html_table(change_table(rows, analysis)),
-        marker_notes=marker_notes(ard, cohort, analysis),
+        marker_notes=reading_notes(rows, ard, adeff, cohort, analysis),
         multiplicity=html_table(inventory),
         limitations=limitations(cohort, analysis, adsl, ard, n_tests, eligible),
         sources=cohort.get("sources", {}),

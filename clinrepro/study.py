@@ -120,12 +120,13 @@ def tests_words(analysis: dict, measures: list[str] | None = None) -> str:
 
 
 def criterion_text(response: dict, cohort: dict) -> str:
-    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3'."""
+    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3' (the
+    visit by its label: 'at week 24', not 'at W24')."""
     measure = response["measure"]
     suffix = "%" if measure == "percent_change" else f" {unit(cohort, response['parameter'])}"
     return (
         f"{response['parameter']} {response['direction']} >= {response['threshold']:g}{suffix} "
-        f"at {response['visit']}"
+        f"at {visit_label(cohort, response['visit'])}"
     )
 
 

@@ -408,7 +408,7 @@ def built_examples():
 def test_the_examples_build_to_their_reports(built_examples):
     results = built_examples / "results"
     wide = (results / WIDE / "paper/report.html").read_text("utf-8")
-    assert "This cohort has no claims ledger, so there are no published claims to check" in wide
+    assert "This cohort has no list of published claims, so there are no claims to check" in wide
     assert "Serum interferon-alpha" not in wide
     assert pd.read_csv(results / WIDE / "paper/claims.csv").empty
     conclusions = pd.read_csv(results / WIDE / "sensitivity/conclusions.csv")

@@ -183,7 +183,7 @@ def test_any_measure_range_and_direction():
     assert haq["responder"].tolist() == ["", "Y", "", "", "Y"]
     assert haq.loc["P2", ["improvement", "best_possible"]].tolist() == [25, 100]
     assert math.isnan(haq.loc["P1", "best_possible"])
-    assert (haq["criterion"] == "HAQ decrease >= 20% at W24").all()
+    assert (haq["criterion"] == "HAQ decrease >= 20% at week 24").all()
     mmt8 = of(table, "mmt8")
     # +20% of 125 = 25 -> 150 exactly: attainable; of 126 = 25.2 -> 151.2 > 150: not;
     # P5 60 -> 72 = +20% exactly: a responder

@@ -423,12 +423,17 @@ def test_the_report_reads_first_in_plain_words(project):
     )
     assert "none inconsistent" in first and "without a control group" in first
     assert "the claims against the paper&#39;s own Table 1, the per-patient data it publishes, not against source records" in first
-    # the study says adults: age minus disease duration is 13, 17.1 and 16 for 6, 14, 15;
-    # with ages in completed years 14's onset is 17.05 to under 18.15: not decided
-    assert "2 of 16 patients (patients 6, 15) do not meet &#39;adult onset&#39;" in first
-    assert "for patient 14 the printed numbers cannot decide it. The criterion is our" in first
+    # 'adult DM' read as adult onset is our reading: age minus disease duration is 13, 17.1
+    # and 16 for 6, 14, 15; with ages in completed years 14's onset is 17.05 to under 18.15
+    assert (
+        "Read as &#39;adult onset&#39; (age minus disease duration &gt;= 18; our reading: the paper "
+        "says &#39;adult DM patients&#39;, which may mean adults at inclusion; read here as "
+        "adult-onset DM (age at onset 18 or more)), of 16 patients 2 fail it whatever the rounding "
+        "of the printed numbers (patients 6, 15) and 1 cannot be decided from the printed numbers "
+        "(patient 14)" in first
+    )
     # nothing in an uncontrolled pilot is confirmatory
-    assert "none is confirmatory, the main outcome&#39;s included" in first
+    assert "without a control group, none of them is confirmatory" in first
     assert "only the primary one is confirmatory" not in html
     for section in ("limitations", "multiplicity", "glossary", "specifications", "outcomes"):
         assert f'id="{section}"' in html
@@ -436,7 +441,8 @@ def test_the_report_reads_first_in_plain_words(project):
     start = html.index('<h3 id="multiplicity">')
     inventory = html[start : html.index("</details>", start)]
     assert inventory.count("<td>exploratory</td>") == 6
-    assert "<td>primary</td>" in inventory and "<td>secondary</td>" in inventory
+    assert "<td>supports the main outcome</td>" in inventory
+    assert "<td>supports a secondary outcome</td>" in inventory and ">primary<" not in inventory
 
 
 def claims_of(project: Path, cohort: str) -> dict[str, dict]:

@@ -13,7 +13,6 @@ from clinrepro.files import read_table
 from clinrepro.outcomes import outcome_report
 from clinrepro.reader import (
     audit_sentence,
-    marker_notes,
     distinct_best,
     never_reproduced,
     p_phrase,
@@ -24,7 +23,6 @@ from clinrepro.reader import (
 from clinrepro.terms import probability_text
 from clinrepro.reconcile import reconcile_claims
 from clinrepro.specifications import specification_search
-from clinrepro.stats import analysis_results
 from clinrepro.summary_checks import summary_checks
 from clinrepro.printed import significant
 from clinrepro.tables import fixed_numbers, mean_sd, n_pct
@@ -376,21 +374,6 @@ def test_a_claim_must_report_a_stated_outcome():
         "ivig_stopped",
         "not an outcome of outcomes.csv",
     )
-
-
-def test_a_marker_against_the_measure_it_tracks(pilot, analysis, cohort):
-    adsl, adeff, _ = pilot
-    ard = analysis_results(adsl, adeff, analysis, "M0", cohort["measures"])
-    # CK (tracks MMT8) at M3, 11 treated patients with both: up >= 1.5-fold in 1 (65 -> 183,
-    # x2.8), 2 (79 -> 181, x2.3), 5 (110 -> 219, x1.99), 16 (27 -> 58, x2.1); MMT8 did not
-    # fall in 1 (145 -> 145) and 16 (150 -> 150)
-    assert marker_notes(ard, cohort, analysis | {"marker_rise_ratio": 1.5}) == [
-        "CK, which tracks MMT8, moved against it by M3: it rose at least 1.5-fold in 4 of 11 "
-        "patients with both measured (patient 1 (CK 65 -> 183, MMT8 145 -> 145), patient 2 "
-        "(CK 79 -> 181, MMT8 150 -> 148), patient 5 (CK 110 -> 219, MMT8 146 -> 144), patient "
-        "16 (CK 27 -> 58, MMT8 150 -> 150)); 2 of them with no worsening of MMT8. A marker "
-        "that disagrees with the clinical measure is no evidence of worsening by itself."
-    ]
 
 
 def test_stated_outcomes_are_checked_against_the_cohort_and_the_ledger(cohort):
