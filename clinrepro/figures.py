@@ -77,7 +77,9 @@ def measured_codes(cohort: dict) -> list[str]:
 
 def criterion_words(response: dict, cohort: dict) -> str:
     """A response criterion for people: the visit by its label ('... at week 24')."""
-    return shown(criterion_text({**response, "visit": visit_label(cohort, response["visit"])}, cohort))
+    return shown(
+        criterion_text({**response, "visit": visit_label(cohort, response["visit"])}, cohort)
+    )
 
 
 # captions name at most this many patients; the others are counted
@@ -261,9 +263,13 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
                     [times[v] - 0.025 * span for v in measured], style.MUTED, 0.03 * span)  # fmt: skip
         patients_words = f"grey {AGGREGATE_WORDS}, at each visit"
     else:
-        patient_lines(ax, lines, lambda _: style.MUTED, lw=0.8, alpha=0.7, zorder=1, marker=".", ms=3)
+        patient_lines(
+            ax, lines, lambda _: style.MUTED, lw=0.8, alpha=0.7, zorder=1, marker=".", ms=3
+        )
         patients_words = "grey lines: each patient through the visits they were seen at"
-    at = {v: {mark: one(drawn, mark=mark, visit=v) for mark in ("mean", "sd", "n")} for v in measured}
+    at = {
+        v: {mark: one(drawn, mark=mark, visit=v) for mark in ("mean", "sd", "n")} for v in measured
+    }
     ax.errorbar([times[v] for v in measured], [at[v]["mean"] for v in measured],
                 yerr=[at[v]["sd"] for v in measured], color=style.INK, marker="o", ms=6, capsize=4,
                 lw=1.6, zorder=3, label="recomputed from the per-patient data, mean ± SD")  # fmt: skip
@@ -288,7 +294,9 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
     bracket(ax, times[base], times[target], top, tested_words(p, method))
     counts_under(ax, {times[v]: at[v]["n"] for v in measured}
                  | {times[v]: reported[v]["n"] for v in reported_only}, top)  # fmt: skip
-    time_axis(ax, cohort, codes, max([0.0, *(np.nan_to_num(s) for s in spread.values())]) + 0.04 * span)
+    time_axis(
+        ax, cohort, codes, max([0.0, *(np.nan_to_num(s) for s in spread.values())]) + 0.04 * span
+    )
     # room under zero for the counts, no tick below it
     ax.set_ylim(bottom=-COUNT_BAND * top, top=top * 1.15 + 1)
     ax.axhline(0, color=style.MUTED, lw=0.5)
@@ -331,7 +339,11 @@ def reported_words(cohort: dict, reported: dict, reported_only: list[str], sprea
                for v, s in spread.items() if not np.isnan(s)]  # fmt: skip
     if spreads:
         words += f"; the follow-up time varies between patients: {joined_words(spreads)}"
-    unknown = [visit_label(cohort, v) for v, r in reported.items() if np.isnan(r["n"]) and v in reported_only]
+    unknown = [
+        visit_label(cohort, v)
+        for v, r in reported.items()
+        if np.isnan(r["n"]) and v in reported_only
+    ]
     if unknown:
         words += f"; n not reported at {joined_words(unknown)}"
     return words + ". "
@@ -610,6 +622,7 @@ def waterfall(data: dict, analysis: dict, settings: dict, cohort: dict):
     meta = {"population": flag, "n": len(change) + len(missing), "n_missing": len(missing)}
     return figure, title, caption, meta, drawn
 
+
 def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
     """The measures no response criterion names, at every visit, each patient a line; a log
     axis where the range calls for it, the test of the scale drawn, the normal range where
@@ -750,6 +763,7 @@ def normal_range(ax, cohort: dict, parameter: str) -> str:
                         color=style.RESPONDER)  # fmt: skip
             words.append(f"{name} limit of normal, {normal[end]:g} {unit(cohort, parameter)}")
     return f"; the green dashed line is the {joined_words(words)}, from {normal['source']}"
+
 
 def forest(ax, rows: pd.DataFrame, xlabel: str, reference: float | None = None,
            limits: tuple[float, float] | None = None) -> list[str]:  # fmt: skip

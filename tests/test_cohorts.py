@@ -22,6 +22,7 @@ from conftest import ROOT, build, built_project, cohort_of
 from workflow import copy_project, snakemake
 
 REGISTRY = "synthetic_registry_export"
+FIGURE_SUFFIXES = {"caption": "json", "data": "csv"}
 WIDE = "synthetic_upadacitinib"
 
 
@@ -492,9 +493,9 @@ def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_pa
     # and 9 with active muscle disease
     assert len(pd.read_csv(outputs["attainability"])) == 14 + 9
     figure_outputs = {
-        f"{name}_{kind}": str(tmp_path / f"{name}.{'json' if kind == 'caption' else kind}")
+        f"{name}_{kind}": str(tmp_path / f"{name}.{FIGURE_SUFFIXES.get(kind, kind)}")
         for name in FIGURES
-        for kind in ("png", "svg", "caption")
+        for kind in ("png", "svg", "caption", "data")
     }
     inputs = {**paths, "reported_summaries": summaries}
     figures.run(inputs, analysis, config["figures"] | {"dpi": 72}, cohort, figure_outputs)

@@ -77,7 +77,7 @@ def test_the_lab_titles_state_the_test_of_the_scale_drawn(data, analysis, cohort
     assert round(meta["IFNA_p_value"], 3) == 0.026
     assert "p = 0.026, paired t-test on the log scale" in caption
     assert meta["IFNA_highest_patient"] == "12"  # 12,292 fg/mL, anti-MDA5
-    assert "upper limit of normal 192 IU/L" in caption
+    assert "the green dashed line is the upper limit of normal, 192 IU/L" in caption
 
 
 def test_the_waterfall_says_the_order_the_data_have():
@@ -112,7 +112,9 @@ def test_subgroups_clip_the_n_2_intervals_and_print_their_numbers(data, analysis
 
 def test_a_duplicate_row_raises_instead_of_being_averaged(data, analysis):
     ard = data["ard"]
-    row = ard[(ard["analysis"] == "subgroup_paired_test") & (ard["statistic"] == "mean_change")].head(1)
+    row = ard[
+        (ard["analysis"] == "subgroup_paired_test") & (ard["statistic"] == "mean_change")
+    ].head(1)
     twice = pd.concat([ard, row.assign(value=row["value"] - 1)], ignore_index=True)
     key = row.iloc[0]
     with pytest.raises(DuplicateKey):
@@ -124,11 +126,25 @@ def test_a_duplicate_row_raises_instead_of_being_averaged(data, analysis):
                          ["M0", "M3"])  # fmt: skip
 
 
-def test_the_smallest_figure_text_is_10_px_in_the_report():
+# the report's column at a 1280 px window: body max-width 1200 px less 2 x 1em padding
+REPORT_COLUMN_PX = 1168
+
+
+def test_the_smallest_figure_text_is_10_px_in_the_report_at_1280(built):
+    import re
+    import struct
+
     from clinrepro import style
 
-    # the report shows a PNG of 300 dpi at a third of its pixels: 100 px an inch
-    assert style.SMALLEST_TEXT / 72 * 100 >= 10
+    source = (ROOT / "clinrepro/figures.py").read_text("utf-8")
+    sizes = [float(size) for size in re.findall(r"fontsize=([0-9.]+)", source)]
+    assert min(sizes) >= style.SMALLEST_TEXT
+    assert min(v for k, v in style.RC.items() if k.endswith("size")) >= style.SMALLEST_TEXT
+    for png in (built / f"results/{PILOT}/paper/figures").glob("*.png"):
+        width = struct.unpack(">II", png.read_bytes()[16:24])[0]
+        # shown at a third of its 300-dpi pixels (100 px an inch), narrowed to the column
+        scale = min(width // 3, REPORT_COLUMN_PX) / (width / 3)
+        assert style.SMALLEST_TEXT / 72 * 100 * scale >= 10, png.name
 
 
 def test_every_value_the_pilots_figures_draw_is_found_where_it_comes_from(built):
