@@ -438,10 +438,13 @@ def test_every_value_the_examples_figures_draw_is_found_where_it_comes_from(buil
 
 def test_the_subgroup_figure_draws_the_response_visit_alone(built_examples):
     # two follow-up visits, W12 and W24: the figure draws W24 (the response visit), never
-    # their average; molecule tofacitinib: n = 2, -8.0 at W24 (-11.0 at W12, averaged -9.5);
-    # anti-TIF1-gamma: n = 9, -179/9 = -19.89 at W24 (n = 10, -14.5 at W12)
-    drawn = pd.read_csv(built_examples / f"results/{REGISTRY}/paper/figures/subgroups.csv",
-                        keep_default_na=False)  # fmt: skip
+    # their average. With CDASI >= 10 at day 0, from the export: tofacitinib S011 32 -> 27 and
+    # S017 18 -> 7, n = 2, mean -16/2 = -8.0 at W24 (the ARD gives -11.0 at W12; averaged,
+    # -9.5); anti-TIF1-gamma S001 31 -> 9, S021 33 -> 6, S022 33 -> 10, S024 24 -> 0, S025
+    # 38 -> 17, S029 13 -> 14, S031 49 -> 13, S034 51 -> 38, S038 14 -> 0: n = 9, -179/9
+    from drawn import read_drawn
+
+    drawn = read_drawn(built_examples / f"results/{REGISTRY}/paper/figures/subgroups.csv")
     assert set(drawn["visit"]) == {"W24"}
     changes = drawn[drawn["panel"] == "subgroup_paired_test"].set_index(["label", "mark"])["value"]
     assert changes[("TRTMOL=tofacitinib", "mean_change")] == -8.0
