@@ -269,8 +269,8 @@ def figure_settings(wildcards):
 
 
 def figure_outputs():
-    """Each figure's PNG (in Snakemake's report), SVG and caption (with its title), named
-    for the script."""
+    """Each figure's PNG (in Snakemake's report), SVG, caption (with its title) and the
+    table of the values it draws, named for the script."""
     outputs = {}
     for name in FIGURES:
         stem = f"results/{{cohort}}/{{variant}}/figures/{name}"
@@ -283,6 +283,7 @@ def figure_outputs():
         )
         outputs[f"{name}_svg"] = f"{stem}.svg"
         outputs[f"{name}_caption"] = f"{stem}.json"
+        outputs[f"{name}_data"] = f"{stem}.csv"
     return outputs
 
 

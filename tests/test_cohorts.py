@@ -22,6 +22,7 @@ from conftest import ROOT, build, built_project, cohort_of
 from workflow import copy_project, snakemake
 
 REGISTRY = "synthetic_registry_export"
+FIGURE_SUFFIXES = {"caption": "json", "data": "csv"}
 WIDE = "synthetic_upadacitinib"
 
 
@@ -426,6 +427,32 @@ def test_the_examples_build_to_their_reports(built_examples):
     assert set(response["visit"]) == {"W24"}
 
 
+def test_every_value_the_examples_figures_draw_is_found_where_it_comes_from(built_examples):
+    from drawn import check_variant
+
+    for cohort in (WIDE, REGISTRY):
+        for variant in ("paper", "mcid4"):
+            checked = check_variant(built_examples, cohort, variant)
+            assert checked["ard"] > 0 and checked["adeff"] > 0, (cohort, variant)
+
+
+def test_the_subgroup_figure_draws_the_response_visit_alone(built_examples):
+    # two follow-up visits, W12 and W24: the figure draws W24 (the response visit), never
+    # their average. With CDASI >= 10 at day 0, from the export: tofacitinib S011 32 -> 27 and
+    # S017 18 -> 7, n = 2, mean -16/2 = -8.0 at W24 (the ARD gives -11.0 at W12; averaged,
+    # -9.5); anti-TIF1-gamma S001 31 -> 9, S021 33 -> 6, S022 33 -> 10, S024 24 -> 0, S025
+    # 38 -> 17, S029 13 -> 14, S031 49 -> 13, S034 51 -> 38, S038 14 -> 0: n = 9, -179/9
+    from drawn import read_drawn
+
+    drawn = read_drawn(built_examples / f"results/{REGISTRY}/paper/figures/subgroups.csv")
+    assert set(drawn["visit"]) == {"W24"}
+    changes = drawn[drawn["panel"] == "subgroup_paired_test"].set_index(["label", "mark"])["value"]
+    assert changes[("TRTMOL=tofacitinib", "mean_change")] == -8.0
+    assert changes[("TRTMOL=tofacitinib", "n_pairs")] == 2
+    assert changes[("ABTYPE=TIF1G", "mean_change")] == pytest.approx(-179 / 9)
+    assert changes[("ABTYPE=TIF1G", "n_pairs")] == 9
+
+
 def test_nothing_of_the_pilot_appears_in_another_cohorts_outputs(built_examples):
     words = ("pilot", "paper's", "NCT0", "Landon", "the paper")
     for cohort in (WIDE, REGISTRY):
@@ -469,9 +496,9 @@ def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_pa
     # and 9 with active muscle disease
     assert len(pd.read_csv(outputs["attainability"])) == 14 + 9
     figure_outputs = {
-        f"{name}_{kind}": str(tmp_path / f"{name}.{'json' if kind == 'caption' else kind}")
+        f"{name}_{kind}": str(tmp_path / f"{name}.{FIGURE_SUFFIXES.get(kind, kind)}")
         for name in FIGURES
-        for kind in ("png", "svg", "caption")
+        for kind in ("png", "svg", "caption", "data")
     }
     inputs = {**paths, "reported_summaries": summaries}
     figures.run(inputs, analysis, config["figures"] | {"dpi": 72}, cohort, figure_outputs)

@@ -70,7 +70,9 @@ def test_captions_state_population_n_and_missing(project):
     assert (course["population"], course["n"], course["n_missing"]) == ("ACTCUTFL", 14, 0)
     assert "the 14 patients with active cutaneous disease (CDASI ≥ 10)" in course["caption"]
     # CDASI M0 -> M3 in the 14: paired t p = 7.9e-6, printed as people read p
-    assert "* p < 0.001 (two-sided, M0 (baseline) vs M3, paired t-test" in course["caption"]
+    assert "The bracket states the p of the paired t-test of M0 (baseline) against M3" in (
+        course["caption"]
+    )
     assert course["title"] == "CDASI activity score at every visit"
     assert "M6, FU (last follow-up): reported summaries only" in course["caption"]
     mmt8 = captions["response_patients"]
@@ -143,7 +145,7 @@ def lab_caption(tables, analysis, cohort, max_patients_drawn):
     config = yaml.safe_load(Path("config/config.yaml").read_text("utf-8"))
     settings = config["figures"] | {"max_patients_drawn": max_patients_drawn}
     data = {"adsl": adsl, "adeff": adeff, "ard": ard, "reported": None}
-    figure, title, caption, _ = other_measures(data, analysis, settings, cohort)
+    figure, title, caption, *_ = other_measures(data, analysis, settings, cohort)
     figure.clf()
     return title, caption
 
@@ -151,18 +153,30 @@ def lab_caption(tables, analysis, cohort, max_patients_drawn):
 # Table 1, the 12 CK pairs (not 9, 10, 11, 15): changes 118 102 -2333 -9 109 64 -21 11 -23
 # -22 -121 31, t = -0.885 on 11 df, p = 0.395; the 8 IFN-α pairs (1 2 4 5 7 8 9 12): changes
 # -45 -6 -82 44 -162 -15 -5 -1728, t = -1.177 on 7 df, p = 0.278 (tests/hand.py). IFN-α
-# ranges from 3 to 12,292 fg/mL, CK from 27 to 2,559 IU/L: both over 20-fold, log axes;
-# only IFN-α is printed with replicate SDs ('68 ± 19')
+# ranges from 3 to 12,292 fg/mL, CK from 27 to 2,559 IU/L: both over 20-fold, log axes, so
+# the captions give the log-scale t-test's p (the scale drawn): IFN-α 0.026, CK 0.89; only
+# IFN-α is printed with replicate SDs ('68 ± 19'); patient 9's (3 ± 3 at M3) reaches 0, below the
+# axis; CK's normal range is declared in the cohort's settings
+IFNA_PAIRS = [(68, 23), (18, 12), (144, 62), (48, 92), (221, 59), (19, 4), (8, 3), (12292, 10564)]
+CK_PAIRS = [(65, 183), (79, 181), (2559, 226), (49, 40), (110, 219), (172, 236), (110, 89),
+            (56, 67), (84, 61), (83, 61), (221, 100), (27, 58)]  # fmt: skip
 LAB_PARTS = (
     "Serum interferon-alpha (fg/mL): 8 patients with values at M0 (baseline) and M3, 8 "
-    "without both (patients 3, 6, 10, 11, 13, 14, 15 and 16); p = 0.28, paired t-test. "
-    "Creatine kinase (IU/L): 12 patients with values at M0 (baseline) and M3, 4 without both "
-    "(patients 9, 10, 11 and 15); p = 0.40, paired t-test. "
+    "without both (patients 3, 6, 10, 11, 13, 14, 15 and 16); p = 0.026, paired t-test on the "
+    "log scale. Creatine kinase (IU/L): 12 patients with values at M0 (baseline) and M3, 4 "
+    "without both (patients 9, 10, 11 and 15); p = 0.89, paired t-test on the log scale; the "
+    "green dashed line is the upper limit of normal, 192 IU/L, from a common laboratory "
+    "reference range for adult women (26-192 IU/L); the paper gives none. "
 )
 LAB_END = (
     "Logarithmic axis for IFN-α and CK: the largest value is more than 20 times the "
-    "smallest. p-values: two-sided paired tests of M0 (baseline) against M3."
+    "smallest; its p is that of the paired t-test on the log scale (the scale drawn). "
+    "p-values: two-sided paired tests of M0 (baseline) against M3."
 )
+
+
+def t_of(changes: list[float]) -> float:
+    return statistics.mean(changes) / (statistics.stdev(changes) / math.sqrt(len(changes)))
 
 
 def test_the_lab_figure_caption_says_what_is_drawn(tables, analysis, cohort):
@@ -171,15 +185,19 @@ def test_the_lab_figure_caption_says_what_is_drawn(tables, analysis, cohort):
     ck = [118, 102, -2333, -9, 109, 64, -21, 11, -23, -22, -121, 31]
     ifna = [-45, -6, -82, 44, -162, -15, -5, -1728]
     for changes, printed in ((ck, "0.40"), (ifna, "0.28")):
-        t = statistics.mean(changes) / (statistics.stdev(changes) / math.sqrt(len(changes)))
-        assert f"{t_two_sided_p(t, len(changes) - 1):.2f}" == printed
+        assert f"{t_two_sided_p(t_of(changes), len(changes) - 1):.2f}" == printed
+    for pairs, printed in ((IFNA_PAIRS, "0.026"), (CK_PAIRS, "0.89")):
+        logs = [math.log(after / before) for before, after in pairs]
+        p = t_two_sided_p(t_of(logs), len(logs) - 1)
+        assert f"{p:.{3 if p < 0.1 else 2}f}" == printed
     title, caption = lab_caption(tables, analysis, cohort, max_patients_drawn=200)
     assert title == "Serum interferon-alpha and Creatine kinase at every visit"
     assert caption == (
         "Serum interferon-alpha and Creatine kinase at every visit in all 16 treated patients, "
-        "each patient a line. " + LAB_PARTS + "Error bars: SD of the replicate assays of IFN-α, "
-        "where the table prints one. " + LAB_END
-    )
+        "each patient a line; the highest value is labelled with its patient. " + LAB_PARTS
+        + "Error bars: SD of the replicate assays of IFN-α, where the table prints one; a "
+        "triangle marks a bar cut at the axis (patient 9). " + LAB_END
+    )  # fmt: skip
     # drawn as distributions when the 16 are more than the figure draws one by one
     _, caption = lab_caption(tables, analysis, cohort, max_patients_drawn=10)
     assert caption == (

@@ -140,6 +140,13 @@ def test_table1_page_shows_the_first_rows_and_says_so(registry_run):
     assert note in report and "<td>R0501</td>" not in report
 
 
+def test_every_value_the_registrys_figures_draw_is_found_where_it_comes_from(registry_run):
+    from drawn import check_variant
+
+    checked = check_variant(registry_run.parents[1], REGISTRY, "paper")
+    assert checked["ard"] > 0 and checked["adeff"] > 0
+
+
 def test_figures_draw_distributions_over_the_threshold(registry_run):
     figures = registry_run / "paper/figures"
     course = json.loads((figures / "course.json").read_text("utf-8"))["caption"]

@@ -190,6 +190,7 @@ def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(pro
     for name in FIGURES:
         outputs |= {f"{name}_{kind}": str(tmp_path / f"{name}.{kind}") for kind in ("png", "svg")}
         outputs[f"{name}_caption"] = str(tmp_path / f"{name}.json")
+        outputs[f"{name}_data"] = str(tmp_path / f"{name}.csv")
     inputs = {name: str(variant / f"{name}.csv") for name in ("adsl", "adeff", "ard")}
     inputs["reported_summaries"] = str(project / cohort["raw"]["reported_summaries"])
     settings = config["figures"] | {"synthetic": False}
@@ -198,6 +199,6 @@ def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(pro
     # the rule gives two workers (threads: 2); here one process draws them all
     figures.run(inputs, analysis, settings, study, outputs, workers=1)
     for name in FIGURES:
-        for kind in ("png", "svg", "json"):
+        for kind in ("png", "svg", "json", "csv"):
             drawn = (tmp_path / f"{name}.{kind}").read_bytes()
             assert drawn == (variant / f"figures/{name}.{kind}").read_bytes(), (name, kind)

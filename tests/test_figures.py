@@ -1,0 +1,163 @@
+"""The figures' data steps, by value: what each figure draws, worked out by hand from
+Table 1, and the rules that keep a figure from drawing a number no table gives."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+
+from clinrepro import figure_data, figures
+from clinrepro.figure_data import DuplicateKey, one, part
+from conftest import ROOT
+from drawn import check_variant
+
+CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+FIGURE_SETTINGS = CONFIG["figures"]
+PILOT = "landon_cardinal_2022"
+REPORTED = f"data/raw/{PILOT}/reported_summaries.csv"
+
+
+@pytest.fixture(scope="module")
+def data(pilot):
+    from clinrepro.files import read_table
+
+    adsl, adeff, ard = pilot
+    return {"adsl": adsl, "adeff": adeff, "ard": ard, "reported": read_table(REPORTED)}
+
+
+def drawn_by(name, data, analysis, cohort):
+    figure, title, caption, meta, drawn = figures.FIGURES[name](
+        data, analysis, FIGURE_SETTINGS, cohort
+    )
+    figure.clf()
+    return caption, meta, drawn
+
+
+def test_the_course_draws_the_14_at_their_times_with_the_reported_follow_up(data, analysis, cohort):
+    caption, meta, drawn = drawn_by("course", data, analysis, cohort)
+    # CDASI in the 14 with active cutaneous disease: 379/14 at M0, 187/14 at M3
+    assert one(drawn, mark="mean", visit="M0") == pytest.approx(379 / 14)
+    assert one(drawn, mark="mean", visit="M3") == pytest.approx(187 / 14)
+    assert one(drawn, mark="n", visit="M3") == 14
+    # the time axis is time: months 0, 3, 6 and 21.6 (1.8 years), the follow-up 0.7 years
+    # (8.4 months) either side
+    times = part(drawn, mark="reported_mean").set_index("visit")["x"].to_dict()
+    assert times == {"M0": 0, "M3": 3, "M6": 6, "FU": 21.6}
+    assert one(drawn, mark="time_sd", visit="FU") == 8.4
+    assert one(drawn, mark="reported_mean", visit="FU") == 5
+    assert np.isnan(one(drawn, mark="reported_n", visit="FU"))
+    assert "n not reported at M6 and FU (last follow-up)" in caption
+    assert "FU (last follow-up) at 21.6 ± 8.4 months (mean ± SD, the horizontal bar)" in caption
+    # the bracket states its p: no star, so no threshold to disagree with
+    assert "*" not in caption and "The bracket states the p of the paired t-test" in caption
+    assert meta["p_value"] < 0.001
+
+
+def test_the_muscle_figure_draws_the_ceiling_and_who_could_reach_20_percent(data, analysis, cohort):
+    caption, meta, drawn = drawn_by("response_patients", data, analysis, cohort)
+    best = part(drawn, mark="best_possible").set_index("label")["value"]
+    # 150 / baseline - 1: patient 7 (69) 117.4%, 13 (79) 89.9%, 14 (109) 37.6%; the other
+    # six start at 131 or more, where 150 is at most 14.5% away
+    assert best[["7", "13", "14"]].round(1).tolist() == [117.4, 89.9, 37.6]
+    assert (best.drop(["7", "13", "14"]) < 20).all()
+    assert meta["n_attainable"] == 3
+    assert "3 of 9 could reach the threshold at all (patients 7, 13 and 14)" in caption
+    assert "the dotted line is the scale's maximum (150)" in caption
+    # patient 11 has no MMT8 at M3: said, and drawn as a point without a bar
+    assert "drawn as a single point with no bar on the right: patient 11" in caption
+    assert len(part(drawn, mark="change")) == 8
+    assert "the dashed line is the response threshold (+20%)" in caption
+
+
+def test_the_lab_titles_state_the_test_of_the_scale_drawn(data, analysis, cohort):
+    caption, meta, drawn = drawn_by("other_measures", data, analysis, cohort)
+    # both over 20-fold, so log axes: their p is the log-scale t-test's (IFN-α 0.026, where
+    # the raw-scale t-test gives 0.28)
+    assert meta["IFNA_method"] == meta["CK_method"] == "paired_t_log"
+    assert round(meta["IFNA_p_value"], 3) == 0.026
+    assert "p = 0.026, paired t-test on the log scale" in caption
+    assert meta["IFNA_highest_patient"] == "12"  # 12,292 fg/mL, anti-MDA5
+    assert "the green dashed line is the upper limit of normal, 192 IU/L" in caption
+
+
+def test_the_waterfall_says_the_order_the_data_have():
+    assert figures.order_words(pd.Series([-3.0, -30.0])) == (
+        "smallest decrease left, largest decrease right"
+    )
+    assert figures.order_words(pd.Series([7.0, -36.0])) == (
+        "largest increase left, largest decrease right"
+    )
+
+
+def test_crowded_labels_are_spread_around_where_they_were():
+    assert figures.spread_apart([0.0, 0.0], 1.0) == [-0.5, 0.5]
+    assert figures.spread_apart([0.0, 10.0], 1.0) == [0.0, 10.0]
+    placed = figures.spread_apart([143.0, 144.0, 145.0, 145.0], 2.0)
+    assert np.diff(placed).min() >= 2.0 - 1e-9
+
+
+def test_subgroups_clip_the_n_2_intervals_and_print_their_numbers(data, analysis, cohort):
+    caption, meta, drawn = drawn_by("subgroups", data, analysis, cohort)
+    # ruxolitinib 20 mg/day: patients 3 and 4, changes -30 and -19: mean -24.5, t-interval
+    # -24.5 ± 12.706 x 5.5 = -94.4 to 45.4
+    rows = figures.subgroup_rows(drawn, "subgroup_paired_test", "mean_change", 1)
+    row = rows.set_index("label").loc["dose: ruxolitinib 20 mg/day"]
+    assert row["annotation"] == "n = 2: -24.5 (-94.4 to 45.4)"
+    low, high = figures.sensible_limits(rows)
+    assert low > -94.4 and high < 45.4 and low < rows["value"].min() and high > 0
+    assert "dose: ruxolitinib 20 mg/day" in meta["cut"]
+    assert "a triangle marking the cut end" in caption
+    assert set(drawn["visit"]) == {"M3"}
+
+
+def test_a_duplicate_row_raises_instead_of_being_averaged(data, analysis):
+    ard = data["ard"]
+    row = ard[
+        (ard["analysis"] == "subgroup_paired_test") & (ard["statistic"] == "mean_change")
+    ].head(1)
+    twice = pd.concat([ard, row.assign(value=row["value"] - 1)], ignore_index=True)
+    key = row.iloc[0]
+    with pytest.raises(DuplicateKey):
+        figure_data.subgroup_data(twice, key["population"], key["parameter"], key["visit"],
+                                  [key["category"]])  # fmt: skip
+    adeff = data["adeff"]
+    with pytest.raises(ValueError):
+        figure_data.wide(pd.concat([adeff, adeff.head(1)]), adeff["PARAMCD"].iloc[0], "SAFFL",
+                         ["M0", "M3"])  # fmt: skip
+
+
+# the report's column at a 1280 px window: body max-width 1200 px less 2 x 1em padding
+REPORT_COLUMN_PX = 1168
+
+
+def test_the_smallest_figure_text_is_10_px_in_the_report_at_1280(built):
+    import re
+    import struct
+
+    from clinrepro import style
+
+    source = (ROOT / "clinrepro/figures.py").read_text("utf-8")
+    sizes = [float(size) for size in re.findall(r"fontsize=([0-9.]+)", source)]
+    assert min(sizes) >= style.SMALLEST_TEXT
+    assert min(v for k, v in style.RC.items() if k.endswith("size")) >= style.SMALLEST_TEXT
+    for png in (built / f"results/{PILOT}/paper/figures").glob("*.png"):
+        width = struct.unpack(">II", png.read_bytes()[16:24])[0]
+        # shown at a third of its 300-dpi pixels (100 px an inch), narrowed to the column
+        scale = min(width // 3, REPORT_COLUMN_PX) / (width / 3)
+        assert style.SMALLEST_TEXT / 72 * 100 * scale >= 10, png.name
+
+
+def test_every_value_the_pilots_figures_draw_is_found_where_it_comes_from(built):
+    for variant in CONFIG["run"]["variants"]:
+        checked = check_variant(built, PILOT, variant)
+        assert checked["ard"] > 0 and checked["adeff"] > 0, variant
+    # variant paper: the 4 reported visits' mean and SD, the 4 overlap counts, the follow-up's
+    # spread, the 9 patients of the muscle criterion's attainability
+    checked = check_variant(built, PILOT, "paper")
+    assert (checked["reported"], checked["adsl"], checked["settings"]) == (8, 4, 1)
+    assert checked["attainability"] == 9
+
+
+def test_every_value_a_second_cohorts_figures_draw_is_found_where_it_comes_from(built_synthetic):
+    checked = check_variant(built_synthetic, "synthetic_tofacitinib", "paper")
+    assert checked["ard"] > 0 and checked["adeff"] > 0
