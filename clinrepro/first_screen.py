@@ -231,15 +231,19 @@ def bottom_line(
 
 
 def verdict_words(audit: pd.DataFrame) -> str:
-    """'23 of the 54 claims are reproduced exactly or within rounding, 6 approximately or
-    only under a population or test not stated, 25 reach beyond those data, and none is
-    inconsistent' (parts with no claim left out)."""
+    """'18 of the 54 claims are reproduced exactly or within rounding, 5 only on a reading
+    that is ours, not the source's, 6 approximately or only under a population or test not
+    stated, 25 reach beyond those data and none is inconsistent' (parts with no claim left
+    out)."""
     counts = audit["verdict"].value_counts()
     count = lambda *verdicts: int(sum(counts.get(v, 0) for v in verdicts))  # noqa: E731
     parts = [
         f"{count('exact', 'within rounding')} of the {len(audit)} claims are reproduced "
         "exactly or within rounding"
     ]
+    ours = count("reading-dependent")
+    if ours:
+        parts.append(f"{ours} only on a reading that is ours, not the source's")
     close = count("approximate", "population or test not stated")
     if close:
         parts.append(f"{close} approximately or only under a population or test not stated")
