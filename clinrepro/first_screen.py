@@ -221,7 +221,7 @@ def bottom_line(
     )]  # fmt: skip
     if safety["findings"]:
         parts.append(
-            "reported harms: "
+            "safety events reported: "
             + joined_words([f"{f['what'][0].lower()}{f['what'][1:]} {f['reported']}" for f in safety["findings"]])
             + f" ({safety['findings'][0]['source']})"
         )  # fmt: skip
@@ -231,15 +231,21 @@ def bottom_line(
 
 
 def verdict_words(audit: pd.DataFrame) -> str:
-    """'18 of the 54 claims are reproduced exactly or within rounding, 5 only on a reading
-    that is ours, not the source's, 6 approximately or only under a population or test not
-    stated, 25 reach beyond those data and none is inconsistent' (parts with no claim left
-    out)."""
+    """'18 of the 54 claims (44 of the paper and 10 of the news) are reproduced exactly or
+    within rounding, 5 only on a reading that is ours, not the source's, 6 approximately or
+    only under a population or test not stated, 25 reach beyond those data and none is
+    inconsistent' (parts with no claim left out)."""
     counts = audit["verdict"].value_counts()
     count = lambda *verdicts: int(sum(counts.get(v, 0) for v in verdicts))  # noqa: E731
+    by_source = audit["source"].astype(str).value_counts(sort=False)
+    sources = (
+        f" ({joined_words([f'{n} of the {source}' for source, n in by_source.items()])})"
+        if len(by_source) > 1
+        else ""
+    )
     parts = [
-        f"{count('exact', 'within rounding')} of the {len(audit)} claims are reproduced "
-        "exactly or within rounding"
+        f"{count('exact', 'within rounding')} of the {len(audit)} claims{sources} are "
+        "reproduced exactly or within rounding"
     ]
     ours = count("reading-dependent")
     if ours:

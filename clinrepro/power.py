@@ -35,7 +35,7 @@ import numpy as np
 from clinrepro import power_checks, power_formulas, power_io, power_simulation, style
 from clinrepro.power_checks import patients_words, significant
 from clinrepro.printed import fixed, percent
-from clinrepro.study import criterion_text, design_words, primary_role, test_for
+from clinrepro.study import criterion_text, design_words, primary_role, test_for, visit_label
 from clinrepro.terms import POPULATION_FLAGS, TEST_NAMES, probability_text, shown
 
 logger = logging.getLogger(__name__)
@@ -90,6 +90,7 @@ class Change:
     scale_end: str = ""  # e.g. "MMT8 reaches 150"
     scale: str = "raw"
     sign: float = 1.0
+    when: str = ""  # the visit's label for people ("week 24")
 
     @property
     def n(self) -> int:
@@ -164,10 +165,11 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
         sign = 1.0 if measure["improvement"] == "increase" else -1.0
         if rows.sum() >= 3 and change[rows].std() > 0:
             endpoint = Change(
-                f"{measure_name(code, cohort)} change at {visit}", code, visit, flag,
-                test_for(analysis, code), measure["unit"], sign * change[rows], base[rows],
-                value[rows], patients[rows], power_checks.room(base[rows], measure),
+                f"{measure_name(code, cohort)} change at {visit_label(cohort, visit)}", code,
+                visit, flag, test_for(analysis, code), measure["unit"], sign * change[rows],
+                base[rows], value[rows], patients[rows], power_checks.room(base[rows], measure),
                 power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
+                when=visit_label(cohort, visit),
             )  # fmt: skip
             logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
             found.append(
@@ -637,7 +639,7 @@ def _covariance_note(change: Change, estimates: Estimates, optimistic: bool, ske
     a, b = scale * estimates.baseline_sd, scale * estimates.follow_up_sd
     return (
         f"One covariance for the change-score and ANCOVA rows: SD at baseline a = "
-        f"{significant(a)}, SD at {change.visit} b = {significant(b)}, correlation r = "
+        f"{significant(a)}, SD at {change.when or change.visit} b = {significant(b)}, correlation r = "
         f"{_correlation(estimates.correlation)}, {how}; the change-score test uses the SD of the "
         f"change √(a² + b² − 2rab) = {significant(scale * estimates.sd)}, ANCOVA the residual "
         f"SD b√(1 − r²) = {significant(estimates.residual(optimistic))}."

@@ -776,9 +776,15 @@ def granularity(search: Search, recipe: Recipe, numbers: np.ndarray, ledger: pd.
     nearby = [m for m in range(n - NEARBY_N, n + NEARBY_N + 1) if m != n and possible(m)]
     unit = "patients" if percent else "whole numbers"
     impossible = f"{shown} is not a possible {what} {n} {unit} at {claim.precision} decimals"
+    tens = (
+        "; printed to tens (its last zero not a printed digit) it is possible, so GRIM cannot "
+        "decide"
+        if trailing_zero_ambiguous(reported, claim.precision, n, percent)
+        else ""
+    )
     if not nearby:
         others = f"{max(n - NEARBY_N, 1)} to {n + NEARBY_N}"
-        search.notes.append(f"{impossible}, nor of {others} ({test})")
+        search.notes.append(f"{impossible}, nor of {others} ({test}){tens}")
         return
     closest = min(nearby, key=lambda m: (abs(m - n), m))
     if statistic == "sd":
@@ -791,9 +797,20 @@ def granularity(search: Search, recipe: Recipe, numbers: np.ndarray, ledger: pd.
         scale = 100 if percent else 1
         total = min(sums, key=lambda s: abs(Fraction(s * scale, closest) - Fraction(reported)))
         value = float(Fraction(total * scale, closest))
-    words = f"{impossible}; it is possible with {' or '.join(map(str, nearby))} ({test})"
+    words = f"{impossible}; it is possible with {' or '.join(map(str, nearby))} ({test}){tens}"
     found = Found("granularity", abs(closest - n), (closest,), words, value, printed(value, claim))
     search.found.append(found)
+
+
+def trailing_zero_ambiguous(reported: str, precision: int, n: int, percent: bool) -> bool:
+    """A whole number ending in 0 ('90') may be printed to tens: then some k/n within 5 of
+    it prints as it, and GRIM cannot tell (13/14 = 92.9% is 90 at tens)."""
+    value = Fraction(reported)
+    if precision != 0 or value == 0 or value % 10:
+        return False
+    scale = 100 if percent else 1
+    low, high = (value - 5) * n / scale, (value + 5) * n / scale
+    return math.ceil(low) <= min(math.floor(high), n if percent else math.floor(high))
 
 
 def printed_number(value: float, precision: int) -> str:

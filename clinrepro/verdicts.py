@@ -375,8 +375,11 @@ def how_far(
         within = abs(out["difference_sd"]) <= limits["max_sd"]
     if pd.notna(n) and int(n) > 0 and (row["unit"] in ("%", "count")):
         patients = abs(out["difference"]) * (int(n) / 100 if row["unit"] == "%" else 1)
-        whom = "patient" if patients <= 1 else "patients"
-        words.append(f"{number(patients)} {whom} of {int(n)}")
+        words.append(
+            f"less than one patient among {int(n)} ({number(patients)} of a patient)"
+            if patients < 1
+            else f"{number(patients)} {'patient' if patients == 1 else 'patients'} among {int(n)}"
+        )
         within = within or patients <= limits["max_patients"] + 1e-9
     return words, within
 

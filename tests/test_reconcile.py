@@ -224,7 +224,8 @@ def test_cutaneous_response_has_no_explanation_and_90_percent_is_impossible_with
     assert row["found"] == 0
     assert row["summary"] == (
         f"no explanation among {row['tried']} tried; 90% is not a possible percentage of 14 "
-        "patients at 0 decimals, nor of 11 to 17 (GRIM)"
+        "patients at 0 decimals, nor of 11 to 17 (GRIM); printed to tens (its last zero not a "
+        "printed digit) it is possible, so GRIM cannot decide"
     )
     # 14 patients left out one at a time and 91 pairs among what was tried
     assert row["tried"] > 14 + 91
@@ -509,3 +510,14 @@ def test_rounding_against_a_bound():
     ]
     assert [found.printed for found in search.found] == ["0.05"] * 4
     assert search.tried == 5  # half up, half to even, half down, truncation, up (ceiling)
+
+
+def test_a_trailing_zero_may_be_printed_to_tens():
+    from clinrepro.reconcile import trailing_zero_ambiguous
+
+    # 90 at tens is 85 to 95: 12/14 = 85.7% and 13/14 = 92.9% print as it
+    assert trailing_zero_ambiguous("90", 0, 14, percent=True)
+    # 95 has no trailing zero; 90.0 prints its zero; 50 at tens (45 to 55): no k/3 (33.3, 66.7)
+    assert not trailing_zero_ambiguous("95", 0, 14, percent=True)
+    assert not trailing_zero_ambiguous("90.0", 1, 14, percent=True)
+    assert not trailing_zero_ambiguous("50", 0, 3, percent=True)

@@ -500,10 +500,11 @@ def test_safety_and_other_outcomes_come_first_with_the_sources_numbers(project):
     assert verdicts.count("reading-dependent") == 5
     assert verdicts.count("approximate") + verdicts.count("population or test not stated") == 6
     assert (
-        "reported harms: deaths during follow-up 1, patients with thromboembolic events 1, "
-        "patients with febrile neutropenia 1 and patients who developed cancer 0 (the paper); "
+        "safety events reported: deaths during follow-up 1, patients with thromboembolic events "
+        "1, patients with febrile neutropenia 1 and patients who developed cancer 0 (the paper); "
         "checked against the paper&#39;s own Table 1, the per-patient data it publishes, 18 of "
-        "the 54 claims are reproduced exactly or within rounding, 5 only on a reading that is "
+        "the 54 claims (44 of the paper and 10 of the news) are reproduced exactly or within "
+        "rounding, 5 only on a reading that is "
         "ours, not the source&#39;s, 6 approximately or only under a population or test not "
         "stated, 25 reach beyond those data and none is inconsistent."
     ) in first

@@ -147,14 +147,14 @@ def test_approximate_says_how_far_and_what_explains_it(verdicts):
     assert row["verdict"] == "approximate"
     assert row["difference"] == pytest.approx(90 - 1300 / 14)
     assert math.isnan(row["difference_sd"])
-    assert "0.4 patient of 14" in row["verdict_reason"]
+    assert "less than one patient among 14 (0.4 of a patient)" in row["verdict_reason"]
     assert row["direction"] == ""
     assert "summary checks" not in row["verdict_reason"]
     # 'half' had active muscle disease: 9 of 16 is 56.25%, one patient off; exactly half of
     # the 14 with active cutaneous disease (7) had it too; a percentage has no test
     row = verdicts.loc["half_active_muscle"]
     assert row["verdict"] == "approximate"
-    assert "1 patient of 16" in row["verdict_reason"]
+    assert "1 patient among 16" in row["verdict_reason"]
     assert "test" not in row["verdict_reason"]
     assert (
         "explained in another population: patients with active cutaneous disease at baseline "
