@@ -461,6 +461,7 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     change = changes_of(drawn, "improvement").sort_values(kind="stable")
     best = part(drawn, mark="best_possible").set_index("label")["value"]
     reachable = best[best >= response["threshold"]].index.tolist()
+    reach = [patient for patient in reachable if patient in change.index]  # of those with a bar
     many = aggregated(len(values), settings)
     # one bar a patient: the figure grows with them so their labels stay apart
     height = 4.4 if many else max(4.4, 1.6 + 0.2 * len(change))
@@ -530,9 +531,9 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
         + (f" Right: each patient's {'percent ' if percent else ''}change; the dashed line is "
            f"the response threshold ({line:+g}{percent}); a tick marks the best improvement "
            f"the scale allows from the patient's baseline (beyond the axis where it has no "
-           f"limit); {len(reachable)} of {len(best)} could reach the threshold at all "
-           f"({patient_list(reachable) if reachable else 'none'}). A zero change is drawn as a "
-           "short mark on the zero line." if not many else "")
+           f"limit); {len(reach)} of the {len(change)} with both values could reach the "
+           f"threshold at all ({patient_list(reach) if reach else 'none'}). A zero change is "
+           "drawn as a short mark on the zero line." if not many else "")
         + (f" Drawn as distributions (over {settings['max_patients_drawn']} patients): left, "
            f"{AGGREGATE_WORDS}, responders and non-responders; right, a histogram of the "
            "improvements." if many else "")

@@ -951,7 +951,12 @@ def curve_table(scenarios: list[Scenario], plans: dict, settings: dict) -> list[
     dense = np.union1d(np.unique(np.geomspace(low, high, 60).round()), [*settings["curve_n"], *own])
     rows = []
     for s in scenarios:
-        if s.assumption is not plans[s.endpoint] or s.method == ENUMERATED or s.difference <= 0:
+        if (
+            s.assumption is not plans[s.endpoint]
+            or s.status != OFFERED  # a withdrawn analysis of the planning assumption
+            or s.method == ENUMERATED
+            or s.difference <= 0
+        ):
             continue
         if s.method == "simulation":
             n = np.array([k for k in settings["curve_n"] if k <= len(s.curve)], dtype=int)

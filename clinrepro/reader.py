@@ -75,6 +75,24 @@ def claim_p_text(p: float, precision: int) -> str:
     return np.format_float_positional(p, precision=2, unique=False, fractional=False)
 
 
+def other_tests_words(text: str, precision: int) -> str:
+    """A claim's other tests ('wilcoxon_signed_rank: 0.078125; paired_t_log: 0.059995') for
+    reading: 'Wilcoxon signed-rank test: p = 0.078; paired t-test on the log scale:
+    p = 0.060', at the claim's precision."""
+    parts = []
+    for part in filter(None, (piece.strip() for piece in text.split(";"))):
+        method, _, value = part.partition(": ")
+        try:
+            words = claim_p_text(float(value), precision)
+        except ValueError:
+            parts.append(part)
+            continue
+        parts.append(
+            f"{TEST_NAMES.get(method, method)}: p {words if words[0] in '<>' else '= ' + words}"
+        )
+    return "; ".join(parts)
+
+
 def population_label(flag: str, analysis: dict) -> str:
     """'all treated patients', 'active cutaneous disease (CDASI ≥ 10)'."""
     active = analysis["active_disease"]

@@ -40,6 +40,7 @@ from clinrepro.reader import (
     distinct_best,
     limitations,
     multiplicity,
+    other_tests_words,
     never_reproduced,
     p_text,
     population_label,
@@ -59,7 +60,7 @@ from clinrepro.study import (
     visit_label,
 )
 from clinrepro.printed import percent
-from clinrepro.terms import TEST_NAMES, shown
+from clinrepro.terms import CHECK_NAMES, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
@@ -199,6 +200,15 @@ def recomputed_shown(claim: pd.Series) -> str:
     return str(claim["recomputed_rounded"]) + ("%" if "%" in str(claim["reported"]) else "")
 
 
+def checks_in_words(text) -> str:
+    """A claim's checks from the printed numbers, each named in words ('at_most: 15 <= 16:
+    passes' -> 'at most: 15 <= 16: passes')."""
+    if pd.isna(text) or not text:
+        return ""
+    names = "|".join(sorted(CHECK_NAMES, key=len, reverse=True))
+    return re.sub(rf"(^|; )({names}): ", lambda m: f"{m[1]}{CHECK_NAMES[m[2]]}: ", str(text))
+
+
 def claim_records(
     audit: pd.DataFrame,
     cells: pd.DataFrame,
@@ -228,7 +238,7 @@ def claim_records(
                 "verdict": claim["verdict"],
                 "verdict_reason": words(claim["verdict_reason"]),
                 "direction": "" if pd.isna(claim["direction"]) else claim["direction"],
-                "checks": "" if pd.isna(claim["summary_checks"]) else claim["summary_checks"],
+                "checks": checks_in_words(claim["summary_checks"]),
                 "source": claim["source"],
                 "description": shown(claim["description"]),
                 "reported": claim["reported"],
@@ -244,7 +254,11 @@ def claim_records(
                     else population_label(claim["population_flag"], analysis)
                 ),
                 "method": method,
-                "other": "" if pd.isna(claim["other_methods"]) else claim["other_methods"],
+                "other": (
+                    ""
+                    if pd.isna(claim["other_methods"])
+                    else other_tests_words(claim["other_methods"], claim["precision"])
+                ),
                 "reason": next(
                     (words(claim[c]) for c in ("reason", "note") if pd.notna(claim[c]) and claim[c]),
                     "",

@@ -16,7 +16,7 @@ from clinrepro.endpoints import read_adeff, read_adsl
 from clinrepro.files import read_table, write_tables
 from clinrepro.printed import fixed, percent, printed_numbers, significant
 from clinrepro import report
-from clinrepro.reader import claim_p_text, p_text, population_label, readable
+from clinrepro.reader import claim_p_text, other_tests_words, p_text, population_label, readable
 from clinrepro.study import follow_up_visits, measured_visits, visit_label
 from clinrepro.terms import ANTIBODIES, PRIOR_TREATMENTS, TEST_NAMES, shown
 
@@ -255,24 +255,6 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
             "where": table["location"],
         }
     )
-
-
-def other_tests_words(text: str, precision: int) -> str:
-    """A claim's other tests ('wilcoxon_signed_rank: 0.078125; paired_t_log: 0.059995') for
-    reading: 'Wilcoxon signed-rank test: p = 0.078; paired t-test on the log scale:
-    p = 0.060', at the claim's precision."""
-    parts = []
-    for part in filter(None, (piece.strip() for piece in text.split(";"))):
-        method, _, value = part.partition(": ")
-        try:
-            words = claim_p_text(float(value), precision)
-        except ValueError:
-            parts.append(part)
-            continue
-        parts.append(
-            f"{TEST_NAMES.get(method, method)}: p {words if words[0] in '<>' else '= ' + words}"
-        )
-    return "; ".join(parts)
 
 
 def claims_for_reading(table: pd.DataFrame, analysis: dict) -> pd.DataFrame:

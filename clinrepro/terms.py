@@ -63,6 +63,18 @@ TEST_NAMES = {
 }
 
 
+# the checks of a claim from the printed numbers alone (summary_checks.csv `check`), in words
+CHECK_NAMES = {
+    "at_most": "at most",
+    "difference": "difference of two printed numbers",
+    "sum": "sum of printed numbers",
+    "percent": "percentage of its printed count",
+    "percent_change": "percent change between two printed means",
+    "welch_p": "Welch test from the printed means, SDs and n",
+    "paired_p": "paired t-test from the printed means, SDs and n",
+}
+
+
 def population_words(flag: str) -> str:
     return f"{POPULATION_FLAGS[flag]} ({flag})"
 

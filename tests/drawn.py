@@ -81,6 +81,13 @@ def from_settings(drawn: pd.DataFrame, cohort: dict) -> np.ndarray:
     return np.array([float(visits[row.visit][row.statistic]) for row in drawn.itertuples()])
 
 
+def reported_file(project: Path, cohort: dict) -> Path:
+    """The reported summaries a cohort's figures overlay: its raw file, or, for a cohort the
+    workflow generates (no raw: files), the one written beside its generated table."""
+    raw = cohort.get("raw", {}).get("reported_summaries")
+    return project / (raw or f"results/{cohort['name']}/raw/reported_summaries.csv")
+
+
 def check_variant(project: Path, cohort_name: str, variant: str) -> Counter:
     """Every drawn value of a variant's figures equals its source; returns how many values
     of each source were checked."""
@@ -93,9 +100,7 @@ def check_variant(project: Path, cohort_name: str, variant: str) -> Counter:
         "attainability": lambda part: from_attainability(
             part, read_table(str(folder / "attainability.csv"), text_columns=("patient",))
         ),
-        "reported": lambda part: from_reported(
-            part, read_table(str(project / cohort["raw"]["reported_summaries"]))
-        ),
+        "reported": lambda part: from_reported(part, read_table(str(reported_file(project, cohort)))),
         "settings": lambda part: from_settings(part, cohort),
     }
     checked = Counter()

@@ -61,7 +61,7 @@ def test_the_muscle_figure_draws_the_ceiling_and_who_could_reach_20_percent(data
     assert best[["7", "13", "14"]].round(1).tolist() == [117.4, 89.9, 37.6]
     assert (best.drop(["7", "13", "14"]) < 20).all()
     assert meta["n_attainable"] == 3
-    assert "3 of 9 could reach the threshold at all (patients 7, 13 and 14)" in caption
+    assert "3 of the 8 with both values could reach the threshold at all (patients 7, 13 and 14)" in caption
     assert "the dotted line is the scale's maximum (150)" in caption
     # patient 11 has no MMT8 at M3: said, and drawn as a point without a bar
     assert "drawn as a single point with no bar on the right: patient 11" in caption

@@ -141,8 +141,9 @@ def test_the_pilot_read_clinically(pilot_results, analysis, cohort):
         "(79 -> 181), patient 16 (27 -> 58) and patient 5 (110 -> 219); 3 of them end within "
         "the normal range, 1 above it (patient 5: 1.1 times the upper limit). CK rises, mostly "
         "within or just above the normal range, are a known effect of JAK inhibitors "
-        "(creatine phosphokinase elevations are listed in the baricitinib and tofacitinib "
-        "prescribing information), not a sign of muscle disease by themselves. CK tracks MMT8: "
+        "(creatine phosphokinase elevations are listed in the prescribing information of "
+        "baricitinib, one of the two drugs given here), not a sign of muscle disease by "
+        "themselves. CK tracks MMT8: "
         "of the 11 patients with CK and MMT8 at both visits, CK rose at least 1.5-fold in 4, "
         "and MMT8 did not fall in 2 of them.",
     ]
@@ -212,8 +213,10 @@ def test_limitations_name_confounders_the_data_stop_and_our_readings(
         "Entry criteria, our reading: the study states that it included adult DM (ENMC "
         "criteria) with (i) CDASI ≥ 10 and/or active muscle disease despite ≥ 1 "
         "immunosuppressant, or (ii) new-onset ILD with anti-MDA5 positivity (text l.67). Read "
-        "as 'adult onset' (age minus disease duration >= 18), a reading of ours that the source "
-        "does not state, of 16 patients 3 fail it (patients 6, 14, 15)."
+        "as 'adult onset' (age minus disease duration >= 18; our reading: the paper says 'adult "
+        "DM patients', which may mean adults at inclusion; read here as adult-onset DM (age at "
+        "onset 18 or more)), of 16 patients 2 fail it whatever the rounding of the printed "
+        "numbers (patients 6, 15) and 1 cannot be decided from the printed numbers (patient 14)."
     ]
     assert lines[-1] == (
         "Multiple testing: the report shows 8 p-values, none adjusted for multiplicity; without "
