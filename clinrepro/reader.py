@@ -211,6 +211,7 @@ def change_rows(ard: pd.DataFrame, analysis: dict, cohort: dict) -> list[dict]:
                     "estimate": estimate,
                     "ci": (low, high),
                     "test": TEST_NAMES[test],
+                    "method": test,
                     "p": found.get("p_value", np.nan),
                     "rank": rank,
                     "gmr": log.get("gmr", np.nan),
@@ -288,6 +289,29 @@ def change_words(row: dict, analysis: dict, carried: str = "") -> str:
         f"the {what} {row['label']} {moved} by {fixed(abs(row['estimate']), decimals)} "
         f"{row['unit']} ({level} CI {fixed(low, decimals, '')} to {fixed(high, decimals, '')}; "
         f"{p_phrase(row['p'])}, {row['test']}, {row['n']} patients){carried}"
+    )
+
+
+def other_tests_disagree(ard: pd.DataFrame, row: dict, analysis: dict) -> str:
+    """'; the Wilcoxon signed-rank test gives p = 0.078 and the paired t-test on the log
+    scale gives p = 0.060: whether the change passes the 5% level depends on the test',
+    where the ARD's other tests of the same change fall on the other side of the level (one
+    minus the confidence level); '' otherwise."""
+    level = 1 - analysis["confidence_level"]
+    found = select(ard, {"analysis": "paired_test", "population": row["flag"],
+                         "parameter": row["measure"], "visit": row["visit"],
+                         "category": "", "statistic": "p_value"})  # fmt: skip
+    others = found[found["method"] != row["method"]]
+    differ = others[(others["value"] <= level) != (row["p"] <= level)]
+    if differ.empty or not np.isfinite(row["p"]):
+        return ""
+    named = [
+        f"the {TEST_NAMES.get(method, method)} gives {p_phrase(p)}"
+        for method, p in zip(differ["method"], differ["value"])
+    ]
+    return (
+        f"; {joined_words(named)}: whether the change passes the {fixed(100 * level, 0)}% "
+        "level depends on the test"
     )
 
 
@@ -433,6 +457,7 @@ def response_sentence(role: str, context: dict) -> str:
             pairs = pairs_of(context["adeff"], change["measure"], change["visit"], change["flag"])
             carried = carried_words(change, pairs, cohort)
         sentence += f"; {change_words(change, analysis, carried)}"
+        sentence += other_tests_disagree(ard, change, analysis)
     attainable = context["attainable"]
     mine = attainable[attainable["role"] == role] if not attainable.empty else attainable
     if len(mine) and int(mine.iloc[0]["n_evaluable_attainable"]) < int(mine.iloc[0]["n_evaluable"]):
