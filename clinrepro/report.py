@@ -572,7 +572,6 @@ def run(
         inputs["template"],
         cohort=cohort,
         variant=variant,
-        folder=f"results/{cohort['name']}/{variant}/",
         first=first_screen(adsl, adeff, ard, rows, audit, outcomes, attainable, analysis, cohort),
         script=script,
         script_source=script_source,
