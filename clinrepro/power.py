@@ -91,10 +91,15 @@ class Change:
     scale: str = "raw"
     sign: float = 1.0
     when: str = ""  # the visit's label for people ("week 24")
+    population_n: int = 0  # patients in the population, with or without both values
 
     @property
     def n(self) -> int:
         return len(self.improvement)
+
+    @property
+    def of_n(self) -> str:
+        return of_the(self.n, self.population_n, self.when)
 
     def positive(self) -> bool:
         return self.scale == "raw" and bool(
@@ -125,6 +130,25 @@ class Response:
     able: list[str] | None = None
     criterion: str = ""
     scale_end: str = ""
+    population_n: int = 0
+    when: str = ""
+
+    @property
+    def of_n(self) -> str:
+        return of_the(self.n, self.population_n, self.when)
+
+
+def of_the(n: int, population_n: int, when: str) -> str:
+    """'the 8 with values at baseline and M3 (9 in the population)', or 'the 8' where every
+    patient of the population has both."""
+    if population_n <= n:
+        return f"the {n}"
+    return f"the {n} with values at baseline and {when} ({population_n} in the population)"
+
+
+def population_size(adeff: power_io.Columns, code: str, flag: str, patients) -> int:
+    """How many patients of the population the measure was recorded for, at any visit."""
+    return len(set(patients[adeff.where({"PARAMCD": code, flag: "Y"})]))
 
 
 def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
@@ -170,6 +194,7 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
                 base[rows], value[rows], patients[rows], power_checks.room(base[rows], measure),
                 power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
                 when=visit_label(cohort, visit),
+                population_n=population_size(adeff, code, flag, patients),
             )  # fmt: skip
             logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
             found.append(
@@ -201,7 +226,9 @@ def _response(adeff, role: str, response: dict, analysis: dict, cohort: dict, pa
     return [
         Response(f"{role} response ({criterion})", response["parameter"], flag, int(rows.sum()),
                  int(responded.sum()), patients[rows], responded, able, criterion,
-                 power_checks.end_words(measure_name(response["parameter"], cohort), measure))
+                 power_checks.end_words(measure_name(response["parameter"], cohort), measure),
+                 population_size(adeff, response["parameter"], flag, patients),
+                 visit_label(cohort, response["visit"]))
     ]  # fmt: skip
 
 
@@ -292,7 +319,7 @@ def _unattainable(change: Change, effect: float, gains, words: str) -> str:
         return ""
     able = [str(p) for p in change.patients[change.room >= gains]]
     return (
-        f"Unattainable: only {patients_words(able)} of the {change.n} can gain {words} before "
+        f"Unattainable: only {patients_words(able)} of {change.of_n} can gain {words} before "
         f"{change.scale_end}; if every patient gains it or as much as the scale allows, the mean "
         f"gain is at most {significant(most)} {change.unit}, not {significant(effect)}."
     )
@@ -364,7 +391,7 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
         if response.able is not None and rate > len(response.able) / response.n:
             most = len(response.able) / response.n
             why = (
-                f"Unattainable: only {patients_words(response.able)} of the {response.n} can "
+                f"Unattainable: only {patients_words(response.able)} of {response.of_n} can "
                 f"reach the criterion ({response.criterion}) before {response.scale_end}, so a "
                 f"response proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
                 "cannot happen in this population."
@@ -901,9 +928,8 @@ def long_rows(s: Scenario, settings: dict) -> list[dict]:
         "sd": s.sd, "standardized": s.standardized, "mc_se": s.mc_se, "assumes": s.assumes,
     }  # fmt: skip
     if s.reason:
-        # a withdrawn row carries no number: its reason says which and why
-        blank = dict.fromkeys(("effect", "placebo", "difference", "sd", "standardized"), np.nan)
-        return [{**key, **blank, "placebo_from": "", "quantity": "withdrawn"}]
+        # kept for the record: the effect, SD and d the reason speaks of; no power, no size
+        return [{**key, "quantity": "withdrawn"}]
     unit = "n" if s.design == SINGLE else "n per arm"
     max_n = settings["max_n"]
     rows = []
@@ -972,8 +998,8 @@ def summary_table(scenarios: list[Scenario], settings: dict) -> tuple[list[str],
             "analysis": s.analysis,
             "method": s.method,
             "status": s.status,
-            # a withdrawn row carries no number: its reason says which and why
-            **(dict.fromkeys(numbers, "") if s.reason else numbers),
+            # a withdrawn row keeps them for the record (no power, no size)
+            **numbers,
             OWN_POWER: own,
             "MC SE": "" if np.isnan(s.mc_se) else fixed(s.mc_se, 3),
             "assumes": "\n".join(s.notes),
