@@ -404,7 +404,8 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
         f"{response.responders} of {response.n}"
     )
     name = f"cohort's response, {percent(level)} lower limit"
-    found.append(Assumption(name, CONSERVATIVE, lower, words, reference=_beyond(found, lower, percent)))
+    reference = _beyond(found, lower, percent)
+    found.append(Assumption(name, CONSERVATIVE, lower, words, reference=reference))
     words = f"the observed {response.responders} of {response.n}"
     found.append(Assumption(OPTIMISTIC, OPTIMISTIC, response.responders / response.n, words))
     return found
@@ -526,7 +527,8 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
             placebo = value if scenario.response else value * scenario.effect
             at = power_of(scenario.analysis, scenario.effect, placebo, scenario.sd, alpha)
             benefit = scenario.effect > placebo
-            grid[value] = _sizes(scenario.analysis, at, [targets[0]], settings)[0] if benefit else NONE
+            size = _sizes(scenario.analysis, at, [targets[0]], settings)[0]
+            grid[value] = size if benefit else NONE
     if scenario.difference <= 0:
         # no benefit over placebo (or over no change): a trial sized to show one sizes nothing
         return replace(scenario, power=power, sizes=dict.fromkeys(targets, NONE), grid=grid)
@@ -1134,7 +1136,8 @@ def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict)
         # the endpoints the figure draws (those with an offered row), not all analysed
         drawn = len({row["endpoint"] for row in results.curve})
         record = {"figure": "power_curve", "title": "Power against sample size, per endpoint",
-                  "caption": caption, "endpoints": drawn, "endpoints analysed": len(found)}  # fmt: skip
+                  "caption": caption, "endpoints": drawn,
+                  "endpoints analysed": len(found)}  # fmt: skip
         json.dump(record, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     logger.info("power: %d endpoints", len(found))

@@ -287,7 +287,9 @@ def _follow_up_ns(claim, numbers: tuple, n1: int, n2: int) -> str:
     while low > 2 and everywhere(low - 1):
         low -= 1
     if low == n2:
-        words = f"every corner meets it only at n = {n2} at follow-up, the largest n the source allows"
+        words = (
+            f"every corner meets it only at n = {n2} at follow-up, the largest n the source allows"
+        )
     else:
         words = (
             f"with {n1} at baseline, every corner meets it for every follow-up n from {low} to "

@@ -519,7 +519,8 @@ def test_the_mmt8_effects_beyond_the_ceiling_are_withdrawn_with_the_largest_atta
     assert len(criterion) == 3 and {r["status"] for r in criterion} == {"withdrawn"}
     assert criterion[0]["reason"] == (
         "Unattainable: only patients 7, 13 and 14 of the 8 with values at baseline and M3 (9 in "
-        "the population) can gain 20% of their baseline before MMT8 reaches 150; if every patient gains it or as much as the scale allows, the mean gain "
+        "the population) can gain 20% of their baseline before MMT8 reaches 150; if every "
+        "patient gains it or as much as the scale allows, the mean gain "
         "is at most 14.2 points, not 23.6."
     )
     assert all(r["n for 80% power"] == "" and r["power at the cohort's n"] == "" for r in criterion)

@@ -321,7 +321,8 @@ def test_the_pilot_ledger():
     assert "every follow-up n from 5 to 13, the largest the source allows" in detail
     # the paired test on 13 at r = 0: 22 / sqrt(185 / 13) on 12 df gives 8.1e-5, but the worst
     # corner 21 / sqrt(202.5 / 13) gives 1.8e-4 and fails; it meets < 0.0001 once the SD of
-    # the changes is at most sqrt(13) × 21 / t_crit, i.e. r >= (202.5 - 13 × 21² / t²) / (2 × 13.5 × 4.5)
+    # the changes is at most sqrt(13) × 21 / t_crit:
+    # r >= (202.5 - 13 × 21² / t²) / (2 × 13.5 × 4.5)
     paired = 2 * stats.t.sf(22 / math.sqrt(185 / 13), 12)
     worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 13), 12)
     critical = stats.t.isf(0.0001 / 2, 12)
