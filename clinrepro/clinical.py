@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.ard import select
-from clinrepro.influence import Influence, carried_by_one, leave_one_out
+from clinrepro.influence import Influence, carried_by_one, leave_one_out, mean_standard_error
 from clinrepro.printed import fixed
 from clinrepro.study import short_name, visit_label
 from clinrepro.terms import joined_words
@@ -80,14 +80,6 @@ def influence_of(row: dict, pairs: pd.DataFrame) -> Influence | None:
     return leave_one_out(pairs, row_statistic(row), patient="SUBJID")
 
 
-def change_scale(influence: Influence, pairs: pd.DataFrame) -> float:
-    """What a patient must move a change by to carry it: half of the estimate, or of its
-    standard error where the estimate is smaller (a mean of +0.7 with an SE of 2.3 is not
-    carried by a patient who moves it to +1.2)."""
-    standard_error = float(pairs["CHG"].std(ddof=1)) / np.sqrt(len(pairs))
-    return max(abs(influence.estimate), standard_error)
-
-
 def patient_values(pairs: pd.DataFrame, patient: str, cohort: dict, code: str) -> str:
     """'patient 3 (2559 -> 226)'."""
     one = pairs[pairs["SUBJID"].astype(str) == patient].iloc[0]
@@ -99,7 +91,9 @@ def carried_words(row: dict, pairs: pd.DataFrame, cohort: dict) -> str:
     """'; one patient carries it: patient 3 (2559 -> 226); without that patient it is
     +21.7 IU/L', or '' when no single patient does."""
     influence = influence_of(row, pairs)
-    if influence is None or not carried_by_one(influence, scale=change_scale(influence, pairs)):
+    if influence is None or not carried_by_one(
+        influence, standard_error=mean_standard_error(pairs["CHG"])
+    ):
         return ""
     code, decimals = row["measure"], places(cohort, row["measure"])
     return (

@@ -91,10 +91,15 @@ class Change:
     scale: str = "raw"
     sign: float = 1.0
     when: str = ""  # the visit's label for people ("week 24")
+    population_n: int = 0  # patients in the population, with or without both values
 
     @property
     def n(self) -> int:
         return len(self.improvement)
+
+    @property
+    def of_n(self) -> str:
+        return of_the(self.n, self.population_n, self.when)
 
     def positive(self) -> bool:
         return self.scale == "raw" and bool(
@@ -125,6 +130,25 @@ class Response:
     able: list[str] | None = None
     criterion: str = ""
     scale_end: str = ""
+    population_n: int = 0
+    when: str = ""
+
+    @property
+    def of_n(self) -> str:
+        return of_the(self.n, self.population_n, self.when)
+
+
+def of_the(n: int, population_n: int, when: str) -> str:
+    """'the 8 with values at baseline and M3 (9 in the population)', or 'the 8' where every
+    patient of the population has both."""
+    if population_n <= n:
+        return f"the {n}"
+    return f"the {n} with values at baseline and {when} ({population_n} in the population)"
+
+
+def population_size(adeff: power_io.Columns, code: str, flag: str, patients) -> int:
+    """How many patients of the population the measure was recorded for, at any visit."""
+    return len(set(patients[adeff.where({"PARAMCD": code, flag: "Y"})]))
 
 
 def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
@@ -170,6 +194,7 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
                 base[rows], value[rows], patients[rows], power_checks.room(base[rows], measure),
                 power_checks.end_words(measure_name(code, cohort), measure), sign=sign,
                 when=visit_label(cohort, visit),
+                population_n=population_size(adeff, code, flag, patients),
             )  # fmt: skip
             logged = analysis.get("scales", {}).get(code, analysis.get("scales", {}).get("default"))
             found.append(
@@ -201,7 +226,9 @@ def _response(adeff, role: str, response: dict, analysis: dict, cohort: dict, pa
     return [
         Response(f"{role} response ({criterion})", response["parameter"], flag, int(rows.sum()),
                  int(responded.sum()), patients[rows], responded, able, criterion,
-                 power_checks.end_words(measure_name(response["parameter"], cohort), measure))
+                 power_checks.end_words(measure_name(response["parameter"], cohort), measure),
+                 population_size(adeff, response["parameter"], flag, patients),
+                 visit_label(cohort, response["visit"]))
     ]  # fmt: skip
 
 
@@ -276,6 +303,7 @@ class Assumption:
     words: str
     unattainable: str = ""
     within_patient: bool = False
+    reference: str = ""  # why an effect from the data is shown, not offered ('' if offered)
 
     @property
     def prespecified(self) -> bool:
@@ -291,7 +319,7 @@ def _unattainable(change: Change, effect: float, gains, words: str) -> str:
         return ""
     able = [str(p) for p in change.patients[change.room >= gains]]
     return (
-        f"Unattainable: only {patients_words(able)} of the {change.n} can gain {words} before "
+        f"Unattainable: only {patients_words(able)} of {change.of_n} can gain {words} before "
         f"{change.scale_end}; if every patient gains it or as much as the scale allows, the mean "
         f"gain is at most {significant(most)} {change.unit}, not {significant(effect)}."
     )
@@ -342,7 +370,8 @@ def change_assumptions(
         f"improvement {significant(estimates.mean)} {change.unit}"
     )
     name = f"cohort's change, {percent(level)} lower limit"
-    found.append(Assumption(name, CONSERVATIVE, lower, words))
+    reference = _beyond(found, lower, lambda v: f"{significant(v)} {change.unit}")
+    found.append(Assumption(name, CONSERVATIVE, lower, words, reference=reference))
     words = (
         f"the observed mean improvement {significant(estimates.mean)} {change.unit} and SD "
         f"{significant(estimates.sd)}, d_z {significant(estimates.mean / estimates.sd)}"
@@ -362,7 +391,7 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
         if response.able is not None and rate > len(response.able) / response.n:
             most = len(response.able) / response.n
             why = (
-                f"Unattainable: only {patients_words(response.able)} of the {response.n} can "
+                f"Unattainable: only {patients_words(response.able)} of {response.of_n} can "
                 f"reach the criterion ({response.criterion}) before {response.scale_end}, so a "
                 f"response proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
                 "cannot happen in this population."
@@ -375,10 +404,25 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
         f"{response.responders} of {response.n}"
     )
     name = f"cohort's response, {percent(level)} lower limit"
-    found.append(Assumption(name, CONSERVATIVE, lower, words))
+    reference = _beyond(found, lower, percent)
+    found.append(Assumption(name, CONSERVATIVE, lower, words, reference=reference))
     words = f"the observed {response.responders} of {response.n}"
     found.append(Assumption(OPTIMISTIC, OPTIMISTIC, response.responders / response.n, words))
     return found
+
+
+def _beyond(fixed_before: list[Assumption], lower: float, shown_as: Callable) -> str:
+    """Why the lower limit of the cohort's own effect is a reference, not a plan: it is larger
+    than every attainable effect fixed before looking ('' where it is not, or none is)."""
+    largest = max((a.effect for a in fixed_before if not a.unattainable), default=np.nan)
+    if not lower > largest > 0:
+        return ""
+    return (
+        f"Reference, not a plan: the lower limit of the cohort's own uncontrolled effect "
+        f"({shown_as(lower)}) is {significant(lower / largest, 2)} times the largest effect fixed "
+        f"before looking at the data ({shown_as(largest)}), in patients selected for active "
+        f"disease, and would size a trial far smaller than that effect does."
+    )
 
 
 # ---- scenarios: an endpoint under one assumption, design, analysis and method
@@ -418,7 +462,13 @@ class Scenario:
     def status(self) -> str:
         if self.reason:
             return WITHDRAWN
-        return REFERENCE if self.assumption.source == OPTIMISTIC else OFFERED
+        reference = self.assumption.source == OPTIMISTIC or self.assumption.reference
+        return REFERENCE if reference else OFFERED
+
+    @property
+    def why(self) -> str:
+        """Why the row is withdrawn, or shown for reference only ('' if offered)."""
+        return self.reason or self.assumption.reference
 
     @property
     def response(self) -> bool:
@@ -470,23 +520,19 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
     first = FIRST_N[scenario.analysis]
     power = power_of(scenario.analysis, scenario.effect, scenario.placebo, scenario.sd, alpha)
     grid = {}
-    if scenario.design == TWO and scenario.assumption.source != OPTIMISTIC:
+    # the exact binomial test compares with the placebo response too: its size has a range
+    against_placebo = scenario.design == TWO or scenario.analysis == BINOMIAL
+    if against_placebo and scenario.assumption.source != OPTIMISTIC:
         for value in settings["placebo"]["grid"]:
             placebo = value if scenario.response else value * scenario.effect
             at = power_of(scenario.analysis, scenario.effect, placebo, scenario.sd, alpha)
             benefit = scenario.effect > placebo
-            grid[value] = (
-                power_formulas.smallest_n(at, targets[0], first, max_n) if benefit else NONE
-            )
+            size = _sizes(scenario.analysis, at, [targets[0]], settings)[0]
+            grid[value] = size if benefit else NONE
     if scenario.difference <= 0:
         # no benefit over placebo (or over no change): a trial sized to show one sizes nothing
         return replace(scenario, power=power, sizes=dict.fromkeys(targets, NONE), grid=grid)
-    if scenario.analysis == BINOMIAL:
-        # an exact test's power is a sawtooth in n: the first n from which it stays above
-        curve = power(np.arange(1, max_n + 1))
-        sizes = {t: power_formulas.first_stable(curve, t, first) for t in targets}
-    else:
-        sizes = {t: power_formulas.smallest_n(power, t, first, max_n) for t in targets}
+    sizes = dict(zip(targets, _sizes(scenario.analysis, power, targets, settings)))
     own = np.nan
     if scenario.assumption.prespecified and first <= scenario.own_n <= max_n:
         own = float(power(np.array([scenario.own_n]))[0])
@@ -499,6 +545,16 @@ def solved(scenario: Scenario, settings: dict) -> Scenario:
             else power(np.array([scenario.own_n]))[0]
         )
     return replace(scenario, power=power, own_power=own, sizes=sizes, grid=grid)
+
+
+def _sizes(analysis: str, power: Callable, targets: list, settings: dict) -> list[float]:
+    """The n (per arm) for each target power; for the exact binomial test, whose power is a
+    sawtooth in n, the first n from which it stays above the target."""
+    first, max_n = FIRST_N[analysis], settings["max_n"]
+    if analysis == BINOMIAL:
+        curve = power(np.arange(1, max_n + 1))
+        return [power_formulas.first_stable(curve, t, first) for t in targets]
+    return [power_formulas.smallest_n(power, t, first, max_n) for t in targets]
 
 
 # the sentences every row of a kind says
@@ -525,6 +581,7 @@ def change_scenarios(
     """Every analytic scenario of a change, then the simulated ones where they add something:
     the variant's rank test on a single arm, or changes too skewed for normal theory."""
     skewed = abs(estimates.skewness) > settings["skewness_limit"]
+    no_benefit = _no_benefit(change, estimates, assumptions)
     found = []
     for assumption in assumptions:
         optimistic = assumption.source == OPTIMISTIC
@@ -537,7 +594,7 @@ def change_scenarios(
                 endpoint=change.name, measure=change.code, population=change.population,
                 assumption=assumption, design=design_name, analysis=analysis, method="analytic",
                 effect=assumption.effect, placebo=placebo, sd=sd, own_n=own_n, notes=notes,
-                reason=_withdrawn(assumption, estimates, used),
+                reason=_withdrawn(assumption, estimates, used, no_benefit),
             )  # fmt: skip
 
         sd = estimates.sd if optimistic else estimates.sd_used
@@ -563,17 +620,39 @@ def change_scenarios(
     return sorted(found, key=lambda s: (order[id(s.assumption)], s.design != SINGLE))
 
 
-def _withdrawn(assumption: Assumption, estimates: Estimates, used: tuple) -> str:
-    """Why a row is withdrawn: its effect is beyond the scale, or one patient carries an
-    estimate it is built on; '' if neither."""
+def _withdrawn(assumption: Assumption, estimates: Estimates, used: tuple, no_benefit: str) -> str:
+    """Why a row is withdrawn: its effect is beyond the scale, the cohort shows no benefit to
+    take an effect from, or one patient carries an estimate it is built on; '' if none."""
     if assumption.unattainable:
         return assumption.unattainable
     if not assumption.prespecified:
+        if no_benefit:
+            return no_benefit
         used = ("mean improvement", *used)
     carried = [estimates.carried[name] for name in used if name in estimates.carried]
     if not carried:
         return ""
     return power_checks.carried_words(carried)
+
+
+def _no_benefit(change: Change, estimates: Estimates, assumptions: list[Assumption]) -> str:
+    """Why no effect is taken from a cohort whose lower limit of the change is no improvement
+    ('' where it is one): 'No benefit: the mean log change ... p = 0.89 ...'."""
+    lower = next(a for a in assumptions if a.source == CONSERVATIVE)
+    if lower.effect > 0:
+        return ""
+    p = power_formulas.one_sample_p(estimates.mean, estimates.sd, change.n)
+    if change.scale == "log":
+        ratio = significant(np.exp(change.sign * lower.effect))
+        mean = f"mean log improvement is {fixed(estimates.mean, 3)}"
+        limit = f"{fixed(lower.effect, 2)} (a geometric mean ratio of {ratio}, a worsening)"
+    else:
+        mean = f"mean improvement is {significant(estimates.mean)} {change.unit}"
+        limit = f"{significant(lower.effect)} {change.unit} (a worsening)"
+    return (
+        f"No benefit: the {mean} (p = {probability_text(p)}, paired t-test) and its "
+        f"{lower.name.split(', ')[1]} {limit}: the cohort shows no improvement to plan on."
+    )
 
 
 def _effect_notes(change: Change, assumption: Assumption) -> list[str]:
@@ -845,12 +924,13 @@ def long_rows(s: Scenario, settings: dict) -> list[dict]:
     key = {
         "endpoint": s.endpoint, "measure": s.measure, "population": s.population,
         "assumption": s.assumption.name, "source": s.assumption.source, "design": s.design,
-        "analysis": s.analysis, "method": s.method, "status": s.status, "reason": s.reason,
+        "analysis": s.analysis, "method": s.method, "status": s.status, "reason": s.why,
         "effect": s.effect, "placebo": s.placebo,
-        "placebo_from": "settings" if s.design == TWO else "", "difference": s.difference,
+        "placebo_from": "" if np.isnan(s.placebo) else "settings", "difference": s.difference,
         "sd": s.sd, "standardized": s.standardized, "mc_se": s.mc_se, "assumes": s.assumes,
     }  # fmt: skip
     if s.reason:
+        # kept for the record: the effect, SD and d the reason speaks of; no power, no size
         return [{**key, "quantity": "withdrawn"}]
     unit = "n" if s.design == SINGLE else "n per arm"
     max_n = settings["max_n"]
@@ -906,6 +986,13 @@ def summary_table(scenarios: list[Scenario], settings: dict) -> tuple[list[str],
         elif not s.assumption.prespecified and not s.reason:
             own = "not computed (effect from the data)"
         shown_as = percent if s.response else significant
+        numbers = {
+            "effect": shown_as(s.effect),
+            "placebo": "" if np.isnan(s.placebo) else shown_as(s.placebo),
+            "difference": ("+" if s.difference > 0 else "") + shown_as(s.difference),
+            "SD": "" if np.isnan(s.sd) else significant(s.sd),
+            "d or h": significant(s.standardized),
+        }
         row = {
             "endpoint": s.endpoint,
             "assumption": s.assumption.name,
@@ -913,15 +1000,12 @@ def summary_table(scenarios: list[Scenario], settings: dict) -> tuple[list[str],
             "analysis": s.analysis,
             "method": s.method,
             "status": s.status,
-            "effect": shown_as(s.effect),
-            "placebo": "" if np.isnan(s.placebo) else shown_as(s.placebo),
-            "difference": ("+" if s.difference > 0 else "") + shown_as(s.difference),
-            "SD": "" if np.isnan(s.sd) else significant(s.sd),
-            "d or h": significant(s.standardized),
+            # a withdrawn row keeps them for the record (no power, no size)
+            **numbers,
             OWN_POWER: own,
             "MC SE": "" if np.isnan(s.mc_se) else fixed(s.mc_se, 3),
             "assumes": "\n".join(s.notes),
-            "reason": s.reason,
+            "reason": s.why,
         }
         for target, column in zip(targets, sized):
             size = s.sizes.get(target)
@@ -1054,8 +1138,11 @@ def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict)
     if cohort["synthetic"]:
         caption = f"SYNTHETIC DATA. {caption}"
     with open(outputs["caption"], "w", encoding="utf-8") as handle:
+        # the endpoints the figure draws (those with an offered row), not all analysed
+        drawn = len({row["endpoint"] for row in results.curve})
         record = {"figure": "power_curve", "title": "Power against sample size, per endpoint",
-                  "caption": caption, "endpoints": len(found)}  # fmt: skip
+                  "caption": caption, "endpoints": drawn,
+                  "endpoints analysed": len(found)}  # fmt: skip
         json.dump(record, handle, indent=2, ensure_ascii=False)
         handle.write("\n")
     logger.info("power: %d endpoints", len(found))

@@ -6,7 +6,8 @@ the leave-one-patient-out check of every estimate a row is built on.
   with the largest attainable one, and sizes nothing.
 - An estimate (mean improvement, SD of the change, residual SD, correlation, response
   proportion) that one patient carries (clinrepro.influence.carried_by_one: leaving the
-  patient out moves it by more than half, or changes its sign) withdraws the rows built on
+  patient out moves it by more than half, or changes its sign, and a mean or proportion by
+  more than half its standard error too) withdraws the rows built on
   it; a measure with only positive values is then planned on the log scale instead.
 """
 
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from clinrepro import power_formulas
-from clinrepro.influence import Influence, carried_by_one
+from clinrepro.influence import Influence, carried_by_one, mean_standard_error
 from clinrepro.printed import fixed
 
 CARRIED = "Withdrawn, one patient carries it"
@@ -135,10 +136,12 @@ def _influence(estimate: float, left_out: np.ndarray, patients) -> Influence:
 def carried_estimates(patients, improvement, baseline, follow_up) -> dict[str, Carried]:
     """Each estimate of a change that one patient carries, by name."""
     whole = statistics_of(improvement, baseline, follow_up)
+    # a mean is checked on its standard error too: near zero, no patient carries it
+    errors = {"mean improvement": mean_standard_error(improvement)}
     found = {}
     for name, left_out in _left_out(improvement, baseline, follow_up).items():
         influence = _influence(whole[name], left_out, patients)
-        if carried_by_one(influence):
+        if carried_by_one(influence, standard_error=errors.get(name)):
             found[name] = Carried(name, influence.estimate, influence.without, influence.patient)
     return found
 
@@ -147,7 +150,7 @@ def carried_proportion(patients, responded: np.ndarray) -> Carried | None:
     """The response proportion, if one patient carries it."""
     k, n = float(responded.sum()), len(responded)
     influence = _influence(k / n, (k - responded) / (n - 1), patients)
-    if not carried_by_one(influence):
+    if not carried_by_one(influence, standard_error=np.sqrt(k / n * (1 - k / n) / n)):
         return None
     return Carried("response proportion", influence.estimate, influence.without, influence.patient)
 

@@ -156,6 +156,7 @@ def caption(settings: dict, cohort: dict, own: bool, simulated: bool) -> str:
         "exact binomial test's sawtooth at every n)"
         f"{simulated_said}{own_said}; {trial_said}dotted lines: the target powers. Two endpoints "
         "with the same curve are drawn once, the legend naming both. Rows withdrawn (an effect "
-        "beyond the scale, or an estimate one patient carries) and the observed effect are not "
-        "drawn."
+        "beyond the scale, no benefit, or an estimate one patient carries) and the rows for "
+        "reference (the observed effect, a lower limit beyond the effects fixed before looking) "
+        "are not drawn."
     )

@@ -28,6 +28,12 @@ def lower_mean(mean: float, sd: float, n: int, level: float) -> float:
     return float(mean - special.stdtrit(n - 1, level) * sd / np.sqrt(n))
 
 
+def one_sample_p(mean: float, sd: float, n: int) -> float:
+    """Two-sided p of the one-sample (paired) t-test of a mean against 0."""
+    t = mean / (sd / np.sqrt(n))
+    return float(2 * special.stdtr(n - 1, -abs(t)))
+
+
 def clopper_pearson(responders: int, n: int, level: float) -> tuple[float, float]:
     """Exact two-sided CI of a proportion."""
     tail = (1 - level) / 2

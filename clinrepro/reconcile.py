@@ -859,6 +859,23 @@ def rounding(search: Search, value: float):
                 detail += f" ({shown}) meets the bound; the unrounded value does not"
             text = printed(value, claim, mode)
             search.found.append(Found("rounding", 1, (), detail, float(value), text))
+    tens(search, value)
+
+
+def tens(search: Search, value: float):
+    """A whole percentage ending in 0 ('90%') may be printed to tens, its trailing zero not a
+    printed digit: 92.86% is then 90%, as GRIM's check says (it cannot decide)."""
+    claim = search.claim
+    reported = Decimal(repr(float(claim.reported)))
+    if claim.comparator != "=" or claim.unit != "%" or claim.precision != 0:
+        return
+    if reported == 0 or reported % 10 or round_half_up(value, 0) == reported:
+        return
+    search.tried += 1
+    at_tens = Decimal(repr(float(value))).scaleb(-1).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    if at_tens.scaleb(1) == reported:
+        detail = f"{number_words(value)}% printed to tens (its trailing zero not a printed digit)"
+        search.found.append(Found("rounding", 1, (), detail, float(value), f"{claim.reported:g}%"))
 
 
 def alternatives(search: Search, recipe: Recipe, kind: str, settings):

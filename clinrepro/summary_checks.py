@@ -273,21 +273,53 @@ def _welch_corners(numbers: tuple, n1: int, n2: int) -> tuple[float, list[float]
     return p(*(x.value for x in numbers)), [p(*corner) for corner in itertools.product(*sides)]
 
 
-def _down_to(claim, numbers: tuple, n: int) -> str:
-    """With the same n at both visits: from which n down every corner still meets the
-    bound, and what the worst corner gives one patient below."""
+def _follow_up_ns(claim, numbers: tuple, n1: int, n2: int) -> str:
+    """Which follow-up n, up to the check's (the largest the source allows), has every corner
+    meet the bound with n1 at baseline, and what the worst corner gives one patient below."""
     meets = COMPARATORS[claim["comparator"]]
-    def everywhere(k: int) -> bool:
-        return all(meets(p, claim["value"]) for p in _welch_corners(numbers, k, k)[1])
 
-    holds = n
-    while holds > 2 and everywhere(holds - 1):
-        holds -= 1
-    below = max(_welch_corners(numbers, holds - 1, holds - 1)[1]) if holds > 2 else None
-    words = f"every corner meets it for n = {holds} or more at both visits"
-    if below is not None:
-        words += f"; at n = {holds - 1} the worst corner gives {significant(below, 2)}"
+    def everywhere(k: int) -> bool:
+        return all(meets(p, claim["value"]) for p in _welch_corners(numbers, n1, k)[1])
+
+    if not everywhere(n2):
+        return f"at n = {n2} at follow-up, the largest the source allows, some corner fails it"
+    low = n2
+    while low > 2 and everywhere(low - 1):
+        low -= 1
+    if low == n2:
+        words = (
+            f"every corner meets it only at n = {n2} at follow-up, the largest n the source allows"
+        )
+    else:
+        words = (
+            f"with {n1} at baseline, every corner meets it for every follow-up n from {low} to "
+            f"{n2}, the largest the source allows"
+        )
+    if low > 2:
+        below = max(_welch_corners(numbers, n1, low - 1)[1])
+        words += f"; at n = {low - 1} the worst corner gives {significant(below, 2)}"
     return words
+
+
+def _paired_words(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: int) -> str:
+    """The paired t-test on n patients at r = 0, at the printed values and the worst corner,
+    and the correlation between visits the worst corner needs to meet the bound."""
+    from scipy import stats
+
+    meets = COMPARATORS[claim["comparator"]]
+    paired = _paired_t_p(mean1.value - mean2.value, math.hypot(sd1.value, sd2.value), n)
+    difference, s1, s2 = mean1.low - mean2.high, sd1.high, sd2.high
+    worst = _paired_t_p(difference, math.hypot(s1, s2), n)
+    words = (
+        f"a paired t-test on {n} patients at r = 0 gives {significant(paired, 2)} (worst corner "
+        f"{significant(worst, 2)})"
+    )
+    if meets(worst, claim["value"]):
+        return words
+    # the SD of the changes at which the worst corner's |t| reaches the critical value
+    critical = stats.t.isf(claim["value"] / 2, n - 1)
+    edge = (s1**2 + s2**2 - n * difference**2 / critical**2) / (2 * s1 * s2)
+    return f"{words}, which fails it: every corner meets it only if r >= {fixed(edge, 2)}"
 
 
 def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: Number, n2: Number):
@@ -306,22 +338,13 @@ def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: N
         f"Welch's unpaired t-test from the printed means, SDs and n gives p = {central}, and "
         f"{span} over the corners of their rounding intervals"
     )
-    each = f"n = {k1} at both visits" if k1 == k2 else f"n = {k1} and {k2}"
+    each = f"n = {k1} at both visits" if k1 == k2 else f"n = {k1} at baseline and {k2} at follow-up"
     assumes = f"it assumes {each} and treats the visits as independent (r = 0)"
     below = claim["comparator"].startswith("<")
     if below and all(meets(value, claim["value"]) for value in [printed_p, *corners]):
         detail = f"{worded}: all {bound}; {assumes}"
-        if k1 == k2:
-            difference = mean1.value - mean2.value
-            paired = _paired_t_p(difference, math.hypot(sd1.value, sd2.value), k1)
-            worst = _paired_t_p(
-                mean1.low - mean2.high, math.hypot(sd1.high, sd2.high), k1
-            )
-            detail += (
-                f"; a paired t-test at r = 0 gives {significant(paired, 2)} (worst corner "
-                f"{significant(worst, 2)}), and less with a positive correlation between visits; "
-                f"{_down_to(claim, numbers, k1)}"
-            )
+        paired = _paired_words(claim, mean1, sd1, mean2, sd2, min(k1, k2))
+        detail += f"; {paired}; {_follow_up_ns(claim, numbers, k1, k2)}"
         return f"{implied}, printed {bound}", "passes", detail + "."
     if claim["comparator"].startswith("<"):
         why = "so an unpaired p above a '<' bound does not contradict it"
@@ -329,7 +352,7 @@ def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: N
         why = "so the unpaired p cannot settle a '>' bound"
     detail = (
         f"{worded}, not all {bound} ({assumes}); a paired test on the same patients gives a "
-        f"smaller p when the visits are positively correlated, {why}."
+        f"smaller p only if the visits are correlated strongly enough, {why}."
     )
     return f"{implied}, printed {bound}", "inconclusive", detail
 

@@ -401,8 +401,7 @@ def test_the_nonparametric_variant_simulates_the_wilcoxon_and_states_its_error(
     assert {r["analysis"] for r in simulated} == {"Wilcoxon signed-rank test"}
     assert {r["assumption"] for r in simulated if r["endpoint"] == "CDASI change at M3"} == {
         "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
-        "cohort's change, 80% lower limit",
-    }  # fmt: skip
+    }  # fmt: skip  (the lower limit, 12 points, is a reference: not simulated)
     limit = math.sqrt(0.25 / settings["simulations"])
     assert all(0 < float(r["MC SE"]) <= limit for r in simulated)
     # at n = 14 the Wilcoxon test has a little less power than the t-test
@@ -519,8 +518,9 @@ def test_the_mmt8_effects_beyond_the_ceiling_are_withdrawn_with_the_largest_atta
     criterion = rows_of(summary, "MMT8 change at M3", "muscle response criterion")
     assert len(criterion) == 3 and {r["status"] for r in criterion} == {"withdrawn"}
     assert criterion[0]["reason"] == (
-        "Unattainable: only patients 7, 13 and 14 of the 8 can gain 20% of their baseline before "
-        "MMT8 reaches 150; if every patient gains it or as much as the scale allows, the mean gain "
+        "Unattainable: only patients 7, 13 and 14 of the 8 with values at baseline and M3 (9 in "
+        "the population) can gain 20% of their baseline before MMT8 reaches 150; if every "
+        "patient gains it or as much as the scale allows, the mean gain "
         "is at most 14.2 points, not 23.6."
     )
     assert all(r["n for 80% power"] == "" and r["power at the cohort's n"] == "" for r in criterion)
@@ -573,7 +573,7 @@ def test_one_patient_carries_ck_and_ifn_on_the_raw_scale(pilot):
     assert single["n for 80% power"] == str(
         math.ceil(TTestPower().solve_power(lower / sd, alpha=ALPHA, power=0.8))
     )
-    # on the log scale CK's change is still carried by patient 3: no CK row is offered
+    # on the log scale no CK row is offered: the cohort shows no benefit (tested below)
     assert {r["status"] for r in rows_of(summary, "CK change at M3 (log scale)")} == {"withdrawn"}
     # the values without the patient are in power.csv
     dropped = {(r["endpoint"], r["quantity"]): float(r["value"]) for r in long
@@ -581,6 +581,79 @@ def test_one_patient_carries_ck_and_ifn_on_the_raw_scale(pilot):
     assert dropped[("CK change at M3", "mean improvement, without patient 3")] == pytest.approx(
         -21.727, abs=1e-3
     )
+
+
+def test_ck_on_the_log_scale_shows_no_benefit_and_no_single_patient_carries_it(pilot):
+    # improvement = -log(M3 / M0), 12 patients: mean 0.0375, SD 0.941, SE 0.272; p = 0.89
+    logs = {p: -math.log(after / before) for p, (before, after) in CK_PAIRS.items()}
+    mean, sd = statistics.mean(logs.values()), statistics.stdev(logs.values())
+    se = sd / math.sqrt(12)
+    assert (round(mean, 3), round(sd, 3), round(se, 3)) == (0.037, 0.941, 0.272)
+    assert round(stats.ttest_1samp(list(logs.values()), 0).pvalue, 2) == 0.89
+    # the one-sided 80% lower limit -0.20: a geometric mean ratio exp(0.20) = 1.22, a worsening
+    lower = mean - stats.t.ppf(0.8, 11) * se
+    assert (round(lower, 2), round(math.exp(-lower), 2)) == (-0.2, 1.22)
+    # "more than half of the estimate" alone flags 10 of 12 patients (patient 1 -> 0.135,
+    # patient 14 -> -0.031, a sign flip); more than half the SE too flags patient 1 no more
+    without = {p: (12 * mean - v) / 11 for p, v in logs.items()}
+    assert (round(without["1"], 3), round(without["14"], 3)) == (0.135, -0.031)
+    assert sum(abs(w - mean) > mean / 2 or w * mean < 0 for w in without.values()) == 10
+    assert [p for p, w in without.items() if abs(w - mean) > se / 2] == ["3"]
+    _, summary = pilot
+    rows = rows_of(summary, "CK change at M3 (log scale)")
+    assert {r["reason"] for r in rows} == {
+        "No benefit: the mean log improvement is 0.037 (p = 0.89, paired t-test) and its 80% "
+        "lower limit -0.20 (a geometric mean ratio of 1.22, a worsening): the cohort shows no "
+        "improvement to plan on."
+    }
+
+
+def test_the_single_arm_binomial_has_the_placebo_range_too(pilot):
+    # 50% responders against a placebo response of 10%, 20%, 30%, 40%: the first n from
+    # which the equal-tailed exact test (2.5% per tail) keeps 80% power
+    def first_stable(p0):
+        power = [equal_tailed_power(n, 0.5, p0) for n in range(1, 401)]
+        return next(n for n in range(1, 401) if min(power[n - 1:]) >= 0.8)
+
+    assert [first_stable(p0) for p0 in (0.1, 0.2, 0.3, 0.4)] == [10, 24, 54, 210]
+    _, summary = pilot
+    row = next(r for r in summary
+               if r["endpoint"] == "cutaneous response (CDASI decrease ≥ 5 points at M3)"
+               and r["assumption"] == "assumed 50% responders"
+               and r["analysis"] == "exact binomial test")  # fmt: skip
+    grid = [row[f"placebo {v}%"] for v in (10, 20, 30, 40)]
+    assert grid == ["10", "24", "54", "210"]
+
+
+def test_lower_limits_beyond_the_effects_fixed_before_looking_are_a_reference(pilot):
+    # CDASI: lower limit 13.71 - t(0.8, 13) × 7.22 / √14 = 12.0 points, 2.4 × the 5 points
+    # of the criterion; the cutaneous response's Clopper-Pearson lower limit of 13/14 is 80%,
+    # 1.6 × the 50% assumed
+    improvement = [-c for c in CDASI_CHANGE]
+    mean, se = statistics.mean(improvement), statistics.stdev(improvement) / math.sqrt(14)
+    limit = mean - stats.t.ppf(0.8, 13) * se
+    assert (round(limit), round(limit / 5, 1)) == (12, 2.4)
+    lower = stats.beta.ppf(0.2, 13, 2)
+    assert (round(lower, 2), round(lower / 0.5, 1)) == (0.8, 1.6)
+    _, summary = pilot
+    rows = rows_of(summary, "CDASI change at M3", "cohort's change, 80% lower limit")
+    assert {r["status"] for r in rows} == {"reference"}
+    assert rows[0]["reason"] == (
+        "Reference, not a plan: the lower limit of the cohort's own uncontrolled effect (12 "
+        "points) is 2.4 times the largest effect fixed before looking at the data (5 points), in "
+        "patients selected for active disease, and would size a trial far smaller than that "
+        "effect does."
+    )
+    response = rows_of(summary, "cutaneous response (CDASI decrease ≥ 5 points at M3)",
+                       "cohort's response, 80% lower limit")  # fmt: skip
+    assert {r["status"] for r in response} == {"reference"}
+    assert "(80%) is 1.6 times the largest effect fixed before looking at the data (50%)" in (
+        response[0]["reason"]
+    )
+    # the MMT8 and IFN-α lower limits have no attainable effect fixed before looking: offered
+    for endpoint in ("MMT8 change at M3", "IFN-α change at M3 (log scale)"):
+        rows = rows_of(summary, endpoint, "cohort's change, 80% lower limit")
+        assert {r["status"] for r in rows} == {"offered"}
 
 
 def test_ancova_and_change_score_share_one_covariance(pilot):

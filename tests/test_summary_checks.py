@@ -219,10 +219,16 @@ def test_welch_p_over_the_corners():
     paired = 2 * stats.t.sf(22 / math.sqrt(185 / 14), 13)
     worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 14), 13)
     assert (round(paired, 6), round(worst_paired, 6)) == (0.000041, 0.000098)
-    assert "a paired t-test at r = 0 gives 4.1e-05 (worst corner 9.8e-05)" in row["detail"]
+    assert "a paired t-test on 14 patients at r = 0 gives 4.1e-05 (worst corner 9.8e-05);" in (
+        row["detail"]
+    )
+    # with 14 at baseline, the follow-up n from 5 to 14 all pass; at 4 the worst corner is
+    # 26.5 ± 13.5 (n = 14) against 5.5 ± 4.5 (n = 4)
+    at_four = stats.ttest_ind_from_stats(26.5, 13.5, 14, 5.5, 4.5, 4, False).pvalue
+    assert round(at_four, 5) == 0.00017
     assert row["detail"].endswith(
-        "every corner meets it for n = 13 or more at both visits; at n = 12 the worst corner "
-        "gives 0.00019."
+        "with 14 at baseline, every corner meets it for every follow-up n from 5 to 14, the "
+        "largest the source allows; at n = 4 the worst corner gives 0.00017."
     )
     # below 0.00001 only some corners are: not a contradiction, a paired test can be smaller
     row = p_claims("<", 0.00001, 5, welch)
@@ -299,9 +305,33 @@ def test_the_pilot_ledger():
     assert result[("pct_prednisone_le5_fu", "percent")] == "passes"  # 10/15 = 66.7%
     assert result[("n_followup", "difference")] == "passes"  # 16 - 1 = 15
     assert result[("cdasi_fu_pct_change", "percent_change")] == "passes"  # above
-    # n = 13 at both visits (the ledger's reading): worst corner 9.8e-5
+    # the printed 14 at baseline, at most 13 at last follow-up (one anti-MDA5 patient died)
     assert result[("cdasi_m0_fu_p", "welch_p")] == "passes"
-    assert "it assumes n = 13 at both visits" in checks.loc[("cdasi_m0_fu_p", "welch_p"), "detail"]
+    detail = checks.loc[("cdasi_m0_fu_p", "welch_p"), "detail"]
+    assert "it assumes n = 14 at baseline and 13 at follow-up" in detail
+    # Welch passes for every follow-up n the source allows, from 5 to 13: at 4 the worst corner
+    # (26.5 ± 13.5 with 14, 5.5 ± 4.5 with 4) is 1.7e-4, at 5 it still meets < 0.0001
+    worst = {
+        k: max(stats.ttest_ind_from_stats(m0, s0, 14, m9, s9, k, False).pvalue
+               for m0 in (26.5, 27.5) for s0 in (12.5, 13.5) for m9 in (4.5, 5.5)
+               for s9 in (3.5, 4.5))
+        for k in range(4, 14)
+    }  # fmt: skip
+    assert [k for k, p in worst.items() if p < 0.0001] == list(range(5, 14))
+    assert "every follow-up n from 5 to 13, the largest the source allows" in detail
+    # the paired test on 13 at r = 0: 22 / sqrt(185 / 13) on 12 df gives 8.1e-5, but the worst
+    # corner 21 / sqrt(202.5 / 13) gives 1.8e-4 and fails; it meets < 0.0001 once the SD of
+    # the changes is at most sqrt(13) × 21 / t_crit:
+    # r >= (202.5 - 13 × 21² / t²) / (2 × 13.5 × 4.5)
+    paired = 2 * stats.t.sf(22 / math.sqrt(185 / 13), 12)
+    worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 13), 12)
+    critical = stats.t.isf(0.0001 / 2, 12)
+    needed = (202.5 - 13 * 21**2 / critical**2) / (2 * 13.5 * 4.5)
+    assert (round(paired, 6), round(worst_paired, 5), round(needed, 2)) == (0.000081, 0.00018, 0.21)
+    assert (
+        "a paired t-test on 13 patients at r = 0 gives 8.1e-05 (worst corner 0.00018), which "
+        "fails it: every corner meets it only if r >= 0.21"
+    ) in detail
     assert result[("cdasi_m0_m3_p", "paired_p")] == "inconclusive"  # r >= 0.74
     assert result[("cdasi_m0_m3_p_figure", "paired_p")] == "passes"  # 0.0135 <= 0.05
     # every explicit check of the ledger is evaluated; means and SDs at 0 decimals are

@@ -121,8 +121,25 @@ def test_reading_dependent_names_the_reading(verdicts):
         "reading-dependent",
         "131 meets > 120 (printed 'most'), but exact only on our reading: mild weakness, which "
         "the paper does not define, read as a median baseline MMT8 above 120 of 150 (80% of the "
-        "maximum)",
+        "maximum); and active muscle disease, which the paper does not define, read as a "
+        "baseline MMT8 below 150 (the scale's maximum): a cut-off chosen because it reproduces "
+        "the paper's 9 and 7: with MMT8 of 142 or less (6 patients) the median is exactly 120, "
+        "not above 120",
     )
+    # the grade rests on both readings: with MMT8 <= 142 the six are 69, 79, 109, 131, 131,
+    # 135, median (109 + 131) / 2 = 120, and "> 120" fails
+    assert statistics.median(v for v in MMT8_M0.values() if v <= 142) == 120
+    # the MMT8 mean, SD and "unchanged" rest on the same reading of active muscle disease, and
+    # their reasons name it; their grades stay what they are
+    for claim, verdict in (("mmt8_m0_mean", "approximate"), ("mmt8_m0_sd", "approximate"),
+                           ("mmt8_m0_m3_p", "population or test not stated")):  # fmt: skip
+        row = verdicts.loc[claim]
+        assert row["verdict"] == verdict
+        assert row["verdict_reason"].endswith(
+            "; on our reading: active muscle disease, which the paper does not define, read as a "
+            "baseline MMT8 below 150 (the scale's maximum): a cut-off chosen because it "
+            "reproduces the paper's 9 and 7 (MMT8 of 142 or less gives 6)"
+        )
 
 
 def test_approximate_says_how_far_and_what_explains_it(verdicts):
@@ -148,6 +165,12 @@ def test_approximate_says_how_far_and_what_explains_it(verdicts):
     assert row["difference"] == pytest.approx(90 - 1300 / 14)
     assert math.isnan(row["difference_sd"])
     assert "less than one patient among 14 (0.4 of a patient)" in row["verdict_reason"]
+    # printed to tens, its trailing zero not a printed digit, 92.86% is 90%: rounding's, as
+    # "14 for 13.36" is rounding up's
+    assert row["verdict_reason"].endswith(
+        "explained by rounding: 92.8571% printed to tens (its trailing zero not a printed digit) "
+        "(90%)"
+    )
     assert row["direction"] == ""
     assert "summary checks" not in row["verdict_reason"]
     # 'half' had active muscle disease: 9 of 16 is 56.25%, one patient off; exactly half of
@@ -172,10 +195,11 @@ def test_a_deletion_explains_it_is_no_population(verdicts):
     row = verdicts.loc["mmt8_m0_mean"]
     assert row["verdict"] == "approximate"
     assert round(row["difference_sd"], 3) == round(-1 / statistics.stdev(baseline), 3) == -0.034
-    assert row["verdict_reason"].endswith(
+    assert (
         "explained by leaving out patient 4 (MMT8 Baseline 131) (120) or leaving out patient 8 "
-        "(MMT8 Baseline 131) (120), an explanation, not a population"
-    )
+        "(MMT8 Baseline 131) (120), an explanation, not a population; on our reading: active "
+        "muscle disease"
+    ) in row["verdict_reason"]
     row = verdicts.loc["mmt8_m0_sd"]
     assert row["verdict"] == "approximate"
     sd = statistics.stdev(baseline)
@@ -200,7 +224,9 @@ def test_unchanged_is_a_standard_tests_not_an_understatement(verdicts):
         "the source does not state the population or test; reproduced in the same population: "
         "the Wilcoxon signed-rank test gives 0.07813 and the paired t-test on the log scale "
         "gives 0.06; also (0.0625) with treated patients (SAFFL), not patients with active "
-        "muscle disease at baseline (ACTMUSFL)"
+        "muscle disease at baseline (ACTMUSFL); on our reading: active muscle disease, which the "
+        "paper does not define, read as a baseline MMT8 below 150 (the scale's maximum): a "
+        "cut-off chosen because it reproduces the paper's 9 and 7 (MMT8 of 142 or less gives 6)"
     )
 
 
