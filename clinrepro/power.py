@@ -353,11 +353,11 @@ def change_assumptions(
         within = bool(effect.get("within_patient"))
         if "change" in effect:
             points = float(effect["change"])
-            words, gains = f"{effect['name']}, set in the settings", np.full(change.n, np.inf)
+            words, gains = f"{effect['name']}, fixed before looking at the data", np.full(change.n, np.inf)
             why = _unattainable(change, points, gains, "any amount")
         elif "percent" in effect:
             points = effect["percent"] / 100 * estimates.baseline_mean
-            words = f"{effect['name']}: {effect['percent']:g}% of {base}, set in the settings"
+            words = f"{effect['name']}: {effect['percent']:g}% of {base}, fixed before looking at the data"
             gains = effect["percent"] / 100 * change.baseline
             why = _unattainable(change, points, gains, f"{effect['percent']:g}% of their baseline")
         else:
@@ -396,7 +396,7 @@ def response_assumptions(response: Response, settings: dict) -> list[Assumption]
                 f"response proportion above {len(response.able)} of {response.n} ({percent(most, 1)}) "
                 "cannot happen in this population."
             )
-        found.append(Assumption(effect["name"], SETTINGS, rate, "set in the settings", why))
+        found.append(Assumption(effect["name"], SETTINGS, rate, "fixed before looking at the data", why))
     level = settings["conservative_level"]
     lower = power_formulas.lower_proportion(response.responders, response.n, level)
     words = (

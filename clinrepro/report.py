@@ -418,7 +418,8 @@ def power_section(path: str, power: dict) -> PowerSection:
             grid_column: _span(first[grid[0]], first[grid[-1]]),
             "notes": ", ".join(map(str, sorted(marks))),
         })  # fmt: skip
-    withdrawn = summary[summary["status"] == "withdrawn"]
+    # withdrawn rows, and the lower limits kept for reference only, each with its reason
+    withdrawn = summary[summary["reason"].fillna("").astype(str).ne("")]
     kind = withdrawn["reason"].str.split(",").str[0]  # unattainable, or carried by one patient
     reasons = [
         f"{endpoint} ({'; '.join(dict.fromkeys(group['assumption']))}): "
