@@ -221,7 +221,8 @@ def rise_sentence(row: dict, pairs: pd.DataFrame, cohort: dict, ratio: float) ->
     if "normal" in measure:
         within = moved["AVAL"].between(low, high)
         above = moved[moved["AVAL"] > high]
-        sentence += f"; {int(within.sum())} of them end within the normal range"
+        ends = int(within.sum())
+        sentence += f"; {ends} of them {'ends' if ends == 1 else 'end'} within the normal range"
         if len(above):
             times = ", ".join(
                 f"patient {r.SUBJID}: {fixed(r.AVAL / high, 1)} times the upper limit"
