@@ -810,6 +810,17 @@ def response_scenarios(
         if assumption.source == OPTIMISTIC:
             notes.append(CAVEAT)
         reason = assumption.unattainable
+        if not reason and not assumption.prespecified and assumption.effect <= placebo:
+            carried_too = (
+                "; and " + power_checks.carried_words([carried]).removeprefix("Withdrawn, ")
+                if carried
+                else "."
+            )
+            reason = (
+                f"No benefit against placebo: {assumption.words} is "
+                f"{percent(assumption.effect, 1)}, at or below the placebo response of "
+                f"{percent(placebo)}{carried_too}"
+            )
         if not reason and carried and not assumption.prespecified:
             reason = power_checks.carried_words([carried])
         key = dict(

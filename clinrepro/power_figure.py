@@ -123,7 +123,7 @@ def key_words(own: bool, simulated: bool) -> str:
     if simulated:
         said.append("open points: simulated")
     if own:
-        said.append("diamonds: the cohort's own n at its planning effect")
+        said.append("diamonds (single-arm panel): the cohort's own n at its planning effect")
     return "; ".join(said) + "."
 
 
@@ -145,7 +145,12 @@ def caption(settings: dict, cohort: dict, own: bool, simulated: bool) -> str:
         if simulated
         else ""
     )
-    own_said = f"; diamonds: the power the {design_name}'s own n had at that effect" if own else ""
+    own_said = (
+        f"; diamonds, on the single-arm panel: the power the {design_name}'s own n had at that "
+        "effect"
+        if own
+        else ""
+    )
     return (
         "Power against sample size for each endpoint at its planning effect (the first offered "
         "effect fixed before looking at the data: a response criterion or an effect of the "

@@ -319,7 +319,14 @@ def _paired_words(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number,
     # the SD of the changes at which the worst corner's |t| reaches the critical value
     critical = stats.t.isf(claim["value"] / 2, n - 1)
     edge = (s1**2 + s2**2 - n * difference**2 / critical**2) / (2 * s1 * s2)
-    return f"{words}, which fails it: every corner meets it only if r >= {fixed(edge, 2)}"
+    return f"{words}, which fails it: every corner meets it only if r >= {r_bound(edge, True)}"
+
+
+def r_bound(edge: float, at_least: bool) -> str:
+    """A needed correlation printed to 2 decimals on the side that still meets it: rounded up
+    for 'r >= ' (0.2115 -> 0.22), down for 'r <= '."""
+    rounded = math.ceil(edge * 100) / 100 if at_least else math.floor(edge * 100) / 100
+    return fixed(rounded, 2)
 
 
 def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: Number, n2: Number):
@@ -398,11 +405,11 @@ def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: N
             "give it."
         )
         return f"{at_zero}, no r gives {bound}", "inconclusive", detail
-    at_least = f"at {'least' if below else 'most'} {fixed(edge, 2)}"
+    at_least = f"at {'least' if below else 'most'} {r_bound(edge, below)}"
     if always:
         needs, correlation = f"{bound} at any r", "any correlation between visits"
     else:
-        needs = f"{bound} needs r {'>=' if below else '<='} {fixed(edge, 2)}"
+        needs = f"{bound} needs r {'>=' if below else '<='} {r_bound(edge, below)}"
         correlation = f"a correlation between visits of {at_least}"
     if met_at_zero:
         detail = f"{worded}, which meets {bound}, as does {correlation}."

@@ -608,6 +608,22 @@ def test_ck_on_the_log_scale_shows_no_benefit_and_no_single_patient_carries_it(p
     }
 
 
+def test_the_muscle_response_shows_no_benefit_against_placebo_before_who_carries_it(pilot):
+    # 1 of 8 respond (patient 7): 12.5%; the one-sided 80% Clopper-Pearson lower limit is
+    # the 20th percentile of Beta(1, 8), 1 - 0.8^(1/8) = 2.75%; both at or below the 20%
+    # placebo response, so no benefit comes first, the one patient second
+    assert round(stats.beta.ppf(0.2, 1, 8), 4) == round(1 - 0.8 ** (1 / 8), 4) == 0.0275
+    _, summary = pilot
+    rows = rows_of(summary, "muscle response (MMT8 increase ≥ 20% at M3)")
+    carried = "one patient carries it: without patient 7 the response proportion is 0, not 0.125."
+    assert {r["reason"] for r in rows if r["assumption"] != "assumed 50% responders"} == {
+        "No benefit against placebo: the observed 1 of 8 is 12.5%, at or below the placebo "
+        f"response of 20%; and {carried}",
+        "No benefit against placebo: the one-sided 80% lower Clopper-Pearson limit of the "
+        f"observed 1 of 8 is 2.8%, at or below the placebo response of 20%; and {carried}",
+    }
+
+
 def test_the_single_arm_binomial_has_the_placebo_range_too(pilot):
     # 50% responders against a placebo response of 10%, 20%, 30%, 40%: the first n from
     # which the equal-tailed exact test (2.5% per tail) keeps 80% power
@@ -783,7 +799,7 @@ def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
     # nothing simulated in the paper variant: the key does not speak of simulated points
     assert power_figure.key_words(True, False) == (
         "Lines: by formula (dashed: ANCOVA; the exact binomial test's sawtooth at every n); "
-        "diamonds: the cohort's own n at its planning effect."
+        "diamonds (single-arm panel): the cohort's own n at its planning effect."
     )
     # two endpoints with one curve are drawn once, the legend naming both
     rows = [{"design": "single-arm paired", "endpoint": e, "assumption": "50%",

@@ -244,21 +244,20 @@ def test_paired_p_and_the_correlation_it_needs():
     p0 = 2 * stats.t.sf(t, 13)
     critical = stats.t.isf(0.0001 / 2, 13)
     edge = (290 - 14 * 13**2 / critical**2) / (2 * 13 * 11)
-    assert round(t, 3) == 2.856 and round(p0, 4) == 0.0135 and round(edge, 2) == 0.74
+    assert round(t, 3) == 2.856 and round(p0, 4) == 0.0135 and round(edge, 4) == 0.7417
     paired = "paired_p(m0, sd0, m3, sd3, n)"
     row = p_claims("<", 0.0001, 4, paired)
     assert row["result"] == "inconclusive"
-    assert row["implied"] == f"p = {p0:.3g} at r = 0, < 0.0001 needs r >= {edge:.2f}"
-    assert row["detail"].endswith(
-        f"consistent if the correlation between visits is at least {edge:.2f}."
-    )
+    # a needed r is printed on the side that still meets it: 0.7417 -> 0.75
+    assert row["implied"] == f"p = {p0:.3g} at r = 0, < 0.0001 needs r >= 0.75"
+    assert row["detail"].endswith("consistent if the correlation between visits is at least 0.75.")
     assert p_claims("<=", 0.05, 2, paired)["result"] == "passes"  # 0.0135 at r = 0
     # 'p > 0.05' holds only for a correlation below the edge for 0.05 (about -0.76)
     edge_05 = (290 - 14 * 13**2 / stats.t.isf(0.025, 13) ** 2) / (2 * 13 * 11)
     row = p_claims(">", 0.05, 2, paired)
     assert (row["result"], row["implied"]) == (
         "inconclusive",
-        f"p = {p0:.3g} at r = 0, > 0.05 needs r <= {edge_05:.2f}",
+        f"p = {p0:.3g} at r = 0, > 0.05 needs r <= {math.floor(edge_05 * 100) / 100:.2f}",
     )
     # 27 ± 13 vs 5 ± 4: even at r = -1 (SD of the changes 13 + 4 = 17) t = 22 / (17 /
     # sqrt(14)) = 4.84, p < 0.001: no correlation gives p > 0.05 at the printed values; values
@@ -327,12 +326,12 @@ def test_the_pilot_ledger():
     worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 13), 12)
     critical = stats.t.isf(0.0001 / 2, 12)
     needed = (202.5 - 13 * 21**2 / critical**2) / (2 * 13.5 * 4.5)
-    assert (round(paired, 6), round(worst_paired, 5), round(needed, 2)) == (0.000081, 0.00018, 0.21)
+    assert (round(paired, 6), round(worst_paired, 5), round(needed, 4)) == (0.000081, 0.00018, 0.2115)
     assert (
         "a paired t-test on 13 patients at r = 0 gives 8.1e-05 (worst corner 0.00018), which "
-        "fails it: every corner meets it only if r >= 0.21"
+        "fails it: every corner meets it only if r >= 0.22"
     ) in detail
-    assert result[("cdasi_m0_m3_p", "paired_p")] == "inconclusive"  # r >= 0.74
+    assert result[("cdasi_m0_m3_p", "paired_p")] == "inconclusive"  # r >= 0.75
     assert result[("cdasi_m0_m3_p_figure", "paired_p")] == "passes"  # 0.0135 <= 0.05
     # every explicit check of the ledger is evaluated; means and SDs at 0 decimals are
     # never informative
