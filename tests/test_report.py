@@ -350,7 +350,8 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
 
 def test_power_in_the_report(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
-    section = html[html.index('<h2 id="power">') : html.index('<h2 id="multiplicity">')]
+    start = html.index('<h2 id="power">')
+    section = html[start : html.index("</details>", start)]
     assert '<h2 id="power">Power and sample size</h2>' in section
     assert "plans 62 patients" in section
     with open(project / BASE / "paper/power/power_summary.csv", encoding="utf-8") as handle:
@@ -409,7 +410,11 @@ def test_claims_open_to_their_cells_and_explanations(project):
         claims = {r["claim_id"]: r for r in csv.DictReader(handle)}
     # at least every single patient (9) and every pair (36) of the population were tried
     assert int(claims["mmt8_m0_mean"]["explanations_tried"]) >= 9 + 36
-    assert claims["cutaneous_response_m3_pct"]["explanations"].startswith("no explanation among ")
+    # 90% is no k/14 (GRIM), but 13/14 = 92.86% printed to tens is 90%
+    assert claims["cutaneous_response_m3_pct"]["explanations"].startswith(
+        "92.8571% printed to tens (its trailing zero not a printed digit); 90% is not a possible "
+        "percentage of 14 patients"
+    )
     assert claims["n_patients"]["explanations"] == ""
     # a note belongs to the statistics it is about: the quartiles, not the mean
     with open(project / BASE / "paper/ard.csv", encoding="utf-8") as handle:
@@ -435,7 +440,10 @@ def test_the_report_reads_first_in_plain_words(project):
         "only 3 of the 8 could reach it at all, given where the scale ends (1 of those 3 did)"
         in first
     )
-    assert "of the 44 claims of the paper, 13 reproduced exactly or within rounding" in first
+    assert (
+        "of the 44 claims of the paper, 8 reproduced exactly or within rounding, 5 only on a "
+        "reading that is ours, not the source&#39;s" in first
+    )
     assert (
         "stated in the methods of the paper but never reported (the data give 1 of 8 (12.5%))"
         in first
@@ -644,10 +652,10 @@ def test_the_report_is_short_and_fits_a_phone(which, project, built_examples):
     # at that width) on the phone too, in a box that says it scrolls; at 1280 it fits
     assert phone["figures"] and wide["figures"]
     for figure in phone["figures"]:
-        assert abs(figure["shown"] - figure["attribute"]) <= 1, figure
+        assert abs(figure["shown"] - figure["attribute"]) <= 2, figure  # its 1 px border
         assert "scroll sideways" in figure["cue"], figure
     for figure in wide["figures"]:
-        assert figure["shown"] <= 1280 and abs(figure["shown"] - figure["attribute"]) <= 1, figure
+        assert figure["shown"] <= 1280 and abs(figure["shown"] - figure["attribute"]) <= 2, figure
 
 
 @pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
