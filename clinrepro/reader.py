@@ -276,7 +276,7 @@ def response_words(ard: pd.DataFrame, analysis: dict, cohort: dict, role: str) -
 
 
 def change_words(row: dict, analysis: dict, carried: str = "") -> str:
-    """'the mean CDASI fell by 13.7 points (95% CI 9.5 to 17.9; p < 0.001, paired t-test,
+    """'the mean CDASI fell by 13.7 points (CI 9.5 to 17.9; p < 0.001, paired t-test,
     14 patients)', and, where one patient carries it, who (`carried`, clinical.carried_words)."""
     low, high = row["ci"]
     level = f"{analysis['confidence_level']:.0%}"
