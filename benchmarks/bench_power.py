@@ -16,10 +16,11 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clinrepro import power, power_simulation  # noqa: E402
-from clinrepro.endpoints import build_adeff, build_adsl  # noqa: E402
-from clinrepro.extract import extract_cohort  # noqa: E402
-from clinrepro.settings import cohort_settings, variant_settings  # noqa: E402
+from clinrepro.power import planning as power
+from clinrepro.power import simulation as power_simulation  # noqa: E402
+from clinrepro.adam.endpoints import build_adeff, build_adsl  # noqa: E402
+from clinrepro.reading.extract import extract_cohort  # noqa: E402
+from clinrepro.base.settings import cohort_settings, variant_settings  # noqa: E402
 
 TRIALS, N, ALPHA = 10_000, 62, 0.05
 

@@ -7,7 +7,7 @@ seconds of the child (user + system), which a busy machine inflates less than th
 
 Usage:
     .venv/bin/python benchmarks/bench_power_step.py [--repeats 3] [--variants paper nonparametric]
-    # another version of the module (e.g. a copy of an older clinrepro/power.py) with the
+    # another version of the module (e.g. a copy of an older clinrepro/power/run.py) with the
     # config it expects:
     .venv/bin/python benchmarks/bench_power_step.py --module /tmp/power.py --config /tmp/config.yaml
 """
@@ -30,9 +30,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clinrepro.endpoints import build_adeff, build_adsl  # noqa: E402
-from clinrepro.extract import extract_cohort  # noqa: E402
-from clinrepro.settings import cohort_settings, variant_settings  # noqa: E402
+from clinrepro.adam.endpoints import build_adeff, build_adsl  # noqa: E402
+from clinrepro.reading.extract import extract_cohort  # noqa: E402
+from clinrepro.base.settings import cohort_settings, variant_settings  # noqa: E402
 
 COHORT = "landon_cardinal_2022"
 CHILD = """
@@ -72,7 +72,7 @@ def time_child(job_path: Path) -> tuple[float, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", default=str(ROOT / "clinrepro/power.py"))
+    parser.add_argument("--module", default=str(ROOT / "clinrepro/power/run.py"))
     parser.add_argument("--config", default=str(ROOT / "config/config.yaml"))
     parser.add_argument("--variants", nargs="+", default=["paper", "nonparametric"])
     parser.add_argument("--repeats", type=int, default=3)

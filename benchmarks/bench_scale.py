@@ -37,9 +37,9 @@ COHORT = "synthetic_registry"
 BASELINE = """
 import sys, time
 import pandas as pd
-from clinrepro.extract import expected_headers, tidy_tables
-from clinrepro.files import write_tables
-from clinrepro.settings import cohort_settings
+from clinrepro.reading.extract import expected_headers, tidy_tables
+from clinrepro.base.files import write_tables
+from clinrepro.base.settings import cohort_settings
 import yaml
 table, out, fmt = sys.argv[1:4]
 config = yaml.safe_load(open("config/config.yaml", encoding="utf-8"))

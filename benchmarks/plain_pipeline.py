@@ -12,20 +12,18 @@ from pathlib import Path
 
 import yaml
 
-from clinrepro import (
-    audit,
-    endpoints,
-    extract,
-    figures,
-    power,
-    report,
-    sensitivity,
-    stats,
-    tables,
-    validate,
-)
-from clinrepro.files import write_manifest
-from clinrepro.settings import FIGURES, TIDY_TABLES, cohort_settings, variant_settings
+from clinrepro.audit import run as audit
+from clinrepro.adam import endpoints
+from clinrepro.reading import extract
+from clinrepro.presentation import figures
+from clinrepro.power import run as power
+from clinrepro.presentation import report
+from clinrepro.presentation import sensitivity
+from clinrepro.statistics import results as stats
+from clinrepro.presentation import tables
+from clinrepro.reading import validate
+from clinrepro.base.files import write_manifest
+from clinrepro.base.settings import FIGURES, TIDY_TABLES, cohort_settings, variant_settings
 
 TEMPLATES = Path("report/templates")
 

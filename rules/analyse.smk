@@ -6,7 +6,7 @@ rule analyse:
     input:
         unpack(ledger),
         **TIDY,
-        code=stage_code("endpoints", "stats", "audit"),
+        code=script_code("analyse"),
         validation="results/{cohort}/validation/report.csv",
     output:
         adsl=dataset("adsl"),

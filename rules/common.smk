@@ -7,13 +7,13 @@ import jsonschema
 import yaml
 
 
-from clinrepro.settings import (
+from clinrepro.base.imports import code_of
+from clinrepro.base.settings import (
     FIGURES,
     TIDY_TABLES,
     SettingsError,
     cohort_problems,
     cohort_settings as read_cohort,
-    module_sources,
     numbers_read,
     variant_settings,
 )
@@ -176,9 +176,10 @@ def dataset(name):
 TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
 
 
-def stage_code(*modules):
-    """The package sources the stages of a rule run, so that editing them reruns it."""
-    return sorted({path for module in modules for path in module_sources(module, "clinrepro")})
+def script_code(script):
+    """The package sources a rule's script imports, transitively (the real import graph),
+    so that editing code a job runs reruns it, and editing any other code does not."""
+    return code_of(f"scripts/{script}.py", workflow.basedir)
 
 
 def seed_settings(wildcards):

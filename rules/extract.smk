@@ -1,7 +1,7 @@
 rule extract:
     input:
         unpack(patient_data),
-        code=stage_code("extract"),
+        code=script_code("extract"),
     output:
         **TIDY,
     log:

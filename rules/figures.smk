@@ -1,7 +1,7 @@
 rule figures:
     input:
         unpack(summaries),
-        code=stage_code("figures"),
+        code=script_code("figures"),
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
         ard="results/{cohort}/{variant}/ard.csv",

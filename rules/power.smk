@@ -1,6 +1,6 @@
 rule power:
     input:
-        code=stage_code("power"),
+        code=script_code("power"),
         adeff=dataset("adeff"),
     output:
         csv="results/{cohort}/{variant}/power/power.csv",

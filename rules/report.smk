@@ -6,7 +6,7 @@ rule report:
     input:
         unpack(report_inputs),
         **TEMPLATES,
-        code=stage_code("tables", "report", "files"),
+        code=script_code("report"),
         claims="results/{cohort}/{variant}/claims.csv",
         reconciliation="results/{cohort}/{variant}/reconciliation.csv",
         cells="results/{cohort}/{variant}/claims_cells.csv",

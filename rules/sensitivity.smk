@@ -4,7 +4,7 @@ rule sensitivity:
         **TEMPLATES,
         adsl=expand(dataset("adsl"), variant=VARIANTS, allow_missing=True),
         adeff=expand(dataset("adeff"), variant=VARIANTS, allow_missing=True),
-        code=stage_code("sensitivity"),
+        code=script_code("sensitivity"),
         template="report/templates/sensitivity.html.j2",
     output:
         csv=report(

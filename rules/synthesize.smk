@@ -1,6 +1,6 @@
 rule synthesize:
     input:
-        code=stage_code("generate"),
+        code=script_code("synthesize"),
         seed_table=seed_table,
     output:
         table=generated_path("table"),

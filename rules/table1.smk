@@ -2,7 +2,7 @@ rule table1:
     input:
         **TIDY,
         **TEMPLATES,
-        code=stage_code("tables"),
+        code=script_code("table1"),
         validation="results/{cohort}/validation/report.csv",
         template="report/templates/table.html.j2",
     output:

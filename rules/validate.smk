@@ -2,7 +2,7 @@ rule validate:
     input:
         unpack(published),
         **TIDY,
-        code=stage_code("validate"),
+        code=script_code("validate"),
     output:
         "results/{cohort}/validation/report.csv",
     log:

@@ -2,9 +2,11 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro import audit, endpoints, stats
-from clinrepro.settings import TIDY_TABLES
+from clinrepro.base.errors import running_step
+from clinrepro.audit import run as audit
+from clinrepro.adam import endpoints
+from clinrepro.statistics import results as stats
+from clinrepro.base.settings import TIDY_TABLES
 
 out = snakemake.output
 with running_step(job=snakemake):

@@ -2,8 +2,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro import power
+from clinrepro.base.errors import running_step
+from clinrepro.power import run as power
 
 with running_step(job=snakemake):
     power.run(

@@ -3,9 +3,10 @@ from pathlib import Path
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro.files import write_manifest
-from clinrepro import report, tables
+from clinrepro.base.errors import running_step
+from clinrepro.base.files import write_manifest
+from clinrepro.presentation import report
+from clinrepro.presentation import tables
 
 out = snakemake.output
 with running_step(job=snakemake):

@@ -2,8 +2,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro import sensitivity
+from clinrepro.base.errors import running_step
+from clinrepro.presentation import sensitivity
 
 with running_step(job=snakemake):
     sensitivity.run(

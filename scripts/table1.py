@@ -2,9 +2,9 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro import tables
-from clinrepro.settings import TIDY_TABLES
+from clinrepro.base.errors import running_step
+from clinrepro.presentation import tables
+from clinrepro.base.settings import TIDY_TABLES
 
 with running_step(job=snakemake):
     tables.run_table1(

@@ -2,8 +2,8 @@ import sys
 
 sys.stderr = open(snakemake.log[0], "w")
 
-from clinrepro.errors import running_step
-from clinrepro import validate
+from clinrepro.base.errors import running_step
+from clinrepro.reading import validate
 
 with running_step(
     problems=snakemake.log.problems, max_problems=snakemake.params.max_problems, job=snakemake

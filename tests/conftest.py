@@ -40,7 +40,7 @@ def cohort_of(name: str) -> dict:
 
 @pytest.fixture(scope="session")
 def tables(cohort):
-    from clinrepro.extract import extract_cohort
+    from clinrepro.reading.extract import extract_cohort
 
     return extract_cohort(str(ROOT / TABLE), cohort)
 
@@ -48,8 +48,8 @@ def tables(cohort):
 @pytest.fixture(scope="session")
 def pilot(tables, analysis, cohort):
     """The pilot's ADSL, ADEFF and ARD built in process (no workflow run)."""
-    from clinrepro.endpoints import build_adeff, build_adsl
-    from clinrepro.stats import analysis_results
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.statistics.results import analysis_results
 
     adsl = build_adsl(tables, analysis, "M0")
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)

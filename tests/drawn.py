@@ -1,6 +1,6 @@
 """Every value a figure draws, looked up again where it comes from.
 
-Each figure writes the table of what it draws (`figures/<name>.csv`, clinrepro.figure_data);
+Each figure writes the table of what it draws (`figures/<name>.csv`, clinrepro.presentation.figure_data);
 `check_variant` reads those tables for one variant of a built cohort and finds every value
 again in the ARD, ADEFF, attainability table, reported summaries, ADSL or visit settings,
 so a figure that drew a number no table gives (an average over visits, say) fails.
@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from clinrepro.ard import read_ard
-from clinrepro.endpoints import read_adeff, read_adsl
-from clinrepro.figure_data import ARD_KEYS, DRAWN_COLUMNS
-from clinrepro.files import read_table
+from clinrepro.statistics.ard import read_ard
+from clinrepro.adam.endpoints import read_adeff, read_adsl
+from clinrepro.presentation.figure_data import ARD_KEYS, DRAWN_COLUMNS
+from clinrepro.base.files import read_table
 
 FIGURE_NAMES = ("course", "disease_overlap", "response_patients", "waterfall", "other_measures",
                 "subgroups")  # fmt: skip
@@ -100,7 +100,9 @@ def check_variant(project: Path, cohort_name: str, variant: str) -> Counter:
         "attainability": lambda part: from_attainability(
             part, read_table(str(folder / "attainability.csv"), text_columns=("patient",))
         ),
-        "reported": lambda part: from_reported(part, read_table(str(reported_file(project, cohort)))),
+        "reported": lambda part: from_reported(
+            part, read_table(str(reported_file(project, cohort)))
+        ),
         "settings": lambda part: from_settings(part, cohort),
     }
     checked = Counter()

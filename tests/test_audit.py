@@ -3,9 +3,10 @@
 import pandas as pd
 import pytest
 
-from clinrepro.ard import ARD_COLUMNS
-from clinrepro.audit import audit_claims, claim_status, round_half_up
-from clinrepro.files import read_table
+from clinrepro.statistics.ard import ARD_COLUMNS
+from clinrepro.audit.recompute import audit_claims, claim_status
+from clinrepro.base.printed import round_half_up
+from clinrepro.base.files import read_table
 from conftest import ROOT
 
 POPULATIONS = {"cohort": "SAFFL", "cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL", "both": "ACTBOTFL"}
@@ -113,9 +114,9 @@ def test_not_computable_with_reason():
 
 
 def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysis, cohort):
-    from clinrepro.cells import claim_cells
-    from clinrepro.endpoints import build_adeff, build_adsl
-    from clinrepro.stats import analysis_results
+    from clinrepro.audit.cells import claim_cells
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.statistics.results import analysis_results
 
     adsl = build_adsl(tables, analysis, "M0")
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)

@@ -20,9 +20,10 @@ import pytest
 import yaml
 
 from conftest import ROOT
-from clinrepro import extract, validate
-from clinrepro.errors import running_step
-from clinrepro.settings import cohort_settings
+from clinrepro.reading import extract
+from clinrepro.reading import validate
+from clinrepro.base.errors import running_step
+from clinrepro.base.settings import cohort_settings
 from workflow import copy_project, snakemake
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/bad_inputs.yaml").read_text("utf-8"))

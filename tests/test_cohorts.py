@@ -12,12 +12,12 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro.endpoints import build_adeff, build_adsl
-from clinrepro.errors import InputError, running_step
-from clinrepro.extract import extract_cohort
-from clinrepro.settings import cohort_problems, numbers_read, variant_settings
-from clinrepro.stats import analysis_results
-from clinrepro.tables import baseline_table, publication_table1
+from clinrepro.adam.endpoints import build_adeff, build_adsl
+from clinrepro.base.errors import InputError, running_step
+from clinrepro.reading.extract import extract_cohort
+from clinrepro.base.settings import cohort_problems, numbers_read, variant_settings
+from clinrepro.statistics.results import analysis_results
+from clinrepro.presentation.tables import baseline_table, publication_table1
 from conftest import ROOT, build, built_project, cohort_of
 from workflow import copy_project, snakemake
 
@@ -465,8 +465,9 @@ def test_nothing_of_the_pilot_appears_in_another_cohorts_outputs(built_examples)
 
 
 def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_path, config):
-    from clinrepro import audit, figures
-    from clinrepro.settings import FIGURES
+    from clinrepro.audit import run as audit
+    from clinrepro.presentation import figures
+    from clinrepro.base.settings import FIGURES
 
     cohort = cohort_of("landon_cardinal_2022")
     analysis = variant_settings(config, "paper", cohort)

@@ -5,8 +5,16 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from clinrepro.columns import among, as_codes, joined, repeated, split_list, split_once, translated
-from clinrepro.printed import printed_number, printed_numbers
+from clinrepro.base.columns import (
+    among,
+    as_codes,
+    joined,
+    repeated,
+    split_list,
+    split_once,
+    translated,
+)
+from clinrepro.base.printed import printed_number, printed_numbers
 
 
 def test_as_codes_sorts_the_values_and_reads_empty_as_missing():

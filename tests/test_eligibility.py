@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro.eligibility import (
+from clinrepro.audit.eligibility import (
     ATTAINABILITY_COLUMNS,
     ELIGIBILITY_COLUMNS,
     ELIGIBILITY_SUMMARY_COLUMNS,
@@ -20,9 +20,9 @@ from clinrepro.eligibility import (
     eligibility_summary,
     printed_bounds,
 )
-from clinrepro.endpoints import build_adeff, build_adsl, read_adeff, read_adsl
-from clinrepro.extract import extract_cohort
-from clinrepro.settings import cohort_problems, variant_settings
+from clinrepro.adam.endpoints import build_adeff, build_adsl, read_adeff, read_adsl
+from clinrepro.reading.extract import extract_cohort
+from clinrepro.base.settings import cohort_problems, variant_settings
 from conftest import ROOT, cohort_of
 from workflow import copy_project, snakemake
 

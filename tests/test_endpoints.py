@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro.endpoints import build_adeff, build_adsl, derive_percent_change
-from clinrepro.settings import variant_settings
-from clinrepro.study import criterion_text
+from clinrepro.adam.endpoints import build_adeff, build_adsl, derive_percent_change
+from clinrepro.base.settings import variant_settings
+from clinrepro.base.study import criterion_text
 from conftest import ROOT, cohort_of
 
 PILOT = cohort_of("landon_cardinal_2022")

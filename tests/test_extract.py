@@ -4,10 +4,10 @@ import math
 
 import pytest
 
-from clinrepro.errors import InputError
+from clinrepro.base.errors import InputError
 import pandas as pd
 
-from clinrepro.extract import extract_cohort, numbers, parse_measurements, split_list
+from clinrepro.reading.extract import extract_cohort, numbers, parse_measurements, split_list
 from conftest import published_table, write_table
 
 

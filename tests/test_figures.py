@@ -6,8 +6,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro import figure_data, figures
-from clinrepro.figure_data import DuplicateKey, one, part
+from clinrepro.presentation import figure_data
+from clinrepro.presentation import figures
+from clinrepro.presentation.figure_data import DuplicateKey, one, part
 from conftest import ROOT
 from drawn import check_variant
 
@@ -19,7 +20,7 @@ REPORTED = f"data/raw/{PILOT}/reported_summaries.csv"
 
 @pytest.fixture(scope="module")
 def data(pilot):
-    from clinrepro.files import read_table
+    from clinrepro.base.files import read_table
 
     adsl, adeff, ard = pilot
     return {"adsl": adsl, "adeff": adeff, "ard": ard, "reported": read_table(REPORTED)}
@@ -61,7 +62,10 @@ def test_the_muscle_figure_draws_the_ceiling_and_who_could_reach_20_percent(data
     assert best[["7", "13", "14"]].round(1).tolist() == [117.4, 89.9, 37.6]
     assert (best.drop(["7", "13", "14"]) < 20).all()
     assert meta["n_attainable"] == 3
-    assert "3 of the 8 with both values could reach the threshold at all (patients 7, 13 and 14)" in caption
+    assert (
+        "3 of the 8 with both values could reach the threshold at all (patients 7, 13 and 14)"
+        in caption
+    )
     assert "the dotted line is the scale's maximum (150)" in caption
     # patient 11 has no MMT8 at M3: said, and drawn as a point without a bar
     assert "drawn as a single point with no bar on the right: patient 11" in caption
@@ -134,9 +138,9 @@ def test_the_smallest_figure_text_is_10_px_in_the_report_at_1280(built):
     import re
     import struct
 
-    from clinrepro import style
+    from clinrepro.presentation import style
 
-    source = (ROOT / "clinrepro/figures.py").read_text("utf-8")
+    source = (ROOT / "clinrepro/presentation/figures.py").read_text("utf-8")
     sizes = [float(size) for size in re.findall(r"fontsize=([0-9.]+)", source)]
     assert min(sizes) >= style.SMALLEST_TEXT
     assert min(v for k, v in style.RC.items() if k.endswith("size")) >= style.SMALLEST_TEXT

@@ -3,13 +3,20 @@
 import pandas as pd
 import pytest
 
-from clinrepro.influence import carried_by_one, leave_one_out
-from clinrepro.printed import fixed, percent
+from clinrepro.statistics.influence import carried_by_one, leave_one_out
+from clinrepro.base.printed import fixed, percent
 
 
 @pytest.mark.parametrize(
     ("value", "places", "text"),
-    [(43.25, 1, "43.3"), (1602.25, 1, "1602.3"), (2.5, 0, "3"), (-0.04, 1, "0.0"), (-0.194, 3, "-0.194"), (12292, 0, "12292")],
+    [
+        (43.25, 1, "43.3"),
+        (1602.25, 1, "1602.3"),
+        (2.5, 0, "3"),
+        (-0.04, 1, "0.0"),
+        (-0.194, 3, "-0.194"),
+        (12292, 0, "12292"),
+    ],
 )
 def test_fixed_rounds_half_up(value, places, text):
     assert fixed(value, places) == text

@@ -16,9 +16,12 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
-from clinrepro import power, power_formulas, power_simulation
-from clinrepro.endpoints import build_adeff, build_adsl
-from clinrepro.settings import variant_settings
+from clinrepro.power import planning as power
+from clinrepro.power import run as power_step
+from clinrepro.power import formulas as power_formulas
+from clinrepro.power import simulation as power_simulation
+from clinrepro.adam.endpoints import build_adeff, build_adsl
+from clinrepro.base.settings import variant_settings
 from conftest import ROOT
 
 # Table 1: the 14 CDASI changes in active cutaneous disease, the 8 MMT8 pairs in active
@@ -280,7 +283,7 @@ def pilot_outputs(tmp_path, tables, cohort, config, settings, variant):
     names = {"csv": "power.csv", "summary": "power_summary.csv", "curve": "power_curve.csv",
              "png": "power_curve.png", "svg": "power_curve.svg", "caption": "power_curve.json"}  # fmt: skip
     outputs = {key: str(tmp_path / f"{variant}_{name}") for key, name in names.items()}
-    power.run(str(path), analysis, settings, cohort | {"synthetic": False}, outputs)
+    power_step.run(str(path), analysis, settings, cohort | {"synthetic": False}, outputs)
     with open(outputs["csv"], encoding="utf-8") as handle:
         long = list(csv.DictReader(handle))
     with open(outputs["summary"], encoding="utf-8") as handle:
@@ -400,7 +403,9 @@ def test_the_nonparametric_variant_simulates_the_wilcoxon_and_states_its_error(
     simulated = [r for r in summary if r["method"] == "simulation"]
     assert {r["analysis"] for r in simulated} == {"Wilcoxon signed-rank test"}
     assert {r["assumption"] for r in simulated if r["endpoint"] == "CDASI change at M3"} == {
-        "cutaneous response criterion", "MCID (lower)", "MCID (upper)",
+        "cutaneous response criterion",
+        "MCID (lower)",
+        "MCID (upper)",
     }  # fmt: skip  (the lower limit, 12 points, is a reference: not simulated)
     limit = math.sqrt(0.25 / settings["simulations"])
     assert all(0 < float(r["MC SE"]) <= limit for r in simulated)
@@ -445,7 +450,7 @@ def test_power_settings_are_validated(config):
 def test_the_power_step_imports_neither_scipy_stats_nor_statsmodels():
     # pandas it does import: the one half-up printing of numbers and the leave-one-out check
     run = subprocess.run(
-        [sys.executable, "-c", "import sys, clinrepro.power; print(sorted(m for m in "
+        [sys.executable, "-c", "import sys, clinrepro.power.planning; print(sorted(m for m in "
          "('scipy.stats', 'statsmodels') if m in sys.modules))"],
         capture_output=True, text=True, cwd=ROOT, check=True,
     )  # fmt: skip
@@ -470,7 +475,7 @@ def test_placebo_in_points_and_the_sd_as_observed_are_settings(
 
 
 def test_power_prints_as_people_read_a_probability(pilot):
-    from clinrepro.terms import probability_text
+    from clinrepro.base.terms import probability_text
 
     # two decimals from 0.01 to 0.99, three beyond, and never a bare 1 or 0
     assert [probability_text(v) for v in (1.0, 0.9996, 0.99486, 0.5, 0.0104, 0.005, 0.0004)] == [
@@ -629,7 +634,7 @@ def test_the_single_arm_binomial_has_the_placebo_range_too(pilot):
     # which the equal-tailed exact test (2.5% per tail) keeps 80% power
     def first_stable(p0):
         power = [equal_tailed_power(n, 0.5, p0) for n in range(1, 401)]
-        return next(n for n in range(1, 401) if min(power[n - 1:]) >= 0.8)
+        return next(n for n in range(1, 401) if min(power[n - 1 :]) >= 0.8)
 
     assert [first_stable(p0) for p0 in (0.1, 0.2, 0.3, 0.4)] == [10, 24, 54, 210]
     _, summary = pilot
@@ -743,8 +748,8 @@ def test_the_exact_binomial_rows_of_the_pilot(pilot):
 def test_the_leave_one_out_sums_are_clinrepro_influence():
     import pandas as pd
 
-    from clinrepro import power_checks
-    from clinrepro.influence import leave_one_out
+    from clinrepro.power import checks as power_checks
+    from clinrepro.statistics.influence import leave_one_out
 
     for pairs, sign in ((CK_PAIRS, -1.0), (IFNA_PAIRS, -1.0), (MMT8_PAIRS, 1.0)):
         patients = list(pairs)
@@ -771,7 +776,7 @@ def test_the_leave_one_out_sums_are_clinrepro_influence():
 def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
     tmp_path, tables, cohort, config, settings
 ):
-    from clinrepro import power_figure
+    from clinrepro.power import figure as power_figure
 
     analysis = variant_settings(config, "paper", cohort)
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])

@@ -7,8 +7,8 @@ import io
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clinrepro.errors import InputError
-from clinrepro.extract import expected_headers, extract_cohort
+from clinrepro.base.errors import InputError
+from clinrepro.reading.extract import expected_headers, extract_cohort
 
 NUMBERS = st.one_of(
     st.integers(-1000, 100000).map(str),

@@ -11,12 +11,12 @@ import pytest
 import yaml
 from scipy import stats as scipy_stats
 
-from clinrepro.clinical import pairs_of, reading_notes
-from clinrepro.eligibility import eligibility, eligibility_summary
-from clinrepro.endpoints import build_adeff, build_adsl
-from clinrepro.extract import extract_cohort
-from clinrepro.eligibility import attainability, attainability_summary
-from clinrepro.reader import (
+from clinrepro.presentation.clinical import pairs_of, reading_notes
+from clinrepro.audit.eligibility import eligibility, eligibility_summary
+from clinrepro.adam.endpoints import build_adeff, build_adsl
+from clinrepro.reading.extract import extract_cohort
+from clinrepro.audit.eligibility import attainability, attainability_summary
+from clinrepro.presentation.words import (
     change_rows,
     change_table,
     cohort_sentence,
@@ -26,8 +26,8 @@ from clinrepro.reader import (
     multiple_testing_limitation,
     response_sentence,
 )
-from clinrepro.settings import variant_settings
-from clinrepro.stats import analysis_results
+from clinrepro.base.settings import variant_settings
+from clinrepro.statistics.results import analysis_results
 from conftest import ROOT, cohort_of
 from words import internal_names
 
@@ -280,7 +280,7 @@ def test_the_internal_names_a_page_shows():
 
 
 def test_a_change_near_zero_is_not_said_to_be_carried_by_one_patient(cohort):
-    from clinrepro.clinical import carried_words
+    from clinrepro.presentation.clinical import carried_words
 
     # 20 changes, mean 14 / 20 = +0.7, SE about 9 / √20 = 2.0; without the +10 the mean is
     # 4 / 19 = +0.21: a move of 0.49, more than half of 0.7 but not of the SE
@@ -301,7 +301,7 @@ def test_a_change_significant_by_one_test_only_says_so(pilot, analysis, cohort):
     """MMT8 in active muscle disease, M0 to M3 (8 pairs): paired t p = 0.030, exact Wilcoxon
     p = 0.078 (exact, one zero change dropped: 5/64), log-scale t p = 0.060; CDASI:
     every test below 0.001, nothing to say."""
-    from clinrepro.reader import change_rows, other_tests_disagree
+    from clinrepro.presentation.words import change_rows, other_tests_disagree
 
     _, _, ard = pilot
     rows = {r["measure"]: r for r in change_rows(ard, analysis, cohort) if r["visit"] == "M3"}

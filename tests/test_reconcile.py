@@ -11,12 +11,12 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-import clinrepro.reconcile as reconcile
-from clinrepro.audit import audit_claims
-from clinrepro.files import read_table
-from clinrepro.integrity import grim, grimmer
-from clinrepro.reconcile import KINDS, misreadings, reconcile_claims
-from clinrepro.stats import analysis_results, describe
+from clinrepro.audit import reconcile as reconcile
+from clinrepro.audit.recompute import audit_claims
+from clinrepro.base.files import read_table
+from clinrepro.audit.integrity import grim, grimmer
+from clinrepro.audit.reconcile import KINDS, misreadings, reconcile_claims
+from clinrepro.statistics.results import analysis_results, describe
 from conftest import cohort_of, ROOT
 
 # a misread cell must stay within its measure's range, from the cohort's settings
@@ -486,7 +486,7 @@ def test_pairs_are_sampled_above_the_limit_and_the_search_is_seeded(pilot, analy
 
 def test_order_statistics_after_a_change_equal_describe():
     """The closed form of min, quartiles, median and max after leaving out patients or
-    changing a value, against clinrepro.stats.describe on the changed values."""
+    changing a value, against clinrepro.statistics.results.describe on the changed values."""
     rng = np.random.default_rng(20221055)
     for _ in range(500):
         n = int(rng.integers(2, 12))
@@ -517,7 +517,7 @@ def test_rounding_against_a_bound():
 
 
 def test_a_trailing_zero_may_be_printed_to_tens():
-    from clinrepro.reconcile import trailing_zero_ambiguous
+    from clinrepro.audit.reconcile import trailing_zero_ambiguous
 
     # 90 at tens is 85 to 95: 12/14 = 85.7% and 13/14 = 92.9% print as it
     assert trailing_zero_ambiguous("90", 0, 14, percent=True)

@@ -122,7 +122,7 @@ def test_claims_audit_page_reads_in_words(project):
 
 
 def test_claim_p_values_print_at_the_claims_precision():
-    from clinrepro.tables import claim_p_text
+    from clinrepro.presentation.tables import claim_p_text
 
     assert claim_p_text(7.9e-6, 4) == "< 0.0001"
     assert claim_p_text(2 / 2**14, 4) == "0.00012"
@@ -135,9 +135,9 @@ def test_claim_p_values_print_at_the_claims_precision():
 def lab_caption(tables, analysis, cohort, max_patients_drawn):
     import yaml
 
-    from clinrepro.endpoints import build_adeff, build_adsl
-    from clinrepro.figures import other_measures
-    from clinrepro.stats import analysis_results
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.presentation.figures import other_measures
+    from clinrepro.statistics.results import analysis_results
 
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
@@ -255,7 +255,10 @@ def test_report_is_self_contained_and_escaped(project):
     digest = base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode("ascii")
     assert f"script-src &#39;sha256-{digest}&#39;" in html and html.count("<script") == 1
     assert all(link.startswith("#") for link in re.findall(r'href="([^"]*)"', html))
-    assert "results/landon_cardinal_2022/sensitivity/sensitivity.html</code> of the results folder" in html
+    assert (
+        "results/landon_cardinal_2022/sensitivity/sensitivity.html</code> of the results folder"
+        in html
+    )
 
 
 def with_markup_in_the_ledger(project: Path) -> None:
@@ -452,7 +455,10 @@ def test_the_report_reads_first_in_plain_words(project):
         in first
     )
     assert "none inconsistent" in first and "without a control group" in first
-    assert "the claims against the paper&#39;s own Table 1, the per-patient data it publishes, not against source records" in first
+    assert (
+        "the claims against the paper&#39;s own Table 1, the per-patient data it publishes, not against source records"
+        in first
+    )
     # 'adult DM' read as adult onset is our reading: age minus disease duration is 13, 17.1
     # and 16 for 6, 14, 15; with ages in completed years 14's onset is 17.05 to under 18.15
     assert (
@@ -530,8 +536,8 @@ def ard_values(project: Path, cohort: str, **key) -> dict[str, float]:
 
 def log_scale_words(project: Path, cohort: str, parameter: str, visit: str) -> str:
     """A laboratory change as the first screen prints it, from the ARD's log-scale row."""
-    from clinrepro.printed import fixed
-    from clinrepro.reader import p_phrase
+    from clinrepro.base.printed import fixed
+    from clinrepro.presentation.words import p_phrase
 
     found = ard_values(project, cohort, analysis="paired_test", population="SAFFL",
                        parameter=parameter, visit=visit, method="paired_t_log")  # fmt: skip
@@ -558,7 +564,10 @@ def test_laboratory_values_are_read_on_the_log_scale(project):
 # the two layout examples of test_cohorts, one build for both modules
 build(
     "built_examples",
-    ("--config", "run={cohorts: [synthetic_upadacitinib, synthetic_registry_export], variants: [paper, mcid4]}"),
+    (
+        "--config",
+        "run={cohorts: [synthetic_upadacitinib, synthetic_registry_export], variants: [paper, mcid4]}",
+    ),
 )
 REGISTRY = "results/synthetic_registry_export"
 
@@ -580,11 +589,20 @@ def test_the_registry_export_first_screen(built_examples):
         "<b>Main outcome.</b> 29 of 34 patients with active cutaneous disease (CDASI ≥ 10) fell by "
         "at least 5 points on the CDASI activity by week 24 (85.3%, 95% CI 68.9% to 95.0%)"
     ) in first
-    ck = [log_scale_words(built_examples, "synthetic_registry_export", "CK", v) for v in ("W12", "W24")]
+    ck = [
+        log_scale_words(built_examples, "synthetic_registry_export", "CK", v)
+        for v in ("W12", "W24")
+    ]
     assert f"<b>CK.</b> At week 12 {ck[0]}; at week 24 {ck[1]}." in first
     assert "No adverse events or deaths are declared for this cohort" in first
-    verdicts = [r["verdict"] for r in claims_of(built_examples, "synthetic_registry_export").values()]
-    assert (len(verdicts), verdicts.count("inconsistent"), verdicts.count("not computable")) == (16, 1, 1)
+    verdicts = [
+        r["verdict"] for r in claims_of(built_examples, "synthetic_registry_export").values()
+    ]
+    assert (len(verdicts), verdicts.count("inconsistent"), verdicts.count("not computable")) == (
+        16,
+        1,
+        1,
+    )
     assert (
         "checked against this cohort&#39;s own per-patient data, 14 of the 16 claims are "
         "reproduced exactly or within rounding, 1 reaches beyond those data and 1 is inconsistent."
@@ -604,7 +622,9 @@ def layout(report: Path, width: int, open_all: bool, hash_: str = "") -> dict:
             )
         driver.get(report.as_uri() + hash_)
         if open_all:
-            driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+            driver.execute_script(
+                "document.querySelectorAll('details').forEach(d => d.open = true)"
+            )
         return driver.execute_script(LAYOUT)
     finally:
         driver.quit()
@@ -641,7 +661,9 @@ def test_the_report_is_short_and_fits_a_phone(which, project, built_examples):
     """At 1280 px, appendices closed, at most 8,000 px; at 390 px, everything open, nothing
     runs past the screen: a key table reflows to cards, any other wider than its box says
     so above it; the count tiles share rows."""
-    report = (project / BASE if which == "pilot" else built_examples / REGISTRY) / "paper/report.html"
+    report = (
+        project / BASE if which == "pilot" else built_examples / REGISTRY
+    ) / "paper/report.html"
     wide = layout(report, 1280, open_all=False)
     assert wide["height"] <= 8000 and wide["open"] == [], (wide["height"], wide["open"])
     phone = layout(report, 390, open_all=True)

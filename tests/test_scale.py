@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro import errors
-from clinrepro.errors import InputError, write_problems
-from clinrepro.extract import extract_cohort
-from clinrepro.generate import run as generate
+from clinrepro.base import errors
+from clinrepro.base.errors import InputError, write_problems
+from clinrepro.reading.extract import extract_cohort
+from clinrepro.synthetic.generate import run as generate
 from conftest import ROOT, TABLE, build, built_project
 
 REGISTRY = "synthetic_registry"

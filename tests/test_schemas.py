@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from clinrepro.errors import InputError
-from clinrepro.schemas import (
+from clinrepro.base.errors import InputError
+from clinrepro.reading.schemas import (
     ClaimsLedger,
     measurement_schema,
     PriorTreatments,
@@ -13,8 +13,8 @@ from clinrepro.schemas import (
     ReportedSummaries,
     Subjects,
 )
-from clinrepro.validate import validate_cohort
-from clinrepro.validation import check_table
+from clinrepro.reading.validate import validate_cohort
+from clinrepro.reading.validation import check_table
 
 
 def problems(model, frame, **kwargs):
@@ -103,7 +103,7 @@ def test_raw_table_printed_forms():
 
 
 def test_reported_summaries_and_claims_ledger(cohort):
-    from clinrepro.files import read_table
+    from clinrepro.base.files import read_table
 
     reported = read_table(cohort["raw"]["reported_summaries"])
     assert problems(ReportedSummaries, reported)[1] == []
@@ -122,7 +122,7 @@ def test_reported_summaries_and_claims_ledger(cohort):
 
 
 def test_claims_ledger_refuses_a_check_it_cannot_evaluate(cohort):
-    from clinrepro.files import read_table
+    from clinrepro.base.files import read_table
 
     ledger = read_table(
         cohort["raw"]["claims"], text_columns=("claim_id", "reported", "visit", "category")

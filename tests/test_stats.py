@@ -6,8 +6,8 @@ import statistics
 import numpy as np
 import pytest
 
-from clinrepro.endpoints import build_adeff, build_adsl
-from clinrepro.stats import (
+from clinrepro.adam.endpoints import build_adeff, build_adsl
+from clinrepro.statistics.results import (
     analysis_results,
     clopper_pearson,
     describe,
@@ -155,7 +155,7 @@ def test_describe_of_nothing():
 def test_exact_distribution_with_ties_equals_scipys_full_enumeration():
     from scipy import stats as scipy_stats
 
-    from clinrepro.stats import signed_rank_exact_with_ties
+    from clinrepro.statistics.results import signed_rank_exact_with_ties
 
     rng = np.random.default_rng(20221055)
     checked = 0
@@ -337,7 +337,7 @@ def test_a_tolerated_mmt8_fall_counts_as_not_worsened(tables, analysis, cohort):
 
 
 def test_tables_pair_each_estimate_with_its_own_test(ard, analysis, cohort):
-    from clinrepro.sensitivity import estimates
+    from clinrepro.presentation.sensitivity import estimates
 
     def muscle_change(settings):
         rows = {row["estimate"]: row for row in estimates(ard, settings, cohort)}

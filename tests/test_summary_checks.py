@@ -9,15 +9,15 @@ import pandas as pd
 import yaml
 from scipy import stats
 
-from clinrepro.files import read_table
-from clinrepro.summary_checks import (
+from clinrepro.base.files import read_table
+from clinrepro.audit.summary_checks import (
     _EXPLICIT,
-    CHECK_ARGUMENTS,
     RESULTS,
     SUMMARY_CHECK_COLUMNS,
     check_words,
     summary_checks,
 )
+from clinrepro.reading.ledger_checks import CHECK_ARGUMENTS
 from conftest import ROOT
 
 # a cohort of no study in particular: one whole-number score, one measure with decimals
@@ -281,7 +281,7 @@ def test_check_words_and_columns():
 
 
 def test_the_schema_imports_no_scipy():
-    code = "import sys, clinrepro.schemas; sys.exit('scipy' in sys.modules)"
+    code = "import sys, clinrepro.reading.schemas; sys.exit('scipy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT).returncode == 0
 
 
@@ -326,7 +326,11 @@ def test_the_pilot_ledger():
     worst_paired = 2 * stats.t.sf(21 / math.sqrt(202.5 / 13), 12)
     critical = stats.t.isf(0.0001 / 2, 12)
     needed = (202.5 - 13 * 21**2 / critical**2) / (2 * 13.5 * 4.5)
-    assert (round(paired, 6), round(worst_paired, 5), round(needed, 4)) == (0.000081, 0.00018, 0.2115)
+    assert (round(paired, 6), round(worst_paired, 5), round(needed, 4)) == (
+        0.000081,
+        0.00018,
+        0.2115,
+    )
     assert (
         "a paired t-test on 13 patients at r = 0 gives 8.1e-05 (worst corner 0.00018), which "
         "fails it: every corner meets it only if r >= 0.22"

@@ -8,7 +8,7 @@ from statistics import mean
 import pytest
 import yaml
 
-from clinrepro.synthetic import main
+from clinrepro.synthetic.generator import main
 from conftest import ROOT
 
 SEED = 2026

@@ -179,8 +179,8 @@ def config():
 
 
 def test_each_variant_is_described_by_what_it_changes(config, cohort):
-    from clinrepro.sensitivity import variant_description
-    from clinrepro.settings import merged, variant_settings
+    from clinrepro.presentation.sensitivity import variant_description
+    from clinrepro.base.settings import merged, variant_settings
 
     default = merged(config["analysis"], cohort.get("analysis") or {})
     words = {
@@ -204,8 +204,8 @@ def test_each_variant_is_described_by_what_it_changes(config, cohort):
 
 
 def test_a_variant_changing_several_settings_names_each_change(config, cohort):
-    from clinrepro.sensitivity import settings_changes
-    from clinrepro.settings import merged
+    from clinrepro.presentation.sensitivity import settings_changes
+    from clinrepro.base.settings import merged
 
     default = merged(config["analysis"], cohort.get("analysis") or {})
     variant = merged(
@@ -236,7 +236,7 @@ def hand_patients(analysis, active_muscle, muscle_responders):
     muscle responder flags ('Y', 'N', '' not evaluable) at M3 as given."""
     import pandas as pd
 
-    from clinrepro.sensitivity import Patients
+    from clinrepro.presentation.sensitivity import Patients
 
     ids = ["1", "2", "3", "10"]
     muscle = ["Y" if p in active_muscle else "N" for p in ids]
@@ -255,7 +255,7 @@ def hand_patients(analysis, active_muscle, muscle_responders):
 
 
 def test_patients_whose_membership_or_response_changes(analysis):
-    from clinrepro.sensitivity import patient_changes
+    from clinrepro.presentation.sensitivity import patient_changes
 
     reference = hand_patients(analysis, {"1", "2", "10"}, {"1": "N", "2": "", "3": "Y", "10": "N"})
     assert patient_changes(reference, reference) == "changes no patient's result"
@@ -280,9 +280,9 @@ def test_patients_whose_membership_or_response_changes(analysis):
 @pytest.fixture(scope="module")
 def pilot_patients(tables, cohort, config):
     """Every variant's ADSL and ADEFF of the pilot, built from Table 1."""
-    from clinrepro.endpoints import build_adeff, build_adsl
-    from clinrepro.sensitivity import ADEFF_READ, Patients
-    from clinrepro.settings import variant_settings
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.presentation.sensitivity import ADEFF_READ, Patients
+    from clinrepro.base.settings import variant_settings
 
     patients = {}
     for name in ALL_VARIANTS:
@@ -294,7 +294,7 @@ def pilot_patients(tables, cohort, config):
 
 
 def test_which_pilot_patients_each_variant_changes(pilot_patients):
-    from clinrepro.sensitivity import patient_changes
+    from clinrepro.presentation.sensitivity import patient_changes
 
     changes = {
         name: patient_changes(pilot_patients["paper"], pilot_patients[name])
@@ -329,7 +329,7 @@ def test_which_pilot_patients_each_variant_changes(pilot_patients):
 def test_claims_are_counted_per_source():
     import pandas as pd
 
-    from clinrepro.sensitivity import claim_counts
+    from clinrepro.presentation.sensitivity import claim_counts
 
     claims = pd.DataFrame(
         {
@@ -363,7 +363,7 @@ def test_the_variants_page_reads_in_words(built):
 
 
 def test_variants_are_described_against_the_first_that_overrides_nothing(config):
-    from clinrepro.sensitivity import reference_variant
+    from clinrepro.presentation.sensitivity import reference_variant
 
     assert reference_variant(["mcid4", "paper", "log_scale"], config["variants"]) == "paper"
     # without it the first built stands in, and the page names it

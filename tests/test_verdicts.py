@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from clinrepro.audit import audit_claims
-from clinrepro.files import read_table
-from clinrepro.outcomes import outcome_report
-from clinrepro.reader import (
+from clinrepro.audit.recompute import audit_claims
+from clinrepro.base.files import read_table
+from clinrepro.audit.outcomes import outcome_report
+from clinrepro.presentation.words import (
     audit_sentence,
     distinct_best,
     never_reproduced,
@@ -20,13 +20,13 @@ from clinrepro.reader import (
     percent_text,
     population_label,
 )
-from clinrepro.terms import probability_text
-from clinrepro.reconcile import reconcile_claims
-from clinrepro.specifications import specification_search
-from clinrepro.summary_checks import summary_checks
-from clinrepro.printed import significant
-from clinrepro.tables import fixed_numbers, mean_sd, n_pct
-from clinrepro.verdicts import counts_by_source, number, with_verdicts
+from clinrepro.base.terms import probability_text
+from clinrepro.audit.reconcile import reconcile_claims
+from clinrepro.audit.specifications import specification_search
+from clinrepro.audit.summary_checks import summary_checks
+from clinrepro.base.printed import significant
+from clinrepro.presentation.tables import fixed_numbers, mean_sd, n_pct
+from clinrepro.audit.verdicts import counts_by_source, number, with_verdicts
 from conftest import ROOT
 from test_reconcile import (
     CDASI_M0,
@@ -386,7 +386,7 @@ def test_audit_in_one_sentence_per_source(verdicts, pilot, analysis, cohort):
 
 
 def test_a_claim_must_report_a_stated_outcome():
-    from clinrepro.validate import outcome_problems
+    from clinrepro.reading.validate import outcome_problems
 
     ledger = ledger_table()
     outcomes = read_table(str(OUTCOMES))
@@ -403,9 +403,9 @@ def test_a_claim_must_report_a_stated_outcome():
 
 
 def test_stated_outcomes_are_checked_against_the_cohort_and_the_ledger(cohort):
-    from clinrepro.schemas import outcomes_schema
-    from clinrepro.validate import outcome_problems
-    from clinrepro.validation import check_table
+    from clinrepro.reading.schemas import outcomes_schema
+    from clinrepro.reading.validate import outcome_problems
+    from clinrepro.reading.validation import check_table
 
     outcomes = read_table(str(OUTCOMES))
     outcomes.loc[1, ["parameter", "visit"]] = ["HAQX", "W99"]

@@ -180,8 +180,8 @@ def test_invalid_variant_setting_is_refused_before_any_job(tmp_path):
 def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(project, tmp_path):
     import yaml
 
-    from clinrepro import figures
-    from clinrepro.settings import FIGURES, cohort_settings, variant_settings
+    from clinrepro.presentation import figures
+    from clinrepro.base.settings import FIGURES, cohort_settings, variant_settings
 
     config = yaml.safe_load((project / "config/config.yaml").read_text("utf-8"))
     cohort = cohort_settings(config, "landon_cardinal_2022", project)

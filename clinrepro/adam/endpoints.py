@@ -1,0 +1,229 @@
+"""Endpoints: the ADaM-shaped analysis datasets, derived step by step.
+
+ADSL has one row per patient (characteristics, treatment, population flags); ADEFF has
+one row per patient, parameter and visit (value, baseline, change, percent change,
+responder flags). Each derivation is a small function named for what it derives.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import operator
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.base.columns import as_codes, joined, repeated
+from clinrepro.base.files import read_table, write_tables
+from clinrepro.base.study import criterion_text, visit_time
+from clinrepro.base.terms import POPULATION_FLAGS
+
+logger = logging.getLogger(__name__)
+COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
+
+
+def yes_no(condition: pd.Series) -> pd.Series:
+    """Boolean -> 'Y'/'N' flag; a missing condition is 'N'."""
+    return condition.fillna(False).astype(bool).map({True: "Y", False: "N"})
+
+
+def baseline_values(measurements: pd.DataFrame, parameter: str, baseline_visit: str) -> pd.Series:
+    """Baseline value of one parameter, indexed by patient."""
+    rows = measurements[
+        (measurements["parameter"] == parameter) & (measurements["visit"] == baseline_visit)
+    ]
+    return rows.set_index("subject_id")["value"]
+
+
+def meets_at_baseline(
+    adsl: pd.DataFrame, measurements: pd.DataFrame, criterion: dict, baseline_visit: str
+) -> pd.Series:
+    """Per ADSL patient: True/False where the baseline value meets the criterion or not,
+    missing where there is no baseline value."""
+    baseline = baseline_values(measurements, criterion["parameter"], baseline_visit)
+    meets = COMPARATORS[criterion["comparator"]](baseline, criterion["threshold"])
+    return adsl["SUBJID"].map(meets.where(baseline.notna()))
+
+
+def flag_active_disease(
+    adsl: pd.DataFrame, measurements: pd.DataFrame, criterion: dict, baseline_visit: str
+) -> pd.Series:
+    """'Y' where the baseline value meets the criterion. Where it is missing, the
+    criterion's `otherwise` decides if it has one (e.g. CK where MMT8 was not measured);
+    a patient missing what decides is 'N'."""
+    meets = meets_at_baseline(adsl, measurements, criterion, baseline_visit)
+    if criterion.get("otherwise"):
+        instead = meets_at_baseline(adsl, measurements, criterion["otherwise"], baseline_visit)
+        meets = meets.where(meets.notna(), instead)
+    return yes_no(meets)
+
+
+def build_adsl(
+    tables: dict[str, pd.DataFrame], analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """Subject-level analysis dataset with the population flags of `analysis`."""
+    subjects, regimens = tables["subjects"], tables["regimens"].set_index("subject_id")
+    prior = tables["prior_treatments"]
+    priors = joined(prior["treatment"], prior["subject_id"], ";")
+    adsl = pd.DataFrame(
+        {
+            "STUDYID": subjects["study_id"],
+            "USUBJID": subjects["study_id"] + "-" + subjects["subject_id"],
+            "SUBJID": subjects["subject_id"],
+            "AGE": subjects["age"],
+            "SEX": subjects["sex"],
+            "DISDUR": subjects["disease_duration"],
+            "ABTYPE": subjects["antibody"],
+            "NPRIOR": subjects["n_prior_treatments"],
+            "PRIORTRT": subjects["subject_id"].map(priors).fillna(""),
+        }
+    )
+    adsl["ANYPRIOR"] = yes_no(adsl["NPRIOR"] > 0).where(adsl["NPRIOR"].notna(), "")
+    adsl["TRTMOL"] = adsl["SUBJID"].map(regimens["molecule"])
+    adsl["TRTDOSE"] = adsl["SUBJID"].map(regimens["dose"])
+    dose = adsl["TRTDOSE"].map({dose: f"{dose:g}" for dose in adsl["TRTDOSE"].unique()})
+    # the treatment as given: molecule and dose, or the molecule alone where no dose is printed
+    adsl["TRT01A"] = (adsl["TRTMOL"] + " " + dose + " mg/day").where(
+        adsl["TRTDOSE"].notna(), adsl["TRTMOL"]
+    )
+    adsl["SAFFL"] = "Y"  # every patient of the table received a JAK inhibitor
+    measurements = tables["measurements"]
+    active = analysis["active_disease"]
+    adsl["ACTCUTFL"] = flag_active_disease(adsl, measurements, active["cutaneous"], baseline_visit)
+    adsl["ACTMUSFL"] = flag_active_disease(adsl, measurements, active["muscle"], baseline_visit)
+    adsl["ACTBOTFL"] = yes_no((adsl["ACTCUTFL"] == "Y") & (adsl["ACTMUSFL"] == "Y"))
+    return adsl
+
+
+def derive_baseline(adeff: pd.DataFrame, baseline_visit: str) -> pd.DataFrame:
+    """ABLFL on the baseline record and BASE on every record of the patient and parameter."""
+    is_base = (adeff["AVISIT"] == baseline_visit).to_numpy()
+    adeff["ABLFL"] = pd.Categorical.from_codes(is_base.astype(np.int8), ["", "Y"])
+    # one integer per patient and parameter, so the lookup hashes numbers, not text
+    patient, parameter = pd.factorize(adeff["USUBJID"])[0], pd.factorize(adeff["PARAMCD"])[0]
+    key = patient.astype(np.int64) * (parameter.max(initial=0) + 1) + parameter
+    base = pd.Series(adeff["AVAL"].to_numpy()[is_base], index=key[is_base])
+    adeff["BASE"] = base.reindex(key).to_numpy()
+    return adeff
+
+
+def derive_change(adeff: pd.DataFrame) -> pd.DataFrame:
+    """CHG = AVAL - BASE on post-baseline records."""
+    adeff["CHG"] = (adeff["AVAL"] - adeff["BASE"]).where(adeff["ABLFL"] != "Y")
+    return adeff
+
+
+def derive_percent_change(adeff: pd.DataFrame) -> pd.DataFrame:
+    """PCHG = 100 * CHG / BASE; missing, not infinite, when BASE is 0."""
+    adeff["PCHG"] = (100 * adeff["CHG"] / adeff["BASE"]).where(adeff["BASE"] != 0)
+    return adeff
+
+
+def flag_responders(
+    adeff: pd.DataFrame, response: dict, missing_response: str, cohort: dict
+) -> pd.DataFrame:
+    """CRIT1/CRIT1FL on the response visit's records of the response parameter.
+
+    With missing_response 'nonresponder', a patient with a baseline but no value at the
+    response visit is a non-responder (CRIT1IMP = 'Y'); with 'exclude' the flag stays empty.
+    """
+    rows = (adeff["PARAMCD"] == response["parameter"]) & (adeff["AVISIT"] == response["visit"])
+    measure = adeff.loc[rows, "CHG" if response["measure"] == "change" else "PCHG"]
+    signed = -measure if response["direction"] == "decrease" else measure
+    flag = yes_no(signed >= response["threshold"]).where(measure.notna(), "")
+    imputed = measure.isna() & adeff.loc[rows, "BASE"].notna()
+    imputed &= missing_response == "nonresponder"
+    adeff.loc[rows, "CRIT1"] = criterion_text(response, cohort)
+    adeff.loc[rows, "CRIT1FL"] = flag.mask(imputed, "N")
+    adeff.loc[imputed[imputed].index, "CRIT1IMP"] = "Y"
+    return adeff
+
+
+def build_adeff(
+    measurements: pd.DataFrame, adsl: pd.DataFrame, analysis: dict, cohort: dict
+) -> pd.DataFrame:
+    """Parameter-level analysis dataset: one row per patient, parameter and visit; AVISITN
+    is the visit's time in the cohort's settings."""
+    baseline_visit = cohort["baseline_visit"]
+    # each record's patient row in ADSL: patient-level columns are repeated as codes
+    patient = pd.Index(adsl["SUBJID"]).get_indexer(measurements["subject_id"])
+    parameter, visit = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
+    adeff = pd.DataFrame(
+        {
+            "STUDYID": repeated(adsl["STUDYID"], patient),
+            "USUBJID": repeated(adsl["USUBJID"], patient),
+            "SUBJID": measurements["subject_id"],
+            "PARAMCD": parameter,
+            "PARAM": parameter.map(
+                {code: f"{m['label']} ({m['unit']})" for code, m in cohort["measures"].items()}
+            ),
+            "AVISIT": visit,
+            "AVISITN": visit.map(visit_time(cohort)).astype(float),
+            "AVAL": measurements["value"],
+            "AVALSD": measurements["replicate_sd"],
+        }
+    )
+    adeff = derive_baseline(adeff, baseline_visit)
+    adeff = derive_change(adeff)
+    adeff = derive_percent_change(adeff)
+    for flag in POPULATION_FLAGS:
+        adeff[flag] = repeated(adsl[flag], patient)
+    # responder columns as codes, '' where a record is no response visit
+    texts = [criterion_text(response, cohort) for response in analysis["response"].values()]
+    for column, values in (
+        ("CRIT1", dict.fromkeys(texts)),
+        ("CRIT1FL", ("N", "Y")),
+        ("CRIT1IMP", ("Y",)),
+    ):
+        adeff[column] = pd.Categorical.from_codes(np.zeros(len(adeff), np.int8), ["", *values])
+    for response in analysis["response"].values():
+        adeff = flag_responders(adeff, response, analysis["missing_response"], cohort)
+    adeff["SRCCOL"] = as_codes(measurements["source_column"])
+    adeff["SRCCELL"] = measurements["source_cell"]
+    # patients in ADSL's order, then parameter, then visit; a stable sort on numbers
+    order = np.lexsort((adeff["AVISITN"], adeff["PARAMCD"].cat.codes, patient))
+    return adeff.iloc[order]
+
+
+ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
+# the printed source column and cell stay text as printed ("0.20", not 0.2)
+ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL")
+# ADEFF's columns of repeated codes, read as categoricals (see clinrepro.base.columns.as_codes)
+ADEFF_CODES = ("PARAMCD", "AVISIT", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS)
+
+
+def read_adsl(path: str) -> pd.DataFrame:
+    """ADSL as written by `run`: ids and codes as text, no prior treatment as ''."""
+    adsl = read_table(path, text_columns=ADSL_TEXT)
+    return adsl.assign(PRIORTRT=adsl["PRIORTRT"].fillna(""))
+
+
+# ADEFF's columns for traceability, which no analysis reads: left on disk by read_adeff
+ADEFF_TRACE = ("STUDYID", "USUBJID", "PARAM", "SRCCOL", "SRCCELL")
+
+
+def read_adeff(path: str, columns=None) -> pd.DataFrame:
+    """ADEFF as written by `run`: the given `columns`, or all but the traceability ones.
+
+    Ids are text; codes and flags are categoricals, '' missing, the same from CSV and
+    Parquet.
+    """
+    if columns is None:
+        wanted = lambda name: name not in ADEFF_TRACE  # noqa: E731
+    else:
+        wanted = lambda name: name in columns  # noqa: E731
+    adeff = read_table(path, text_columns=ADEFF_TEXT, columns=wanted)
+    for column in set(ADEFF_CODES) & set(adeff.columns):
+        adeff[column] = as_codes(adeff[column])
+    return adeff
+
+
+def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, str]) -> None:
+    """Build ADSL and ADEFF from the validated tidy tables."""
+    tables = {name: read_table(path) for name, path in tidy.items()}
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
+    logger.info("population sizes: %s", {f: int((adsl[f] == "Y").sum()) for f in POPULATION_FLAGS})
+    write_tables({outputs["adsl"]: adsl, outputs["adeff"]: adeff})

@@ -1,0 +1,246 @@
+"""The joint specification search: one reading of the methods for every claim at once.
+
+The reconciliation explains claims one at a time; a reader of the publication gets one set
+of methods for all its numbers. A specification fixes, for every computable claim together:
+
+- population: which patients each population role of the ledger means (the flag the
+  analysis settings map it to, or the cohort's whole population);
+- summaries: every value at the visit, or only patients with values at both the baseline
+  and the response visit;
+- missing responses: left out, or counted as non-responders;
+- test: the paired test behind every p-value (test, reference distribution, sides);
+- rounding: how every printed value was rounded.
+
+Every specification is recomputed from the per-patient values (reconcile's recipes) and
+scored by how many claims it reproduces; ties go to the specification that departs least
+from the variant's own analysis. Pure: tables in, tables out.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from clinrepro.base.printed import round_half_up
+from clinrepro.adam.endpoints import COMPARATORS
+from clinrepro.audit.reconcile import (
+    REFERENCE_WORDS,
+    ROUNDINGS,
+    TEST_VARIANTS,
+    Claim,
+    PairedTest,
+    Response,
+    Summary,
+    claims_to_search,
+    population_words,
+    recipe_for,
+)
+from clinrepro.base.settings import EXACT_MAX_PAIRS
+from clinrepro.base.terms import POPULATION_FLAGS, TEST_NAMES
+
+SPECIFICATION_COLUMNS = [
+    "rank",
+    "reproduced",
+    "claims",
+    "departures",
+    "populations",
+    "summaries",
+    "missing",
+    "test",
+    "rounding",
+    "own",
+    "reproduced_ids",
+    "left_out_ids",
+]
+SUMMARY_RULES = {
+    "available": "every value at the visit",
+    "paired": "only patients with values at both visits",
+}
+MISSING_WORDS = {"exclude": "left out", "nonresponder": "counted as non-responders"}
+ALL_ROUNDINGS = (("rounded half up", ROUND_HALF_UP), *ROUNDINGS)
+
+
+def computable_claims(audit: pd.DataFrame, ledger: pd.DataFrame, analysis: dict) -> list[Claim]:
+    """Every claim the data give a value for (match or mismatch), as reconcile reads them."""
+    computable = audit[audit["status"].isin(["match", "mismatch"])]
+    every = computable.assign(status="mismatch")  # claims_to_search takes the mismatches
+    return claims_to_search(every, ledger, analysis)
+
+
+def role_choices(claims: list[Claim], analysis: dict) -> dict[str, list[str]]:
+    """Each population role a claim names -> the flags it may mean: the analysis's own and
+    the cohort's whole population."""
+    whole = analysis["populations"].get("cohort", "SAFFL")
+    roles = sorted({claim.role for claim in claims if claim.role})
+    return {
+        role: list(dict.fromkeys([analysis["populations"].get(role, whole), whole]))
+        for role in roles
+    }
+
+
+def printed_with(value: float, claim: Claim, mode) -> bool:
+    """Whether the value, rounded by `mode` at the claim's precision, gives the claim."""
+    if value is None or not np.isfinite(value):
+        return False
+    if claim.comparator != "=":
+        return bool(COMPARATORS[claim.comparator](value, claim.reported))
+    step = Decimal(1).scaleb(-claim.precision)
+    shown = Decimal(repr(float(value))).quantize(step, rounding=mode)
+    return shown == round_half_up(claim.reported, claim.precision)
+
+
+class Values:
+    """A claim's value under each setting, computed once."""
+
+    def __init__(self, recipe):
+        self.recipe, self.cache = recipe, {}
+
+    def get(self, setting) -> float:
+        if setting not in self.cache:
+            numbers = self.recipe.all_numbers(setting)
+            self.cache[setting] = self.recipe.statistic(numbers[~np.isnan(numbers)], setting)
+        return self.cache[setting]
+
+
+def setting_for(recipe, flag: str, summaries: str, missing: str, test: tuple, own_test):
+    """The reconcile setting of one claim under a specification."""
+    base = recipe.base()
+    setting = replace(base, flag=flag)
+    if isinstance(recipe, Summary) and summaries == "paired":
+        table = recipe.table
+        if recipe.column == table.baseline:
+            others = [c for c in range(len(table.visits)) if c != recipe.column]
+            other = others[0] if others else None
+        else:
+            other = table.baseline if table.baseline >= 0 else None
+        setting = replace(setting, paired_with=other)
+    if isinstance(recipe, Response):
+        setting = replace(setting, missing=missing)
+    if isinstance(recipe, PairedTest) and recipe.claim.statistic == "p_value":
+        setting = replace(setting, test=None if test == own_test else test)
+    return setting
+
+
+OWN_TEST = "each p-value by the analysis's own test"
+
+
+def test_words(test: tuple) -> str:
+    name, reference, sides = test
+    return f"{TEST_NAMES[name]}, {REFERENCE_WORDS[reference]}, {sides}"
+
+
+def specification_search(
+    audit: pd.DataFrame,
+    ledger: pd.DataFrame,
+    adsl: pd.DataFrame,
+    adeff: pd.DataFrame,
+    analysis: dict,
+) -> pd.DataFrame:
+    """Every specification, best first (SPECIFICATION_COLUMNS); empty without claims."""
+    claims = computable_claims(audit, ledger, analysis)
+    flags = {flag: (adsl[flag] == "Y").to_numpy() for flag in POPULATION_FLAGS if flag in adsl}
+    tables: dict = {}
+    recipes = {}
+    for claim in claims:
+        recipe = recipe_for(claim, adsl, adeff, flags, analysis, tables)
+        if not isinstance(recipe, str):
+            recipes[claim.claim_id] = recipe
+    claims = [claim for claim in claims if claim.claim_id in recipes]
+    if not claims:
+        return pd.DataFrame(columns=SPECIFICATION_COLUMNS)
+    choices = role_choices(claims, analysis)
+    own_missing = analysis.get("missing_response", "exclude")
+    missing_rules = [own_missing, *[m for m in MISSING_WORDS if m != own_missing]]
+    own_tests, too_many_for_exact = {}, set()
+    for claim in claims:
+        recipe = recipes[claim.claim_id]
+        if isinstance(recipe, PairedTest):
+            numbers = recipe.all_numbers(recipe.base())
+            numbers = numbers[~np.isnan(numbers)]
+            own_tests[claim.claim_id] = recipe.own_test(numbers)
+            if np.count_nonzero(numbers) > EXACT_MAX_PAIRS:
+                too_many_for_exact.add(claim.claim_id)
+    has_tests = any(claim.statistic == "p_value" for claim in claims if claim.claim_id in own_tests)
+    # None: each p-value by the analysis's own test for its measure (the analysis in force)
+    tests = [None, *TEST_VARIANTS] if has_tests else [None]
+    has_summaries = any(isinstance(recipes[c.claim_id], Summary) for c in claims)
+    has_responses = any(isinstance(recipes[c.claim_id], Response) for c in claims)
+    summary_rules = list(SUMMARY_RULES) if has_summaries else ["available"]
+    missing_rules = missing_rules if has_responses else [own_missing]
+    values = {claim.claim_id: Values(recipes[claim.claim_id]) for claim in claims}
+    # whether a claim is reproduced depends only on the choices its recipe reads (its own
+    # population, and summaries, missing responses or test by its kind) and the rounding:
+    # each such combination is settled once, however many specifications share it
+    settled: dict = {}
+
+    def reproduces(claim, flag, summaries, missing, chosen, own, mode) -> bool:
+        recipe = recipes[claim.claim_id]
+        key = (
+            claim.claim_id,
+            flag,
+            summaries if isinstance(recipe, Summary) else None,
+            missing if isinstance(recipe, Response) else None,
+            chosen if isinstance(recipe, PairedTest) else None,
+            mode,
+        )
+        if key not in settled:
+            setting = setting_for(recipe, flag, summaries, missing, chosen, own)
+            settled[key] = printed_with(values[claim.claim_id].get(setting), claim, mode)
+        return settled[key]
+
+    roles = list(choices)
+    rows = []
+    for reading in itertools.product(*(choices[role] for role in roles)):
+        meaning = dict(zip(roles, reading))
+        for summaries, missing, test, (rounding, mode) in itertools.product(
+            summary_rules, missing_rules, tests, ALL_ROUNDINGS
+        ):
+            reproduced, left_out = [], []
+            for claim in claims:
+                own = own_tests.get(claim.claim_id)
+                chosen = own if test is None else test
+                if test is not None and test[1] == "exact" and claim.claim_id in too_many_for_exact:
+                    chosen = own  # beyond it clinrepro.statistics.results itself uses the normal approximation
+                flag = meaning.get(claim.role, claim.flag)
+                (
+                    reproduced
+                    if reproduces(claim, flag, summaries, missing, chosen, own, mode)
+                    else left_out
+                ).append(claim.claim_id)
+            departures = sum(
+                [
+                    *(flag != analysis["populations"].get(r, flag) for r, flag in meaning.items()),
+                    summaries != "available",
+                    missing != own_missing,
+                    test is not None,
+                    mode != ROUND_HALF_UP,
+                ]
+            )
+            rows.append(
+                {
+                    "reproduced": len(reproduced),
+                    "claims": len(claims),
+                    "departures": departures,
+                    "populations": "; ".join(
+                        f"{role}: {population_words(flag)}" for role, flag in meaning.items()
+                    ),
+                    "summaries": SUMMARY_RULES[summaries],
+                    "missing": f"missing responses {MISSING_WORDS[missing]}",
+                    "test": test_words(test) if test is not None and has_tests else OWN_TEST,
+                    "rounding": rounding,
+                    "own": "Y" if departures == 0 else "N",
+                    "reproduced_ids": " ".join(reproduced),
+                    "left_out_ids": " ".join(left_out),
+                }
+            )
+    table = pd.DataFrame(rows)
+    table["order"] = np.arange(len(table))
+    table = table.sort_values(
+        ["reproduced", "departures", "order"], ascending=[False, True, True], kind="stable"
+    )
+    table["rank"] = np.arange(1, len(table) + 1)
+    return table.reindex(columns=SPECIFICATION_COLUMNS).reset_index(drop=True)

@@ -1,0 +1,96 @@
+"""The package's real import graph, read from the syntax trees of its sources.
+
+Every `import` and `from ... import` statement counts, wherever it stands (at the top of a
+module or inside a function), and a module imported brings the `__init__.py` of each package
+above it. The rules list the sources a script imports, transitively, as code inputs, so a
+job reruns when, and only when, code it runs changed; the layers test reads the same graph.
+Standard library only: the Snakefile uses it at parse time.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from pathlib import Path
+
+PACKAGE = "clinrepro"
+
+
+def module_file(name: str, root: Path) -> Path | None:
+    """The source file of a dotted module name under `root`, or None outside the package."""
+    parts = name.split(".")
+    if parts[0] != PACKAGE:
+        return None
+    base = root.joinpath(*parts)
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            return path
+    return None
+
+
+def module_name(path: Path, root: Path) -> str:
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def _absolute(node: ast.ImportFrom, importer: str, is_package: bool) -> str:
+    """The module an `from ... import` names, relative imports resolved."""
+    if not node.level:
+        return node.module or ""
+    parts = importer.split(".")
+    keep = len(parts) - node.level + (1 if is_package else 0)
+    return ".".join(parts[:keep] + ([node.module] if node.module else []))
+
+
+def imported(path: Path, root: Path) -> set[str]:
+    """The package modules one source file imports (itself not included)."""
+    name = module_name(path, root) if path.is_relative_to(root) else "__main__"
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, name, path.name == "__init__.py")
+            found.add(module)
+            # `from package import module` imports the module
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    modules = set()
+    for module in found:
+        if module_file(module, root) is None:
+            continue
+        parts = module.split(".")
+        modules.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
+    modules.discard(name)
+    return modules
+
+
+def graph(root: str | Path) -> dict[str, set[str]]:
+    """Every package module and the package modules it imports directly."""
+    root = Path(root)
+    return {
+        module_name(path, root): imported(path, root)
+        for path in sorted((root / PACKAGE).rglob("*.py"))
+    }
+
+
+@functools.cache
+def _closure(root: Path, start: frozenset[str]) -> frozenset[str]:
+    seen, todo = set(), list(start)
+    while todo:
+        module = todo.pop()
+        if module in seen:
+            continue
+        seen.add(module)
+        todo += imported(module_file(module, root), root)
+    return frozenset(seen)
+
+
+def code_of(script: str | Path, root: str | Path) -> list[str]:
+    """The package sources a script runs: what it imports, transitively, as paths relative
+    to `root` (the project's folder), sorted."""
+    root = Path(root).resolve()
+    modules = _closure(root, frozenset(imported(Path(root, script), root)))
+    return sorted(str(module_file(m, root).relative_to(root)) for m in modules)

@@ -1,0 +1,290 @@
+"""Configuration: cohort settings files and variants as overrides of the analysis defaults.
+
+Imports nothing heavier than yaml: the Snakefile uses it at parse time.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+
+import yaml
+
+from clinrepro.base.study import scale_for, test_for
+from clinrepro.base.terms import CODED_CHARACTERISTICS, NUMERIC_CHARACTERISTICS
+
+TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
+# the Wilcoxon signed-rank p-value is exact up to this many non-zero changes (scipy's limit)
+EXACT_MAX_PAIRS = 50
+# the figures of a variant; clinrepro.presentation.figures draws each one and writes its title
+FIGURES = (
+    "course",
+    "disease_overlap",
+    "response_patients",
+    "waterfall",
+    "other_measures",
+    "subgroups",
+)
+# the report shows this one too; it comes from a rule of its own
+REPORT_FIGURES = (*FIGURES, "power_curve")
+NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
+
+
+def merged(defaults: dict, overrides: dict) -> dict:
+    """Defaults with overrides applied; nested keys are merged one by one."""
+    result = copy.deepcopy(defaults)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
+def _known(config: dict, section: str, name: str) -> None:
+    if name not in config[section]:
+        raise ValueError(
+            f"run.{section} names '{name}', which is not among the {section} "
+            f"({', '.join(config[section])}) of the config"
+        )
+
+
+class SettingsError(ValueError):
+    """A settings file that cannot be read, with where and how to mend it."""
+
+
+def read_yaml(path: str | Path, shown: str) -> dict:
+    """A settings file; a YAML mistake names the file, line and column, with a hint."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return yaml.safe_load(handle)
+    except FileNotFoundError:
+        raise SettingsError(f"{shown} does not exist")
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error)
+        raise SettingsError(
+            f"{shown} is not valid YAML{where}: {problem}. A value that starts with a symbol "
+            "(- : # . * & ! % @ or a quote) or holds ': ' must be written in quotes, e.g. "
+            'no_treatment_token: "-"'
+        )
+
+
+def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
+    """The settings of one cohort, read from its file under config/cohorts/."""
+    _known(config, "cohorts", name)
+    path = config["cohorts"][name]
+    return read_yaml(Path(basedir) / path, path)
+
+
+def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
+    """The analysis settings of one variant: the defaults, the cohort's own overrides, then
+    the variant's."""
+    _known(config, "variants", name)
+    defaults = merged(config["analysis"], (cohort or {}).get("analysis") or {})
+    return merged(defaults, config["variants"][name] or {})
+
+
+def numbers_read(value):
+    """Text that reads as a number, as that number (int or float), in nested settings.
+
+    `--config` hands nested values over as text ('4'); a setting that is a number must
+    arrive as one.
+    """
+    if isinstance(value, dict):
+        return {key: numbers_read(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [numbers_read(item) for item in value]
+    if isinstance(value, str) and NUMBER.match(value.strip()):
+        number = float(value)
+        return (
+            int(number)
+            if number.is_integer() and "." not in value and "e" not in value.lower()
+            else number
+        )
+    return value
+
+
+def analysis_problems(
+    analysis: dict, declared: list[str], follow_ups: list[str], elsewhere=()
+) -> list[tuple]:
+    """What one variant's analysis settings name that the cohort lacks: (key path, value,
+    what is wrong, an example of a value that fits).
+
+    A `scales` entry may name a measure only other cohorts of the config declare
+    (`elsewhere`): the variant log_scale puts IFN-α on the log scale where it was measured.
+    """
+    problems = []
+    for section in ("active_disease", "response"):
+        for role, criterion in analysis[section].items():
+            if criterion["parameter"] not in declared:
+                problems.append(
+                    ((section, role, "parameter"), criterion["parameter"],
+                     f"which is not among the cohort's measures ({', '.join(declared)})", declared[0])
+                )  # fmt: skip
+    for role, response in analysis["response"].items():
+        if response["visit"] not in follow_ups:
+            problems.append(
+                (("response", role, "visit"), response["visit"],
+                 f"which is not a follow-up visit of the cohort ({', '.join(follow_ups)})",
+                 follow_ups[-1] if follow_ups else None)
+            )  # fmt: skip
+    for role, criterion in analysis["active_disease"].items():
+        otherwise = criterion.get("otherwise") or {"parameter": declared[0]}
+        if otherwise["parameter"] not in declared:
+            problems.append(
+                (("active_disease", role, "otherwise", "parameter"), otherwise["parameter"],
+                 f"which is not among the cohort's measures ({', '.join(declared)})", None)
+            )  # fmt: skip
+    for section, allowed in (("tests", ()), ("scales", elsewhere)):
+        for measure in analysis[section]:
+            if measure != "default" and measure not in (*declared, *allowed):
+                problems.append(
+                    ((section, measure), measure, "which is not among the cohort's measures", None)
+                )
+    for measure in declared:
+        # the log scale has the paired t-test only (stats.paired_t_log)
+        if scale_for(analysis, measure) == "log" and test_for(analysis, measure) != "paired_t":
+            named = measure if measure in analysis["scales"] else "default"
+            problems.append(
+                (("scales", named), "log",
+                 f"but the test of {measure} is {test_for(analysis, measure)}, and the log scale "
+                 f"has the paired t-test only: set tests: {{{measure}: paired_t}} or keep its "
+                 "scale raw", None)
+            )  # fmt: skip
+    return problems
+
+
+def measure_problems(cohort: dict) -> list[str]:
+    """Measures whose `tracks` names no other measure of the cohort."""
+    declared = list(cohort["measures"])
+    return [
+        f"measures.{code}.tracks names '{measure['tracks']}' ({cohort.get('file', 'its settings')}), "
+        f"which is not another of the cohort's measures ({', '.join(declared)})"
+        for code, measure in cohort["measures"].items()
+        if "tracks" in measure and (measure["tracks"] not in declared or measure["tracks"] == code)
+    ]
+
+
+def _has(settings: dict | None, path: tuple) -> bool:
+    for key in path:
+        if not isinstance(settings, dict) or key not in settings:
+            return False
+        settings = settings[key]
+    return True
+
+
+def _where(path: tuple, variants: list[str], cohort: dict, overrides: dict[str, dict]) -> str:
+    """Where the offending value is set: a variant, the cohort's analysis, or the defaults."""
+    by_variant = [v for v in variants if _has(overrides.get(v), path)]
+    if by_variant:
+        names = ", ".join(map(repr, by_variant))
+        return f"set by variant{'s' if len(by_variant) > 1 else ''} {names} in config/config.yaml"
+    if _has(cohort.get("analysis"), path):
+        return f"set in the cohort's own analysis: settings ({cohort.get('file', 'its settings file')})"
+    return "the default of config/config.yaml's analysis:"
+
+
+def _example(path: tuple, value) -> str:
+    nested = f"{path[-1]}: {value}"
+    for key in reversed(path[:-1]):
+        nested = f"{key}: {{{nested}}}"
+    return f"analysis: {{{nested}}}"
+
+
+def _criterion_problems(criterion: dict, cohort: dict) -> list[tuple[str, str]]:
+    """(key, what is wrong) for one eligibility criterion."""
+    measures = ", ".join(cohort["measures"])
+    known = [*NUMERIC_CHARACTERISTICS, *CODED_CHARACTERISTICS]
+    characteristic = criterion.get("characteristic")
+    found = []
+    if "measure" in criterion and criterion["measure"] not in cohort["measures"]:
+        found.append(("measure", f"which is not among the cohort's measures ({measures})"))
+    for key in ("characteristic", "minus"):
+        if key in criterion and criterion[key] not in known:
+            found.append((key, f"which is not a patient characteristic ({', '.join(known)})"))
+    if criterion.get("minus") in CODED_CHARACTERISTICS:
+        found.append(("minus", "which is a category and cannot be subtracted"))
+    if "comparator" in criterion and characteristic in CODED_CHARACTERISTICS:
+        found.append(
+            ("characteristic", "which is a category: give equals: a code, not comparator:")
+        )
+    if "equals" in criterion and characteristic in NUMERIC_CHARACTERISTICS:
+        found.append(
+            ("characteristic", "which is a number: give comparator: and threshold:, not equals:")
+        )
+    if "equals" in criterion and characteristic in CODED_CHARACTERISTICS:
+        vocabulary = CODED_CHARACTERISTICS[characteristic]
+        codes = list(dict.fromkeys(cohort["vocabularies"][vocabulary].values()))
+        if criterion["equals"] not in codes:
+            what = f"which is not a code of the cohort's {vocabulary} vocabulary"
+            found.append(("equals", f"{what} ({', '.join(codes)})"))
+    return found
+
+
+def eligibility_problems(cohort: dict) -> list[str]:
+    """What the eligibility criteria name that the cohort does not have, one sentence each,
+    with the criterion's key path and the settings file."""
+    file = cohort.get("file", "the cohort's settings")
+    return [
+        f"eligibility.{number}.{key} of '{criterion['name']}' names '{criterion[key]}' "
+        f"({file}), {what}"
+        for number, criterion in enumerate(cohort.get("eligibility") or [])
+        for key, what in _criterion_problems(criterion, cohort)
+    ]
+
+
+def cohort_problems(
+    cohort: dict,
+    analyses: dict[str, dict],
+    claim_ids: list[str] | None,
+    overrides: dict[str, dict] | None = None,
+    elsewhere=(),
+) -> list[str]:
+    """What the analysis settings name that the cohort does not have, one sentence each,
+    saying where the value is set (a variant, the cohort's analysis, or the defaults).
+
+    `analyses` are the variants' settings for this cohort; `claim_ids` the ids of its claims
+    ledger (None without one); `overrides` each variant's own overrides (config variants:);
+    `elsewhere` the measure codes the config's other cohorts declare.
+    """
+    declared = list(cohort["measures"])
+    codes = [visit["code"] for visit in cohort["visits"]]
+    measured = [v["code"] for v in cohort["visits"] if not v.get("reported_only", False)]
+    problems = []
+    if len(set(codes)) < len(codes):
+        problems.append("visits: a visit code appears more than once")
+    if cohort["baseline_visit"] not in measured:
+        problems.append(
+            f"baseline_visit '{cohort['baseline_visit']}' is not among the measured visits ({', '.join(measured)})"
+        )
+    follow_ups = [v for v in measured if v != cohort["baseline_visit"]]
+    found: dict[tuple, list[str]] = {}  # (path, value, what, example) -> the variants with it
+    for variant, analysis in analyses.items():
+        for problem in analysis_problems(analysis, declared, follow_ups, elsewhere):
+            found.setdefault(problem, []).append(variant)
+    for (path, value, what, example), variants in found.items():
+        where = _where(path, variants, cohort, overrides or {})
+        sentence = f"{'.'.join(path)} names '{value}' ({where}), {what}"
+        if example is not None and where.startswith("the default"):
+            sentence += (
+                f"; set it in the cohort's own analysis: settings, e.g. {_example(path, example)}"
+            )
+        problems.append(sentence)
+    problems += eligibility_problems(cohort)
+    problems += measure_problems(cohort)
+    wanted = cohort.get("key_claims") or []
+    if wanted and claim_ids is None:
+        problems.append(
+            "key_claims names claims, but the cohort has no claims ledger (raw: claims)"
+        )
+    elif wanted:
+        unknown = [claim for claim in wanted if claim not in claim_ids]
+        if unknown:
+            problems.append(
+                f"key_claims names {', '.join(repr(c) for c in unknown)}, not in the claims ledger "
+                f"{cohort['raw']['claims']}"
+            )
+    return list(dict.fromkeys(problems))

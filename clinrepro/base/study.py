@@ -1,0 +1,162 @@
+"""The study facts of a cohort's settings: its measures, its visits, its words.
+
+Plain data, no heavy imports: every stage and the Snakefile may use it. A cohort's
+settings (config/cohorts/<cohort>.yaml) declare what it measured and when; the code reads
+them here and never names a measure or a visit itself.
+"""
+
+from __future__ import annotations
+
+from clinrepro.base.terms import SYMBOLS, TEST_NAMES
+
+# the test of log(follow-up) - log(baseline) that stands for each test on the log scale
+LOG_METHODS = {"paired_t": "paired_t_log"}
+
+
+def measures(cohort: dict) -> dict[str, dict]:
+    """Measure code -> its declaration (printed, label, unit, low, high, decimals, improvement)."""
+    return cohort["measures"]
+
+
+def measure_label(cohort: dict, code: str) -> str:
+    """The measure's name for people, e.g. 'CDASI activity score'."""
+    return cohort["measures"][code]["label"]
+
+
+def short_name(cohort: dict, code: str) -> str:
+    """A short name for axes and titles: the declared `short`, else the code."""
+    return cohort["measures"][code].get("short", code)
+
+
+def unit(cohort: dict, code: str) -> str:
+    return cohort["measures"][code]["unit"]
+
+
+def range_words(cohort: dict) -> str:
+    """Each measure's valid range, e.g. 'CDASI 0-100, CK >= 0'."""
+    words = []
+    for code, measure in cohort["measures"].items():
+        high = measure.get("high")
+        low = measure["low"]
+        words.append(f"{code} {low:g}-{high:g}" if high is not None else f"{code} >= {low:g}")
+    return ", ".join(words)
+
+
+def visits(cohort: dict) -> list[dict]:
+    """Every visit, in time order, including those with reported summaries only."""
+    return sorted(cohort["visits"], key=lambda visit: visit["time"])
+
+
+def visit_codes(cohort: dict) -> list[str]:
+    return [visit["code"] for visit in visits(cohort)]
+
+
+def measured_visits(cohort: dict) -> list[dict]:
+    """The visits the per-patient data have (not those only reported as summaries)."""
+    return [visit for visit in visits(cohort) if not visit.get("reported_only", False)]
+
+
+def follow_up_visits(cohort: dict) -> list[str]:
+    """The measured visits after baseline, in time order."""
+    base = cohort["baseline_visit"]
+    return [visit["code"] for visit in measured_visits(cohort) if visit["code"] != base]
+
+
+def visit_label(cohort: dict, code: str) -> str:
+    """The visit's label for people, e.g. 'M0 (baseline)'."""
+    for visit in cohort["visits"]:
+        if visit["code"] == code:
+            return visit.get("label", code)
+    return code
+
+
+def visit_time(cohort: dict) -> dict[str, float]:
+    """Visit code -> its time (in the cohort's time_unit)."""
+    return {visit["code"]: float(visit["time"]) for visit in cohort["visits"]}
+
+
+def test_for(analysis: dict, parameter: str) -> str:
+    """The test behind a measure's p-value: its own entry, else the default."""
+    tests = analysis["tests"]
+    return tests.get(parameter, tests["default"])
+
+
+def scale_for(analysis: dict, parameter: str) -> str:
+    """The primary scale of a measure's change, raw or log: its own entry, else the default."""
+    scales = analysis["scales"]
+    return scales.get(parameter, scales["default"])
+
+
+def primary_method(analysis: dict, parameter: str) -> str:
+    """The ARD method behind a measure's primary p-value: its test, on its primary scale.
+
+    The log scale has the paired t-test only (settings refuse it with the rank test).
+    """
+    test = test_for(analysis, parameter)
+    return LOG_METHODS[test] if scale_for(analysis, parameter) == "log" else test
+
+
+def scales_words(analysis: dict, measures: list[str]) -> str:
+    """'raw scale for every measure', or 'log scale: IFNA, CK; raw scale: every other measure'."""
+    logged = [measure for measure in measures if scale_for(analysis, measure) == "log"]
+    if not logged:
+        return "raw scale for every measure"
+    if len(logged) == len(measures):
+        return "log scale for every measure"
+    return f"log scale: {', '.join(logged)}; raw scale: every other measure"
+
+
+def tests_words(analysis: dict, measures: list[str] | None = None) -> str:
+    """The test behind each measure's p-value in words: 'paired t-test for every measure',
+    or 'CK: Wilcoxon signed-rank test; every other measure: paired t-test'."""
+    named = {m: t for m, t in analysis["tests"].items() if m != "default"}
+    if measures is not None:
+        named = {m: t for m, t in named.items() if m in measures}
+    default = TEST_NAMES[analysis["tests"]["default"]]
+    if not named:
+        return f"{default} for every measure"
+    own = "; ".join(f"{measure}: {TEST_NAMES[test]}" for measure, test in named.items())
+    return f"{own}; every other measure: {default}"
+
+
+def criterion_text(response: dict, cohort: dict) -> str:
+    """Human-readable responder criterion, e.g. 'CDASI decrease >= 5 points at M3' (the
+    visit by its label: 'at week 24', not 'at W24')."""
+    measure = response["measure"]
+    suffix = "%" if measure == "percent_change" else f" {unit(cohort, response['parameter'])}"
+    return (
+        f"{response['parameter']} {response['direction']} >= {response['threshold']:g}{suffix} "
+        f"at {visit_label(cohort, response['visit'])}"
+    )
+
+
+def active_words(criterion: dict) -> str:
+    """An active-disease criterion in words, e.g. 'CDASI ≥ 10', or 'MMT8 < 150, or CK > 1000
+    without a baseline MMT8' where the criterion has an `otherwise`."""
+    words = (
+        f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+    )
+    otherwise = criterion.get("otherwise")
+    if otherwise:
+        words += f", or {active_words(otherwise)} without a baseline {criterion['parameter']}"
+    return words
+
+
+def primary_role(analysis: dict) -> str:
+    """The role of the main outcome: the first response criterion of the settings."""
+    return next(iter(analysis["response"]))
+
+
+def design_words(cohort: dict) -> str:
+    """The study's design in words, from the cohort's settings."""
+    return cohort.get("design", "cohort")
+
+
+def has_ledger(cohort: dict) -> bool:
+    return bool(cohort["raw"].get("claims"))
+
+
+def trial_name(trial: dict) -> str:
+    """The following trial in words, 'the <name> (<registration>)', from its settings."""
+    registration = f" ({trial['registration']})" if trial.get("registration") else ""
+    return f"the {trial['name']}{registration}"

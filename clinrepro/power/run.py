@@ -1,0 +1,40 @@
+"""The power step: the planning tables of every endpoint (clinrepro.power.planning), then
+the figure that draws them (clinrepro.power.figure) and its caption."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+from clinrepro.power import figure as power_figure
+from clinrepro.power import files as power_io
+from clinrepro.power import planning
+
+logger = logging.getLogger(__name__)
+
+
+def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
+    """Power and sample size of every endpoint of one variant: tables, figure, caption."""
+    found = planning.endpoints_of(planning.read_adeff(adeff), analysis, cohort)
+    results = planning.power_tables(found, analysis, settings, cohort)
+    power_io.write_csv_tables(
+        {
+            outputs["csv"]: (planning.LONG_COLUMNS, results.long),
+            outputs["curve"]: (planning.CURVE_COLUMNS, results.curve),
+            outputs["summary"]: results.summary,
+        }
+    )
+    caption = power_figure.draw(
+        results, settings, cohort, {"png": outputs["png"], "svg": outputs["svg"]}
+    )
+    if cohort["synthetic"]:
+        caption = f"SYNTHETIC DATA. {caption}"
+    with open(outputs["caption"], "w", encoding="utf-8") as handle:
+        # the endpoints the figure draws (those with an offered row), not all analysed
+        drawn = len({row["endpoint"] for row in results.curve})
+        record = {"figure": "power_curve", "title": "Power against sample size, per endpoint",
+                  "caption": caption, "endpoints": drawn,
+                  "endpoints analysed": len(found)}  # fmt: skip
+        json.dump(record, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    logger.info("power: %d endpoints", len(found))

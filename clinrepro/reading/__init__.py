@@ -1,0 +1,1 @@
+"""Stage 1: reading and validating the raw files into tidy tables (extract, then validate)."""

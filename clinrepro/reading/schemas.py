@@ -1,0 +1,388 @@
+"""The data dictionary: one pandera model per table, with controlled terminology.
+
+Every table the workflow writes is validated against its model here before it is
+written; the field docstrings say what each column means and its unit.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from clinrepro.base.columns import translated
+from clinrepro.base.study import range_words
+from clinrepro.reading.ledger_checks import CHECK_SIGNATURES, check_problem
+from clinrepro.base.terms import ANTIBODIES, MOLECULES, PRIOR_TREATMENTS, SEXES
+
+ADULT_AGE = (18, 110)  # the study enrolled adults
+CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_]*"
+NUMBER_PATTERN = r"-?\d+(\.\d+)?"
+NA_TOKEN = "NA"
+MEASUREMENT_CELL = rf"^({NA_TOKEN}|{NUMBER_PATTERN}( ?± ?({NUMBER_PATTERN}|{NA_TOKEN}))?)$"
+# a measurement column of the wide table, once its header is mapped: measure@visit
+MEASUREMENT_COLUMN = rf"^{CODE_PATTERN}@{CODE_PATTERN}$"
+
+# Row-level checks name the column they are about, so an error can point at a cell.
+CHECK_COLUMNS: dict[str, str] = {}
+
+
+def row_check(column: str, message: str):
+    """A named dataframe check whose failures are reported against `column`."""
+    CHECK_COLUMNS[message] = column
+    return pa.dataframe_check(error=message)
+
+
+class RawPatients(pa.DataFrameModel):
+    """One row a patient, printed headers mapped to canonical names: a registry's patients
+    file, or the published table's patient columns.
+
+    Every cell is text exactly as printed; this model checks the printed forms only.
+    """
+
+    subject: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Za-z0-9_.-]+$")
+    """Patient number as printed: letters, digits, '_', '.', '-'."""
+    age: Series[str] = pa.Field(str_matches=rf"^{NUMBER_PATTERN}$")
+    """Age in years, as printed."""
+    sex: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Sex as printed (mapped through the cohort's vocabulary)."""
+    disease_duration: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """Disease duration in years, as printed."""
+    antibody: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Myositis-specific antibody as printed."""
+    prior_treatment: Series[str] = pa.Field(str_matches=r"^[^,]+(,\s*[^,]+)*$")
+    """Comma-separated list of previous treatments, or the cohort's word for none."""
+    regimen: Optional[Series[str]] = pa.Field(str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$")
+    """JAK inhibitor and daily dose in mg, printed as 'Molecule, dose' (one cell)."""
+    molecule: Optional[Series[str]] = pa.Field(str_length={"min_value": 1})
+    """JAK inhibitor as printed, where the dose has a column of its own (or none)."""
+    dose: Optional[Series[str]] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """Daily dose in mg, as printed, in a column of its own."""
+
+    class Config:
+        strict = True
+
+
+class RawTable(RawPatients):
+    """The published wide table: the patient columns and one column a measure and visit."""
+
+    measurement: Series[str] = pa.Field(
+        alias=MEASUREMENT_COLUMN, regex=True, str_matches=MEASUREMENT_CELL
+    )
+    """A measurement cell: 'value', 'value ± SD', 'value ± NA' or 'NA'."""
+
+    class Config:
+        strict = True
+
+
+class RawMeasurements(pa.DataFrameModel):
+    """A registry's long measurements file: one row a patient, visit and measure."""
+
+    subject: Series[str] = pa.Field(str_matches=r"^[A-Za-z0-9_.-]+$")
+    """Patient number as in the patients file."""
+    visit: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Visit as printed (mapped through the cohort's visits)."""
+    measure: Series[str] = pa.Field(str_length={"min_value": 1})
+    """Measure as printed (mapped through the cohort's measures)."""
+    value: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
+    """The value as printed, e.g. 39.0, or the word for missing."""
+
+    class Config:
+        strict = True
+
+
+class Subjects(pa.DataFrameModel):
+    """One row per patient: baseline characteristics."""
+
+    study_id: Series[str]
+    """Study identifier from the cohort's settings."""
+    subject_id: Series[str] = pa.Field(unique=True)
+    """Patient number as printed in the source table."""
+    age: Series[float] = pa.Field(ge=ADULT_AGE[0], le=ADULT_AGE[1])
+    """Age at inclusion, years."""
+    sex: Series[str] = pa.Field(isin=list(SEXES))
+    """Sex: F or M."""
+    disease_duration: Series[float] = pa.Field(ge=0, nullable=True)
+    """Time from diagnosis to inclusion, years."""
+    antibody: Series[str] = pa.Field(isin=list(ANTIBODIES))
+    """Myositis-specific antibody, coded (SERONEG when none was found)."""
+    n_prior_treatments: Series[float] = pa.Field(ge=0, nullable=True)
+    """Number of distinct previous treatments; missing when not recorded."""
+
+    @row_check("disease_duration", "disease duration is longer than the patient's age")
+    def duration_within_age(cls, df):
+        return ~(df["disease_duration"] > df["age"])
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Regimens(pa.DataFrameModel):
+    """One row per patient: the JAK inhibitor received and its daily dose."""
+
+    subject_id: Series[str] = pa.Field(unique=True)
+    """Patient number."""
+    molecule: Series[str] = pa.Field(isin=list(MOLECULES))
+    """JAK inhibitor, lower-case international non-proprietary name."""
+    dose: Series[float] = pa.Field(gt=0, nullable=True)
+    """Total daily dose, mg/day; missing where the table prints none."""
+    dose_unit: Series[str] = pa.Field(isin=["mg/day"])
+    """Unit of `dose`."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class PriorTreatments(pa.DataFrameModel):
+    """One row per patient and previous treatment."""
+
+    subject_id: Series[str]
+    """Patient number."""
+    treatment: Series[str] = pa.Field(isin=list(PRIOR_TREATMENTS))
+    """Treatment code from the table's legend."""
+    treatment_name: Series[str]
+    """Treatment name spelled out."""
+
+    @row_check("treatment", "the same treatment is listed twice for this patient")
+    def one_row_per_treatment(cls, df):
+        return ~df.duplicated(["subject_id", "treatment"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class Measurements(pa.DataFrameModel):
+    """Long form: one row per patient, parameter and visit, missing values kept as rows."""
+
+    subject_id: Series[str]
+    """Patient number."""
+    parameter: Series[str]
+    """Measure code, one of the cohort's measures (checked by `measurement_schema`)."""
+    visit: Series[str]
+    """Visit code, one of the cohort's visits (checked by `measurement_schema`)."""
+    value: Series[float] = pa.Field(nullable=True)
+    """Measured value in the parameter's unit; missing where printed NA."""
+    replicate_sd: Series[float] = pa.Field(ge=0, nullable=True)
+    """SD of replicate assays where printed after '±', same unit as value."""
+    sd_printed: Series[bool]
+    """Whether the cell printed a '± SD' part (its SD may still be NA)."""
+    source_column: Series[str]
+    """Printed header of the source column."""
+    source_cell: Series[str]
+    """The source cell exactly as printed."""
+
+    @row_check("replicate_sd", "a replicate SD is given without a value")
+    def sd_needs_value(cls, df):
+        return ~(df["value"].isna() & df["replicate_sd"].notna())
+
+    @row_check("replicate_sd", "a replicate SD is given but no '±' part was printed")
+    def sd_only_where_printed(cls, df):
+        return ~(df["replicate_sd"].notna() & ~df["sd_printed"].astype(bool))
+
+    @row_check("visit", "the same patient, parameter and visit appear twice")
+    def one_row_per_visit(cls, df):
+        return ~df.duplicated(["subject_id", "parameter", "visit"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class ReportedSummaries(pa.DataFrameModel):
+    """Summaries a publication reports without per-patient data (e.g. a mean at a later visit)."""
+
+    parameter: Series[str]
+    """Measure code, one of the cohort's measures (checked by `summaries_schema`)."""
+    visit: Series[str]
+    """Visit code, one of the cohort's visits (checked by `summaries_schema`)."""
+    population: Series[str]
+    """Population the summary describes, in the publication's words."""
+    statistic: Series[str] = pa.Field(isin=["n", "mean", "sd", "median", "p_value"])
+    """Which statistic."""
+    value: Series[float]
+    """The reported value."""
+    source: Series[str]
+    """Where in the publication it is printed."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class ClaimsLedger(pa.DataFrameModel):
+    """Every quantitative claim of a publication, one a row, with how to recompute it."""
+
+    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    """Stable identifier."""
+    source: Series[str] = pa.Field(isin=["paper", "news", "synthetic"])
+    """The publication itself, a news summary of it, or a synthetic cohort's generator."""
+    location: Series[str]
+    """Where the claim is printed (text line, table, figure legend)."""
+    quote: Series[str]
+    """The printed words."""
+    description: Series[str]
+    """What is claimed, in plain words."""
+    reported: Series[str]
+    """The reported value as printed."""
+    comparator: Series[str] = pa.Field(isin=["=", "<", "<=", ">", ">="])
+    """'=' for a value; a bound such as '< 0.0001' otherwise."""
+    value: Series[float]
+    """The reported value or bound as a number (a percentage as a percentage)."""
+    precision: Series[float] = pa.Field(ge=0, le=6)
+    """Decimal places printed; the recomputed value is rounded to these before comparing."""
+    unit: Series[str]
+    """count, %, points, years or p."""
+    population: Series[str] = pa.Field(nullable=True)
+    """Population role (cohort, cutaneous, muscle, both), mapped to a flag by the variant."""
+    analysis: Series[str] = pa.Field(
+        isin=["summary", "categorical", "paired_test", "response"], nullable=True
+    )
+    """Kind of result in the analysis results data that answers the claim."""
+    parameter: Series[str] = pa.Field(nullable=True)
+    """Parameter or characteristic."""
+    visit: Series[str] = pa.Field(nullable=True)
+    """Visit code."""
+    category: Series[str] = pa.Field(nullable=True)
+    """Category of a categorical characteristic."""
+    statistic: Series[str] = pa.Field(nullable=True)
+    """Statistic name in the analysis results data."""
+    not_computable_reason: Series[str] = pa.Field(nullable=True)
+    """Why the published data cannot give this value; empty when they can."""
+    states: Optional[Series[str]] = pa.Field(
+        nullable=True, isin=["population", "test", "population; test", "test; population"]
+    )
+    """What the source itself states of how the number was obtained: 'population', 'test'
+    or both ('population; test'); empty when it states neither. Without the column every
+    claim counts as stating both (the strictest reading)."""
+    n: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
+    """The number of patients the source states for the claim ('10 of 15' -> 15)."""
+    check: Optional[Series[str]] = pa.Field(nullable=True)
+    """A relation to other claims the summary checks test, e.g. 'percent(n_a, n_b)'
+    (docs/outputs.md lists them)."""
+    outcome: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
+    """The stated outcome (outcomes.csv) the claim reports."""
+    reading: Optional[Series[str]] = pa.Field(nullable=True)
+    """Where the claim's number depends on a reading that is ours, not the source's (a
+    definition the source does not give, a count that defines one of our own populations,
+    an n the source does not print), that reading in words; empty when the reading is the
+    source's own. A claim the data give only on it is graded reading-dependent."""
+
+    @row_check(
+        "analysis", "a claim needs either an analysis to look up or a reason it is not computable"
+    )
+    def computable_or_explained(cls, df):
+        has_lookup = df["analysis"].notna() & df["statistic"].notna()
+        has_reason = df["not_computable_reason"].notna()
+        return has_lookup ^ has_reason
+
+    @row_check("check", f"not a known check; the checks are {CHECK_SIGNATURES}")
+    def check_is_known(cls, df):
+        return _check_problems(df) != "function"
+
+    @row_check("check", f"wrong number of arguments; the checks are {CHECK_SIGNATURES}")
+    def check_takes_its_arguments(cls, df):
+        return _check_problems(df) != "arguments"
+
+    @row_check(
+        "check", "names a claim that is not in the ledger (an argument is a claim_id or a number)"
+    )
+    def check_names_known_claims(cls, df):
+        return _check_problems(df) != "claim"
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class StatedOutcomes(pa.DataFrameModel):
+    """The outcomes a publication's methods name, one a row; the ledger's claims report
+    them (its `outcome` column, or the same analysis, parameter and visit)."""
+
+    outcome_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
+    """Stable identifier, named by the ledger's `outcome` column."""
+    role: Series[str] = pa.Field(isin=["main", "secondary", "safety"])
+    """Main (primary) or secondary outcome, or safety: the adverse events and deaths the
+    source reports, which the report shows first whether or not the data can check them."""
+    source: Series[str]
+    """The publication that states it (the ledger's `source`)."""
+    location: Series[str]
+    """Where it is stated."""
+    quote: Series[str]
+    """The printed words."""
+    description: Series[str]
+    """What the outcome is, in plain words."""
+    analysis: Series[str] = pa.Field(nullable=True, isin=["summary", "paired_test", "response"])
+    """Kind of result in the analysis results data that gives it, where the data can."""
+    parameter: Series[str] = pa.Field(nullable=True)
+    """Measure code."""
+    visit: Series[str] = pa.Field(nullable=True)
+    """Visit code."""
+    statistic: Series[str] = pa.Field(nullable=True)
+    """Statistic of the analysis results data."""
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+def _check_problems(ledger) -> pd.Series:
+    """What is wrong with each claim's `check` call ('' when nothing is, or no call)."""
+    if "check" not in ledger:
+        return pd.Series("", index=ledger.index)
+    claims = set(ledger["claim_id"])
+    return ledger["check"].map(lambda text: check_problem(text, claims))
+
+
+def _known(codes: list[str], what: str) -> pa.Check:
+    return pa.Check.isin(codes, error=f"not one of the cohort's {what}: {', '.join(codes)}")
+
+
+def measurement_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The Measurements model with the cohort's measures, visits and ranges."""
+    measures = cohort["measures"]
+    visits = [v["code"] for v in cohort["visits"] if not v.get("reported_only", False)]
+    message = f"value is outside the measure's range ({range_words(cohort)})"
+    CHECK_COLUMNS[message] = "value"
+    low = {code: float(m["low"]) for code, m in measures.items()}
+    high = {code: float(m.get("high", float("inf"))) for code, m in measures.items()}
+
+    def within_range(df):
+        too_low = df["value"] < translated(df["parameter"], low, float)
+        too_high = df["value"] > translated(df["parameter"], high, float)
+        return ~(too_low.fillna(False) | too_high.fillna(False))
+
+    schema = Measurements.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(measures), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )
+    schema.checks = [*schema.checks, pa.Check(within_range, error=message)]
+    return schema
+
+
+def outcomes_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The StatedOutcomes model with the cohort's measures and visits."""
+    visits = [v["code"] for v in cohort["visits"]]
+    return StatedOutcomes.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(cohort["measures"]), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )
+
+
+def summaries_schema(cohort: dict) -> pa.DataFrameSchema:
+    """The ReportedSummaries model with the cohort's measures and visits."""
+    visits = [v["code"] for v in cohort["visits"]]
+    return ReportedSummaries.to_schema().update_columns(
+        {
+            "parameter": {"checks": [_known(list(cohort["measures"]), "measures")]},
+            "visit": {"checks": [_known(visits, "visits")]},
+        }
+    )

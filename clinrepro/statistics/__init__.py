@@ -1,0 +1,1 @@
+"""Stage 3: the statistics, one long analysis results dataset (ARD) from ADSL and ADEFF."""

@@ -1,0 +1,3 @@
+from clinrepro.synthetic.generator import main
+
+main()

@@ -1,0 +1,101 @@
+"""Caching by step: editing code reruns the jobs that run it and what reads their outputs,
+nothing else. The outputs are made up to date without running (empty files, then
+`snakemake --touch`), a module is edited, and `snakemake -n` lists the jobs to run."""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.workflow
+
+
+def snakemake(project, *args):
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def jobs_to_run(project) -> dict[str, int]:
+    stats = re.search(
+        r"Job stats:\njob\s+count\n[-\s]+\n(.*?)\ntotal", snakemake(project, "-n"), re.S
+    )
+    if stats is None:
+        return {}
+    return {
+        rule: int(count) for rule, count in re.findall(r"^(\w+)\s+(\d+)$", stats.group(1), re.M)
+    }
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A copy of the project whose every output is present and up to date."""
+    project = tmp_path_factory.mktemp("project")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.split("\n")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, project / name)
+    planned = snakemake(project, "-n")
+    for line in re.findall(r"^\s+(?:output|log): (.*)$", planned, re.M):
+        for name in line.split(", "):
+            (project / name).parent.mkdir(parents=True, exist_ok=True)
+            (project / name).touch()
+    snakemake(project, "--touch")
+    assert jobs_to_run(project) == {}
+    return project
+
+
+def edited(project, module):
+    path = project / module
+    original, stat = path.read_text("utf-8"), path.stat()
+    path.write_text(original + "\n# an edit\n", "utf-8")
+    try:
+        return jobs_to_run(project)
+    finally:  # as it was, its time included
+        path.write_text(original, "utf-8")
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+VARIANTS = 8  # the default run: the pilot's variants
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["clinrepro/audit/verdicts.py", "clinrepro/audit/reconcile.py", "clinrepro/audit/run.py"],
+)
+def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
+    assert edited(built, module) == {
+        "analyse": VARIANTS,
+        "figures": VARIANTS,
+        "power": VARIANTS,
+        "report": VARIANTS,
+        "sensitivity": 1,
+        "all": 1,
+    }
+
+
+def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
+    assert edited(built, "clinrepro/presentation/figures.py") == {
+        "figures": VARIANTS,
+        "report": VARIANTS,
+        "sensitivity": 1,
+        "all": 1,
+    }
+
+
+def test_editing_extraction_reruns_everything(built):
+    jobs = edited(built, "clinrepro/reading/extract.py")
+    assert jobs["extract"] == 1 and jobs["analyse"] == VARIANTS and jobs["table1"] == 1
