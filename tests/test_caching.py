@@ -74,7 +74,11 @@ VARIANTS = 8  # the default run: the pilot's variants
 
 @pytest.mark.parametrize(
     "module",
-    ["clinrepro/audit/verdicts.py", "clinrepro/audit/reconcile.py", "clinrepro/audit/run.py"],
+    [
+        "clinrepro/audit/verdicts.py",
+        "clinrepro/audit/reconcile/search.py",
+        "clinrepro/audit/run.py",
+    ],
 )
 def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
     assert edited(built, module) == {

@@ -11,11 +11,16 @@ import pandas as pd
 import pytest
 from scipy import stats as scipy_stats
 
-from clinrepro.audit import reconcile as reconcile
+from clinrepro.audit.reconcile import recomputing
+from clinrepro.audit.reconcile.claims import Claim, claims_to_search
+from clinrepro.audit.reconcile.recipes import QUANTILE_LEVELS, recipe_for
+from clinrepro.audit.reconcile.recomputing import quantiles_after
 from clinrepro.audit.recompute import audit_claims
 from clinrepro.base.files import read_table
 from clinrepro.audit.integrity import grim, grimmer
-from clinrepro.audit.reconcile import KINDS, misreadings, reconcile_claims
+from clinrepro.audit.reconcile.changes import misreadings
+from clinrepro.audit.reconcile.run import MAX_LISTED, reconcile_claims
+from clinrepro.audit.reconcile.search import KINDS, Search, rounding, trailing_zero_ambiguous
 from clinrepro.statistics.results import analysis_results, describe
 from conftest import cohort_of, ROOT
 
@@ -141,14 +146,14 @@ def test_every_claim_is_recomputed_as_the_audit_does(pilot, analysis):
     adsl, adeff, ard = pilot
     ledger = ledger_table()
     audit = audit_claims(ledger, ard, analysis).assign(status="mismatch")
-    claims = reconcile.claims_to_search(audit, ledger, analysis)
+    claims = claims_to_search(audit, ledger, analysis)
     # 29 claims with a look-up: the 27 of the original ledger, 'half' had active muscle
     # disease and 'most' had mild weakness (the median MMT8 of the 9)
     assert len(claims) == 29
     flags = {flag: (adsl[flag] == "Y").to_numpy() for flag in ("SAFFL", "ACTCUTFL", "ACTMUSFL")}
     flags["ACTBOTFL"] = (adsl["ACTBOTFL"] == "Y").to_numpy()
     for claim in claims:
-        recipe = reconcile.recipe_for(claim, adsl, adeff, flags, analysis, {})
+        recipe = recipe_for(claim, adsl, adeff, flags, analysis, {})
         setting = recipe.base()
         numbers = recipe.all_numbers(setting)
         value = recipe.statistic(numbers[~np.isnan(numbers)], setting)
@@ -434,7 +439,7 @@ def test_misreadings_of_a_printed_cell():
 
 
 def test_closed_forms_give_what_the_statistics_functions_give(pilot, analysis, found, monkeypatch):
-    monkeypatch.setattr(reconcile, "FAST_FROM", 0)
+    monkeypatch.setattr(recomputing, "FAST_FROM", 0)
     fast, fast_tried = run(pilot, analysis)
     explanations, tried = found
     pd.testing.assert_frame_equal(fast.drop(columns="value"), explanations.drop(columns="value"))
@@ -471,10 +476,10 @@ def test_pairs_are_sampled_above_the_limit_and_the_search_is_seeded(pilot, analy
         "two patients: a seeded sample of 1,770 of the 4,005 pairs of 90 patients "
         "(every pair up to 60)",
         # ten copies of patient 7's baseline 69 read as 9: (10890 - 60)/90 = 120.3, and more
-        f"listed: the {reconcile.MAX_LISTED} simplest of 260 explanations found",
+        f"listed: the {MAX_LISTED} simplest of 260 explanations found",
     ]
     rows = of(first[0], "mmt8_m0_mean")
-    assert len(rows) == reconcile.MAX_LISTED
+    assert len(rows) == MAX_LISTED
     assert first[1].set_index("claim_id").loc["mmt8_m0_mean", "found"] == 260
     # at the limit itself every pair is searched
     small = {**LIMITS, "max_pairs_patients": 90}
@@ -496,16 +501,16 @@ def test_order_statistics_after_a_change_equal_describe():
         keep = np.ones(n, bool)
         keep[removed] = False
         expected = describe(pd.Series(np.concatenate([numbers[keep], added])))
-        for name, level in reconcile.QUANTILE_LEVELS.items():
-            got = reconcile.quantiles_after(numbers, removed[None, :], added[None, :], level)[0]
+        for name, level in QUANTILE_LEVELS.items():
+            got = quantiles_after(numbers, removed[None, :], added[None, :], level)[0]
             assert got == expected[name], (numbers, removed, added, name)
 
 
 def test_rounding_against_a_bound():
-    claim = reconcile.Claim("x", "paired_test", "muscle", "MMT8", "M3", "", "p_value", "<=", 0.05,
+    claim = Claim("x", "paired_test", "muscle", "MMT8", "M3", "", "p_value", "<=", 0.05,
                             2, "p", "ACTMUSFL", "paired_t", 0.0504)  # fmt: skip
-    search = reconcile.Search(claim, LIMITS)
-    reconcile.rounding(search, 0.0504)
+    search = Search(claim, LIMITS)
+    rounding(search, 0.0504)
     # 0.0504 is above 0.05 but prints as 0.05 rounded half up (or down, or truncated)
     tail = "to 2 decimals (0.05) meets the bound; the unrounded value does not"
     assert [found.detail for found in search.found] == [
@@ -517,8 +522,6 @@ def test_rounding_against_a_bound():
 
 
 def test_a_trailing_zero_may_be_printed_to_tens():
-    from clinrepro.audit.reconcile import trailing_zero_ambiguous
-
     # 90 at tens is 85 to 95: 12/14 = 85.7% and 13/14 = 92.9% print as it
     assert trailing_zero_ambiguous("90", 0, 14, percent=True)
     # 95 has no trailing zero; 90.0 prints its zero; 50 at tens (45 to 55): no k/3 (33.3, 66.7)

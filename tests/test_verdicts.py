@@ -21,7 +21,7 @@ from clinrepro.presentation.words import (
     population_label,
 )
 from clinrepro.base.terms import probability_text
-from clinrepro.audit.reconcile import reconcile_claims
+from clinrepro.audit.reconcile.run import reconcile_claims
 from clinrepro.audit.specifications import specification_search
 from clinrepro.audit.summary_checks import summary_checks
 from clinrepro.base.printed import significant

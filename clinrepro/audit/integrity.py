@@ -49,6 +49,20 @@ def possible_sums(mean: float | str, n: int, decimals: int, percent: bool = Fals
     return range(math.ceil(low * scale), math.floor(high * scale) + 1)
 
 
+def sums_at_tens(mean: float | str, n: int, decimals: int, percent: bool = False) -> range:
+    """The whole-number sums of n values whose mean (a percentage of n when `percent`)
+    prints as `mean` if its trailing zero is not a printed digit: a whole number ending in 0
+    ('90') printed to tens stands for every value within 5 of it (13/14 = 92.9% is 90).
+    Empty when `mean` has decimals, is 0 or does not end in 0."""
+    printed = _exact(mean)
+    if decimals != 0 or printed == 0 or printed % 10:
+        return range(0)
+    scale = 100 if percent else 1
+    low, high = (printed - 5) * n / scale, (printed + 5) * n / scale
+    top = min(math.floor(high), n) if percent else math.floor(high)
+    return range(math.ceil(low), top + 1)
+
+
 def grim(mean: float | str, n: int, decimals: int, percent: bool = False) -> bool:
     """Whether `mean`, printed at `decimals`, can be the mean of n whole numbers (with
     `percent`, whether it can be a percentage of n), rounded half up or half down.

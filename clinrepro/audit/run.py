@@ -16,7 +16,7 @@ from clinrepro.audit.cells import CELL_COLUMNS, claim_cells
 from clinrepro.audit.eligibility import attainability, eligibility
 from clinrepro.audit.outcomes import OUTCOME_COLUMNS, outcome_report
 from clinrepro.audit.recompute import CLAIM_COLUMNS, audit_claims
-from clinrepro.audit.reconcile import reconcile_claims
+from clinrepro.audit.reconcile.run import reconcile_claims
 from clinrepro.audit.specifications import SPECIFICATION_COLUMNS, specification_search
 from clinrepro.audit.summary_checks import SUMMARY_CHECK_COLUMNS as CHECK_COLUMNS
 from clinrepro.audit.summary_checks import check_words, summary_checks

@@ -19,28 +19,27 @@ from the variant's own analysis. Pure: tables in, tables out.
 from __future__ import annotations
 
 import itertools
-from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP
 
 import numpy as np
 import pandas as pd
 
-from clinrepro.base.printed import round_half_up
 from clinrepro.adam.endpoints import COMPARATORS
-from clinrepro.audit.reconcile import (
+from clinrepro.audit.reconcile.claims import ROUNDINGS, Claim, claims_to_search
+from clinrepro.audit.reconcile.recipes import (
     REFERENCE_WORDS,
-    ROUNDINGS,
     TEST_VARIANTS,
-    Claim,
     PairedTest,
+    Recipe,
     Response,
     Summary,
-    claims_to_search,
-    population_words,
+    population_members,
     recipe_for,
 )
+from clinrepro.base.printed import round_half_up, rounded
 from clinrepro.base.settings import EXACT_MAX_PAIRS
-from clinrepro.base.terms import POPULATION_FLAGS, TEST_NAMES
+from clinrepro.base.terms import TEST_NAMES, population_words
 
 SPECIFICATION_COLUMNS = [
     "rank",
@@ -88,9 +87,7 @@ def printed_with(value: float, claim: Claim, mode) -> bool:
         return False
     if claim.comparator != "=":
         return bool(COMPARATORS[claim.comparator](value, claim.reported))
-    step = Decimal(1).scaleb(-claim.precision)
-    shown = Decimal(repr(float(value))).quantize(step, rounding=mode)
-    return shown == round_half_up(claim.reported, claim.precision)
+    return rounded(value, claim.precision, mode) == round_half_up(claim.reported, claim.precision)
 
 
 class Values:
@@ -133,28 +130,55 @@ def test_words(test: tuple) -> str:
     return f"{TEST_NAMES[name]}, {REFERENCE_WORDS[reference]}, {sides}"
 
 
-def specification_search(
-    audit: pd.DataFrame,
-    ledger: pd.DataFrame,
-    adsl: pd.DataFrame,
-    adeff: pd.DataFrame,
-    analysis: dict,
-) -> pd.DataFrame:
-    """Every specification, best first (SPECIFICATION_COLUMNS); empty without claims."""
-    claims = computable_claims(audit, ledger, analysis)
-    flags = {flag: (adsl[flag] == "Y").to_numpy() for flag in POPULATION_FLAGS if flag in adsl}
+def claim_recipes(claims, adsl, adeff, analysis) -> tuple[list[Claim], dict[str, Recipe]]:
+    """The claims the data give a recipe for, and their recipes by claim id."""
+    flags = population_members(adsl)
     tables: dict = {}
     recipes = {}
     for claim in claims:
         recipe = recipe_for(claim, adsl, adeff, flags, analysis, tables)
         if not isinstance(recipe, str):
             recipes[claim.claim_id] = recipe
-    claims = [claim for claim in claims if claim.claim_id in recipes]
-    if not claims:
-        return pd.DataFrame(columns=SPECIFICATION_COLUMNS)
-    choices = role_choices(claims, analysis)
+    return [claim for claim in claims if claim.claim_id in recipes], recipes
+
+
+@dataclass
+class Choices:
+    """What a specification may choose, each list the analysis's own choice first; and
+    each paired test's own test, and which have too many pairs for the exact one."""
+
+    roles: dict[str, list[str]]
+    summaries: list[str]
+    missing: list[str]
+    tests: list  # None: each p-value by the analysis's own test for its measure
+    own_missing: str
+    own_tests: dict[str, tuple]
+    too_many_for_exact: set[str]
+    has_tests: bool
+
+    def specifications(self):
+        """Every specification: (meaning of each role, summaries, missing, test, rounding)."""
+        roles = list(self.roles)
+        for reading in itertools.product(*(self.roles[role] for role in roles)):
+            meaning = dict(zip(roles, reading))
+            for summaries, missing, test, rounding in itertools.product(
+                self.summaries, self.missing, self.tests, ALL_ROUNDINGS
+            ):
+                yield meaning, summaries, missing, test, rounding
+
+    def test_of(self, claim: Claim, test):
+        """The test a specification's `test` means for a claim, and the claim's own test."""
+        own = self.own_tests.get(claim.claim_id)
+        chosen = own if test is None else test
+        if test is not None and test[1] == "exact" and claim.claim_id in self.too_many_for_exact:
+            chosen = (
+                own  # beyond it clinrepro.statistics.results itself uses the normal approximation
+            )
+        return chosen, own
+
+
+def choices_for(claims: list[Claim], recipes: dict[str, Recipe], analysis: dict) -> Choices:
     own_missing = analysis.get("missing_response", "exclude")
-    missing_rules = [own_missing, *[m for m in MISSING_WORDS if m != own_missing]]
     own_tests, too_many_for_exact = {}, set()
     for claim in claims:
         recipe = recipes[claim.claim_id]
@@ -165,20 +189,38 @@ def specification_search(
             if np.count_nonzero(numbers) > EXACT_MAX_PAIRS:
                 too_many_for_exact.add(claim.claim_id)
     has_tests = any(claim.statistic == "p_value" for claim in claims if claim.claim_id in own_tests)
-    # None: each p-value by the analysis's own test for its measure (the analysis in force)
-    tests = [None, *TEST_VARIANTS] if has_tests else [None]
-    has_summaries = any(isinstance(recipes[c.claim_id], Summary) for c in claims)
-    has_responses = any(isinstance(recipes[c.claim_id], Response) for c in claims)
-    summary_rules = list(SUMMARY_RULES) if has_summaries else ["available"]
-    missing_rules = missing_rules if has_responses else [own_missing]
-    values = {claim.claim_id: Values(recipes[claim.claim_id]) for claim in claims}
-    # whether a claim is reproduced depends only on the choices its recipe reads (its own
-    # population, and summaries, missing responses or test by its kind) and the rounding:
-    # each such combination is settled once, however many specifications share it
-    settled: dict = {}
+    kinds = {type(recipe) for recipe in recipes.values()}
+    has_summaries = any(issubclass(kind, Summary) for kind in kinds)
+    has_responses = Response in kinds
+    return Choices(
+        roles=role_choices(claims, analysis),
+        summaries=list(SUMMARY_RULES) if has_summaries else ["available"],
+        missing=(
+            [own_missing, *[m for m in MISSING_WORDS if m != own_missing]]
+            if has_responses
+            else [own_missing]
+        ),
+        tests=[None, *TEST_VARIANTS] if has_tests else [None],
+        own_missing=own_missing,
+        own_tests=own_tests,
+        too_many_for_exact=too_many_for_exact,
+        has_tests=has_tests,
+    )
 
-    def reproduces(claim, flag, summaries, missing, chosen, own, mode) -> bool:
-        recipe = recipes[claim.claim_id]
+
+class Reproduction:
+    """Whether a claim is reproduced under a specification. It depends only on the choices
+    its recipe reads (its own population, and summaries, missing responses or test by its
+    kind) and the rounding: each such combination is settled once, however many
+    specifications share it."""
+
+    def __init__(self, recipes: dict[str, Recipe]):
+        self.recipes = recipes
+        self.values = {claim_id: Values(recipe) for claim_id, recipe in recipes.items()}
+        self.settled: dict = {}
+
+    def __call__(self, claim, flag, summaries, missing, chosen, own, mode) -> bool:
+        recipe = self.recipes[claim.claim_id]
         key = (
             claim.claim_id,
             flag,
@@ -187,56 +229,70 @@ def specification_search(
             chosen if isinstance(recipe, PairedTest) else None,
             mode,
         )
-        if key not in settled:
+        if key not in self.settled:
             setting = setting_for(recipe, flag, summaries, missing, chosen, own)
-            settled[key] = printed_with(values[claim.claim_id].get(setting), claim, mode)
-        return settled[key]
+            value = self.values[claim.claim_id].get(setting)
+            self.settled[key] = printed_with(value, claim, mode)
+        return self.settled[key]
 
-    roles = list(choices)
-    rows = []
-    for reading in itertools.product(*(choices[role] for role in roles)):
-        meaning = dict(zip(roles, reading))
-        for summaries, missing, test, (rounding, mode) in itertools.product(
-            summary_rules, missing_rules, tests, ALL_ROUNDINGS
-        ):
-            reproduced, left_out = [], []
-            for claim in claims:
-                own = own_tests.get(claim.claim_id)
-                chosen = own if test is None else test
-                if test is not None and test[1] == "exact" and claim.claim_id in too_many_for_exact:
-                    chosen = own  # beyond it clinrepro.statistics.results itself uses the normal approximation
-                flag = meaning.get(claim.role, claim.flag)
-                (
-                    reproduced
-                    if reproduces(claim, flag, summaries, missing, chosen, own, mode)
-                    else left_out
-                ).append(claim.claim_id)
-            departures = sum(
-                [
-                    *(flag != analysis["populations"].get(r, flag) for r, flag in meaning.items()),
-                    summaries != "available",
-                    missing != own_missing,
-                    test is not None,
-                    mode != ROUND_HALF_UP,
-                ]
-            )
-            rows.append(
-                {
-                    "reproduced": len(reproduced),
-                    "claims": len(claims),
-                    "departures": departures,
-                    "populations": "; ".join(
-                        f"{role}: {population_words(flag)}" for role, flag in meaning.items()
-                    ),
-                    "summaries": SUMMARY_RULES[summaries],
-                    "missing": f"missing responses {MISSING_WORDS[missing]}",
-                    "test": test_words(test) if test is not None and has_tests else OWN_TEST,
-                    "rounding": rounding,
-                    "own": "Y" if departures == 0 else "N",
-                    "reproduced_ids": " ".join(reproduced),
-                    "left_out_ids": " ".join(left_out),
-                }
-            )
+
+def specification_row(specification, claims, choices: Choices, reproduces, analysis) -> dict:
+    """One specification: the claims it reproduces and leaves out, its departures from
+    the analysis's own choices, in words."""
+    meaning, summaries, missing, test, (rounding, mode) = specification
+    reproduced, left_out = [], []
+    for claim in claims:
+        chosen, own = choices.test_of(claim, test)
+        flag = meaning.get(claim.role, claim.flag)
+        (
+            reproduced
+            if reproduces(claim, flag, summaries, missing, chosen, own, mode)
+            else left_out
+        ).append(claim.claim_id)
+    departures = sum(
+        [
+            *(flag != analysis["populations"].get(r, flag) for r, flag in meaning.items()),
+            summaries != "available",
+            missing != choices.own_missing,
+            test is not None,
+            mode != ROUND_HALF_UP,
+        ]
+    )
+    return {
+        "reproduced": len(reproduced),
+        "claims": len(claims),
+        "departures": departures,
+        "populations": "; ".join(
+            f"{role}: {population_words(flag)}" for role, flag in meaning.items()
+        ),
+        "summaries": SUMMARY_RULES[summaries],
+        "missing": f"missing responses {MISSING_WORDS[missing]}",
+        "test": test_words(test) if test is not None and choices.has_tests else OWN_TEST,
+        "rounding": rounding,
+        "own": "Y" if departures == 0 else "N",
+        "reproduced_ids": " ".join(reproduced),
+        "left_out_ids": " ".join(left_out),
+    }
+
+
+def specification_search(
+    audit: pd.DataFrame,
+    ledger: pd.DataFrame,
+    adsl: pd.DataFrame,
+    adeff: pd.DataFrame,
+    analysis: dict,
+) -> pd.DataFrame:
+    """Every specification, best first (SPECIFICATION_COLUMNS); empty without claims."""
+    computable = computable_claims(audit, ledger, analysis)
+    claims, recipes = claim_recipes(computable, adsl, adeff, analysis)
+    if not claims:
+        return pd.DataFrame(columns=SPECIFICATION_COLUMNS)
+    choices = choices_for(claims, recipes, analysis)
+    reproduces = Reproduction(recipes)
+    rows = [
+        specification_row(specification, claims, choices, reproduces, analysis)
+        for specification in choices.specifications()
+    ]
     table = pd.DataFrame(rows)
     table["order"] = np.arange(len(table))
     table = table.sort_values(

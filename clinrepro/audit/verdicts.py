@@ -40,7 +40,6 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.audit.recompute import claim_status
-from clinrepro.audit.reconcile import population_words
 from clinrepro.base.printed import significant
 from clinrepro.base.terms import TEST_NAMES
 from clinrepro.statistics.ard import select
@@ -127,11 +126,7 @@ def reproducing_tests(claim: pd.Series, row: pd.Series) -> list[str]:
     """The other standard tests in the same population whose p the printed value matches."""
     if not about_a_test(row):
         return []
-    return [
-        test_words(method, p)
-        for method, p in other_tests(claim).items()
-        if reproduces(p, row)
-    ]
+    return [test_words(method, p) for method, p in other_tests(claim).items() if reproduces(p, row)]
 
 
 def smallest_wilcoxon_p(n: int) -> float:

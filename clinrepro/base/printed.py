@@ -30,7 +30,13 @@ def printed_numbers(values: pd.Series, missing: str = NA) -> pd.Series:
 
 def round_half_up(value: float, places: int) -> Decimal:
     """Round as printed tables do (2.5 -> 3), not to even."""
-    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    return rounded(value, places, ROUND_HALF_UP)
+
+
+def rounded(value: float, places: int, mode: str = ROUND_HALF_UP) -> Decimal:
+    """Round to `places` decimals by a `decimal` rounding mode (half to even, truncation...):
+    the other ways a published number may have been rounded."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=mode)
 
 
 def fixed(value: float, places: int, missing: str = NA) -> str:

@@ -76,7 +76,7 @@ CHECK_NAMES = {
 
 
 def population_words(flag: str) -> str:
-    return f"{POPULATION_FLAGS[flag]} ({flag})"
+    return f"{POPULATION_FLAGS.get(flag, flag)} ({flag})"
 
 
 def shown(text: str) -> str:
