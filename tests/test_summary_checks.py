@@ -11,7 +11,7 @@ from scipy import stats
 
 from clinrepro.base.files import read_table
 from clinrepro.audit.summary_checks import (
-    _EXPLICIT,
+    EXPLICIT_CHECKS,
     RESULTS,
     SUMMARY_CHECK_COLUMNS,
     check_words,
@@ -277,7 +277,7 @@ def test_check_words_and_columns():
         "pct": "GRIM (percentage): 14/16 = 87.5%, printed 88%: passes; "
         "percent: 14 of 16 is 87.5%, printed 88%: passes"
     }
-    assert set(_EXPLICIT) == set(CHECK_ARGUMENTS)  # the grammar and what is evaluated
+    assert set(EXPLICIT_CHECKS) == set(CHECK_ARGUMENTS)  # the grammar and what is evaluated
 
 
 def test_the_schema_imports_no_scipy():
@@ -339,5 +339,7 @@ def test_the_pilot_ledger():
     assert result[("cdasi_m0_m3_p_figure", "paired_p")] == "passes"  # 0.0135 <= 0.05
     # every explicit check of the ledger is evaluated; means and SDs at 0 decimals are
     # never informative
-    assert ledger["check"].notna().sum() == checks.reset_index()["check"].isin(_EXPLICIT).sum()
+    assert (
+        ledger["check"].notna().sum() == checks.reset_index()["check"].isin(EXPLICIT_CHECKS).sum()
+    )
     assert Counter(result) == {"passes": 22, "not informative": 10, "inconclusive": 2}

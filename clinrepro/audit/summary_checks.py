@@ -11,8 +11,9 @@ In the spirit of GRIM (Brown & Heathers 2017), GRIMMER (Anaya 2016) and statchec
   is the grammar; the ledger's schema refuses any other call.
 
 A printed number stands for every value that rounds to it (half a unit of its claim's
-last decimal either side); a count is exact. Pure: no files, no study facts in code;
-scipy is imported only by the p-value checks. The grammar of the `check` column is
+last decimal either side; clinrepro.audit.summary_printed); a count is exact. Pure: no
+files, no study facts in code. The checks of a p-value, the only ones that import scipy, are
+clinrepro.audit.summary_p_values. The grammar of the `check` column is
 clinrepro.reading.ledger_checks (the ledger's schema checks it before any audit).
 """
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_DOWN, Decimal
 from fractions import Fraction
@@ -28,9 +28,7 @@ from typing import Callable
 
 import pandas as pd
 
-from clinrepro.base.printed import fixed, round_half_up, significant
 from clinrepro.adam.endpoints import COMPARATORS
-from clinrepro.reading.ledger_checks import CHECK_ARGUMENTS, parse_check
 from clinrepro.audit.integrity import (
     grim,
     grim_limit,
@@ -38,54 +36,24 @@ from clinrepro.audit.integrity import (
     grimmer_limit,
     nearest_sums,
     possible_sums,
+    sums_at_tens,
 )
+from clinrepro.audit.summary_p_values import paired_p, welch_p
+from clinrepro.audit.summary_printed import (
+    Number,
+    argument,
+    claim_printed,
+    equals_printed,
+    exact,
+    verdict,
+)
+from clinrepro.base.printed import fixed, round_half_up, rounded
+from clinrepro.reading.ledger_checks import CHECK_ARGUMENTS, parse_check
 
 SUMMARY_CHECK_COLUMNS = ["claim_id", "check", "inputs", "implied", "result", "detail"]
+
+
 RESULTS = ("passes", "fails", "inconclusive", "not informative")
-
-_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
-
-
-@dataclass(frozen=True)
-class Number:
-    """A printed number and the interval of values that print as it."""
-
-    value: float
-    low: float
-    high: float
-    words: str
-
-
-def _exact(value: float) -> Decimal:
-    return Decimal(repr(float(value)))
-
-
-def _shown(value: float, places: int) -> str:
-    """A computed value at `places` decimals, rounded half up as the claims are."""
-    return str(round_half_up(value, places))
-
-
-def _printed(claim: pd.Series) -> str:
-    """The claim's value as printed: '88%', '27', '< 0.0001'."""
-    text = str(round_half_up(claim["value"], int(claim["precision"])))
-    text += "%" if claim["unit"] == "%" else ""
-    return text if claim["comparator"] == "=" else f"{claim['comparator']} {text}"
-
-
-def _half(claim: pd.Series) -> float:
-    """Half a unit of the claim's last printed decimal; 0 for a count, which is exact."""
-    return 0.0 if claim["unit"] == "count" else 0.5 * 10.0 ** -int(claim["precision"])
-
-
-def _argument(token: str, claims: pd.DataFrame) -> Number:
-    if _NUMBER.match(token):
-        return Number(float(token), float(token), float(token), token)
-    claim = claims.loc[token]
-    value, half = float(claim["value"]), _half(claim)
-    words = f"{token} {_printed(claim)}"
-    if half:
-        words += f" ({value - half:g} to {value + half:g})"
-    return Number(value, value - half, value + half, words)
 
 
 def _inputs(name: str, numbers: list[Number], claim: pd.Series) -> str:
@@ -93,20 +61,7 @@ def _inputs(name: str, numbers: list[Number], claim: pd.Series) -> str:
     if names[-1] == "...":
         names = [chr(ord("a") + i) for i in range(len(numbers))]
     used = ", ".join(f"{n}: {number.words}" for n, number in zip(names, numbers))
-    return f"{used}; printed {_printed(claim)} at {int(claim['precision'])} decimals"
-
-
-def _equals_printed(value: float, claim: pd.Series) -> bool:
-    """The value printed at the claim's precision (rounded half up) is the claim's, or it
-    meets the claim's bound."""
-    if claim["comparator"] == "=":
-        places = int(claim["precision"])
-        return round_half_up(value, places) == round_half_up(claim["value"], places)
-    return COMPARATORS[claim["comparator"]](value, claim["value"])
-
-
-def _verdict(ok: bool) -> str:
-    return "passes" if ok else "fails"
+    return f"{used}; printed {claim_printed(claim)} at {int(claim['precision'])} decimals"
 
 
 # --- explicit checks: each returns (implied, result, detail); arguments already resolved
@@ -118,38 +73,38 @@ def percent(claim: pd.Series, count: Number, denominator: Number):
     value = 100 * count.value / denominator.value
     places = int(claim["precision"])
     of = f"{count.value:g} / {denominator.value:g}"
-    implied = f"{of.replace(' / ', ' of ')} is {_shown(value, places + 1)}%"
-    ok = _equals_printed(value, claim) or str(
-        Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_DOWN)
-    ) == str(round_half_up(claim["value"], places))
-    detail = (
-        f"100 × {of} = {_shown(value, places + 2)}, which rounds half up to "
-        f"{round_half_up(value, places)} at {places} decimals"
-        + (", as printed." if ok else f", not the printed {_printed(claim)}.")
+    implied = f"{of.replace(' / ', ' of ')} is {fixed(value, places + 1)}%"
+    ok = equals_printed(value, claim) or str(rounded(value, places, ROUND_HALF_DOWN)) == str(
+        round_half_up(claim["value"], places)
     )
-    return f"{implied}, printed {_printed(claim)}", _verdict(ok), detail
+    detail = (
+        f"100 × {of} = {fixed(value, places + 2)}, which rounds half up to "
+        f"{round_half_up(value, places)} at {places} decimals"
+        + (", as printed." if ok else f", not the printed {claim_printed(claim)}.")
+    )
+    return f"{implied}, printed {claim_printed(claim)}", verdict(ok), detail
 
 
 def _exactly(total: Decimal, claim: pd.Series, formula: str):
     total = f"{total.normalize():f}"  # 15, not 15.0
     if claim["comparator"] == "=":
-        ok = Decimal(total) == _exact(claim["value"])
+        ok = Decimal(total) == exact(claim["value"])
     else:
         ok = COMPARATORS[claim["comparator"]](float(Decimal(total)), claim["value"])
-    printed = _printed(claim)
+    printed = claim_printed(claim)
     detail = f"{formula} = {total}" + (
         f", which is the printed {printed}." if ok else f", not the printed {printed}."
     )
-    return f"{formula} = {total}, printed {printed}", _verdict(ok), detail
+    return f"{formula} = {total}, printed {printed}", verdict(ok), detail
 
 
 def difference(claim: pd.Series, a: Number, b: Number):
-    return _exactly(_exact(a.value) - _exact(b.value), claim, f"{a.value:g} - {b.value:g}")
+    return _exactly(exact(a.value) - exact(b.value), claim, f"{a.value:g} - {b.value:g}")
 
 
 def total(claim: pd.Series, *terms: Number):
     formula = " + ".join(f"{term.value:g}" for term in terms)
-    return _exactly(sum((_exact(term.value) for term in terms), Decimal(0)), claim, formula)
+    return _exactly(sum((exact(term.value) for term in terms), Decimal(0)), claim, formula)
 
 
 def at_most(claim: pd.Series, a: Number):
@@ -157,7 +112,7 @@ def at_most(claim: pd.Series, a: Number):
     value = f"{claim['value']:g}"
     words = "is at most" if ok else "is more than"
     detail = f"The claim's {value} {words} {a.words}, which bounds it."
-    return f"{value} <= {a.value:g}", _verdict(ok), detail
+    return f"{value} <= {a.value:g}", verdict(ok), detail
 
 
 def _meets_interval(low: float, high: float, claim: pd.Series) -> bool:
@@ -183,198 +138,24 @@ def percent_change(claim: pd.Series, before: Number, after: Number):
     low, high = min(changes), max(changes)
     point = 100 * (after.value - before.value) / before.value
     places = int(claim["precision"])
-    point_words = _shown(point, places + 2)
-    low_words, high_words = _shown(low, places + 1), _shown(high, places + 1)
+    point_words = fixed(point, places + 2)
+    low_words, high_words = fixed(low, places + 1), fixed(high, places + 1)
     implied = f"{point_words}% ({low_words}% to {high_words}%)"
     ok = _meets_interval(low, high, claim)
     unit = "%" if claim["unit"] == "%" else ""
-    lowest, highest = _shown(low, places), _shown(high, places)
+    lowest, highest = fixed(low, places), fixed(high, places)
     detail = (
         f"100 × ({after.value:g} - {before.value:g}) / {before.value:g} = {point_words}%; "
         f"over the rounding intervals of both ({before.low:g} to {before.high:g}, "
         f"{after.low:g} to {after.high:g}) it lies between {low_words}% and {high_words}%, "
-        f"which {'meets' if ok else 'does not meet'} the printed {_printed(claim)} at "
+        f"which {'meets' if ok else 'does not meet'} the printed {claim_printed(claim)} at "
         f"{places} decimals; a weak check: any printed value from {lowest}{unit} to "
         f"{highest}{unit} would pass."
     )
-    return f"{implied}, printed {_printed(claim)}", _verdict(ok), detail
+    return f"{implied}, printed {claim_printed(claim)}", verdict(ok), detail
 
 
-def _exact_p(claim: pd.Series):
-    """A p-value check compares with a bound; a claim printing p = x is left alone."""
-    detail = f"The claim prints p {_printed(claim)}, not a bound; the check compares with a bound."
-    return "no bound", "inconclusive", detail
-
-
-def _paired_t_p(difference_of_means: float, sd_change: float, patients: int) -> float:
-    """Two-sided p of the paired t-test from the mean and SD of the changes."""
-    from scipy import stats
-
-    if sd_change == 0:
-        return 0.0 if difference_of_means else 1.0
-    t = difference_of_means / (sd_change / math.sqrt(patients))
-    return float(2 * stats.t.sf(abs(t), patients - 1))
-
-
-def _welch_corners(numbers: tuple, n1: int, n2: int) -> tuple[float, list[float]]:
-    """Welch's p at the printed means and SDs and at every corner of their rounding
-    intervals, for n1 and n2 patients."""
-    from scipy import stats
-
-    def p(m1, s1, m2, s2):
-        return float(stats.ttest_ind_from_stats(m1, s1, n1, m2, s2, n2, equal_var=False).pvalue)
-
-    is_sd = (False, True, False, True)
-    sides = [sorted({max(x.low, 0) if sd else x.low, x.high}) for x, sd in zip(numbers, is_sd)]
-    return p(*(x.value for x in numbers)), [p(*corner) for corner in itertools.product(*sides)]
-
-
-def _follow_up_ns(claim, numbers: tuple, n1: int, n2: int) -> str:
-    """Which follow-up n, up to the check's (the largest the source allows), has every corner
-    meet the bound with n1 at baseline, and what the worst corner gives one patient below."""
-    meets = COMPARATORS[claim["comparator"]]
-
-    def everywhere(k: int) -> bool:
-        return all(meets(p, claim["value"]) for p in _welch_corners(numbers, n1, k)[1])
-
-    if not everywhere(n2):
-        return f"at n = {n2} at follow-up, the largest the source allows, some corner fails it"
-    low = n2
-    while low > 2 and everywhere(low - 1):
-        low -= 1
-    if low == n2:
-        words = (
-            f"every corner meets it only at n = {n2} at follow-up, the largest n the source allows"
-        )
-    else:
-        words = (
-            f"with {n1} at baseline, every corner meets it for every follow-up n from {low} to "
-            f"{n2}, the largest the source allows"
-        )
-    if low > 2:
-        below = max(_welch_corners(numbers, n1, low - 1)[1])
-        words += f"; at n = {low - 1} the worst corner gives {significant(below, 2)}"
-    return words
-
-
-def _paired_words(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: int) -> str:
-    """The paired t-test on n patients at r = 0, at the printed values and the worst corner,
-    and the correlation between visits the worst corner needs to meet the bound."""
-    from scipy import stats
-
-    meets = COMPARATORS[claim["comparator"]]
-    paired = _paired_t_p(mean1.value - mean2.value, math.hypot(sd1.value, sd2.value), n)
-    difference, s1, s2 = mean1.low - mean2.high, sd1.high, sd2.high
-    worst = _paired_t_p(difference, math.hypot(s1, s2), n)
-    words = (
-        f"a paired t-test on {n} patients at r = 0 gives {significant(paired, 2)} (worst corner "
-        f"{significant(worst, 2)})"
-    )
-    if meets(worst, claim["value"]):
-        return words
-    # the SD of the changes at which the worst corner's |t| reaches the critical value
-    critical = stats.t.isf(claim["value"] / 2, n - 1)
-    edge = (s1**2 + s2**2 - n * difference**2 / critical**2) / (2 * s1 * s2)
-    return f"{words}, which fails it: every corner meets it only if r >= {r_bound(edge, True)}"
-
-
-def r_bound(edge: float, at_least: bool) -> str:
-    """A needed correlation printed to 2 decimals on the side that still meets it: rounded up
-    for 'r >= ' (0.2115 -> 0.22), down for 'r <= '."""
-    rounded = math.ceil(edge * 100) / 100 if at_least else math.floor(edge * 100) / 100
-    return fixed(rounded, 2)
-
-
-def welch_p(claim, mean1: Number, sd1: Number, n1: Number, mean2: Number, sd2: Number, n2: Number):
-    """Welch's unpaired t-test from the printed summaries, at the printed n and over the
-    corners of the rounding intervals; it treats the visits as independent (r = 0)."""
-    if claim["comparator"] == "=":
-        return _exact_p(claim)
-    numbers, k1, k2 = (mean1, sd1, mean2, sd2), int(n1.value), int(n2.value)
-    printed_p, corners = _welch_corners(numbers, k1, k2)
-    bound, meets = _printed(claim), COMPARATORS[claim["comparator"]]
-    smallest, largest = min(corners), max(corners)
-    central = significant(printed_p, 3)
-    span = f"{significant(smallest, 2)} to {significant(largest, 2)}"
-    implied = f"p = {central} ({span})"
-    worded = (
-        f"Welch's unpaired t-test from the printed means, SDs and n gives p = {central}, and "
-        f"{span} over the corners of their rounding intervals"
-    )
-    each = f"n = {k1} at both visits" if k1 == k2 else f"n = {k1} at baseline and {k2} at follow-up"
-    assumes = f"it assumes {each} and treats the visits as independent (r = 0)"
-    below = claim["comparator"].startswith("<")
-    if below and all(meets(value, claim["value"]) for value in [printed_p, *corners]):
-        detail = f"{worded}: all {bound}; {assumes}"
-        paired = _paired_words(claim, mean1, sd1, mean2, sd2, min(k1, k2))
-        detail += f"; {paired}; {_follow_up_ns(claim, numbers, k1, k2)}"
-        return f"{implied}, printed {bound}", "passes", detail + "."
-    if claim["comparator"].startswith("<"):
-        why = "so an unpaired p above a '<' bound does not contradict it"
-    else:
-        why = "so the unpaired p cannot settle a '>' bound"
-    detail = (
-        f"{worded}, not all {bound} ({assumes}); a paired test on the same patients gives a "
-        f"smaller p only if the visits are correlated strongly enough, {why}."
-    )
-    return f"{implied}, printed {bound}", "inconclusive", detail
-
-
-def paired_p(claim, mean1: Number, sd1: Number, mean2: Number, sd2: Number, n: Number):
-    """The paired t-test from two visits' summaries, which depends on the correlation r
-    between the visits: SD of the changes sqrt(sd1^2 + sd2^2 - 2 r sd1 sd2)."""
-    from scipy import stats
-
-    if claim["comparator"] == "=":
-        return _exact_p(claim)
-    patients = int(n.value)
-    if patients < 2:
-        return "undefined", "inconclusive", "A paired t-test needs at least two patients."
-    s1, s2, df = sd1.value, sd2.value, patients - 1
-    difference_of_means = mean1.value - mean2.value
-
-    def p_at(sd_change: float) -> float:
-        return _paired_t_p(difference_of_means, sd_change, patients)
-
-    p0 = p_at(math.sqrt(s1**2 + s2**2))
-    bound, value = _printed(claim), claim["value"]
-    below = claim["comparator"].startswith("<")
-    at_zero = f"p = {significant(p0, 3)} at r = 0"
-    worded = (
-        f"The paired t-test from the printed summaries (n = {patients}, {df} df, two-sided) "
-        f"gives {at_zero}, where the visits are uncorrelated"
-    )
-    met_at_zero = COMPARATORS[claim["comparator"]](p0, value)
-    if s1 * s2 == 0:  # the SD of the changes does not depend on r
-        return f"{at_zero}, printed {bound}", _verdict(met_at_zero), f"{worded}."
-    # |t| crosses the two-sided critical value where the SD of the changes equals
-    # sqrt(n) |difference| / t_crit: solve sd1^2 + sd2^2 - 2 r sd1 sd2 for r
-    critical = stats.t.isf(value / 2, df)
-    edge = (s1**2 + s2**2 - patients * difference_of_means**2 / critical**2) / (2 * s1 * s2)
-    never, always = (edge >= 1, edge <= -1) if below else (edge <= -1, edge >= 1)
-    if never:
-        extreme = abs(s1 - s2) if below else s1 + s2
-        detail = (
-            f"{worded}; at the printed values no correlation in [-1, 1) gives {bound}: at "
-            f"r = {1 if below else -1} the SD of the changes is {extreme:g} and p = "
-            f"{significant(p_at(extreme), 3)}; values within the printed rounding may still "
-            "give it."
-        )
-        return f"{at_zero}, no r gives {bound}", "inconclusive", detail
-    at_least = f"at {'least' if below else 'most'} {r_bound(edge, below)}"
-    if always:
-        needs, correlation = f"{bound} at any r", "any correlation between visits"
-    else:
-        needs = f"{bound} needs r {'>=' if below else '<='} {r_bound(edge, below)}"
-        correlation = f"a correlation between visits of {at_least}"
-    if met_at_zero:
-        detail = f"{worded}, which meets {bound}, as does {correlation}."
-        return f"{at_zero}, {needs}", "passes", detail
-    detail = f"{worded}, not {bound}; consistent if the correlation between visits is {at_least}."
-    return f"{at_zero}, {needs}", "inconclusive", detail
-
-
-_EXPLICIT: dict[str, Callable] = {
+EXPLICIT_CHECKS: dict[str, Callable] = {
     "percent": percent,
     "difference": difference,
     "sum": total,
@@ -388,8 +169,8 @@ _EXPLICIT: dict[str, Callable] = {
 def explicit_check(claim: pd.Series, claims: pd.DataFrame) -> dict:
     """The claim's `check` call, evaluated on the printed values it names."""
     name, arguments = parse_check(claim["check"])
-    numbers = [_argument(token, claims) for token in arguments]
-    implied, result, detail = _EXPLICIT[name](claim, *numbers)
+    numbers = [argument(token, claims) for token in arguments]
+    implied, result, detail = EXPLICIT_CHECKS[name](claim, *numbers)
     return {
         "check": name,
         "inputs": _inputs(name, numbers, claim),
@@ -425,29 +206,24 @@ def grim_test(claim: pd.Series, percent: bool) -> Granularity:
     def implied(n: int) -> str:
         sums = possible_sums(value, n, places, percent)
         if not sums:  # the two nearest sums, neither of which prints as the claim
-            below = math.floor(Fraction(_exact(value)) * n / scale)
+            below = math.floor(Fraction(exact(value)) * n / scale)
             return ", ".join(words(k, n) for k in (below, below + 1))
         return " to ".join(words(k, n) for k in sorted({sums[0], sums[-1]}))
 
     def words(total: int, n: int) -> str:
-        return f"{total}/{n} = {_shown(float(Fraction(total * scale, n)), places + 1)}{unit}"
+        return f"{total}/{n} = {fixed(float(Fraction(total * scale, n)), places + 1)}{unit}"
 
     def what(n) -> str:
         kind = f"percentage of {n} patients" if percent else f"mean of {n} whole numbers"
         return f"{kind} at {places} decimals"
 
     def tens(n: int) -> str:
-        printed = Fraction(_exact(value))
-        if places != 0 or printed == 0 or printed % 10:
-            return ""
-        # every k/n within 5 of the value prints as it at tens (half up or half down)
-        low, high = (printed - 5) * n / scale, (printed + 5) * n / scale
-        top = min(math.floor(high), n) if percent else math.floor(high)
-        return " and ".join(words(k, n) for k in range(max(math.ceil(low), 0), top + 1))
+        sums = sums_at_tens(value, n, places, percent)
+        return " and ".join(words(k, n) for k in range(max(sums.start, 0), sums.stop))
 
     return Granularity(
         name="GRIM (percentage)" if percent else "GRIM",
-        shown=_printed(claim),
+        shown=claim_printed(claim),
         what=what,
         possible=lambda n: grim(value, n, places, percent),
         implied=implied,
@@ -467,13 +243,13 @@ def grimmer_test(sd_claim: pd.Series, mean_claim: pd.Series) -> Granularity:
         total, squares = found
         data_sd = math.sqrt((squares - total**2 / n) / (n - 1))
         return (
-            f"sum {total}, sum of squares {squares}: {_shown(total / n, mean_places + 1)} ± "
-            f"{_shown(data_sd, sd_places + 1)}"
+            f"sum {total}, sum of squares {squares}: {fixed(total / n, mean_places + 1)} ± "
+            f"{fixed(data_sd, sd_places + 1)}"
         )
 
     return Granularity(
         name="GRIMMER",
-        shown=f"{_printed(mean_claim)} ± {_printed(sd_claim)}",
+        shown=f"{claim_printed(mean_claim)} ± {claim_printed(sd_claim)}",
         what=lambda n: f"mean ± SD of {n} whole numbers at {mean_places} and {sd_places} decimals",
         possible=lambda n: grimmer(mean, sd, n, mean_places, sd_places),
         implied=implied,
