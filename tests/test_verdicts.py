@@ -26,7 +26,7 @@ from clinrepro.audit.specifications import specification_search
 from clinrepro.audit.summary_checks import summary_checks
 from clinrepro.base.printed import significant
 from clinrepro.presentation.tables import fixed_numbers, mean_sd, n_pct
-from clinrepro.audit.verdicts import counts_by_source, number, with_verdicts
+from clinrepro.audit.verdicts import counts_by_source, readable_number, with_verdicts
 from conftest import ROOT
 from test_reconcile import (
     CDASI_M0,
@@ -370,8 +370,11 @@ def test_one_rounding_half_up_in_the_tables_and_the_audits_words():
     assert mean_sd(pd.Series([1602.0, 1602.5])) == "1602.3 ± 0.4"
     assert fixed_numbers(pd.Series([0.25, None]), 1, "NA").tolist() == ["0.3", "NA"]
     # the audit's words: 4 significant digits half up, small numbers in scientific notation
-    assert number(92.857142857) == "92.86" and number(0.0343) == "0.0343"
-    assert number(0.078125) == "0.07813" and number(7.915259823500283e-06) == "7.92e-06"
+    assert readable_number(92.857142857) == "92.86" and readable_number(0.0343) == "0.0343"
+    assert (
+        readable_number(0.078125) == "0.07813"
+        and readable_number(7.915259823500283e-06) == "7.92e-06"
+    )
     assert significant(0.00019047, 2) == "0.00019" and significant(9.996e-05, 3) == "1e-04"
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from clinrepro.adam.endpoints import COMPARATORS
+from clinrepro.audit.recompute import claim_status
 from clinrepro.base.printed import round_half_up
 
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
@@ -56,10 +56,8 @@ def argument(token: str, claims: pd.DataFrame) -> Number:
 def equals_printed(value: float, claim: pd.Series) -> bool:
     """The value printed at the claim's precision (rounded half up) is the claim's, or it
     meets the claim's bound."""
-    if claim["comparator"] == "=":
-        places = int(claim["precision"])
-        return round_half_up(value, places) == round_half_up(claim["value"], places)
-    return COMPARATORS[claim["comparator"]](value, claim["value"])
+    status = claim_status(value, claim["comparator"], claim["value"], int(claim["precision"]))
+    return status == "match"
 
 
 def verdict(ok: bool) -> str:

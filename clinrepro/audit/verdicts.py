@@ -74,7 +74,7 @@ EXPLAINED_BY = {
 ORDINARY_KINDS = ("rounding", "test")
 
 
-def number(value: float) -> str:
+def readable_number(value: float) -> str:
     """A number as a reader wants it, half up: 13.36, 0.6429, 92.86, 7.9e-06."""
     if value is None or not np.isfinite(value):
         return "no value"
@@ -114,7 +114,7 @@ def other_tests(claim: pd.Series) -> dict[str, float]:
 
 
 def test_words(method: str, p: float) -> str:
-    return f"the {TEST_NAMES.get(method, method)} gives {number(p)}"
+    return f"the {TEST_NAMES.get(method, method)} gives {readable_number(p)}"
 
 
 def reproduces(p: float, row: pd.Series) -> bool:
@@ -354,11 +354,11 @@ def how_far(
     """How far the printed value is from the data, in its unit, in SDs and in patients,
     and whether that is within the limits of 'approximate'."""
     unit = row["unit"] if row["unit"] not in ("count", "p") else ""
-    if number(abs(out["difference"])) == "1":
+    if readable_number(abs(out["difference"])) == "1":
         unit = unit.removesuffix("s")  # 1 point, 1 year
-    size = f"{number(abs(out['difference']))}{' ' + unit if unit else ''}"
+    size = f"{readable_number(abs(out['difference']))}{' ' + unit if unit else ''}"
     if row["unit"] == "%":
-        size = f"{number(abs(out['difference']))} percentage points"
+        size = f"{readable_number(abs(out['difference']))} percentage points"
     n = claim["n"]
     within = False
     if not np.isfinite(out["difference"]):
@@ -366,14 +366,14 @@ def how_far(
     side = "higher" if out["difference"] > 0 else "lower"
     words = [f"the data give {shown}, printed {claim['reported']}: {size} {side}"]
     if np.isfinite(out["difference_sd"]):
-        words[-1] += f" ({number(abs(out['difference_sd']))} SD)"
+        words[-1] += f" ({readable_number(abs(out['difference_sd']))} SD)"
         within = abs(out["difference_sd"]) <= limits["max_sd"]
     if pd.notna(n) and int(n) > 0 and (row["unit"] in ("%", "count")):
         patients = abs(out["difference"]) * (int(n) / 100 if row["unit"] == "%" else 1)
         words.append(
-            f"less than one patient among {int(n)} ({number(patients)} of a patient)"
+            f"less than one patient among {int(n)} ({readable_number(patients)} of a patient)"
             if patients < 1
-            else f"{number(patients)} {'patient' if patients == 1 else 'patients'} among {int(n)}"
+            else f"{readable_number(patients)} {'patient' if patients == 1 else 'patients'} among {int(n)}"
         )
         within = within or patients <= limits["max_patients"] + 1e-9
     return words, within
@@ -403,7 +403,7 @@ def grade(
         sd = spread(claim, row, ard, recomputed) if row["statistic"] in IN_UNIT else np.nan
         if np.isfinite(sd) and sd > 0:
             out["difference_sd"] = out["difference"] / sd
-    shown = f"{number(recomputed)}{'%' if row['unit'] == '%' else ''}"
+    shown = f"{readable_number(recomputed)}{'%' if row['unit'] == '%' else ''}"
     if claim["status"] == "match":
         return out | matched(claim, row, reported, recomputed, shown)
     silent = silent_about(row)
