@@ -25,6 +25,7 @@ MAX_LISTED = 200
 
 
 def search_claim(claim, recipe, ledger, subjects, limits) -> Search:
+    """Every kind of explanation of one claim, in the order of KINDS."""
     search = Search(claim, limits)
     base = recipe.base()
     every = recipe.all_numbers(base)
