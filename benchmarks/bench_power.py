@@ -16,7 +16,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clinrepro.power import planning as power
+from clinrepro.power import estimates as power  # noqa: E402
 from clinrepro.power import simulation as power_simulation  # noqa: E402
 from clinrepro.adam.endpoints import build_adeff, build_adsl  # noqa: E402
 from clinrepro.reading.extract import extract_cohort  # noqa: E402

@@ -16,6 +16,7 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
+from clinrepro.power import estimates as power_estimates
 from clinrepro.power import planning as power
 from clinrepro.power import run as power_step
 from clinrepro.power import formulas as power_formulas
@@ -782,7 +783,7 @@ def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     path = tmp_path / "adeff.csv"
     build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
-    found = power.endpoints_of(power.read_adeff(str(path)), analysis, cohort)
+    found = power_estimates.endpoints_of(power_estimates.read_adeff(str(path)), analysis, cohort)
     results = power.power_tables(found, analysis, settings, cohort)
     # the cutaneous response's diamond: n = 14, power 0.605, a point of its own line
     own = {row["endpoint"]: (row["n"], round(row["power"], 3)) for row in results.own}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
+from clinrepro.power import estimates as power_estimates
 from clinrepro.power import figure as power_figure
 from clinrepro.power import files as power_io
 from clinrepro.power import planning
@@ -15,7 +16,7 @@ logger = logging.getLogger(__name__)
 
 def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
-    found = planning.endpoints_of(planning.read_adeff(adeff), analysis, cohort)
+    found = power_estimates.endpoints_of(power_estimates.read_adeff(adeff), analysis, cohort)
     results = planning.power_tables(found, analysis, settings, cohort)
     power_io.write_csv_tables(
         {
