@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 import numpy as np
+import pandas as pd
 
 from clinrepro.power import checks as power_checks
-from clinrepro.power import files as power_io
 from clinrepro.power import formulas as power_formulas
 from clinrepro.base.study import criterion_text, primary_role, test_for, visit_label
 from clinrepro.base.terms import POPULATION_FLAGS, shown
@@ -95,9 +95,9 @@ def of_the(n: int, population_n: int, when: str) -> str:
     return f"the {n} with values at baseline and {when} ({population_n} in the population)"
 
 
-def population_size(adeff: power_io.Columns, code: str, flag: str, patients) -> int:
+def population_size(adeff: pd.DataFrame, code: str, flag: str, patients) -> int:
     """How many patients of the population the measure was recorded for, at any visit."""
-    return len(set(patients[adeff.where({"PARAMCD": code, flag: "Y"})]))
+    return len(set(patients[rows_where(adeff, {"PARAMCD": code, flag: "Y"})]))
 
 
 def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, str]]:
@@ -109,14 +109,16 @@ def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, s
     return [(role_of.get(code, "cohort"), code, visit) for code in cohort["measures"]]
 
 
-# the columns of ADEFF the endpoints are taken from
-ADEFF_TEXT = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL", *POPULATION_FLAGS)
-ADEFF_NUMBERS = ("AVAL", "BASE", "CHG")
+# the columns of ADEFF the endpoints are taken from (clinrepro.adam.endpoints.read_adeff)
+ADEFF_COLUMNS = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL", *POPULATION_FLAGS, "AVAL", "BASE", "CHG")
 
 
-def read_adeff(path: str) -> power_io.Columns:
-    """The columns of ADEFF the power step uses."""
-    return power_io.read_columns(path, ADEFF_TEXT, ADEFF_NUMBERS)
+def rows_where(adeff: pd.DataFrame, equal: dict[str, str]) -> np.ndarray:
+    """Which records hold the given code in each given column (a missing code matches none)."""
+    rows = np.ones(len(adeff), dtype=bool)
+    for name, value in equal.items():
+        rows &= (adeff[name] == value).to_numpy()
+    return rows
 
 
 def measure_name(code: str, cohort: dict) -> str:
@@ -124,15 +126,16 @@ def measure_name(code: str, cohort: dict) -> str:
     return cohort["measures"][code].get("short", code)
 
 
-def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[Change | Response]:
-    """The changes and responses the cohort measured, with their data (`adeff` as
-    `read_adeff` gives it); a change on the log scale where the variant's scale says so."""
+def endpoints_of(adeff: pd.DataFrame, analysis: dict, cohort: dict) -> list[Change | Response]:
+    """The changes and responses the cohort measured, with their data (`adeff`: the
+    ADEFF_COLUMNS of clinrepro.adam.endpoints.read_adeff); a change on the log scale where the
+    variant's scale says so."""
     found: list[Change | Response] = []
-    change, base, value = (adeff.numbers[name] for name in ("CHG", "BASE", "AVAL"))
-    patients = np.asarray(adeff.text["SUBJID"].to_pylist(), dtype=object)
+    change, base, value = (adeff[name].to_numpy(dtype=float) for name in ("CHG", "BASE", "AVAL"))
+    patients = adeff["SUBJID"].to_numpy(dtype=object)
     for role, code, visit in continuous_endpoints(analysis, cohort):
         flag = analysis["populations"][role]
-        rows = adeff.where({"PARAMCD": code, "AVISIT": visit, flag: "Y"})
+        rows = rows_where(adeff, {"PARAMCD": code, "AVISIT": visit, flag: "Y"})
         rows &= ~np.isnan(change) & ~np.isnan(base)
         measure = cohort["measures"][code]
         sign = 1.0 if measure["improvement"] == "increase" else -1.0
@@ -157,13 +160,15 @@ def endpoints_of(adeff: power_io.Columns, analysis: dict, cohort: dict) -> list[
 def _response(adeff, role: str, response: dict, analysis: dict, cohort: dict, patients):
     """A response criterion's endpoint, if at least 3 patients are evaluable."""
     flag = analysis["populations"][role]
-    rows = adeff.where({"PARAMCD": response["parameter"], "AVISIT": response["visit"], flag: "Y"})
-    rows &= adeff.where({"CRIT1FL": "Y"}) | adeff.where({"CRIT1FL": "N"})
+    rows = rows_where(
+        adeff, {"PARAMCD": response["parameter"], "AVISIT": response["visit"], flag: "Y"}
+    )
+    rows &= rows_where(adeff, {"CRIT1FL": "Y"}) | rows_where(adeff, {"CRIT1FL": "N"})
     if rows.sum() < 3:
         return []
-    responded = adeff.where({"CRIT1FL": "Y"})[rows]
+    responded = rows_where(adeff, {"CRIT1FL": "Y"})[rows]
     measure = cohort["measures"][response["parameter"]]
-    baseline = adeff.numbers["BASE"][rows]
+    baseline = adeff["BASE"].to_numpy(dtype=float)[rows]
     room = power_checks.room(baseline, measure)
     able = None
     if room is not None and response["direction"] == measure["improvement"]:

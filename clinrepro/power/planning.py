@@ -27,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from clinrepro.power import checks as power_checks
 from clinrepro.power import formulas as power_formulas
@@ -248,6 +249,12 @@ def curve_table(scenarios: list[Scenario], plans: dict, settings: dict) -> list[
 
 def monte_carlo(power, settings: dict) -> np.ndarray:
     return power_simulation.monte_carlo_se(power, settings["simulations"])
+
+
+def as_table(columns: list[str], rows: list[dict]) -> pd.DataFrame:
+    """Rows as a table of the given columns, each cell as it is (an integer stays one in a
+    column of numbers); a missing number (None, NaN, no key) is an empty cell."""
+    return pd.DataFrame(rows, columns=columns, dtype=object)
 
 
 # ---- everything for one variant
