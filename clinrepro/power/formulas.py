@@ -1,10 +1,16 @@
 """Power and sample size by formula, and the cohort's estimates they start from.
 
-Noncentral t for the paired and two-sample t-tests and for ANCOVA, the exact binomial test
-by its rejection region, two proportions by the arcsine (Cohen's h) and by enumeration;
-conservative limits of an SD (chi-square), of a mean, of a proportion (Clopper-Pearson) and
-of a correlation (Fisher z). numpy and scipy.special only: scipy.stats and statsmodels take
-seconds to import, and the tests check these formulas against them.
+From the libraries: the chi-square and t quantiles (scipy.stats), Clopper-Pearson limits
+(statsmodels' proportion_confint, method "beta") and the exact binomial test's rejection
+region (statsmodels' binom_test_reject_interval). Written here, each saying why: the
+noncentral t power of the t-tests and of ANCOVA (statsmodels' TTestPower returns NaN where
+scipy's noncentral t cdf fails far in a tail, e.g. d = 1.36 at n = 100, and then the search
+for the smallest n goes wrong; ANCOVA with a baseline correlation is in no library), the
+arcsine power (NormalIndPower's, to the last digit of the pilot's power_curve.csv), the
+power of the exact binomial test and of two proportions by enumeration, the Fisher z
+interval of a correlation, the CI of d_z and the adjusted skewness (scipy.stats.skew
+agrees to 1e-15 but not to the last printed digit of power.csv). tests/test_power.py checks
+each against statsmodels or scipy.
 """
 
 from __future__ import annotations
