@@ -16,9 +16,9 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from clinrepro.power import planning as power
+from clinrepro.power import estimates as power  # noqa: E402
 from clinrepro.power import simulation as power_simulation  # noqa: E402
-from clinrepro.adam.endpoints import build_adeff, build_adsl  # noqa: E402
+from clinrepro.adam.endpoints import build_adeff, build_adsl, read_adeff  # noqa: E402
 from clinrepro.reading.extract import extract_cohort  # noqa: E402
 from clinrepro.base.settings import cohort_settings, variant_settings  # noqa: E402
 
@@ -34,7 +34,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "adeff.csv"
         build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
-        found = power.endpoints_of(power.read_adeff(str(path)), analysis, cohort)
+        found = power.endpoints_of(
+            read_adeff(str(path), columns=power.ADEFF_COLUMNS), analysis, cohort
+        )
     print(f"a power curve n = 2..{N} of {TRIALS:,} simulated trials (per arm), seconds\n")
     print("| change | draws | paired t | Wilcoxon signed-rank | two-arm t |")
     print("|---|---|---|---|---|")

@@ -5,8 +5,6 @@ simulated against analytic on a normal case, and the pilot's own table."""
 import csv
 import math
 import statistics
-import subprocess
-import sys
 
 import jsonschema
 import numpy as np
@@ -16,11 +14,13 @@ from scipy import stats
 from statsmodels.stats.power import NormalIndPower, TTestIndPower, TTestPower
 from statsmodels.stats.proportion import proportion_effectsize
 
+from clinrepro.power import estimates as power_estimates
 from clinrepro.power import planning as power
 from clinrepro.power import run as power_step
 from clinrepro.power import formulas as power_formulas
 from clinrepro.power import simulation as power_simulation
-from clinrepro.adam.endpoints import build_adeff, build_adsl
+from clinrepro.adam.endpoints import build_adeff, build_adsl, read_adeff
+from clinrepro.base.files import write_tables
 from clinrepro.base.settings import variant_settings
 from conftest import ROOT
 
@@ -447,14 +447,12 @@ def test_power_settings_are_validated(config):
         assert list(validator.iter_errors(bad)), change
 
 
-def test_the_power_step_imports_neither_scipy_stats_nor_statsmodels():
-    # pandas it does import: the one half-up printing of numbers and the leave-one-out check
-    run = subprocess.run(
-        [sys.executable, "-c", "import sys, clinrepro.power.planning; print(sorted(m for m in "
-         "('scipy.stats', 'statsmodels') if m in sys.modules))"],
-        capture_output=True, text=True, cwd=ROOT, check=True,
-    )  # fmt: skip
-    assert run.stdout.strip() == "[]"
+def test_the_power_tables_keep_each_cell_as_computed(tmp_path):
+    # an integer stays one beside floats, a float keeps every digit, a missing number is empty
+    path = tmp_path / "table.csv"
+    rows = [{"n": 14, "value": 0.1 + 0.2}, {"value": np.nan, "note": "not reached by 1000"}]
+    write_tables({str(path): power.as_table(["n", "value", "note"], rows)})
+    assert path.read_bytes() == b"n,value,note\n14,0.30000000000000004,\n,,not reached by 1000\n"
 
 
 def test_placebo_in_points_and_the_sd_as_observed_are_settings(
@@ -782,7 +780,9 @@ def test_the_figure_draws_diamonds_on_their_lines_and_names_only_what_is_drawn(
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     path = tmp_path / "adeff.csv"
     build_adeff(tables["measurements"], adsl, analysis, cohort).to_csv(path, index=False)
-    found = power.endpoints_of(power.read_adeff(str(path)), analysis, cohort)
+    found = power_estimates.endpoints_of(
+        read_adeff(str(path), columns=power_estimates.ADEFF_COLUMNS), analysis, cohort
+    )
     results = power.power_tables(found, analysis, settings, cohort)
     # the cutaneous response's diamond: n = 14, power 0.605, a point of its own line
     own = {row["endpoint"]: (row["n"], round(row["power"], 3)) for row in results.own}

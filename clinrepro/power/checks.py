@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from clinrepro.power import formulas as power_formulas
 from clinrepro.statistics.influence import Influence, carried_by_one, mean_standard_error
@@ -122,8 +123,6 @@ def _left_out(improvement, baseline, follow_up, every: bool = True) -> dict:
 
 def _influence(estimate: float, left_out: np.ndarray, patients) -> Influence:
     """An Influence (clinrepro.statistics.influence) from values with each patient left out."""
-    import pandas as pd
-
     values = np.asarray(left_out, dtype=float)
     series = pd.Series(values, index=np.asarray(patients))
     moved = np.abs(values - estimate)

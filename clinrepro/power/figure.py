@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib
 
 from clinrepro.presentation import style
-from clinrepro.power.planning import ANCOVA, SINGLE, TWO
+from clinrepro.power.scenarios import ANCOVA, SINGLE, TWO
 from clinrepro.base.study import design_words, trial_name
 
 # text on the figure: at least 10 px where the report shows the 10-inch figure 1000 px wide

@@ -1,10 +1,16 @@
 """Power and sample size by formula, and the cohort's estimates they start from.
 
-Noncentral t for the paired and two-sample t-tests and for ANCOVA, the exact binomial test
-by its rejection region, two proportions by the arcsine (Cohen's h) and by enumeration;
-conservative limits of an SD (chi-square), of a mean, of a proportion (Clopper-Pearson) and
-of a correlation (Fisher z). numpy and scipy.special only: scipy.stats and statsmodels take
-seconds to import, and the tests check these formulas against them.
+From the libraries: the chi-square and t quantiles (scipy.stats), Clopper-Pearson limits
+(statsmodels' proportion_confint, method "beta") and the exact binomial test's rejection
+region (statsmodels' binom_test_reject_interval). Written here, each saying why: the
+noncentral t power of the t-tests and of ANCOVA (statsmodels' TTestPower returns NaN where
+scipy's noncentral t cdf fails far in a tail, e.g. d = 1.36 at n = 100, and then the search
+for the smallest n goes wrong; ANCOVA with a baseline correlation is in no library), the
+arcsine power (NormalIndPower's, to the last digit of the pilot's power_curve.csv), the
+power of the exact binomial test and of two proportions by enumeration, the Fisher z
+interval of a correlation, the CI of d_z and the adjusted skewness (scipy.stats.skew
+agrees to 1e-15 but not to the last printed digit of power.csv). tests/test_power.py checks
+each against statsmodels or scipy.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from __future__ import annotations
 import functools
 
 import numpy as np
-from scipy import special
+from scipy import special, stats
+from statsmodels.stats.proportion import binom_test_reject_interval, proportion_confint
 
 # ---- the cohort's estimates
 
@@ -20,33 +27,31 @@ from scipy import special
 def upper_sd(sd: float, n: int, level: float) -> float:
     """One-sided upper confidence limit of an SD from the chi-square distribution:
     s * sqrt((n - 1) / chi2_{1-level, n-1}) (Browne, Stat Med 1995)."""
-    return float(sd * np.sqrt((n - 1) / special.chdtri(n - 1, level)))
+    return float(sd * np.sqrt((n - 1) / stats.chi2.isf(level, n - 1)))
 
 
 def lower_mean(mean: float, sd: float, n: int, level: float) -> float:
     """One-sided lower t confidence limit of a mean."""
-    return float(mean - special.stdtrit(n - 1, level) * sd / np.sqrt(n))
+    return float(mean - stats.t.ppf(level, n - 1) * sd / np.sqrt(n))
 
 
 def one_sample_p(mean: float, sd: float, n: int) -> float:
-    """Two-sided p of the one-sample (paired) t-test of a mean against 0."""
+    """Two-sided p of the one-sample (paired) t-test of a mean against 0, from the summary
+    statistics the planning rows print (scipy's ttest_1samp needs the values)."""
     t = mean / (sd / np.sqrt(n))
-    return float(2 * special.stdtr(n - 1, -abs(t)))
+    return float(2 * stats.t.sf(abs(t), n - 1))
 
 
 def clopper_pearson(responders: int, n: int, level: float) -> tuple[float, float]:
-    """Exact two-sided CI of a proportion."""
-    tail = (1 - level) / 2
-    low = special.betaincinv(responders, n - responders + 1, tail) if responders > 0 else 0.0
-    high = special.betaincinv(responders + 1, n - responders, 1 - tail) if responders < n else 1.0
+    """Exact two-sided CI of a proportion (statsmodels' beta method)."""
+    low, high = proportion_confint(responders, n, alpha=1 - level, method="beta")
     return float(low), float(high)
 
 
 def lower_proportion(responders: int, n: int, level: float) -> float:
-    """One-sided lower Clopper-Pearson limit of a proportion."""
-    if responders == 0:
-        return 0.0
-    return float(special.betaincinv(responders, n - responders + 1, 1 - level))
+    """One-sided lower Clopper-Pearson limit of a proportion: the lower end of the two-sided
+    interval at level 1 - 2 (1 - level)."""
+    return float(proportion_confint(responders, n, alpha=2 * (1 - level), method="beta")[0])
 
 
 def correlation_interval(r: float, n: int, level: float) -> tuple[float, float]:
@@ -151,15 +156,8 @@ def binomial_rejection(p0: float, alpha: float, largest: int) -> tuple[np.ndarra
     (P(X >= k) <= alpha/2). Equal tails, so that the test is two-sided at every n: the
     smallest-likelihood rule (scipy's binomtest) can reject in one tail only and then acts as a
     one-sided test at level alpha."""
-    low, high = np.full(largest, -1), np.arange(2, largest + 2)
-    for n in range(1, largest + 1):
-        k = np.arange(n + 1)
-        below = np.flatnonzero(special.bdtr(k, n, p0) <= alpha / 2)
-        above = np.flatnonzero(special.bdtrc(k - 1, n, p0) <= alpha / 2)
-        if len(below):
-            low[n - 1] = below.max()
-        if len(above):
-            high[n - 1] = above.min()
+    bounds = [binom_test_reject_interval(p0, n, alpha) for n in range(1, largest + 1)]
+    low, high = (np.array(bound) for bound in zip(*bounds))
     return low, high
 
 

@@ -6,22 +6,26 @@ from __future__ import annotations
 import json
 import logging
 
+from clinrepro.power import estimates as power_estimates
 from clinrepro.power import figure as power_figure
-from clinrepro.power import files as power_io
 from clinrepro.power import planning
+from clinrepro.adam.endpoints import read_adeff
+from clinrepro.base.files import write_tables
 
 logger = logging.getLogger(__name__)
 
 
 def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
-    found = planning.endpoints_of(planning.read_adeff(adeff), analysis, cohort)
+    found = power_estimates.endpoints_of(
+        read_adeff(adeff, columns=power_estimates.ADEFF_COLUMNS), analysis, cohort
+    )
     results = planning.power_tables(found, analysis, settings, cohort)
-    power_io.write_csv_tables(
+    write_tables(
         {
-            outputs["csv"]: (planning.LONG_COLUMNS, results.long),
-            outputs["curve"]: (planning.CURVE_COLUMNS, results.curve),
-            outputs["summary"]: results.summary,
+            outputs["csv"]: planning.as_table(planning.LONG_COLUMNS, results.long),
+            outputs["curve"]: planning.as_table(planning.CURVE_COLUMNS, results.curve),
+            outputs["summary"]: planning.as_table(*results.summary),
         }
     )
     caption = power_figure.draw(
