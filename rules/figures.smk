@@ -13,9 +13,7 @@ rule figures:
         variant_benchmark_path("figures")
     conda:
         "../envs/analysis.yaml"
-    # the figures are drawn side by side by as many processes (one figure each at a time);
-    # Snakemake lowers it to --cores where fewer are given
-    threads: 2
+    threads: 1
     resources:
         mem_mb=memory_mb(1.5),
         runtime=runtime_minutes,

@@ -12,5 +12,4 @@ with running_step(job=snakemake):
         settings=snakemake.params.settings,
         cohort=snakemake.params.cohort,
         outputs=dict(snakemake.output.items()),
-        workers=snakemake.threads,
     )

@@ -92,7 +92,13 @@ def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
 
 
 def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
-    assert edited(built, "clinrepro/presentation/figures.py") == {
+    assert edited(built, "clinrepro/presentation/course_figures.py") == {
+        "figures": VARIANTS,
+        "report": VARIANTS,
+        "all": 1,
+    }
+    # the parts the figures share draw the variants' forest too
+    assert edited(built, "clinrepro/presentation/figure_parts.py") == {
         "figures": VARIANTS,
         "report": VARIANTS,
         "sensitivity": 1,

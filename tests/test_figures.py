@@ -6,8 +6,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from clinrepro.presentation import figure_data
-from clinrepro.presentation import figures
+from clinrepro.presentation import figure_data, figures
+from clinrepro.presentation.figure_parts import spread_apart
+from clinrepro.presentation.response_figures import order_words
+from clinrepro.presentation.subgroup_figure import sensible_limits, subgroup_rows
 from clinrepro.presentation.figure_data import DuplicateKey, one, part
 from conftest import ROOT
 from drawn import check_variant
@@ -85,18 +87,16 @@ def test_the_lab_titles_state_the_test_of_the_scale_drawn(data, analysis, cohort
 
 
 def test_the_waterfall_says_the_order_the_data_have():
-    assert figures.order_words(pd.Series([-3.0, -30.0])) == (
+    assert order_words(pd.Series([-3.0, -30.0])) == (
         "smallest decrease left, largest decrease right"
     )
-    assert figures.order_words(pd.Series([7.0, -36.0])) == (
-        "largest increase left, largest decrease right"
-    )
+    assert order_words(pd.Series([7.0, -36.0])) == ("largest increase left, largest decrease right")
 
 
 def test_crowded_labels_are_spread_around_where_they_were():
-    assert figures.spread_apart([0.0, 0.0], 1.0) == [-0.5, 0.5]
-    assert figures.spread_apart([0.0, 10.0], 1.0) == [0.0, 10.0]
-    placed = figures.spread_apart([143.0, 144.0, 145.0, 145.0], 2.0)
+    assert spread_apart([0.0, 0.0], 1.0) == [-0.5, 0.5]
+    assert spread_apart([0.0, 10.0], 1.0) == [0.0, 10.0]
+    placed = spread_apart([143.0, 144.0, 145.0, 145.0], 2.0)
     assert np.diff(placed).min() >= 2.0 - 1e-9
 
 
@@ -104,10 +104,10 @@ def test_subgroups_clip_the_n_2_intervals_and_print_their_numbers(data, analysis
     caption, meta, drawn = drawn_by("subgroups", data, analysis, cohort)
     # ruxolitinib 20 mg/day: patients 3 and 4, changes -30 and -19: mean -24.5, t-interval
     # -24.5 ± 12.706 x 5.5 = -94.4 to 45.4
-    rows = figures.subgroup_rows(drawn, "subgroup_paired_test", "mean_change", 1)
+    rows = subgroup_rows(drawn, "subgroup_paired_test", "mean_change", 1)
     row = rows.set_index("label").loc["dose: ruxolitinib 20 mg/day"]
     assert row["annotation"] == "n = 2: -24.5 (-94.4 to 45.4)"
-    low, high = figures.sensible_limits(rows)
+    low, high = sensible_limits(rows)
     assert low > -94.4 and high < 45.4 and low < rows["value"].min() and high > 0
     assert "dose: ruxolitinib 20 mg/day" in meta["cut"]
     assert "a triangle marking the cut end" in caption
@@ -140,7 +140,8 @@ def test_the_smallest_figure_text_is_10_px_in_the_report_at_1280(built):
 
     from clinrepro.presentation import style
 
-    source = (ROOT / "clinrepro/presentation/figures.py").read_text("utf-8")
+    modules = ("figure_parts", "course_figures", "response_figures", "subgroup_figure")
+    source = "".join((ROOT / f"clinrepro/presentation/{m}.py").read_text("utf-8") for m in modules)
     sizes = [float(size) for size in re.findall(r"fontsize=([0-9.]+)", source)]
     assert min(sizes) >= style.SMALLEST_TEXT
     assert min(v for k, v in style.RC.items() if k.endswith("size")) >= style.SMALLEST_TEXT

@@ -122,7 +122,7 @@ def test_claims_audit_page_reads_in_words(project):
 
 
 def test_claim_p_values_print_at_the_claims_precision():
-    from clinrepro.presentation.tables import claim_p_text
+    from clinrepro.presentation.words import claim_p_text
 
     assert claim_p_text(7.9e-6, 4) == "< 0.0001"
     assert claim_p_text(2 / 2**14, 4) == "0.00012"
@@ -136,7 +136,7 @@ def lab_caption(tables, analysis, cohort, max_patients_drawn):
     import yaml
 
     from clinrepro.adam.endpoints import build_adeff, build_adsl
-    from clinrepro.presentation.figures import other_measures
+    from clinrepro.presentation.course_figures import other_measures
     from clinrepro.statistics.results import analysis_results
 
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])

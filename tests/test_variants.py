@@ -179,7 +179,7 @@ def config():
 
 
 def test_each_variant_is_described_by_what_it_changes(config, cohort):
-    from clinrepro.presentation.sensitivity import variant_description
+    from clinrepro.presentation.variant_words import variant_description
     from clinrepro.base.settings import merged, variant_settings
 
     default = merged(config["analysis"], cohort.get("analysis") or {})
@@ -204,7 +204,7 @@ def test_each_variant_is_described_by_what_it_changes(config, cohort):
 
 
 def test_a_variant_changing_several_settings_names_each_change(config, cohort):
-    from clinrepro.presentation.sensitivity import settings_changes
+    from clinrepro.presentation.variant_words import settings_changes
     from clinrepro.base.settings import merged
 
     default = merged(config["analysis"], cohort.get("analysis") or {})
@@ -236,7 +236,7 @@ def hand_patients(analysis, active_muscle, muscle_responders):
     muscle responder flags ('Y', 'N', '' not evaluable) at M3 as given."""
     import pandas as pd
 
-    from clinrepro.presentation.sensitivity import Patients
+    from clinrepro.presentation.variant_patients import Patients
 
     ids = ["1", "2", "3", "10"]
     muscle = ["Y" if p in active_muscle else "N" for p in ids]
@@ -255,7 +255,7 @@ def hand_patients(analysis, active_muscle, muscle_responders):
 
 
 def test_patients_whose_membership_or_response_changes(analysis):
-    from clinrepro.presentation.sensitivity import patient_changes
+    from clinrepro.presentation.variant_patients import patient_changes
 
     reference = hand_patients(analysis, {"1", "2", "10"}, {"1": "N", "2": "", "3": "Y", "10": "N"})
     assert patient_changes(reference, reference) == "changes no patient's result"
@@ -281,7 +281,7 @@ def test_patients_whose_membership_or_response_changes(analysis):
 def pilot_patients(tables, cohort, config):
     """Every variant's ADSL and ADEFF of the pilot, built from Table 1."""
     from clinrepro.adam.endpoints import build_adeff, build_adsl
-    from clinrepro.presentation.sensitivity import ADEFF_READ, Patients
+    from clinrepro.presentation.variant_patients import ADEFF_READ, Patients
     from clinrepro.base.settings import variant_settings
 
     patients = {}
@@ -294,7 +294,7 @@ def pilot_patients(tables, cohort, config):
 
 
 def test_which_pilot_patients_each_variant_changes(pilot_patients):
-    from clinrepro.presentation.sensitivity import patient_changes
+    from clinrepro.presentation.variant_patients import patient_changes
 
     changes = {
         name: patient_changes(pilot_patients["paper"], pilot_patients[name])

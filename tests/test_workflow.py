@@ -177,7 +177,7 @@ def test_invalid_variant_setting_is_refused_before_any_job(tmp_path):
     assert not (project / "results").exists()
 
 
-def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(project, tmp_path):
+def test_figures_drawn_by_a_direct_call_are_the_bytes_the_workflow_drew(project, tmp_path):
     import yaml
 
     from clinrepro.presentation import figures
@@ -196,8 +196,7 @@ def test_figures_drawn_in_one_process_are_the_bytes_the_workflow_drew_in_two(pro
     settings = config["figures"] | {"synthetic": False}
     analysis = variant_settings(config, "paper", cohort)
     study = {key: value for key, value in cohort.items() if key != "analysis"}
-    # the rule gives two workers (threads: 2); here one process draws them all
-    figures.run(inputs, analysis, settings, study, outputs, workers=1)
+    figures.run(inputs, analysis, settings, study, outputs)
     for name in FIGURES:
         for kind in ("png", "svg", "json", "csv"):
             drawn = (tmp_path / f"{name}.{kind}").read_bytes()

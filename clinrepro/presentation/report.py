@@ -28,7 +28,9 @@ from clinrepro.presentation.pages import (
     table1_groups,
     write_text,
 )
-from clinrepro.base.files import read_display_table, read_first_rows, read_table
+from clinrepro.adam.endpoints import read_adeff, read_adsl
+from clinrepro.audit.eligibility import attainability_summary, eligibility_summary
+from clinrepro.base.files import read_display_table, read_first_rows, read_table, sha256_of
 from clinrepro.presentation.first_screen import (
     audit_block,
     bottom_line,
@@ -65,14 +67,11 @@ from clinrepro.base.study import (
     visit_label,
 )
 from clinrepro.base.printed import percent
+from clinrepro.statistics.ard import read_ard
 from clinrepro.base.terms import CHECK_NAMES, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
-
-
-def sha256(path: str) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
 def inline_script(path: str) -> tuple[str, str]:
@@ -297,7 +296,7 @@ def methods(cohort: dict, analysis: dict) -> list[str]:
 def provenance(
     raw: dict[str, str], cohort: dict, analysis: dict, project: str
 ) -> list[tuple[str, str]]:
-    items = [(f"SHA-256 of {path}", sha256(path)) for path in raw.values()]
+    items = [(f"SHA-256 of {path}", sha256_of(path)) for path in raw.values()]
     items += [
         ("SHA-256 of the cohort's settings in force", settings_digest(cohort)),
         ("SHA-256 of the analysis settings in force", settings_digest(analysis)),
@@ -459,43 +458,23 @@ def specification_records(path: str, audit: pd.DataFrame, analysis: dict) -> dic
     }
 
 
-def run(
-    inputs: dict,
-    cohort: dict,
-    analysis: dict,
-    power: dict,
-    variant: str,
-    project: str,
-    output: str,
-    max_rows_shown: int,
-) -> None:
-    """Render the reproduction report of one cohort and variant."""
-    from clinrepro.audit.eligibility import attainability_summary, eligibility_summary
-    from clinrepro.adam.endpoints import read_adeff, read_adsl
-    from clinrepro.statistics.ard import read_ard
-
+def read_claims(inputs: dict, analysis: dict, cohort: dict) -> tuple[pd.DataFrame, list[dict]]:
+    """The audited claims, least consistent first (within a verdict, claims about an effect
+    first), and each claim's record for the page: its cells and explanations."""
     text = ("claim_id", "reported", "recomputed_rounded", "quote", "location", "description")
     audit = read_table(inputs["claims"], text_columns=text)
-    # least consistent first; within a verdict, claims about an effect first
     order = audit["verdict"].map(VERDICT_ORDER) * 2 + audit["direction"].isna()
     audit = audit.assign(_order=order).sort_values("_order", kind="stable")
     cells = read_table(inputs["cells"], text_columns=("claim_id", "patient", "cell", "column"))
     explanations = read_table(
         inputs["reconciliation"], text_columns=("claim_id", "printed", "detail")
     )
-    claims = claim_records(audit, cells, explanations, analysis, cohort)
-    ard = read_ard(inputs["ard"])
-    adsl = read_adsl(inputs["adsl"])
-    adeff = read_adeff(inputs["adeff"], columns=(*ADEFF_READ, *analysis["populations"].values()))
-    outcomes = with_measures(
-        read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by")),
-        read_table(inputs["raw_outcomes"]) if "raw_outcomes" in inputs else None,
-    )
-    attainable = attainability_summary(read_table(inputs["attainability"]))
-    eligible = eligibility_summary(read_table(inputs["eligibility"]), max_listed=20)
-    rows = change_rows(ard, analysis, cohort)
-    inventory = multiplicity(rows, ard, analysis)
-    n_tests = int((inventory["p"] != "none shown").sum()) if len(inventory) else 0
+    return audit, claim_records(audit, cells, explanations, analysis, cohort)
+
+
+def report_figures(inputs: dict) -> list[dict]:
+    """The report's figures: each one's name, title, caption and PNG inlined, shown at a
+    third of its pixels."""
     figures = []
     for name in REPORT_FIGURES:
         uri, width, height = png_uri(inputs[f"{name}_png"])
@@ -510,14 +489,51 @@ def run(
                 "height": height // 3,
             }
         )
+    return figures
+
+
+# the raw files the provenance lists, in words
+RAW_FILES = {"table": "table", "patients": "patients file", "measurements": "measurements file",
+             "claims": "list of claims", "reported_summaries": "reported summaries",
+             "outcomes": "stated outcomes"}  # fmt: skip
+
+
+def raw_files(inputs: dict) -> dict[str, str]:
+    """The cohort's raw files among the inputs, by their names in words."""
+    return {
+        words: inputs[f"raw_{kind}"] for kind, words in RAW_FILES.items() if f"raw_{kind}" in inputs
+    }
+
+
+def run(
+    inputs: dict,
+    cohort: dict,
+    analysis: dict,
+    power: dict,
+    variant: str,
+    project: str,
+    output: str,
+    max_rows_shown: int,
+) -> None:
+    """Render the reproduction report of one cohort and variant."""
+    audit, claims = read_claims(inputs, analysis, cohort)
+    ard = read_ard(inputs["ard"])
+    adsl = read_adsl(inputs["adsl"])
+    adeff = read_adeff(inputs["adeff"], columns=(*ADEFF_READ, *analysis["populations"].values()))
+    outcomes = with_measures(
+        read_table(inputs["outcomes"], text_columns=("recomputed", "reported_by")),
+        read_table(inputs["raw_outcomes"]) if "raw_outcomes" in inputs else None,
+    )
+    attainable = attainability_summary(read_table(inputs["attainability"]))
+    eligible = eligibility_summary(read_table(inputs["eligibility"]), max_listed=20)
+    rows = change_rows(ard, analysis, cohort)
+    inventory = multiplicity(rows, ard, analysis)
+    n_tests = int((inventory["p"] != "none shown").sum()) if len(inventory) else 0
+    figures = report_figures(inputs)
     first, total = read_first_rows(inputs["table1"], max_rows_shown)
     first, table1_note = first_rows(first, total, max_rows_shown, inputs["table1"])
     table1 = html_table(first)
     groups, table1.sub_headers = table1_groups(cohort)
-    names = {"table": "table", "patients": "patients file", "measurements": "measurements file",
-             "claims": "list of claims", "reported_summaries": "reported summaries",
-             "outcomes": "stated outcomes"}  # fmt: skip
-    raw = {words: inputs[f"raw_{kind}"] for kind, words in names.items() if f"raw_{kind}" in inputs}
     power_rows = power_section(inputs["power_summary"], power)
     script, script_source = inline_script(inputs["script"])
     html = render(
@@ -558,7 +574,7 @@ def run(
         power_intro=power_intro(power, cohort),
         has_ledger=has_ledger(cohort),
         design=design_words(cohort),
-        provenance=provenance(raw, cohort, analysis, project),
+        provenance=provenance(raw_files(inputs), cohort, analysis, project),
     )
     write_text(output, html)
     logger.info("report: %d figures, %d claims", len(figures), len(claims))
