@@ -6,9 +6,13 @@ from __future__ import annotations
 import json
 import logging
 
+import pandas as pd
+
 from clinrepro.power import figure as power_figure
 from clinrepro.power import files as power_io
 from clinrepro.power import planning
+from clinrepro.power.schemas import Power, PowerCurve, PowerSummary
+from clinrepro.reading.validation import check_written_tables
 
 logger = logging.getLogger(__name__)
 
@@ -17,13 +21,19 @@ def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict)
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
     found = planning.endpoints_of(planning.read_adeff(adeff), analysis, cohort)
     results = planning.power_tables(found, analysis, settings, cohort)
-    power_io.write_csv_tables(
+    tables = {
+        outputs["csv"]: (planning.LONG_COLUMNS, results.long),
+        outputs["curve"]: (planning.CURVE_COLUMNS, results.curve),
+        outputs["summary"]: results.summary,
+    }
+    models = {outputs["csv"]: Power, outputs["curve"]: PowerCurve, outputs["summary"]: PowerSummary}
+    check_written_tables(
         {
-            outputs["csv"]: (planning.LONG_COLUMNS, results.long),
-            outputs["curve"]: (planning.CURVE_COLUMNS, results.curve),
-            outputs["summary"]: results.summary,
+            path: (pd.DataFrame(rows, columns=columns), models[path])
+            for path, (columns, rows) in tables.items()
         }
     )
+    power_io.write_csv_tables(tables)
     caption = power_figure.draw(
         results, settings, cohort, {"png": outputs["png"], "svg": outputs["svg"]}
     )
