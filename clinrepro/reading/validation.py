@@ -132,7 +132,10 @@ def _readable(check: str) -> str:
         return "not a number"
     listed = re.fullmatch(r"isin\(\[(.*)\]\)", check)
     if listed:
-        return f"not in the controlled vocabulary; one of: {listed.group(1).replace(chr(39), '')}"
+        values = [value.strip("'") for value in listed.group(1).split(", ")]
+        empty = " (or empty)" if "" in values else ""
+        shown = ", ".join(value for value in values if value)
+        return f"not in the controlled vocabulary; one of: {shown}{empty}"
     for prefix, words in (
         ("isin", "not in the controlled vocabulary"),
         ("str_matches", "does not have the printed form expected"),
