@@ -1,7 +1,9 @@
-"""The data dictionary: one pandera model per table, with controlled terminology.
+"""The data dictionary of the raw and tidy tables, the claims ledger, the reported
+summaries and the stated outcomes: one pandera model per table, with controlled terminology.
 
-Every table the workflow writes is validated against its model here before it is
-written; the field docstrings say what each column means and its unit.
+Each field's description says what the column means and its unit (docs/outputs.md lists
+them, written from the models). The tables of later stages have their models in their
+stage's `schemas` module, built with `row_check` and `empty_or` from here.
 """
 
 from __future__ import annotations
