@@ -3,12 +3,13 @@
 #   make test  - the same set-up, then the whole test suite
 #   make check - the unit tests alone: no workflow run, no import budgets, one process a
 #                core (a quick loop while editing)
+#   make docs  - rewrite the column lists of docs/outputs.md from the data dictionary
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test check clean pins
+.PHONY: run test check clean pins docs
 
 $(STAMP): envs/requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +24,10 @@ test: $(STAMP)
 
 check: $(STAMP)
 	$(BIN)/python -m pytest -m "not workflow and not slow" --hypothesis-profile=quick -n auto
+
+# the column lists of docs/outputs.md, written afresh from the pandera models
+docs: $(STAMP)
+	$(BIN)/python -m clinrepro.base.dictionary docs/outputs.md
 
 clean:
 	rm -rf results logs .snakemake

@@ -2,8 +2,21 @@
 
 import pandas as pd
 import pytest
+import yaml
 
+from clinrepro.adam.schemas import ADEFF, ADSL
+from clinrepro.audit.schemas import (
+    Attainability,
+    Claims,
+    ClaimsCells,
+    Eligibility,
+    Outcomes,
+    Reconciliation,
+    Specifications,
+    SummaryChecks,
+)
 from clinrepro.base.errors import InputError
+from clinrepro.power.schemas import Power, PowerCurve, PowerSummary
 from clinrepro.reading.schemas import (
     ClaimsLedger,
     measurement_schema,
@@ -14,7 +27,9 @@ from clinrepro.reading.schemas import (
     Subjects,
 )
 from clinrepro.reading.validate import validate_cohort
-from clinrepro.reading.validation import check_table
+from clinrepro.reading.validation import check_table, row_check_columns, write_checked_tables
+from clinrepro.statistics.schemas import ARD
+from conftest import ROOT
 
 
 def problems(model, frame, **kwargs):
@@ -172,3 +187,159 @@ def test_validation_points_at_the_raw_file_and_printed_header(tmp_path, tables, 
         (raw["table"], "5", "MMT8 M3", "144"),  # the printed cell; the tidy value was altered
         (raw["table"], "14", "Age (yrs)", "12"),
     ]
+
+
+# ---- the tables the workflow writes: checked where they are written ----------------------
+
+
+def written_problems(tmp_path, frame, model) -> list[str]:
+    """The lines of the error a table breaking its model raises; nothing is written."""
+    path = str(tmp_path / "out.csv")
+    with pytest.raises(InputError) as caught:
+        write_checked_tables({path: (frame, model)})
+    assert not (tmp_path / "out.csv").exists()
+    return caught.value.block().replace(path, "out.csv").splitlines()[1:-1]
+
+
+def test_the_pilot_analysis_datasets_and_ard_meet_their_models(tmp_path, pilot):
+    adsl, adeff, ard = pilot
+    paths = {name: str(tmp_path / f"{name}.csv") for name in ("adsl", "adeff", "ard")}
+    write_checked_tables(
+        {paths["adsl"]: (adsl, ADSL), paths["adeff"]: (adeff, ADEFF), paths["ard"]: (ard, ARD)}
+    )
+    # the check reads a copy: the file holds the frame as given (ADSL's first patient)
+    with open(paths["adsl"], encoding="utf-8") as handle:
+        assert handle.read().splitlines()[1] == (
+            "LC2022,LC2022-1,1,59.0,F,5.0,TIF1G,6,CS;HCQ;IVIg;PLEX;MTX;AZA,Y,ruxolitinib,30.0,"
+            "ruxolitinib 30 mg/day,Y,Y,Y,Y"
+        )
+
+
+def test_adsl_a_population_flag_is_y_or_n(tmp_path, pilot):
+    adsl = pilot[0].copy()
+    adsl.loc[2, "ACTMUSFL"] = "yes"  # patient 3
+    assert written_problems(tmp_path, adsl, ADSL) == [
+        "In out.csv:",
+        "  - patient 3, column 'ACTMUSFL', value 'yes': not in the controlled vocabulary; "
+        "one of: Y, N",
+    ]
+
+
+def test_adeff_a_replicate_sd_is_not_negative(tmp_path, pilot):
+    adeff = pilot[1].copy()
+    first = adeff.index[0]  # patient 1, CDASI at M0
+    adeff.loc[first, "AVALSD"] = -2.0
+    assert written_problems(tmp_path, adeff, ADEFF) == [
+        "In out.csv:",
+        "  - patient 1, column 'AVALSD', value '-2': below the allowed minimum: "
+        "greater_than_or_equal_to(0)",
+    ]
+
+
+def test_ard_a_p_value_is_a_probability(tmp_path, pilot):
+    ard = pilot[2].copy()
+    row = ard.index[ard["statistic"] == "p_value"][0]
+    ard.loc[row, "value"] = 1.5
+    assert written_problems(tmp_path, ard, ARD) == [
+        "In out.csv:",
+        f"  - row {row + 1}, column 'value', value '1.5': a p-value is outside 0 to 1",
+    ]
+
+
+CLAIM = {
+    "claim_id": "n_patients", "description": "Patients treated", "reported": "16",
+    "recomputed": 16.0, "status": "match", "recomputed_rounded": 16.0, "comparator": "=",
+    "precision": 0, "unit": "count", "population_flag": "SAFFL", "method": "", "n": 16,
+    "other_methods": "", "note": "", "reason": "", "source": "paper", "location": "text l.75",
+    "quote": "Sixteen DM patients", "explanations": "", "explanations_tried": None,
+    "verdict": "exact", "verdict_reason": "the data give 16", "difference": 0.0,
+    "difference_sd": None, "direction": "", "summary_checks": "", "best_specification": "Y",
+}  # fmt: skip
+SPECIFICATION = {
+    "rank": 1, "reproduced": 24, "claims": 29, "departures": 1, "populations": "cohort: SAFFL",
+    "summaries": "every value at the visit", "missing": "missing responses left out",
+    "test": "each p-value by the analysis's own test", "rounding": "rounded half up",
+    "own": "N", "reproduced_ids": "n_patients", "left_out_ids": "cdasi_m0_mean",
+}  # fmt: skip
+POWER_ROW = {
+    "endpoint": "CDASI change at M3", "measure": "CDASI", "population": "ACTCUTFL",
+    "assumption": None, "source": "observed", "design": "observed", "analysis": None,
+    "method": "observed", "status": None, "reason": None, "quantity": "n", "n": None,
+    "value": 14, "note": None, "mc_se": None, "effect": None, "placebo": None,
+    "placebo_from": None, "difference": None, "sd": None, "standardized": None,
+    "assumes": None,
+}  # fmt: skip
+SUMMARY_ROW = {
+    "endpoint": "CDASI change at M3", "assumption": "cutaneous response criterion",
+    "design": "single-arm paired", "analysis": "paired t-test", "method": "analytic",
+    "status": "offered", "effect": "5", "placebo": "", "difference": "+5", "SD": "8.85",
+    "d or h": "0.565", "power at the cohort's n": "0.50 (n = 14)", "n for 80% power": "27",
+    "n for 90% power": "35", "MC SE": "", "placebo 0%": "", "placebo 20%": "",
+    "assumes": "Treated patients improve by 5 points on average.", "reason": "",
+}  # fmt: skip
+# one good row a model, the column to spoil, the wrong value, and the line of the error
+WRITTEN = [
+    (Claims, CLAIM, "verdict", "exactly", "claim n_patients, column 'verdict', value "
+     "'exactly': not in the controlled vocabulary; one of: exact, within rounding, "
+     "reading-dependent, population or test not stated, approximate, inconsistent, "
+     "consistent with reported numbers, not computable"),
+    (Reconciliation, {"claim_id": "cdasi_m3_mean", "rank": 1, "kind": "rounding",
+     "detail": "13.3571 rounded up", "value": 14.0, "printed": "14"}, "rank", 0,
+     "claim cdasi_m3_mean, column 'rank', value '0': below the allowed minimum: "
+     "greater_than_or_equal_to(1)"),
+    (ClaimsCells, {"claim_id": "n_patients", "patient": "1", "used": "Y", "reason": "",
+     "column": "SAFFL", "cell": "Y"}, "used", "yes", "claim n_patients, column 'used', value "
+     "'yes': not in the controlled vocabulary; one of: Y, N"),
+    (Specifications, SPECIFICATION, "reproduced", 30, "row 1, column 'reproduced', value "
+     "'30': reproduces more claims than the data can give"),
+    (SummaryChecks, {"claim_id": "pct_active_cutaneous", "check": "GRIM", "inputs": "88%",
+     "implied": "14/16 = 87.5%", "result": "passes", "detail": "possible"}, "result", "pass",
+     "claim pct_active_cutaneous, column 'result', value 'pass': not in the controlled "
+     "vocabulary; one of: passes, fails, inconclusive, not informative"),
+    (Outcomes, {"outcome_id": "cutaneous_response", "role": "main", "description": "CDASI",
+     "source": "paper", "location": "text l.70", "reported_by": "", "status": "reported",
+     "recomputed": "13 of 14", "population": "ACTCUTFL"}, "population", "active",
+     "outcome cutaneous_response, column 'population', value 'active': does not have the "
+     "printed form expected: str_matches('^$|^[A-Z][A-Z0-9]*FL$')"),
+    (Attainability, {"role": "cutaneous", "population": "ACTCUTFL", "parameter": "CDASI",
+     "visit": "M3", "criterion": "CDASI decrease >= 5", "patient": "1", "baseline": 26.0,
+     "followup": 15.0, "improvement": 11.0, "best_possible": 26.0, "attainable": "Y",
+     "evaluable": "Y", "responder": "Y"}, "evaluable", "maybe", "patient 1, column "
+     "'evaluable', value 'maybe': not in the controlled vocabulary; one of: Y, N, unknown "
+     "(or empty)"),
+    (Eligibility, {"criterion": "adult", "source": "text l.67", "definition": "AGE >= 18",
+     "reading": "", "patient": "1", "value": 59.0, "low": 59.0, "high": 60.0, "category": "",
+     "meets": "Y"}, "meets", "?", "patient 1, column 'meets', value '?': not in the controlled "
+     "vocabulary; one of: Y, N, unknown, cannot be decided"),
+    (Power, POWER_ROW, "mc_se", -0.01, "row 1, column 'mc_se', value '-0.01': below the "
+     "allowed minimum: greater_than_or_equal_to(0)"),
+    (PowerSummary, SUMMARY_ROW, "status", "dropped", "row 1, column 'status', value 'dropped': "
+     "not in the controlled vocabulary; one of: offered, reference, withdrawn"),
+    (PowerCurve, {"endpoint": "CDASI change at M3", "assumption": "criterion",
+     "design": "single-arm paired", "analysis": "paired t-test", "method": "analytic",
+     "n": 4, "power": 0.128, "mc_se": None}, "power", 1.2, "row 1, column 'power', value "
+     "'1.2': above the allowed maximum: less_than_or_equal_to(1)"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("model, row, column, wrong, line", WRITTEN, ids=lambda v: "")
+def test_a_written_table_breaking_its_model_names_file_row_and_column(
+    tmp_path, model, row, column, wrong, line
+):
+    good = pd.DataFrame([row])
+    write_checked_tables({str(tmp_path / "good.csv"): (good, model)})
+    assert (tmp_path / "good.csv").exists()
+    bad = good.astype({column: object})
+    bad.loc[0, column] = wrong
+    assert written_problems(tmp_path, bad, model) == ["In out.csv:", f"  - {line}"]
+
+
+def test_row_checks_name_their_column_without_a_global():
+    assert row_check_columns(Subjects.to_schema()) == {
+        "disease duration is longer than the patient's age": "disease_duration"
+    }
+    range_message = (
+        "value is outside the measure's range (CDASI 0-100, IFNA >= 0, MMT8 0-150, CK >= 0)"
+    )
+    cohort = yaml.safe_load((ROOT / "config/cohorts/landon_cardinal_2022.yaml").read_text())
+    assert row_check_columns(measurement_schema(cohort))[range_message] == "value"

@@ -15,9 +15,11 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.base.columns import as_codes, joined, repeated
-from clinrepro.base.files import read_table, write_tables
+from clinrepro.adam.schemas import ADEFF, ADSL
+from clinrepro.base.files import read_table
 from clinrepro.base.study import criterion_text, visit_time
 from clinrepro.base.terms import POPULATION_FLAGS
+from clinrepro.reading.validation import write_checked_tables
 
 logger = logging.getLogger(__name__)
 COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -226,4 +228,4 @@ def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, s
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
     logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
     logger.info("population sizes: %s", {f: int((adsl[f] == "Y").sum()) for f in POPULATION_FLAGS})
-    write_tables({outputs["adsl"]: adsl, outputs["adeff"]: adeff})
+    write_checked_tables({outputs["adsl"]: (adsl, ADSL), outputs["adeff"]: (adeff, ADEFF)})

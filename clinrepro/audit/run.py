@@ -21,8 +21,10 @@ from clinrepro.audit.specifications import SPECIFICATION_COLUMNS, specification_
 from clinrepro.audit.summary_checks import SUMMARY_CHECK_COLUMNS as CHECK_COLUMNS
 from clinrepro.audit.summary_checks import check_words, summary_checks
 from clinrepro.audit.verdicts import with_verdicts
-from clinrepro.base.files import read_table, write_tables
+from clinrepro.audit import schemas
+from clinrepro.base.files import read_table
 from clinrepro.base.terms import POPULATION_FLAGS
+from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import read_ard
 
 logger = logging.getLogger(__name__)
@@ -87,6 +89,23 @@ OUTPUTS = (
     "eligibility",
 )
 
+# each file's model in the data dictionary, by the key of `outputs` in run()
+MODELS = {
+    "claims": schemas.Claims,
+    "reconciliation": schemas.Reconciliation,
+    "cells": schemas.ClaimsCells,
+    "specifications": schemas.Specifications,
+    "checks": schemas.SummaryChecks,
+    "outcomes": schemas.Outcomes,
+    "attainability": schemas.Attainability,
+    "eligibility": schemas.Eligibility,
+}
+
+
+def write_audit(tables: dict[str, pd.DataFrame], outputs: dict) -> None:
+    """Check the audit's tables (by their key of `outputs`) against their models; write them."""
+    write_checked_tables({outputs[name]: (frame, MODELS[name]) for name, frame in tables.items()})
+
 
 def run(
     claims: str | None,
@@ -107,20 +126,21 @@ def run(
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=AUDIT_READS)
     endpoints = {
-        outputs["attainability"]: attainability(subjects, records, analysis, cohort),
-        outputs["eligibility"]: eligibility(subjects, records, cohort),
+        "attainability": attainability(subjects, records, analysis, cohort),
+        "eligibility": eligibility(subjects, records, cohort),
     }
     if claims is None:
-        write_tables(
+        write_audit(
             {
-                outputs["claims"]: pd.DataFrame(columns=AUDIT_COLUMNS),
-                outputs["reconciliation"]: pd.DataFrame(columns=EXPLANATION_COLUMNS),
-                outputs["cells"]: pd.DataFrame(columns=CELL_COLUMNS),
-                outputs["specifications"]: pd.DataFrame(columns=SPECIFICATION_COLUMNS),
-                outputs["checks"]: pd.DataFrame(columns=CHECK_COLUMNS),
-                outputs["outcomes"]: pd.DataFrame(columns=OUTCOME_COLUMNS),
+                "claims": pd.DataFrame(columns=AUDIT_COLUMNS),
+                "reconciliation": pd.DataFrame(columns=EXPLANATION_COLUMNS),
+                "cells": pd.DataFrame(columns=CELL_COLUMNS),
+                "specifications": pd.DataFrame(columns=SPECIFICATION_COLUMNS),
+                "checks": pd.DataFrame(columns=CHECK_COLUMNS),
+                "outcomes": pd.DataFrame(columns=OUTCOME_COLUMNS),
                 **endpoints,
-            }
+            },
+            outputs,
         )
         logger.info("no claims ledger: nothing to audit")
         return
@@ -146,18 +166,17 @@ def run(
     graded["summary_checks"] = graded["claim_id"].map(check_words(checks)).fillna("")
     logger.info("verdicts: %s", graded["verdict"].value_counts().to_dict())
     stated = None if outcomes is None else read_table(outcomes)
-    write_tables(
+    write_audit(
         {
-            outputs["claims"]: with_specification(graded, specifications).reindex(
-                columns=AUDIT_COLUMNS
-            ),
-            outputs["reconciliation"]: explanations.reindex(columns=EXPLANATION_COLUMNS),
-            outputs["cells"]: claim_cells(
+            "claims": with_specification(graded, specifications).reindex(columns=AUDIT_COLUMNS),
+            "reconciliation": explanations.reindex(columns=EXPLANATION_COLUMNS),
+            "cells": claim_cells(
                 ledger, claims_audit, subjects, records, cohort, limits["max_cells_listed"]
             ),
-            outputs["specifications"]: specifications,
-            outputs["checks"]: checks.reindex(columns=CHECK_COLUMNS),
-            outputs["outcomes"]: outcome_report(stated, ledger, results, analysis),
+            "specifications": specifications,
+            "checks": checks.reindex(columns=CHECK_COLUMNS),
+            "outcomes": outcome_report(stated, ledger, results, analysis),
             **endpoints,
-        }
+        },
+        outputs,
     )

@@ -6,11 +6,12 @@ from __future__ import annotations
 import json
 import logging
 
+from clinrepro.adam.endpoints import read_adeff
 from clinrepro.power import estimates as power_estimates
 from clinrepro.power import figure as power_figure
 from clinrepro.power import planning
-from clinrepro.adam.endpoints import read_adeff
-from clinrepro.base.files import write_tables
+from clinrepro.power.schemas import Power, PowerCurve, PowerSummary
+from clinrepro.reading.validation import write_checked_tables
 
 logger = logging.getLogger(__name__)
 
@@ -21,11 +22,14 @@ def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict)
         read_adeff(adeff, columns=power_estimates.ADEFF_COLUMNS), analysis, cohort
     )
     results = planning.power_tables(found, analysis, settings, cohort)
-    write_tables(
+    write_checked_tables(
         {
-            outputs["csv"]: planning.as_table(planning.LONG_COLUMNS, results.long),
-            outputs["curve"]: planning.as_table(planning.CURVE_COLUMNS, results.curve),
-            outputs["summary"]: planning.as_table(*results.summary),
+            outputs["csv"]: (planning.as_table(planning.LONG_COLUMNS, results.long), Power),
+            outputs["curve"]: (
+                planning.as_table(planning.CURVE_COLUMNS, results.curve),
+                PowerCurve,
+            ),
+            outputs["summary"]: (planning.as_table(*results.summary), PowerSummary),
         }
     )
     caption = power_figure.draw(

@@ -1,7 +1,9 @@
-"""The data dictionary: one pandera model per table, with controlled terminology.
+"""The data dictionary of the raw and tidy tables, the claims ledger, the reported
+summaries and the stated outcomes: one pandera model per table, with controlled terminology.
 
-Every table the workflow writes is validated against its model here before it is
-written; the field docstrings say what each column means and its unit.
+Each field's description says what the column means and its unit (docs/outputs.md lists
+them, written from the models). The tables of later stages have their models in their
+stage's `schemas` module, built with `row_check` and `empty_or` from here.
 """
 
 from __future__ import annotations
@@ -25,14 +27,25 @@ MEASUREMENT_CELL = rf"^({NA_TOKEN}|{NUMBER_PATTERN}( ?± ?({NUMBER_PATTERN}|{NA_
 # a measurement column of the wide table, once its header is mapped: measure@visit
 MEASUREMENT_COLUMN = rf"^{CODE_PATTERN}@{CODE_PATTERN}$"
 
-# Row-level checks name the column they are about, so an error can point at a cell.
-CHECK_COLUMNS: dict[str, str] = {}
+# what a row-level check is about: its failures are reported against this column
+ABOUT = "column"
 
 
 def row_check(column: str, message: str):
     """A named dataframe check whose failures are reported against `column`."""
-    CHECK_COLUMNS[message] = column
-    return pa.dataframe_check(error=message)
+    return pa.dataframe_check(error=message, statistics={ABOUT: column})
+
+
+def empty_or(description: str, isin=None, str_matches=None, **field) -> pa.Field:
+    """A text column of a table the workflow writes, empty where it does not apply: missing
+    or '' (which reads back as missing), or else within `isin` or of the form `str_matches`;
+    `field` as pa.Field takes it (alias, regex)."""
+    checks = field
+    if isin is not None:
+        checks["isin"] = [*isin, ""]
+    if str_matches is not None:
+        checks["str_matches"] = rf"^$|{str_matches}"
+    return pa.Field(nullable=True, description=description, **checks)
 
 
 class RawPatients(pa.DataFrameModel):
@@ -42,24 +55,41 @@ class RawPatients(pa.DataFrameModel):
     Every cell is text exactly as printed; this model checks the printed forms only.
     """
 
-    subject: Series[str] = pa.Field(unique=True, str_matches=r"^[A-Za-z0-9_.-]+$")
-    """Patient number as printed: letters, digits, '_', '.', '-'."""
-    age: Series[str] = pa.Field(str_matches=rf"^{NUMBER_PATTERN}$")
-    """Age in years, as printed."""
-    sex: Series[str] = pa.Field(str_length={"min_value": 1})
-    """Sex as printed (mapped through the cohort's vocabulary)."""
-    disease_duration: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
-    """Disease duration in years, as printed."""
-    antibody: Series[str] = pa.Field(str_length={"min_value": 1})
-    """Myositis-specific antibody as printed."""
-    prior_treatment: Series[str] = pa.Field(str_matches=r"^[^,]+(,\s*[^,]+)*$")
-    """Comma-separated list of previous treatments, or the cohort's word for none."""
-    regimen: Optional[Series[str]] = pa.Field(str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$")
-    """JAK inhibitor and daily dose in mg, printed as 'Molecule, dose' (one cell)."""
-    molecule: Optional[Series[str]] = pa.Field(str_length={"min_value": 1})
-    """JAK inhibitor as printed, where the dose has a column of its own (or none)."""
-    dose: Optional[Series[str]] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
-    """Daily dose in mg, as printed, in a column of its own."""
+    subject: Series[str] = pa.Field(
+        unique=True,
+        str_matches=r"^[A-Za-z0-9_.-]+$",
+        description="Patient number as printed: letters, digits, '_', '.', '-'.",
+    )
+    age: Series[str] = pa.Field(
+        str_matches=rf"^{NUMBER_PATTERN}$", description="Age in years, as printed."
+    )
+    sex: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Sex as printed (mapped through the cohort's vocabulary).",
+    )
+    disease_duration: Series[str] = pa.Field(
+        str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
+        description="Disease duration in years, as printed.",
+    )
+    antibody: Series[str] = pa.Field(
+        str_length={"min_value": 1}, description="Myositis-specific antibody as printed."
+    )
+    prior_treatment: Series[str] = pa.Field(
+        str_matches=r"^[^,]+(,\s*[^,]+)*$",
+        description="Comma-separated list of previous treatments, or the cohort's word for none.",
+    )
+    regimen: Optional[Series[str]] = pa.Field(
+        str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$",
+        description="JAK inhibitor and daily dose in mg, printed as 'Molecule, dose' (one cell).",
+    )
+    molecule: Optional[Series[str]] = pa.Field(
+        str_length={"min_value": 1},
+        description="JAK inhibitor as printed, where the dose has a column of its own (or none).",
+    )
+    dose: Optional[Series[str]] = pa.Field(
+        str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
+        description="Daily dose in mg, as printed, in a column of its own.",
+    )
 
     class Config:
         strict = True
@@ -69,9 +99,11 @@ class RawTable(RawPatients):
     """The published wide table: the patient columns and one column a measure and visit."""
 
     measurement: Series[str] = pa.Field(
-        alias=MEASUREMENT_COLUMN, regex=True, str_matches=MEASUREMENT_CELL
+        alias=MEASUREMENT_COLUMN,
+        regex=True,
+        str_matches=MEASUREMENT_CELL,
+        description="A measurement cell: 'value', 'value ± SD', 'value ± NA' or 'NA'.",
     )
-    """A measurement cell: 'value', 'value ± SD', 'value ± NA' or 'NA'."""
 
     class Config:
         strict = True
@@ -80,14 +112,21 @@ class RawTable(RawPatients):
 class RawMeasurements(pa.DataFrameModel):
     """A registry's long measurements file: one row a patient, visit and measure."""
 
-    subject: Series[str] = pa.Field(str_matches=r"^[A-Za-z0-9_.-]+$")
-    """Patient number as in the patients file."""
-    visit: Series[str] = pa.Field(str_length={"min_value": 1})
-    """Visit as printed (mapped through the cohort's visits)."""
-    measure: Series[str] = pa.Field(str_length={"min_value": 1})
-    """Measure as printed (mapped through the cohort's measures)."""
-    value: Series[str] = pa.Field(str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$")
-    """The value as printed, e.g. 39.0, or the word for missing."""
+    subject: Series[str] = pa.Field(
+        str_matches=r"^[A-Za-z0-9_.-]+$", description="Patient number as in the patients file."
+    )
+    visit: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Visit as printed (mapped through the cohort's visits).",
+    )
+    measure: Series[str] = pa.Field(
+        str_length={"min_value": 1},
+        description="Measure as printed (mapped through the cohort's measures).",
+    )
+    value: Series[str] = pa.Field(
+        str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
+        description="The value as printed, e.g. 39.0, or the word for missing.",
+    )
 
     class Config:
         strict = True
@@ -96,20 +135,26 @@ class RawMeasurements(pa.DataFrameModel):
 class Subjects(pa.DataFrameModel):
     """One row per patient: baseline characteristics."""
 
-    study_id: Series[str]
-    """Study identifier from the cohort's settings."""
-    subject_id: Series[str] = pa.Field(unique=True)
-    """Patient number as printed in the source table."""
-    age: Series[float] = pa.Field(ge=ADULT_AGE[0], le=ADULT_AGE[1])
-    """Age at inclusion, years."""
-    sex: Series[str] = pa.Field(isin=list(SEXES))
-    """Sex: F or M."""
-    disease_duration: Series[float] = pa.Field(ge=0, nullable=True)
-    """Time from diagnosis to inclusion, years."""
-    antibody: Series[str] = pa.Field(isin=list(ANTIBODIES))
-    """Myositis-specific antibody, coded (SERONEG when none was found)."""
-    n_prior_treatments: Series[float] = pa.Field(ge=0, nullable=True)
-    """Number of distinct previous treatments; missing when not recorded."""
+    study_id: Series[str] = pa.Field(description="Study identifier from the cohort's settings.")
+    subject_id: Series[str] = pa.Field(
+        unique=True, description="Patient number as printed in the source table."
+    )
+    age: Series[float] = pa.Field(
+        ge=ADULT_AGE[0], le=ADULT_AGE[1], description="Age at inclusion, years."
+    )
+    sex: Series[str] = pa.Field(isin=list(SEXES), description="Sex: F or M.")
+    disease_duration: Series[float] = pa.Field(
+        ge=0, nullable=True, description="Time from diagnosis to inclusion, years."
+    )
+    antibody: Series[str] = pa.Field(
+        isin=list(ANTIBODIES),
+        description="Myositis-specific antibody, coded (SERONEG when none was found).",
+    )
+    n_prior_treatments: Series[float] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="Number of distinct previous treatments; missing when not recorded.",
+    )
 
     @row_check("disease_duration", "disease duration is longer than the patient's age")
     def duration_within_age(cls, df):
@@ -123,14 +168,17 @@ class Subjects(pa.DataFrameModel):
 class Regimens(pa.DataFrameModel):
     """One row per patient: the JAK inhibitor received and its daily dose."""
 
-    subject_id: Series[str] = pa.Field(unique=True)
-    """Patient number."""
-    molecule: Series[str] = pa.Field(isin=list(MOLECULES))
-    """JAK inhibitor, lower-case international non-proprietary name."""
-    dose: Series[float] = pa.Field(gt=0, nullable=True)
-    """Total daily dose, mg/day; missing where the table prints none."""
-    dose_unit: Series[str] = pa.Field(isin=["mg/day"])
-    """Unit of `dose`."""
+    subject_id: Series[str] = pa.Field(unique=True, description="Patient number.")
+    molecule: Series[str] = pa.Field(
+        isin=list(MOLECULES),
+        description="JAK inhibitor, lower-case international non-proprietary name.",
+    )
+    dose: Series[float] = pa.Field(
+        gt=0,
+        nullable=True,
+        description="Total daily dose, mg/day; missing where the table prints none.",
+    )
+    dose_unit: Series[str] = pa.Field(isin=["mg/day"], description="Unit of `dose`.")
 
     class Config:
         strict = True
@@ -140,12 +188,11 @@ class Regimens(pa.DataFrameModel):
 class PriorTreatments(pa.DataFrameModel):
     """One row per patient and previous treatment."""
 
-    subject_id: Series[str]
-    """Patient number."""
-    treatment: Series[str] = pa.Field(isin=list(PRIOR_TREATMENTS))
-    """Treatment code from the table's legend."""
-    treatment_name: Series[str]
-    """Treatment name spelled out."""
+    subject_id: Series[str] = pa.Field(description="Patient number.")
+    treatment: Series[str] = pa.Field(
+        isin=list(PRIOR_TREATMENTS), description="Treatment code from the table's legend."
+    )
+    treatment_name: Series[str] = pa.Field(description="Treatment name spelled out.")
 
     @row_check("treatment", "the same treatment is listed twice for this patient")
     def one_row_per_treatment(cls, df):
@@ -159,22 +206,27 @@ class PriorTreatments(pa.DataFrameModel):
 class Measurements(pa.DataFrameModel):
     """Long form: one row per patient, parameter and visit, missing values kept as rows."""
 
-    subject_id: Series[str]
-    """Patient number."""
-    parameter: Series[str]
-    """Measure code, one of the cohort's measures (checked by `measurement_schema`)."""
-    visit: Series[str]
-    """Visit code, one of the cohort's visits (checked by `measurement_schema`)."""
-    value: Series[float] = pa.Field(nullable=True)
-    """Measured value in the parameter's unit; missing where printed NA."""
-    replicate_sd: Series[float] = pa.Field(ge=0, nullable=True)
-    """SD of replicate assays where printed after '±', same unit as value."""
-    sd_printed: Series[bool]
-    """Whether the cell printed a '± SD' part (its SD may still be NA)."""
-    source_column: Series[str]
-    """Printed header of the source column."""
-    source_cell: Series[str]
-    """The source cell exactly as printed."""
+    subject_id: Series[str] = pa.Field(description="Patient number.")
+    parameter: Series[str] = pa.Field(
+        description="Measure code, one of the cohort's measures (checked by `measurement_schema`)."
+    )
+    visit: Series[str] = pa.Field(
+        description="Visit code, one of the cohort's visits (checked by `measurement_schema`)."
+    )
+    value: Series[float] = pa.Field(
+        nullable=True,
+        description="Measured value in the parameter's unit; missing where printed NA.",
+    )
+    replicate_sd: Series[float] = pa.Field(
+        ge=0,
+        nullable=True,
+        description="SD of replicate assays where printed after '±', same unit as value.",
+    )
+    sd_printed: Series[bool] = pa.Field(
+        description="Whether the cell printed a '± SD' part (its SD may still be NA)."
+    )
+    source_column: Series[str] = pa.Field(description="Printed header of the source column.")
+    source_cell: Series[str] = pa.Field(description="The source cell exactly as printed.")
 
     @row_check("replicate_sd", "a replicate SD is given without a value")
     def sd_needs_value(cls, df):
@@ -196,18 +248,20 @@ class Measurements(pa.DataFrameModel):
 class ReportedSummaries(pa.DataFrameModel):
     """Summaries a publication reports without per-patient data (e.g. a mean at a later visit)."""
 
-    parameter: Series[str]
-    """Measure code, one of the cohort's measures (checked by `summaries_schema`)."""
-    visit: Series[str]
-    """Visit code, one of the cohort's visits (checked by `summaries_schema`)."""
-    population: Series[str]
-    """Population the summary describes, in the publication's words."""
-    statistic: Series[str] = pa.Field(isin=["n", "mean", "sd", "median", "p_value"])
-    """Which statistic."""
-    value: Series[float]
-    """The reported value."""
-    source: Series[str]
-    """Where in the publication it is printed."""
+    parameter: Series[str] = pa.Field(
+        description="Measure code, one of the cohort's measures (checked by `summaries_schema`)."
+    )
+    visit: Series[str] = pa.Field(
+        description="Visit code, one of the cohort's visits (checked by `summaries_schema`)."
+    )
+    population: Series[str] = pa.Field(
+        description="Population the summary describes, in the publication's words."
+    )
+    statistic: Series[str] = pa.Field(
+        isin=["n", "mean", "sd", "median", "p_value"], description="Which statistic."
+    )
+    value: Series[float] = pa.Field(description="The reported value.")
+    source: Series[str] = pa.Field(description="Where in the publication it is printed.")
 
     class Config:
         strict = True
@@ -217,60 +271,76 @@ class ReportedSummaries(pa.DataFrameModel):
 class ClaimsLedger(pa.DataFrameModel):
     """Every quantitative claim of a publication, one a row, with how to recompute it."""
 
-    claim_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
-    """Stable identifier."""
-    source: Series[str] = pa.Field(isin=["paper", "news", "synthetic"])
-    """The publication itself, a news summary of it, or a synthetic cohort's generator."""
-    location: Series[str]
-    """Where the claim is printed (text line, table, figure legend)."""
-    quote: Series[str]
-    """The printed words."""
-    description: Series[str]
-    """What is claimed, in plain words."""
-    reported: Series[str]
-    """The reported value as printed."""
-    comparator: Series[str] = pa.Field(isin=["=", "<", "<=", ">", ">="])
-    """'=' for a value; a bound such as '< 0.0001' otherwise."""
-    value: Series[float]
-    """The reported value or bound as a number (a percentage as a percentage)."""
-    precision: Series[float] = pa.Field(ge=0, le=6)
-    """Decimal places printed; the recomputed value is rounded to these before comparing."""
-    unit: Series[str]
-    """count, %, points, years or p."""
-    population: Series[str] = pa.Field(nullable=True)
-    """Population role (cohort, cutaneous, muscle, both), mapped to a flag by the variant."""
+    claim_id: Series[str] = pa.Field(
+        unique=True, str_matches=r"^[a-z0-9_]+$", description="Stable identifier."
+    )
+    source: Series[str] = pa.Field(
+        isin=["paper", "news", "synthetic"],
+        description="The publication itself, a news summary of it, or a synthetic cohort's generator.",
+    )
+    location: Series[str] = pa.Field(
+        description="Where the claim is printed (text line, table, figure legend)."
+    )
+    quote: Series[str] = pa.Field(description="The printed words.")
+    description: Series[str] = pa.Field(description="What is claimed, in plain words.")
+    reported: Series[str] = pa.Field(description="The reported value as printed.")
+    comparator: Series[str] = pa.Field(
+        isin=["=", "<", "<=", ">", ">="],
+        description="'=' for a value; a bound such as '< 0.0001' otherwise.",
+    )
+    value: Series[float] = pa.Field(
+        description="The reported value or bound as a number (a percentage as a percentage)."
+    )
+    precision: Series[float] = pa.Field(
+        ge=0,
+        le=6,
+        description="Decimal places printed; the recomputed value is rounded to these before comparing.",
+    )
+    unit: Series[str] = pa.Field(description="count, %, points, years or p.")
+    population: Series[str] = pa.Field(
+        nullable=True,
+        description="Population role (cohort, cutaneous, muscle, both), mapped to a flag by the variant.",
+    )
     analysis: Series[str] = pa.Field(
-        isin=["summary", "categorical", "paired_test", "response"], nullable=True
+        isin=["summary", "categorical", "paired_test", "response"],
+        nullable=True,
+        description="Kind of result in the analysis results data that answers the claim.",
     )
-    """Kind of result in the analysis results data that answers the claim."""
-    parameter: Series[str] = pa.Field(nullable=True)
-    """Parameter or characteristic."""
-    visit: Series[str] = pa.Field(nullable=True)
-    """Visit code."""
-    category: Series[str] = pa.Field(nullable=True)
-    """Category of a categorical characteristic."""
-    statistic: Series[str] = pa.Field(nullable=True)
-    """Statistic name in the analysis results data."""
-    not_computable_reason: Series[str] = pa.Field(nullable=True)
-    """Why the published data cannot give this value; empty when they can."""
+    parameter: Series[str] = pa.Field(nullable=True, description="Parameter or characteristic.")
+    visit: Series[str] = pa.Field(nullable=True, description="Visit code.")
+    category: Series[str] = pa.Field(
+        nullable=True, description="Category of a categorical characteristic."
+    )
+    statistic: Series[str] = pa.Field(
+        nullable=True, description="Statistic name in the analysis results data."
+    )
+    not_computable_reason: Series[str] = pa.Field(
+        nullable=True,
+        description="Why the published data cannot give this value; empty when they can.",
+    )
     states: Optional[Series[str]] = pa.Field(
-        nullable=True, isin=["population", "test", "population; test", "test; population"]
+        nullable=True,
+        isin=["population", "test", "population; test", "test; population"],
+        description="What the source itself states of how the number was obtained: 'population', 'test' or both ('population; test'); empty when it states neither. Without the column every claim counts as stating both (the strictest reading).",
     )
-    """What the source itself states of how the number was obtained: 'population', 'test'
-    or both ('population; test'); empty when it states neither. Without the column every
-    claim counts as stating both (the strictest reading)."""
-    n: Optional[Series[float]] = pa.Field(nullable=True, ge=0)
-    """The number of patients the source states for the claim ('10 of 15' -> 15)."""
-    check: Optional[Series[str]] = pa.Field(nullable=True)
-    """A relation to other claims the summary checks test, e.g. 'percent(n_a, n_b)'
-    (docs/outputs.md lists them)."""
-    outcome: Optional[Series[str]] = pa.Field(nullable=True, str_matches=r"^[a-z0-9_]+$")
-    """The stated outcome (outcomes.csv) the claim reports."""
-    reading: Optional[Series[str]] = pa.Field(nullable=True)
-    """Where the claim's number depends on a reading that is ours, not the source's (a
-    definition the source does not give, a count that defines one of our own populations,
-    an n the source does not print), that reading in words; empty when the reading is the
-    source's own. A claim the data give only on it is graded reading-dependent."""
+    n: Optional[Series[float]] = pa.Field(
+        nullable=True,
+        ge=0,
+        description="The number of patients the source states for the claim ('10 of 15' -> 15).",
+    )
+    check: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="A relation to other claims the summary checks test, e.g. 'percent(n_a, n_b)' (docs/outputs.md lists them).",
+    )
+    outcome: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        str_matches=r"^[a-z0-9_]+$",
+        description="The stated outcome (outcomes.csv) the claim reports.",
+    )
+    reading: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="Where the claim's number depends on a reading that is ours, not the source's (a definition the source does not give, a count that defines one of our own populations, an n the source does not print), that reading in words; empty when the reading is the source's own. A claim the data give only on it is graded reading-dependent.",
+    )
 
     @row_check(
         "analysis", "a claim needs either an analysis to look up or a reason it is not computable"
@@ -303,27 +373,31 @@ class StatedOutcomes(pa.DataFrameModel):
     """The outcomes a publication's methods name, one a row; the ledger's claims report
     them (its `outcome` column, or the same analysis, parameter and visit)."""
 
-    outcome_id: Series[str] = pa.Field(unique=True, str_matches=r"^[a-z0-9_]+$")
-    """Stable identifier, named by the ledger's `outcome` column."""
-    role: Series[str] = pa.Field(isin=["main", "secondary", "safety"])
-    """Main (primary) or secondary outcome, or safety: the adverse events and deaths the
-    source reports, which the report shows first whether or not the data can check them."""
-    source: Series[str]
-    """The publication that states it (the ledger's `source`)."""
-    location: Series[str]
-    """Where it is stated."""
-    quote: Series[str]
-    """The printed words."""
-    description: Series[str]
-    """What the outcome is, in plain words."""
-    analysis: Series[str] = pa.Field(nullable=True, isin=["summary", "paired_test", "response"])
-    """Kind of result in the analysis results data that gives it, where the data can."""
-    parameter: Series[str] = pa.Field(nullable=True)
-    """Measure code."""
-    visit: Series[str] = pa.Field(nullable=True)
-    """Visit code."""
-    statistic: Series[str] = pa.Field(nullable=True)
-    """Statistic of the analysis results data."""
+    outcome_id: Series[str] = pa.Field(
+        unique=True,
+        str_matches=r"^[a-z0-9_]+$",
+        description="Stable identifier, named by the ledger's `outcome` column.",
+    )
+    role: Series[str] = pa.Field(
+        isin=["main", "secondary", "safety"],
+        description="Main (primary) or secondary outcome, or safety: the adverse events and deaths the source reports, which the report shows first whether or not the data can check them.",
+    )
+    source: Series[str] = pa.Field(
+        description="The publication that states it (the ledger's `source`)."
+    )
+    location: Series[str] = pa.Field(description="Where it is stated.")
+    quote: Series[str] = pa.Field(description="The printed words.")
+    description: Series[str] = pa.Field(description="What the outcome is, in plain words.")
+    analysis: Series[str] = pa.Field(
+        nullable=True,
+        isin=["summary", "paired_test", "response"],
+        description="Kind of result in the analysis results data that gives it, where the data can.",
+    )
+    parameter: Series[str] = pa.Field(nullable=True, description="Measure code.")
+    visit: Series[str] = pa.Field(nullable=True, description="Visit code.")
+    statistic: Series[str] = pa.Field(
+        nullable=True, description="Statistic of the analysis results data."
+    )
 
     class Config:
         strict = True
@@ -347,7 +421,6 @@ def measurement_schema(cohort: dict) -> pa.DataFrameSchema:
     measures = cohort["measures"]
     visits = [v["code"] for v in cohort["visits"] if not v.get("reported_only", False)]
     message = f"value is outside the measure's range ({range_words(cohort)})"
-    CHECK_COLUMNS[message] = "value"
     low = {code: float(m["low"]) for code, m in measures.items()}
     high = {code: float(m.get("high", float("inf"))) for code, m in measures.items()}
 
@@ -362,7 +435,8 @@ def measurement_schema(cohort: dict) -> pa.DataFrameSchema:
             "visit": {"checks": [_known(visits, "visits")]},
         }
     )
-    schema.checks = [*schema.checks, pa.Check(within_range, error=message)]
+    in_range = pa.Check(within_range, error=message, statistics={ABOUT: "value"})
+    schema.checks = [*schema.checks, in_range]
     return schema
 
 

@@ -10,14 +10,17 @@ import pandas as pd
 import pandera.pandas as pa
 
 from clinrepro.base import errors
+from clinrepro.base.files import write_tables
 from clinrepro.base.errors import InputError, Problem
-from clinrepro.reading.schemas import CHECK_COLUMNS
+from clinrepro.reading.schemas import ABOUT
 
 HeaderOf = Callable[[object, str], str]
+# a model, or a schema made from one with a cohort's settings (measurement_schema)
+Checked = type[pa.DataFrameModel] | pa.DataFrameSchema
 
 
 def check_table(
-    model: type[pa.DataFrameModel],
+    model: Checked,
     frame: pd.DataFrame,
     file: str,
     patient_column: str | None = "subject_id",
@@ -29,24 +32,35 @@ def check_table(
     `header_of(row, column)` names the printed column a cell came from and
     `printed_of(row, column)` gives the cell as printed, where the frame keeps them.
     """
+    schema = model if isinstance(model, pa.DataFrameSchema) else model.to_schema()
     try:
-        return model.validate(frame, lazy=True), []
+        return schema.validate(frame, lazy=True), []
     except pa.errors.SchemaErrors as errors:
+        about = row_check_columns(schema)
         return None, _problems(
-            errors.failure_cases, frame, file, patient_column, header_of, printed_of
+            errors.failure_cases, frame, file, (patient_column, about), header_of, printed_of
         )
 
 
-def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list[Problem]:
+def row_check_columns(schema: pa.DataFrameSchema) -> dict[str, str]:
+    """Each row-level check's message and the column its failures are reported against."""
+    return {
+        check.error: check.statistics[ABOUT] for check in schema.checks if ABOUT in check.statistics
+    }
+
+
+def _problems(cases, frame, file, keys, header_of, printed_of) -> list[Problem]:
     """Cell-level problems of the failure cases; only the first cases of each check are
-    looked at one by one (InputError lists no more), the others are counted."""
+    looked at one by one (InputError lists no more), the others are counted. `keys` are the
+    column naming a row and the column each row-level check is about."""
+    patient_column, about = keys
     problems = {}
     cases = cases.sort_values("index", kind="stable", na_position="first")
     listed = cases.groupby(["column", "check"], dropna=False, sort=False).cumcount()
     listed = listed < errors.MAX_PROBLEMS
     unlisted = cases[~listed].groupby(["column", "check"], dropna=False).size()
     for (column, check), count in unlisted.items():
-        column = CHECK_COLUMNS.get(str(check), column)
+        column = about.get(str(check), column)
         header = header_of(None, column) if header_of and isinstance(column, str) else column
         header = "" if header is None or pd.isna(header) else str(header)
         problems[("", header, check, count)] = Problem(
@@ -55,15 +69,17 @@ def _problems(cases, frame, file, patient_column, header_of, printed_of) -> list
     for case in cases[listed].itertuples(index=False):
         index = case.index
         check = str(case.check)
-        column = CHECK_COLUMNS.get(check, case.column)
-        if case.schema_context == "DataFrameSchema" and check in CHECK_COLUMNS:
+        column = about.get(check, case.column)
+        if case.schema_context == "DataFrameSchema" and check in about:
             value = _cell(frame, index, column)
         else:
             value = _shown(case.failure_case)
         if printed_of and _has_row(frame, index):
             value = printed_of(index, column) or value
         patient = ""
-        if patient_column and _has_row(frame, index) and patient_column in frame:
+        if patient_column == ROW_NUMBER and _has_row(frame, index):
+            patient = str(index + 1)
+        elif patient_column and _has_row(frame, index) and patient_column in frame:
             patient = str(frame.at[index, patient_column]) or f"(row {index + 1}, no id)"
         header = header_of(index, column) if header_of and column else column
         problems[(patient, header, check, value)] = Problem(
@@ -104,7 +120,9 @@ _CHECK_WORDS = {
 
 
 # what a row is, by the column that names it
-ROW_WORDS = {"claim_id": "claim", "outcome_id": "outcome"}
+ROW_WORDS = {"claim_id": "claim", "outcome_id": "outcome", "": "row"}
+# a table without a column naming its rows: a row is named by its number, from 1
+ROW_NUMBER = ""
 
 
 def _readable(check: str) -> str:
@@ -114,7 +132,10 @@ def _readable(check: str) -> str:
         return "not a number"
     listed = re.fullmatch(r"isin\(\[(.*)\]\)", check)
     if listed:
-        return f"not in the controlled vocabulary; one of: {listed.group(1).replace(chr(39), '')}"
+        values = [value.strip("'") for value in listed.group(1).split(", ")]
+        empty = " (or empty)" if "" in values else ""
+        shown = ", ".join(value for value in values if value)
+        return f"not in the controlled vocabulary; one of: {shown}{empty}"
     for prefix, words in (
         ("isin", "not in the controlled vocabulary"),
         ("str_matches", "does not have the printed form expected"),
@@ -132,3 +153,28 @@ def raise_if_any(problems: list[Problem], hint: str = "") -> None:
     """Raise one InputError for all problems, if there are any."""
     if problems:
         raise InputError(problems, hint=hint)
+
+
+# the column that names a row of a table the workflow writes, the first of these it has
+ROW_KEYS = ("claim_id", "outcome_id", "SUBJID", "patient")
+WRITTEN_HINT = (
+    "a table the workflow writes breaks its data dictionary (clinrepro/*/schemas.py, "
+    "docs/outputs.md): a fault of the workflow, not of the data; please report it"
+)
+
+
+def check_written_tables(tables: dict[str, tuple[pd.DataFrame, Checked]]) -> None:
+    """Check every table the workflow is about to write against its model; raise with
+    every problem: file, row (its id, or its number from 1), column and value. The check
+    reads a copy: the frame as given is what gets written."""
+    problems = []
+    for path, (frame, model) in tables.items():
+        key = next((column for column in ROW_KEYS if column in frame.columns), ROW_NUMBER)
+        problems += check_table(model, frame.reset_index(drop=True), path, patient_column=key)[1]
+    raise_if_any(problems, hint=WRITTEN_HINT)
+
+
+def write_checked_tables(tables: dict[str, tuple[pd.DataFrame, Checked]]) -> None:
+    """Check every table against its model, then write them all (or none, and raise)."""
+    check_written_tables(tables)
+    write_tables({path: frame for path, (frame, _) in tables.items()})

@@ -12,11 +12,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import ARD_COLUMNS
+from clinrepro.statistics.schemas import ARD
 from clinrepro.base.terms import POPULATION_FLAGS
 from clinrepro.base.columns import repeated, split_list
 from clinrepro.adam.endpoints import read_adeff, read_adsl
-from clinrepro.base.files import write_tables
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.study import scale_for
 
@@ -577,4 +578,4 @@ def run(adsl: str, adeff: str, analysis: dict, cohort: dict, output: str) -> Non
         subjects, records, analysis, cohort["baseline_visit"], cohort["measures"]
     )
     logger.info("%d results", len(ard))
-    write_tables({output: ard})
+    write_checked_tables({output: (ard, ARD)})
