@@ -39,11 +39,11 @@ import math
 import numpy as np
 import pandas as pd
 
-from clinrepro.ard import select
-from clinrepro.audit import claim_status
-from clinrepro.printed import significant
-from clinrepro.reconcile import population_words
-from clinrepro.terms import TEST_NAMES
+from clinrepro.audit.recompute import claim_status
+from clinrepro.audit.reconcile import population_words
+from clinrepro.base.printed import significant
+from clinrepro.base.terms import TEST_NAMES
+from clinrepro.statistics.ard import select
 
 VERDICTS = (
     "exact",
