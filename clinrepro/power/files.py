@@ -16,7 +16,7 @@ import os
 import numpy as np
 import pyarrow as pa
 
-from clinrepro.base.staging import write_all
+from clinrepro.base.files import write_all
 
 CODES = pa.dictionary(pa.int32(), pa.string())
 
