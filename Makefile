@@ -23,7 +23,7 @@ run: $(STAMP)
 	$(BIN)/snakemake
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 check: $(STAMP)
 	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick -n auto
