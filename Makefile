@@ -1,8 +1,9 @@
 # Two commands do everything on a machine with python3 and make:
-#   make run   - create .venv from the pins (if missing or stale), then run the workflow
-#   make test  - the same set-up, then the whole test suite
-#   make check - the unit tests alone: no workflow run, no import budgets, one process a
-#                core (a quick loop while editing)
+#   make run   - create .venv from the pins (if missing or stale), install the package, then
+#                run the workflow
+#   make test  - the same set-up, then the whole test suite, one process a core
+#   make check - the unit tests alone: no workflow run, one process a core (a quick loop
+#                while editing)
 #   make docs  - rewrite the column lists of docs/outputs.md from the data dictionary
 PYTHON ?= python3
 VENV := .venv
@@ -11,19 +12,22 @@ STAMP := $(VENV)/.installed-requirements
 
 .PHONY: run test check clean pins docs
 
-$(STAMP): envs/requirements.txt
+# the pinned requirements (runtime and development), then this checkout's package, editable:
+# the rules' scripts import it from here
+$(STAMP): envs/requirements.txt envs/requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r envs/requirements.txt
-	cp envs/requirements.txt $@
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r envs/requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	cat envs/requirements.txt envs/requirements-dev.txt > $@
 
 run: $(STAMP)
 	$(BIN)/snakemake
 
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 check: $(STAMP)
-	$(BIN)/python -m pytest -m "not workflow and not slow" --hypothesis-profile=quick -n auto
+	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick -n auto
 
 # the column lists of docs/outputs.md, written afresh from the pandera models
 docs: $(STAMP)
@@ -32,15 +36,9 @@ docs: $(STAMP)
 clean:
 	rm -rf results logs .snakemake
 
-# After changing a pin in .venv: write the exact pins to envs/requirements.txt and the
-# same pins into the conda environment the rules use.
+# After changing a package in .venv (and pyproject.toml's dependencies if it is one the
+# rules import): write the exact pins to envs/requirements.txt (the rules' runtime),
+# envs/requirements-dev.txt (the rest) and envs/analysis.yaml (the rules' conda environment).
 pins:
-	( echo "# Exact pins of every package the workflow and its tests use (python 3.11)."; \
-	  echo "# Written by 'make pins' from the venv: pip freeze --all, less pip and setuptools."; \
-	  $(BIN)/python -m pip freeze --all --exclude pip --exclude setuptools --exclude wheel ) > envs/requirements.txt
-	( echo "# Conda environment of the rules (snakemake --sdm conda): python from conda,"; \
-	  echo "# every package with the same exact pin as envs/requirements.txt (a test checks)."; \
-	  echo "channels:"; echo "  - conda-forge"; echo "  - nodefaults"; echo "dependencies:"; \
-	  echo "  - python=3.11"; echo "  - pip"; echo "  - pip:"; \
-	  grep "==" envs/requirements.txt | sed 's/^/      - /' ) > envs/analysis.yaml
-	cp envs/requirements.txt $(STAMP)
+	$(BIN)/python envs/pins.py
+	cat envs/requirements.txt envs/requirements-dev.txt > $(STAMP)

@@ -4,8 +4,8 @@ For each N and intermediate format, in a scratch copy of the project:
 1. rule synthesize writes the N-patient table (not timed: it is the input);
 2. `snakemake --cores 2` runs everything else (extraction, validation, endpoints,
    statistics, claims audit, figures, tables, power, report, manifest): its wall time,
-   each job's time (Snakemake's benchmark files) and exact peak memory (the last line of
-   its log), and the largest memory of all running jobs together (sampled every 0.2 s);
+   each job's time and peak memory (Snakemake's benchmark files), and the largest memory
+   of all running jobs together (sampled every 0.2 s);
 3. the baseline: one Python process reads the raw table once and writes its tidy tables
    once, with pandas, in the same format (no checks, no analysis).
 
@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -100,20 +99,13 @@ def snakemake(project: Path, *args: str) -> tuple[float, float]:
     return time.perf_counter() - start, peak
 
 
-PEAK = re.compile(r"peak memory (\d+) MB")
-
-
 def job_benchmarks(project: Path) -> dict[str, dict]:
-    """Each job's wall time (s, its benchmark file) and peak resident memory (MB, the last
-    line of its log; the benchmark file's sampled value for a script that does not log it)."""
+    """Each job's wall time (s) and peak resident memory (MB), from its benchmark file."""
     jobs = {}
     for path in sorted((project / "logs" / COHORT).rglob("benchmark/*.tsv")):
         with open(path, encoding="utf-8") as handle:
             row = next(csv.DictReader(handle, delimiter="\t"))
-        log = path.parent.parent / f"{path.stem}.log"
-        logged = PEAK.findall(log.read_text("utf-8")) if log.exists() else []
-        peak = float(logged[-1]) if logged else float(row["max_rss"])
-        jobs[path.stem] = {"s": float(row["s"]), "max_rss_mb": peak}
+        jobs[path.stem] = {"s": float(row["s"]), "max_rss_mb": float(row["max_rss"])}
     return jobs
 
 

@@ -18,6 +18,12 @@ from clinrepro.base.settings import (
     variant_settings,
 )
 
+# the rules' scripts import this workflow's own package, as the line above did, whichever
+# other copy is installed (the code inputs are this workflow's files)
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(filter(None, (workflow.basedir, os.environ.get("PYTHONPATH"))))
+)
+
 # --config hands nested values over as text: what reads as a number becomes one
 for section in set(config) - {"run", "cohorts"}:
     config[section] = numbers_read(config[section])

@@ -1,6 +1,8 @@
 import concurrent.futures
+import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -63,9 +65,15 @@ def pilot(tables, analysis, cohort):
 # in the order the tests need them, while the tests go on (a run of one variant keeps one
 # of the two cores busy most of the time: two runs at once use both). A fixture waits for
 # its own run. Tests that change a project work on a copy of their own.
+#
+# With pytest-xdist (`make test` runs two processes) the runs are shared: they live in one
+# folder the controlling process makes (its path in BUILDS_FOLDER), each is made once by the
+# process that claims it first (a folder `<name>.claimed`), and each process makes at most
+# one at a time, so that two run at once in all.
 
 # fixture name -> Snakemake's arguments, and what to change in the copy before the run
 BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
+BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
 
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
@@ -83,37 +91,72 @@ build("built_synthetic", ("--config", "run={cohorts: [synthetic_tofacitinib], va
 FIRST_BUILDS = ("built", "built_synthetic", "built_examples", "cluster_run")
 
 
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
+        os.environ[BUILDS_FOLDER] = tempfile.mkdtemp(prefix="clinrepro-builds-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop(BUILDS_FOLDER), ignore_errors=True)
+
+
 class Builder:
-    """The declared runs the collected tests need, two at a time in the background."""
+    """The declared runs the collected tests need, in the background, each made once across
+    the test processes."""
 
     def __init__(self, names: list[str]):
-        self.folder = Path(tempfile.mkdtemp(prefix="clinrepro-builds-"))
-        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=2)
+        self.folder = Path(os.environ[BUILDS_FOLDER])
+        processes = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        self.pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, 2 // processes))
         first = [name for name in FIRST_BUILDS if name in names]
         ordered = first + [name for name in names if name not in first]
-        self.runs = {name: self.pool.submit(self.run, name) for name in ordered}
+        self.runs = {name: self.pool.submit(self.run_if_unclaimed, name) for name in ordered}
+
+    def claim(self, name: str) -> bool:
+        try:
+            (self.folder / f"{name}.claimed").mkdir()
+            return True
+        except FileExistsError:
+            return False
+
+    def run_if_unclaimed(self, name: str) -> Path | None:
+        return self.run(name) if self.claim(name) else None
 
     def run(self, name: str) -> Path:
         from workflow import copy_project, snakemake
 
-        args, prepare = BUILDS[name]
-        project = copy_project(self.folder / name)
-        if prepare is not None:
-            prepare(project)
-        run = snakemake(project, *args)
-        # what Snakemake printed, for the tests that read it
-        (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
-        assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
-        return project
+        try:
+            args, prepare = BUILDS[name]
+            project = copy_project(self.folder / name)
+            if prepare is not None:
+                prepare(project)
+            run = snakemake(project, *args)
+            # what Snakemake printed, for the tests that read it
+            (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
+            assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
+            (self.folder / f"{name}.done").write_text("made", "utf-8")
+            return project
+        except BaseException as error:
+            (self.folder / f"{name}.done").write_text(f"failed: {error}"[:4000], "utf-8")
+            raise
+
+    def made_elsewhere(self, name: str) -> Path:
+        """Wait for a run another test process claimed."""
+        done = self.folder / f"{name}.done"
+        while not done.exists():
+            time.sleep(0.5)
+        outcome = done.read_text("utf-8")
+        assert outcome == "made", f"{name}, made by another test process: {outcome}"
+        return self.folder / name
 
     def project(self, name: str) -> Path:
         if name not in self.runs:  # a run no collected test asked for at first
-            self.runs[name] = self.pool.submit(self.run, name)
-        return self.runs[name].result()
+            self.runs[name] = self.pool.submit(self.run_if_unclaimed, name)
+        return self.runs[name].result() or self.made_elsewhere(name)
 
     def close(self) -> None:
         self.pool.shutdown(wait=True, cancel_futures=True)
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 BUILDER: Builder | None = None

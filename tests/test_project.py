@@ -1,12 +1,17 @@
 """The project's own hygiene: lint, format, logs, pinned environments."""
 
+import ast
 import re
 import subprocess
 import sys
+import tomllib
 
 import yaml
 
 from conftest import ROOT
+
+# an import's distribution where the two names differ
+DISTRIBUTIONS = {"yaml": "pyyaml"}
 
 
 def run(*args):
@@ -61,6 +66,42 @@ def test_conda_environments_match_the_requirements():
         spec = yaml.safe_load(env.read_text("utf-8"))
         pip = next(item["pip"] for item in spec["dependencies"] if isinstance(item, dict))
         assert pins(pip) == requirements, env.name
+
+
+def test_the_rules_run_without_the_development_tools():
+    # the rules' environment (the runtime pins, envs/analysis.yaml) carries no test or format
+    # tool; the venv's development pins add them, each package pinned once
+    runtime = pins((ROOT / "envs/requirements.txt").read_text("utf-8").splitlines())
+    dev_lines = (ROOT / "envs/requirements-dev.txt").read_text("utf-8").splitlines()
+    development = pins(dev_lines)
+    tools = {"pytest", "pytest-xdist", "hypothesis", "selenium", "black", "snakefmt"}
+    assert not tools & set(runtime)
+    assert tools <= set(development)
+    assert not set(runtime) & set(development)
+    assert "-r requirements.txt" in dev_lines
+
+
+def test_the_package_declares_what_the_rules_import():
+    # every library the package and the rules import is a dependency of pyproject.toml, and
+    # the development extra names the tools the venv adds
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    declared = set(project["dependencies"])
+    imported = set()
+    for path in (ROOT / "clinrepro").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                imported.add(node.module.split(".")[0])
+    for path in (ROOT / "rules").glob("*.smk"):
+        text = path.read_text("utf-8")
+        imported |= set(re.findall(r"^(?:import|from) (\w+)", text, re.M))
+    libraries = imported - set(sys.stdlib_module_names) - {"clinrepro", "snakemake"}
+    assert {DISTRIBUTIONS.get(name, name) for name in libraries} <= declared
+    assert "snakemake" in declared
+    assert {"pytest", "pytest-xdist", "hypothesis", "selenium", "black", "snakefmt"} <= set(
+        project["optional-dependencies"]["dev"]
+    )
 
 
 def test_requirements_are_exact_pins():

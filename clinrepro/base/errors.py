@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import logging
-import resource
 import sys
 import traceback
 from dataclasses import dataclass
@@ -92,10 +91,6 @@ def write_problems(path: str, problems: list[Problem]) -> None:
         writer.writerows([getattr(p, column) for column in PROBLEM_COLUMNS] for p in problems)
 
 
-# the last line of a step's log: its exact peak resident memory (benchmarks read it)
-PEAK_MEMORY = "peak memory %.0f MB"
-
-
 def job_words(job) -> str:
     """Which step of which cohort and variant, and the cohort's settings file, in words.
 
@@ -145,10 +140,3 @@ def running_step(problems: str | None = None, max_problems: int | None = None, j
         sys.exit(1)
     if problems:
         write_problems(problems, [])
-    logging.getLogger(__name__).info(PEAK_MEMORY, peak_memory_mb())
-
-
-def peak_memory_mb() -> float:
-    """The largest resident memory this process has had, in MB (Linux counts in KiB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / 1e6 if sys.platform == "darwin" else peak * 1024 / 1e6

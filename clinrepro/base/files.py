@@ -1,15 +1,17 @@
-"""Reading the raw text tables and writing outputs all-or-nothing."""
+"""Reading the raw text tables, writing outputs all-or-nothing (the package's one atomic
+writer) and their SHA-256 (its one file digest)."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import os
+from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
 from clinrepro.base.errors import InputError, Problem
-from clinrepro.base.staging import write_all
 
 
 def _header(path: str) -> list[str]:
@@ -120,18 +122,35 @@ def write_tables(tables: dict[str, pd.DataFrame]) -> None:
     write_all({path: writer(frame, path.endswith(".parquet")) for path, frame in tables.items()})
 
 
+def write_all(writers: dict[str, Callable[[str], None]]) -> None:
+    """Call each writer with a temporary path beside its file, then rename them all into
+    place; on any error no file is left half-written."""
+    staged = []
+    try:
+        for path, write in writers.items():
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            tmp = f"{path}.{os.getpid()}.tmp"
+            staged.append((tmp, path))
+            write(tmp)
+        for tmp, path in staged:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in staged:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+
+
+def write_text(path: str, text: str) -> None:
+    """Write one UTF-8 text file all-or-nothing."""
+    write_all({path: lambda tmp: Path(tmp).write_text(text, encoding="utf-8")})
+
+
 def sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
+    """The file's SHA-256 as hex digits, read in blocks."""
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def write_manifest(paths: list[str], output: str) -> None:
     """`sha256sum`-style lines, one per output, sorted by path: `sha256sum -c` checks them."""
-    lines = [f"{sha256_of(path)}  {path}\n" for path in sorted(set(paths))]
-    tmp = f"{output}.{os.getpid()}.tmp"
-    with open(tmp, "w", encoding="utf-8") as handle:
-        handle.writelines(lines)
-    os.replace(tmp, output)
+    write_text(output, "".join(f"{sha256_of(path)}  {path}\n" for path in sorted(set(paths))))

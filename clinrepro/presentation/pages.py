@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from clinrepro.base.files import write_text
 from clinrepro.base.study import measured_visits
 
 
@@ -59,13 +60,6 @@ def environment(template_dir: str) -> jinja2.Environment:
 def render(template: str, **context) -> str:
     path = Path(template)
     return environment(str(path.parent)).get_template(path.name).render(**context)
-
-
-def write_text(path: str, text: str) -> None:
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(path).with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
 
 
 def png_uri(path: str) -> tuple[str, int, int]:
