@@ -8,7 +8,7 @@ import pandera.pandas as pa
 from pandera.typing import Series
 
 from clinrepro.audit.eligibility import UNDECIDED
-from clinrepro.audit.reconcile import KINDS
+from clinrepro.audit.reconcile.search import KINDS
 from clinrepro.audit.summary_checks import RESULTS
 from clinrepro.audit.verdicts import VERDICTS
 from clinrepro.reading.schemas import empty_or, row_check

@@ -94,9 +94,9 @@ def updated(text: str) -> str:
 def main(path: str) -> None:
     """Rewrite the column lists of the document at `path`."""
     with open(path, encoding="utf-8") as handle:
-        text = handle.read()
+        text = updated(handle.read())  # all of it before the file is opened for writing
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(updated(text))
+        handle.write(text)
 
 
 if __name__ == "__main__":

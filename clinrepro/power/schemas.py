@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from clinrepro.power.planning import OFFERED, REFERENCE, WITHDRAWN
+from clinrepro.power.scenarios import OFFERED, REFERENCE, WITHDRAWN
 from clinrepro.reading.schemas import empty_or
 
 STATUSES = [OFFERED, REFERENCE, WITHDRAWN]
