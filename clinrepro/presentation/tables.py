@@ -22,7 +22,13 @@ from clinrepro.presentation.words import (
     population_label,
     readable,
 )
-from clinrepro.base.study import follow_up_visits, measured_visits, visit_label
+from clinrepro.base.study import (
+    follow_up_visits,
+    list_separator,
+    measured_visits,
+    no_treatment_words,
+    visit_label,
+)
 from clinrepro.base.terms import ANTIBODIES, PRIOR_TREATMENTS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -42,8 +48,10 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     priors = tables["prior_treatments"]
     missing = settings["missing_tokens"][0]
     treatments = priors["treatment"].map(vocab["prior_treatment"])
-    prior = joined(treatments, priors["subject_id"], ", ").reindex(patients)
-    prior = prior.where(subjects["n_prior_treatments"] != 0, settings["no_treatment_token"])
+    prior = joined(treatments, priors["subject_id"], f"{list_separator(settings)} ")
+    prior = prior.reindex(patients).where(
+        subjects["n_prior_treatments"] != 0, no_treatment_words(settings)[0]
+    )
     prior = prior.where(subjects["n_prior_treatments"].notna(), missing)
     molecule = regimens["molecule"].map(vocab["molecule"])
     dose = printed_numbers(regimens["dose"], missing)

@@ -6,9 +6,9 @@ from the cohort's settings (config/cohorts/<cohort>.yaml), never from code.
 
 from __future__ import annotations
 
-import logging
-
 import difflib
+import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,12 @@ from clinrepro.reading.schemas import (
     RawPatients,
     RawTable,
 )
-from clinrepro.base.study import measured_visits, measures
+from clinrepro.base.study import (
+    list_separator,
+    measured_visits,
+    measures,
+    no_treatment_words,
+)
 from clinrepro.reading.validate import source_files, tidy_problems
 from clinrepro.reading.validation import check_table, raise_if_any
 
@@ -126,6 +131,33 @@ class _Coder:
         return codes
 
 
+def list_problems(
+    cells: pd.Series, items: pd.Series, settings: dict, file: str, header_of: dict, patients
+) -> tuple[list[Problem], pd.Index]:
+    """Cells of the prior-treatment list that cannot be read as a list, and their rows: an
+    empty cell the settings give no meaning to, an empty item, an unknown item holding another
+    separator than the cohort's."""
+    separator = list_separator(settings)
+    where = f"items are separated by {separator!r} (setting list_separator)"
+    others = "".join(s for s in ",;|/+" if s != separator)
+    unknown = items[~items.isin(list(settings["vocabularies"]["prior_treatment"]))]
+    found = unknown.str.extract(f"([{re.escape(others)}])", expand=False).dropna()
+    found = found[~found.index.duplicated()]
+    empty_item = items.index[items == ""].unique()
+    empty_cell = cells.index[cells.str.strip() == ""]
+    said = {row: f"an empty item in the list ({where})" for row in empty_item}
+    said |= {row: f"a list separated by {other!r}, but {where}" for row, other in found.items()}
+    said |= {
+        row: 'an empty cell, which the settings give no meaning: add it ("") to '
+        "no_treatment_token if it means no previous treatment, or to missing_tokens if it "
+        "means not recorded"
+        for row in empty_cell
+    }
+    column = header_of["prior_treatment"]
+    problems = [Problem(file, patients[row], column, cells[row], said[row]) for row in sorted(said)]
+    return problems, pd.Index(sorted(said))
+
+
 def patient_tables(
     raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -139,9 +171,10 @@ def patient_tables(
     patients = raw["subject"]
     coder = _Coder(settings, file, header_of, patients)
     prior_text = raw["prior_treatment"]
-    listed = prior_text[~prior_text.isin([settings["no_treatment_token"], NA_TOKEN])]
-    items = split_list(listed)
-    codes = coder.code("prior_treatment", items, "prior_treatment")
+    listed = prior_text[~prior_text.isin([*no_treatment_words(settings), NA_TOKEN])]
+    items = split_list(listed, re.escape(list_separator(settings)))
+    coder.problems, unread = list_problems(listed, items, settings, file, header_of, patients)
+    codes = coder.code("prior_treatment", items[~items.index.isin(unread)], "prior_treatment")
     n_prior = codes.groupby(level=0).nunique(dropna=False).reindex(raw.index, fill_value=0)
     subjects = pd.DataFrame(
         {

@@ -75,8 +75,11 @@ class RawPatients(pa.DataFrameModel):
         str_length={"min_value": 1}, description="Myositis-specific antibody as printed."
     )
     prior_treatment: Series[str] = pa.Field(
-        str_matches=r"^[^,]+(,\s*[^,]+)*$",
-        description="Comma-separated list of previous treatments, or the cohort's word for none.",
+        description=(
+            "List of previous treatments separated by the cohort's list_separator (',' unless "
+            "set), or one of its words for none (no_treatment_token) or for missing; each item "
+            "is read in extraction."
+        ),
     )
     regimen: Optional[Series[str]] = pa.Field(
         str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$",

@@ -1,0 +1,97 @@
+"""Registry exports' lists of previous treatments: the separator, and "none" kept apart from
+"not recorded" (issue 22, points 2 and 3)."""
+
+import copy
+
+import pandas as pd
+import pytest
+
+from clinrepro.base.errors import InputError
+from clinrepro.base.settings import cohort_problems
+from clinrepro.reading.extract import extract_cohort
+from conftest import cohort_of
+
+EXPORT = "data/raw/synthetic_registry_export"
+MEASUREMENTS = f"{EXPORT}/measurements.csv"
+
+
+@pytest.fixture(scope="module")
+def export():
+    """The shipped export as it is, and its settings."""
+    settings = cohort_of("synthetic_registry_export")
+    raw = {"patients": f"{EXPORT}/patients.csv", "measurements": MEASUREMENTS}
+    return settings, extract_cohort(raw, settings)
+
+
+def rewritten(tmp_path, change) -> str:
+    """The export's patients file with its prior-treatment cells changed by `change`."""
+    patients = pd.read_csv(f"{EXPORT}/patients.csv", dtype=str, keep_default_na=False)
+    patients["prior_treatments"] = change(patients["prior_treatments"])
+    path = tmp_path / "patients.csv"
+    patients.to_csv(path, index=False)
+    return str(path)
+
+
+def semicolons(cells: pd.Series) -> pd.Series:
+    """'CS, IVIg, CYC' -> 'CS;IVIg;CYC', and 'none' -> an empty cell."""
+    return cells.str.replace(", ", ";", regex=False).replace("none", "")
+
+
+def test_semicolons_and_empty_cells_meaning_none_give_the_same_tables(export, tmp_path):
+    settings, shipped = export
+    dated = copy.deepcopy(settings)
+    dated.update(list_separator=";", no_treatment_token="", missing_tokens=["NA"])
+    tables = extract_cohort(
+        {"patients": rewritten(tmp_path, semicolons), "measurements": MEASUREMENTS}, dated
+    )
+    for name in ("subjects", "prior_treatments"):
+        pd.testing.assert_frame_equal(tables[name], shipped[name])
+    # S001 and S022 print 'none' in the shipped export: no previous treatment, not missing
+    subjects = tables["subjects"].set_index("subject_id")["n_prior_treatments"]
+    assert subjects[subjects == 0].index.tolist() == ["S001", "S022"]
+    assert subjects.isna().sum() == 0
+    assert subjects["S008"] == 5  # 'CS;MTX;IVIg;MMF;RTX'
+
+
+def test_a_word_meaning_both_none_and_missing_is_refused_before_any_job(export):
+    settings, _ = export
+    both = copy.deepcopy(settings)
+    both.update(no_treatment_token=["", "none"], missing_tokens=["NA", ""], file="x.yaml")
+    assert cohort_problems(both, {}, both["key_claims"]) == [
+        "(empty) is given both in no_treatment_token (no previous treatment) and in "
+        "missing_tokens (not recorded) (x.yaml): a printed value can mean only one of them; "
+        "remove it from one of the two settings"
+    ]
+
+
+def problems_of(tmp_path, settings, change) -> list[str]:
+    raw = {"patients": rewritten(tmp_path, change), "measurements": MEASUREMENTS}
+    with pytest.raises(InputError) as error:
+        extract_cohort(raw, settings)
+    return str(error.value).splitlines()
+
+
+def test_a_list_with_another_separator_says_which_setting_reads_it(export, tmp_path):
+    settings, _ = export
+    lines = problems_of(tmp_path, settings, semicolons)
+    assert lines[2] == (
+        "  - patient S002, column 'prior_treatments', value 'CS;IVIg;CYC': a list separated by "
+        "';', but items are separated by ',' (setting list_separator)"
+    )
+    # the two empty cells, which these settings give no meaning (missing_tokens has "" but
+    # the shipped settings read it first as missing: S001 and S022 then say nothing)
+    assert not any("S001" in line or "S022" in line for line in lines)
+
+
+def test_an_empty_cell_or_item_the_settings_do_not_explain(export, tmp_path):
+    settings, _ = export
+    plain = copy.deepcopy(settings)
+    plain.update(missing_tokens=["NA"])
+    lines = problems_of(tmp_path, plain, lambda cells: cells.replace({"none": "", "MTX": "MTX,"}))
+    assert [line for line in lines if "S001" in line or "S003" in line] == [
+        "  - patient S001, column 'prior_treatments': an empty cell, which the settings give "
+        'no meaning: add it ("") to no_treatment_token if it means no previous treatment, or '
+        "to missing_tokens if it means not recorded",
+        "  - patient S003, column 'prior_treatments', value 'MTX,': an empty item in the list "
+        "(items are separated by ',' (setting list_separator))",
+    ]
