@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from clinrepro.base.errors import InputError
-from clinrepro.base.settings import cohort_problems
+from clinrepro.base.settings import SettingsError, cohort_problems, cohort_settings
 from clinrepro.reading.extract import extract_cohort
 from conftest import cohort_of
 
@@ -95,3 +95,34 @@ def test_an_empty_cell_or_item_the_settings_do_not_explain(export, tmp_path):
         "  - patient S003, column 'prior_treatments', value 'MTX,': an empty item in the list "
         "(items are separated by ',' (setting list_separator))",
     ]
+
+
+def test_categories_exported_as_numbers_read_through_numeric_labels(export, tmp_path):
+    # sex 1 = F, 2 = M and the six antibodies numbered 1..6, as YAML numbers in the settings
+    settings, shipped = export
+    numbered = {"TIF1G": 1, "SAE": 2, "MDA5": 3, "NXP2": 4, "MI2": 5, "SERONEG": 6}
+    text = open("config/cohorts/synthetic_registry_export.yaml", encoding="utf-8").read()
+    text = text.replace("    F: F\n    M: M\n", "    1: F\n    2: M\n")
+    for code, number in numbered.items():
+        text = text.replace(f"    {code}: {code}\n", f"    {number}: {code}\n")
+    (tmp_path / "coded.yaml").write_text(text, "utf-8")
+    coded = cohort_settings({"cohorts": {"coded": "coded.yaml"}}, "coded", tmp_path)
+    assert coded["vocabularies"]["sex"] == {"1": "F", "2": "M"}
+    patients = pd.read_csv(f"{EXPORT}/patients.csv", dtype=str, keep_default_na=False)
+    patients["sex"] = patients["sex"].map({"F": "1", "M": "2"})
+    patients["antibody"] = patients["antibody"].map(lambda code: str(numbered[code]))
+    patients.to_csv(tmp_path / "patients.csv", index=False)
+    raw = {"patients": str(tmp_path / "patients.csv"), "measurements": MEASUREMENTS}
+    tables = extract_cohort(raw, coded)
+    pd.testing.assert_frame_equal(tables["subjects"], shipped["subjects"])
+    assert (tables["subjects"]["sex"] == "M").sum() == 1  # 39 women of 40
+
+
+def test_a_label_yaml_reads_as_true_or_false_is_refused(tmp_path):
+    (tmp_path / "c.yaml").write_text("vocabularies:\n  sex:\n    yes: F\n", "utf-8")
+    with pytest.raises(SettingsError) as error:
+        cohort_settings({"cohorts": {"c": "c.yaml"}}, "c", tmp_path)
+    assert str(error.value) == (
+        "c.yaml: vocabularies.sex has a label YAML reads as True, not as printed text; write it "
+        'in quotes, e.g. "yes": ...'
+    )
