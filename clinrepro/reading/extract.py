@@ -18,6 +18,7 @@ from clinrepro.base.errors import Problem
 from clinrepro.base.files import read_text_table, write_tables
 from clinrepro.base.settings import TIDY_TABLES
 from clinrepro.reading.schemas import (
+    MEASUREMENT_CELL,
     NA_TOKEN,
     PRIOR_TREATMENTS,
     RawMeasurements,
@@ -31,7 +32,7 @@ from clinrepro.base.study import (
     no_treatment_words,
 )
 from clinrepro.reading.validate import source_files, tidy_problems
-from clinrepro.reading.validation import check_table, raise_if_any
+from clinrepro.reading.validation import check_table, readable, raise_if_any
 
 logger = logging.getLogger(__name__)
 # the raw files of the per-patient data: a wide table, or a registry's two files
@@ -251,6 +252,19 @@ def tidy_tables(
     }
 
 
+def form_hint(problems: list[Problem], settings: dict) -> str:
+    """The hint under a list of printed-form problems: the words for missing when every
+    problem is a measurement cell's form, else nothing (each problem says what its column
+    expects)."""
+    measurement = readable(f"str_matches('{MEASUREMENT_CELL}')")
+    if problems and all(problem.message == measurement for problem in problems):
+        words = ", ".join(repr(token) for token in settings["missing_tokens"])
+        return (
+            f"a measurement is a number or 'value ± SD'; this cohort's words for missing: {words}"
+        )
+    return ""
+
+
 def read_checked(
     path: str, settings: dict, model, expected: dict[str, str], patient_column: str = "subject"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -270,7 +284,7 @@ def read_checked(
         patient_column=patient_column,
         header_of=lambda _, column: header_of.get(column, column),
     )
-    raise_if_any(problems, hint="cells must be as printed: a number, 'NA', or 'value ± SD'")
+    raise_if_any(problems, hint=form_hint(problems, settings))
     return raw, printed
 
 
