@@ -126,3 +126,56 @@ def test_a_label_yaml_reads_as_true_or_false_is_refused(tmp_path):
         "c.yaml: vocabularies.sex has a label YAML reads as True, not as printed text; write it "
         'in quotes, e.g. "yes": ...'
     )
+
+
+def with_units(tmp_path, settings, change=None):
+    """The export's measurements with a unit column: CK in ukat/L (value / 60) on the rows
+    whose U/L value is a multiple of 3 (so that the ukat/L value prints exactly, 189 -> 3.15)
+    and in IU/L elsewhere, the scores in points but CDASI with an empty unit cell."""
+    rows = pd.read_csv(MEASUREMENTS, dtype=str, keep_default_na=False)
+    units = {"CDASI": "", "MMT8": "points", "CK": "IU/L", "HAQ-DI": "points"}
+    rows["unit"] = rows["measure"].map(units)
+    numbers = pd.to_numeric(rows["value"], errors="coerce")
+    ukat = rows["measure"].eq("CK") & (numbers % 3 == 0)
+    rows.loc[ukat, "value"] = (numbers[ukat] / 60).map(lambda v: f"{v:g}")
+    rows.loc[ukat, "unit"] = "ukat/L"
+    if change is not None:
+        change(rows)
+    rows.to_csv(tmp_path / "measurements.csv", index=False)
+    united = copy.deepcopy(settings)
+    united["measurement_columns"]["unit"] = "unit"
+    united["measures"]["CK"]["units"] = {"ukat/L": 60}
+    united["measures"]["CDASI"]["units"] = {"": 1}  # a score exported without its unit
+    raw = {"patients": f"{EXPORT}/patients.csv", "measurements": str(tmp_path / "measurements.csv")}
+    return raw, united, int(ukat.sum())
+
+
+def test_ck_in_two_units_is_converted_and_keeps_its_printed_unit(export, tmp_path):
+    settings, shipped = export
+    raw, united, n_converted = with_units(tmp_path, settings)
+    measurements = extract_cohort(raw, united)["measurements"]
+    same = shipped["measurements"].columns.drop("source_cell")
+    pd.testing.assert_frame_equal(measurements[same], shipped["measurements"][same])
+    s008 = measurements.query("subject_id == 'S008' and parameter == 'CK' and visit == 'D0'")
+    assert s008[["value", "source_cell", "source_unit"]].values.tolist() == [
+        [189.0, "3.15", "ukat/L"]
+    ]
+    assert (measurements["source_unit"] == "ukat/L").sum() == n_converted == 26
+    # a patient, measure and visit without a row has no unit either
+    assert set(measurements.loc[measurements["source_cell"] == "(no row)", "source_unit"]) == {""}
+
+
+def test_an_undeclared_unit_names_patient_visit_measure_value_and_unit(export, tmp_path):
+    settings, _ = export
+
+    def mg(rows):
+        rows.loc[1, "unit"] = "mg/dL"  # S008's baseline CK
+
+    raw, united, _ = with_units(tmp_path, settings, mg)
+    with pytest.raises(InputError) as error:
+        extract_cohort(raw, united)
+    assert str(error.value).splitlines()[2] == (
+        "  - patient S008, column 'unit', value 'mg/dL': unit not declared for CK (value "
+        "'3.15', visit 'Day 0'); CK is in 'IU/L' or 'ukat/L'; declare another unit and its "
+        "factor under the measure's units:"
+    )

@@ -336,7 +336,8 @@ def registry_measurements(
     )
     size = len(patients) * n_measures * n_visits
     value = np.full(size, np.nan)
-    value[cell] = numbers(raw["value"]).to_numpy()
+    factor = unit_factors(raw, printed, settings, measure.to_numpy(int), file)
+    value[cell] = converted(numbers(raw["value"]).to_numpy(), factor)
     # an absent row is traceable too: its source cell says so
     source_cell = np.full(size, ABSENT_ROW, dtype=object)
     source_cell[cell] = printed["value"].to_numpy(dtype=object)
@@ -346,7 +347,7 @@ def registry_measurements(
         for visit_row in measured_visits(settings)
     ]
     n = len(patients)
-    return pd.DataFrame(
+    tidy = pd.DataFrame(
         {
             "subject_id": pd.Series(patients)
             .take(np.repeat(np.arange(n), n_measures * n_visits))
@@ -360,6 +361,61 @@ def registry_measurements(
             "source_cell": pd.Series(source_cell, dtype=str),
         }
     )
+    if "unit" in raw:
+        source_unit = np.full(size, "", dtype=object)
+        source_unit[cell] = printed["unit"].to_numpy(dtype=object)
+        tidy["source_unit"] = pd.Series(source_unit, dtype=str)
+    return tidy
+
+
+def unit_factors(
+    raw: pd.DataFrame, printed: pd.DataFrame, settings: dict, measure: np.ndarray, file: str
+) -> np.ndarray:
+    """Each long row's factor to its measure's unit (1 without a unit column); a unit the
+    measure does not declare is refused, naming patient, visit, measure, value and unit."""
+    if "unit" not in raw:
+        return np.ones(len(raw))
+    declared = list(measures(settings).values())
+    factors = [{m["unit"]: 1.0, **m.get("units", {})} for m in declared]
+    factor = np.array(
+        [factors[m].get(unit, np.nan) for m, unit in zip(measure, raw["unit"].str.strip())]
+    )
+    factor[(raw["value"] == NA_TOKEN).to_numpy()] = 1.0  # a missing value needs no unit
+    unknown = np.isnan(factor)
+    header = settings["measurement_columns"]["unit"]
+    raise_if_any(
+        [
+            Problem(
+                file,
+                patient,
+                header,
+                unit,
+                f"unit not declared for {declared[m]['printed']} (value {value!r}, visit "
+                f"{visit!r}); {declared[m]['printed']} is in {declared[m]['unit']!r}"
+                + (
+                    f" or {', '.join(map(repr, declared[m]['units']))}"
+                    if "units" in declared[m]
+                    else ""
+                )
+                + "; declare another unit and its factor under the measure's units:",
+            )
+            for patient, visit, m, value, unit in zip(
+                raw["subject"][unknown],
+                printed["visit"][unknown],
+                measure[unknown],
+                printed["value"][unknown],
+                printed["unit"][unknown],
+            )
+        ]
+    )
+    return factor
+
+
+def converted(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Values times their unit's factor; a converted value is rounded to 9 decimals, so that
+    the factor's binary arithmetic adds no digits of its own (2.35 ukat/L x 60 = 141 U/L, not
+    141.00000000000003)."""
+    return np.where(factor == 1, values, np.round(values * factor, 9))
 
 
 def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str, pd.DataFrame]:

@@ -145,6 +145,10 @@ class RawMeasurements(pa.DataFrameModel):
         str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
         description="The value as printed, e.g. 39.0, or the word for missing.",
     )
+    unit: Optional[Series[str]] = pa.Field(
+        description="The value's unit as printed (where the file has a unit column): the "
+        "measure's unit or one of its declared `units`.",
+    )
 
     class Config:
         strict = True
@@ -245,6 +249,12 @@ class Measurements(pa.DataFrameModel):
     )
     source_column: Series[str] = pa.Field(description="Printed header of the source column.")
     source_cell: Series[str] = pa.Field(description="The source cell exactly as printed.")
+    source_unit: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="Registries with a unit column only: the unit printed beside the source "
+        "cell; `value` is the source cell converted to the measure's unit by the factor the "
+        "settings declare (measures: units:).",
+    )
 
     @row_check("replicate_sd", "a replicate SD is given without a value")
     def sd_needs_value(cls, df):
