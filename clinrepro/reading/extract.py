@@ -371,14 +371,15 @@ def registry_measurements(
 def unit_factors(
     raw: pd.DataFrame, printed: pd.DataFrame, settings: dict, measure: np.ndarray, file: str
 ) -> np.ndarray:
-    """Each long row's factor to its measure's unit (1 without a unit column); a unit the
+    """Each long row's factor to its measure's unit (1 without a unit column), read from the
+    unit as printed (an empty unit is not a missing value); a unit the
     measure does not declare is refused, naming patient, visit, measure, value and unit."""
     if "unit" not in raw:
         return np.ones(len(raw))
     declared = list(measures(settings).values())
     factors = [{m["unit"]: 1.0, **m.get("units", {})} for m in declared]
     factor = np.array(
-        [factors[m].get(unit, np.nan) for m, unit in zip(measure, raw["unit"].str.strip())]
+        [factors[m].get(unit, np.nan) for m, unit in zip(measure, printed["unit"].str.strip())]
     )
     factor[(raw["value"] == NA_TOKEN).to_numpy()] = 1.0  # a missing value needs no unit
     unknown = np.isnan(factor)
