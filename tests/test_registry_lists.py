@@ -8,6 +8,7 @@ import pytest
 
 from clinrepro.base.errors import InputError
 from clinrepro.base.settings import SettingsError, cohort_problems, cohort_settings
+from clinrepro.presentation.tables import publication_table1
 from clinrepro.reading.extract import extract_cohort
 from conftest import cohort_of
 
@@ -179,3 +180,59 @@ def test_an_undeclared_unit_names_patient_visit_measure_value_and_unit(export, t
         "'3.15', visit 'Day 0'); CK is in 'IU/L' or 'ukat/L'; declare another unit and its "
         "factor under the measure's units:"
     )
+
+
+CODES = ("CS", "HCQ", "MTX", "AZA", "IVIg", "MMF", "RTX", "CYC")
+
+
+def checkbox_export(tmp_path, settings, change=None):
+    """The export's patients file with one REDCap-style column an answer (prior_tx___cs = 1
+    or 0) instead of its list; 'none' is every box 0."""
+    patients = pd.read_csv(f"{EXPORT}/patients.csv", dtype=str, keep_default_na=False)
+    lists = patients.pop("prior_treatments").str.split(", ")
+    for code in CODES:
+        patients[f"prior_tx___{code.lower()}"] = lists.map(lambda items: str(int(code in items)))
+    if change is not None:
+        change(patients)
+    patients.to_csv(tmp_path / "patients.csv", index=False)
+    boxed = copy.deepcopy(settings)
+    del boxed["columns"]["prior_treatment"]
+    boxed["prior_treatment_checkboxes"] = {f"prior_tx___{c.lower()}": c for c in CODES}
+    raw = {"patients": str(tmp_path / "patients.csv"), "measurements": MEASUREMENTS}
+    return raw, boxed, patients
+
+
+def test_checkbox_columns_give_the_same_lists_and_table_1_prints_them_back(export, tmp_path):
+    settings, shipped = export
+    raw, boxed, patients = checkbox_export(tmp_path, settings)
+    tables = extract_cohort(raw, boxed)
+    pd.testing.assert_frame_equal(tables["subjects"], shipped["subjects"])
+    order = ["subject_id", "treatment"]
+    pd.testing.assert_frame_equal(
+        tables["prior_treatments"].sort_values(order, ignore_index=True),
+        shipped["prior_treatments"].sort_values(order, ignore_index=True),
+    )
+    # S001 and S022 check no box: no previous treatment; S008 checks five
+    n_prior = tables["subjects"].set_index("subject_id")["n_prior_treatments"]
+    assert (n_prior["S001"], n_prior["S022"], n_prior["S008"]) == (0, 0, 5)
+    table = publication_table1(tables, boxed)
+    boxes = list(boxed["prior_treatment_checkboxes"])
+    assert table[boxes].to_numpy().tolist() == patients[boxes].to_numpy().tolist()
+
+
+def test_a_checkbox_that_is_not_1_or_0_or_a_half_answered_question(export, tmp_path):
+    settings, _ = export
+
+    def spoil(patients):
+        patients.loc[1, "prior_tx___cs"] = "2"  # S002
+        patients.loc[2, "prior_tx___mtx"] = "NA"  # S003, other boxes answered
+
+    raw, boxed, _ = checkbox_export(tmp_path, settings, spoil)
+    with pytest.raises(InputError) as error:
+        extract_cohort(raw, boxed)
+    assert str(error.value).splitlines()[2:4] == [
+        "  - patient S002, column 'prior_tx___cs', value '2': a checkbox is 1 (checked) or 0 "
+        "(not checked), or a word for missing",
+        "  - patient S003, column 'prior_tx___mtx': this box is missing while others of the "
+        "question are answered",
+    ]

@@ -38,6 +38,18 @@ def inverse(vocabulary: dict) -> dict:
     return {code: label for label, code in vocabulary.items()}
 
 
+def checkbox_cells(priors: pd.DataFrame, n_prior: pd.Series, settings: dict) -> dict:
+    """A REDCap-style export's checkbox columns: 1 where the patient had the treatment, 0
+    where not, the word for missing where the answer is."""
+    missing = settings["missing_tokens"][0]
+    cells = {}
+    for header, code in settings["prior_treatment_checkboxes"].items():
+        had = n_prior.index.isin(priors.loc[priors["treatment"] == code, "subject_id"])
+        box = pd.Series(np.where(had, "1", "0"), index=n_prior.index)
+        cells[header] = box.where(n_prior.notna(), missing)
+    return cells
+
+
 def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
     """Table 1 rebuilt from the tidy tables, cell for cell in the printed layout."""
     vocab = {kind: inverse(words) for kind, words in settings["vocabularies"].items()}
@@ -62,8 +74,12 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
             columns["sex"]: subjects["sex"].map(vocab["sex"]),
             columns["disease_duration"]: printed_numbers(subjects["disease_duration"], missing),
             columns["antibody"]: subjects["antibody"].map(vocab["antibody"]),
-            columns["prior_treatment"]: prior,
         }
+        | (
+            {columns["prior_treatment"]: prior}
+            if "prior_treatment" in columns
+            else checkbox_cells(priors, subjects["n_prior_treatments"], settings)
+        )
         | (
             {columns["regimen"]: molecule + ", " + dose}
             if "regimen" in columns

@@ -39,6 +39,60 @@ logger = logging.getLogger(__name__)
 RAW_KINDS = ("table", "patients", "measurements")
 # the source cell of a registry value that has no row in the measurements file
 ABSENT_ROW = "(no row)"
+# REDCap-style checkbox columns, one an answer: canonical name prefix, and the list a
+# patient with every box unchecked gets (no previous treatment)
+CHECKBOX = "checkbox:"
+NONE_CHECKED = "(no box checked)"
+CHECKED, UNCHECKED = "1", "0"
+
+
+def checkboxes(settings: dict) -> dict[str, str]:
+    """Checkbox header -> the prior-treatment code it stands for (setting
+    prior_treatment_checkboxes), where the export has one column an answer."""
+    return settings.get("prior_treatment_checkboxes") or {}
+
+
+def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
+    """The checkbox columns folded into one prior-treatment list a patient: the checked
+    codes, NONE_CHECKED when every box is 0, the word for missing when every box is; a cell
+    that is not 1, 0 or missing, or a question half answered, is refused."""
+    columns = [c for c in printed.columns if c.startswith(CHECKBOX)]
+    if not columns:
+        return printed
+    header_of = {f"{CHECKBOX}{code}": header for header, code in checkboxes(settings).items()}
+    boxes = printed[columns]
+    missing = boxes.isin(settings["missing_tokens"])
+    problems = [
+        Problem(
+            file,
+            printed.at[row, "subject"],
+            header_of[column],
+            value,
+            "a checkbox is 1 (checked) or 0 (not checked), or a word for missing",
+        )
+        for column in columns
+        for row, value in boxes.loc[
+            ~boxes[column].isin([CHECKED, UNCHECKED]) & ~missing[column], column
+        ].items()
+    ]
+    half = missing.any(axis=1) & ~missing.all(axis=1)
+    problems += [
+        Problem(
+            file,
+            printed.at[row, "subject"],
+            header_of[missing.columns[missing.loc[row]][0]],
+            "",
+            "this box is missing while others of the question are answered",
+        )
+        for row in half.index[half]
+    ]
+    raise_if_any(problems)
+    codes = [column.removeprefix(CHECKBOX) for column in columns]
+    checked = (boxes == CHECKED).to_numpy()
+    lists = [list_separator(settings).join(np.array(codes)[row]) for row in checked]
+    folded = pd.Series(lists, index=printed.index).replace("", NONE_CHECKED)
+    folded[missing.all(axis=1)] = settings["missing_tokens"][0]
+    return printed.drop(columns=columns).assign(prior_treatment=folded)
 
 
 def measurement_header(settings: dict, code: str, visit: dict) -> str:
@@ -50,6 +104,8 @@ def expected_headers(settings: dict) -> dict[str, str]:
     """Printed header -> canonical raw column name, from the cohort's settings: the patient
     columns and, in the wide layout, one column a measure and visit (measure@visit)."""
     headers = {printed: name for name, printed in settings["columns"].items()}
+    for header, code in checkboxes(settings).items():
+        headers[header] = f"{CHECKBOX}{code}"
     if settings["layout"] == "wide":
         for code in measures(settings):
             for visit in measured_visits(settings):
@@ -170,9 +226,17 @@ def patient_tables(
     printed = raw if printed is None else printed.reset_index(drop=True)
     header_of = {name: printed for printed, name in expected_headers(settings).items()}
     patients = raw["subject"]
+    if checkboxes(settings):  # the folded lists hold the codes themselves
+        codes = {code: code for code in checkboxes(settings).values()}
+        settings = {
+            **settings,
+            "vocabularies": {**settings["vocabularies"], "prior_treatment": codes},
+        }
+        header_of["prior_treatment"] = ", ".join(checkboxes(settings))
     coder = _Coder(settings, file, header_of, patients)
     prior_text = raw["prior_treatment"]
-    listed = prior_text[~prior_text.isin([*no_treatment_words(settings), NA_TOKEN])]
+    none = [*no_treatment_words(settings), NONE_CHECKED, NA_TOKEN]
+    listed = prior_text[~prior_text.isin(none)]
     items = split_list(listed, re.escape(list_separator(settings)))
     coder.problems, unread = list_problems(listed, items, settings, file, header_of, patients)
     codes = coder.code("prior_treatment", items[~items.index.isin(unread)], "prior_treatment")
@@ -273,7 +337,7 @@ def read_checked(
     frame = read_text_table(path)
     if frame.empty:
         raise_if_any([Problem(path, "", "", "", "the table has a header but no patients")])
-    printed = map_headers(frame, settings, path, expected)
+    printed = folded_checkboxes(map_headers(frame, settings, path, expected), settings, path)
     # the cohort's words for a missing value all mean NA; the printed cell is kept as source
     raw = printed.replace({token: NA_TOKEN for token in settings["missing_tokens"]})
     header_of = {name: header for header, name in expected.items()}
