@@ -46,7 +46,7 @@ def test_subjects(tables):
     bad.loc[2, "disease_duration"] = 90.0  # longer than her age of 84
     _, found = problems(Subjects, bad)
     assert found == [
-        ("1", "age", "12", "below the allowed minimum: greater_than_or_equal_to(18)"),
+        ("1", "age", "12", "below the allowed minimum: must be at least 18"),
         ("2", "sex", "U", "not in the controlled vocabulary; one of: F, M"),
         ("3", "disease_duration", "90", "disease duration is longer than the patient's age"),
     ]
@@ -58,7 +58,7 @@ def test_regimens(tables):
     bad.loc[0, "dose"] = 0
     bad.loc[1, "molecule"] = "imatinib"
     assert problems(Regimens, bad)[1] == [
-        ("1", "dose", "0", "must be greater than: greater_than(0)"),
+        ("1", "dose", "0", "must be greater than 0"),
         (
             "2",
             "molecule",
@@ -90,7 +90,7 @@ def test_measurements(tables, cohort):
         "value is outside the measure's range (CDASI 0-100, IFNA >= 0, MMT8 0-150, CK >= 0)"
     )
     assert found == [
-        ("1", "replicate_sd", "-4", "below the allowed minimum: greater_than_or_equal_to(0)"),
+        ("1", "replicate_sd", "-4", "below the allowed minimum: must be at least 0"),
         ("1", "value", "-1", range_message),
         ("1", "value", "101", range_message),
     ]
@@ -232,7 +232,7 @@ def test_adeff_a_replicate_sd_is_not_negative(tmp_path, pilot):
     assert written_problems(tmp_path, adeff, ADEFF) == [
         "In out.csv:",
         "  - patient 1, column 'AVALSD', value '-2': below the allowed minimum: "
-        "greater_than_or_equal_to(0)",
+        "must be at least 0",
     ]
 
 
@@ -286,7 +286,7 @@ WRITTEN = [
     (Reconciliation, {"claim_id": "cdasi_m3_mean", "rank": 1, "kind": "rounding",
      "detail": "13.3571 rounded up", "value": 14.0, "printed": "14"}, "rank", 0,
      "claim cdasi_m3_mean, column 'rank', value '0': below the allowed minimum: "
-     "greater_than_or_equal_to(1)"),
+     "must be at least 1"),
     (ClaimsCells, {"claim_id": "n_patients", "patient": "1", "used": "Y", "reason": "",
      "column": "SAFFL", "cell": "Y"}, "used", "yes", "claim n_patients, column 'used', value "
      "'yes': not in the controlled vocabulary; one of: Y, N"),
@@ -299,8 +299,8 @@ WRITTEN = [
     (Outcomes, {"outcome_id": "cutaneous_response", "role": "main", "description": "CDASI",
      "source": "paper", "location": "text l.70", "reported_by": "", "status": "reported",
      "recomputed": "13 of 14", "population": "ACTCUTFL"}, "population", "active",
-     "outcome cutaneous_response, column 'population', value 'active': does not have the "
-     "printed form expected: str_matches('^$|^[A-Z][A-Z0-9]*FL$')"),
+     "outcome cutaneous_response, column 'population', value 'active': not of the form "
+     "expected: an ADSL population flag (e.g. SAFFL) (or empty)"),
     (Attainability, {"role": "cutaneous", "population": "ACTCUTFL", "parameter": "CDASI",
      "visit": "M3", "criterion": "CDASI decrease >= 5", "patient": "1", "baseline": 26.0,
      "followup": 15.0, "improvement": 11.0, "best_possible": 26.0, "attainable": "Y",
@@ -312,13 +312,13 @@ WRITTEN = [
      "meets": "Y"}, "meets", "?", "patient 1, column 'meets', value '?': not in the controlled "
      "vocabulary; one of: Y, N, unknown, cannot be decided"),
     (Power, POWER_ROW, "mc_se", -0.01, "row 1, column 'mc_se', value '-0.01': below the "
-     "allowed minimum: greater_than_or_equal_to(0)"),
+     "allowed minimum: must be at least 0"),
     (PowerSummary, SUMMARY_ROW, "status", "dropped", "row 1, column 'status', value 'dropped': "
      "not in the controlled vocabulary; one of: offered, reference, withdrawn"),
     (PowerCurve, {"endpoint": "CDASI change at M3", "assumption": "criterion",
      "design": "single-arm paired", "analysis": "paired t-test", "method": "analytic",
      "n": 4, "power": 0.128, "mc_se": None}, "power", 1.2, "row 1, column 'power', value "
-     "'1.2': above the allowed maximum: less_than_or_equal_to(1)"),
+     "'1.2': above the allowed maximum: must be at most 1"),
 ]  # fmt: skip
 
 

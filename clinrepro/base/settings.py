@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from clinrepro.base.study import scale_for, test_for
+from clinrepro.base.study import scale_for, test_for, token_problems
 from clinrepro.base.terms import CODED_CHARACTERISTICS, NUMERIC_CHARACTERISTICS
 
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
@@ -76,7 +76,28 @@ def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
     """The settings of one cohort, read from its file under config/cohorts/."""
     _known(config, "cohorts", name)
     path = config["cohorts"][name]
-    return read_yaml(Path(basedir) / path, path)
+    settings = read_yaml(Path(basedir) / path, path)
+    if isinstance(settings, dict) and isinstance(settings.get("vocabularies"), dict):
+        settings["vocabularies"] = printed_labels(settings["vocabularies"], path)
+    return settings
+
+
+def printed_labels(vocabularies: dict, shown: str) -> dict:
+    """The vocabularies with each label as the file prints it: a code exported as a number
+    (sex `1: F`, antibody `3: MDA5`) is a number in YAML and text in the file."""
+    result = {}
+    for kind, words in vocabularies.items():
+        if not isinstance(words, dict):
+            result[kind] = words
+            continue
+        for label in words:
+            if isinstance(label, bool) or label is None:
+                raise SettingsError(
+                    f"{shown}: vocabularies.{kind} has a label YAML reads as {label!r}, not as "
+                    f'printed text; write it in quotes, e.g. "yes": ...'
+                )
+        result[kind] = {str(label): code for label, code in words.items()}
+    return result
 
 
 def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
@@ -275,6 +296,7 @@ def cohort_problems(
         problems.append(sentence)
     problems += eligibility_problems(cohort)
     problems += measure_problems(cohort)
+    problems += token_problems(cohort)
     wanted = cohort.get("key_claims") or []
     if wanted and claim_ids is None:
         problems.append(

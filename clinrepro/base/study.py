@@ -160,3 +160,34 @@ def trial_name(trial: dict) -> str:
     """The following trial in words, 'the <name> (<registration>)', from its settings."""
     registration = f" ({trial['registration']})" if trial.get("registration") else ""
     return f"the {trial['name']}{registration}"
+
+
+def no_treatment_words(cohort: dict) -> list[str]:
+    """The printed values that mean "no previous treatment" (`no_treatment_token`: one word
+    or a list; the empty cell among them when it is given as ""). The first is used when
+    printing."""
+    words = cohort["no_treatment_token"]
+    return [words] if isinstance(words, str) else list(words)
+
+
+def list_separator(cohort: dict) -> str:
+    """What separates the items of a list printed in one cell (`list_separator`, ',' unless
+    set, e.g. ';' or '|')."""
+    return cohort.get("list_separator", ",")
+
+
+def cell_words(value: str) -> str:
+    """A printed cell for people: quoted, and an empty cell said as (empty)."""
+    return repr(value) if value != "" else "(empty)"
+
+
+def token_problems(cohort: dict) -> list[str]:
+    """A printed value given both as "no previous treatment" and as "not recorded": a cell
+    can mean only one of them."""
+    both = [word for word in no_treatment_words(cohort) if word in cohort["missing_tokens"]]
+    return [
+        f"{cell_words(word)} is given both in no_treatment_token (no previous treatment) and in "
+        f"missing_tokens (not recorded) ({cohort.get('file', 'the cohort settings')}): a printed "
+        "value can mean only one of them; remove it from one of the two settings"
+        for word in both
+    ]

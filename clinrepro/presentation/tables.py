@@ -22,7 +22,13 @@ from clinrepro.presentation.words import (
     population_label,
     readable,
 )
-from clinrepro.base.study import follow_up_visits, measured_visits, visit_label
+from clinrepro.base.study import (
+    follow_up_visits,
+    list_separator,
+    measured_visits,
+    no_treatment_words,
+    visit_label,
+)
 from clinrepro.base.terms import ANTIBODIES, PRIOR_TREATMENTS, TEST_NAMES, shown
 
 logger = logging.getLogger(__name__)
@@ -30,6 +36,18 @@ logger = logging.getLogger(__name__)
 
 def inverse(vocabulary: dict) -> dict:
     return {code: label for label, code in vocabulary.items()}
+
+
+def checkbox_cells(priors: pd.DataFrame, n_prior: pd.Series, settings: dict) -> dict:
+    """A REDCap-style export's checkbox columns: 1 where the patient had the treatment, 0
+    where not, the word for missing where the answer is."""
+    missing = settings["missing_tokens"][0]
+    cells = {}
+    for header, code in settings["prior_treatment_checkboxes"].items():
+        had = n_prior.index.isin(priors.loc[priors["treatment"] == code, "subject_id"])
+        box = pd.Series(np.where(had, "1", "0"), index=n_prior.index)
+        cells[header] = box.where(n_prior.notna(), missing)
+    return cells
 
 
 def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.DataFrame:
@@ -42,8 +60,10 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
     priors = tables["prior_treatments"]
     missing = settings["missing_tokens"][0]
     treatments = priors["treatment"].map(vocab["prior_treatment"])
-    prior = joined(treatments, priors["subject_id"], ", ").reindex(patients)
-    prior = prior.where(subjects["n_prior_treatments"] != 0, settings["no_treatment_token"])
+    prior = joined(treatments, priors["subject_id"], f"{list_separator(settings)} ")
+    prior = prior.reindex(patients).where(
+        subjects["n_prior_treatments"] != 0, no_treatment_words(settings)[0]
+    )
     prior = prior.where(subjects["n_prior_treatments"].notna(), missing)
     molecule = regimens["molecule"].map(vocab["molecule"])
     dose = printed_numbers(regimens["dose"], missing)
@@ -54,8 +74,12 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
             columns["sex"]: subjects["sex"].map(vocab["sex"]),
             columns["disease_duration"]: printed_numbers(subjects["disease_duration"], missing),
             columns["antibody"]: subjects["antibody"].map(vocab["antibody"]),
-            columns["prior_treatment"]: prior,
         }
+        | (
+            {columns["prior_treatment"]: prior}
+            if "prior_treatment" in columns
+            else checkbox_cells(priors, subjects["n_prior_treatments"], settings)
+        )
         | (
             {columns["regimen"]: molecule + ", " + dose}
             if "regimen" in columns

@@ -6,9 +6,9 @@ from the cohort's settings (config/cohorts/<cohort>.yaml), never from code.
 
 from __future__ import annotations
 
-import logging
-
 import difflib
+import logging
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,21 +18,81 @@ from clinrepro.base.errors import Problem
 from clinrepro.base.files import read_text_table, write_tables
 from clinrepro.base.settings import TIDY_TABLES
 from clinrepro.reading.schemas import (
+    MEASUREMENT_CELL,
     NA_TOKEN,
     PRIOR_TREATMENTS,
     RawMeasurements,
     RawPatients,
     RawTable,
 )
-from clinrepro.base.study import measured_visits, measures
+from clinrepro.base.study import (
+    list_separator,
+    measured_visits,
+    measures,
+    no_treatment_words,
+)
 from clinrepro.reading.validate import source_files, tidy_problems
-from clinrepro.reading.validation import check_table, raise_if_any
+from clinrepro.reading.validation import check_table, readable, raise_if_any
 
 logger = logging.getLogger(__name__)
 # the raw files of the per-patient data: a wide table, or a registry's two files
 RAW_KINDS = ("table", "patients", "measurements")
 # the source cell of a registry value that has no row in the measurements file
 ABSENT_ROW = "(no row)"
+# REDCap-style checkbox columns, one an answer: canonical name prefix, and the list a
+# patient with every box unchecked gets (no previous treatment)
+CHECKBOX = "checkbox:"
+NONE_CHECKED = "(no box checked)"
+CHECKED, UNCHECKED = "1", "0"
+
+
+def checkboxes(settings: dict) -> dict[str, str]:
+    """Checkbox header -> the prior-treatment code it stands for (setting
+    prior_treatment_checkboxes), where the export has one column an answer."""
+    return settings.get("prior_treatment_checkboxes") or {}
+
+
+def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
+    """The checkbox columns folded into one prior-treatment list a patient: the checked
+    codes, NONE_CHECKED when every box is 0, the word for missing when every box is; a cell
+    that is not 1, 0 or missing, or a question half answered, is refused."""
+    columns = [c for c in printed.columns if c.startswith(CHECKBOX)]
+    if not columns:
+        return printed
+    header_of = {f"{CHECKBOX}{code}": header for header, code in checkboxes(settings).items()}
+    boxes = printed[columns]
+    missing = boxes.isin(settings["missing_tokens"])
+    problems = [
+        Problem(
+            file,
+            printed.at[row, "subject"],
+            header_of[column],
+            value,
+            "a checkbox is 1 (checked) or 0 (not checked), or a word for missing",
+        )
+        for column in columns
+        for row, value in boxes.loc[
+            ~boxes[column].isin([CHECKED, UNCHECKED]) & ~missing[column], column
+        ].items()
+    ]
+    half = missing.any(axis=1) & ~missing.all(axis=1)
+    problems += [
+        Problem(
+            file,
+            printed.at[row, "subject"],
+            header_of[missing.columns[missing.loc[row]][0]],
+            "",
+            "this box is missing while others of the question are answered",
+        )
+        for row in half.index[half]
+    ]
+    raise_if_any(problems)
+    codes = [column.removeprefix(CHECKBOX) for column in columns]
+    checked = (boxes == CHECKED).to_numpy()
+    lists = [list_separator(settings).join(np.array(codes)[row]) for row in checked]
+    folded = pd.Series(lists, index=printed.index).replace("", NONE_CHECKED)
+    folded[missing.all(axis=1)] = settings["missing_tokens"][0]
+    return printed.drop(columns=columns).assign(prior_treatment=folded)
 
 
 def measurement_header(settings: dict, code: str, visit: dict) -> str:
@@ -44,6 +104,8 @@ def expected_headers(settings: dict) -> dict[str, str]:
     """Printed header -> canonical raw column name, from the cohort's settings: the patient
     columns and, in the wide layout, one column a measure and visit (measure@visit)."""
     headers = {printed: name for name, printed in settings["columns"].items()}
+    for header, code in checkboxes(settings).items():
+        headers[header] = f"{CHECKBOX}{code}"
     if settings["layout"] == "wide":
         for code in measures(settings):
             for visit in measured_visits(settings):
@@ -126,6 +188,33 @@ class _Coder:
         return codes
 
 
+def list_problems(
+    cells: pd.Series, items: pd.Series, settings: dict, file: str, header_of: dict, patients
+) -> tuple[list[Problem], pd.Index]:
+    """Cells of the prior-treatment list that cannot be read as a list, and their rows: an
+    empty cell the settings give no meaning to, an empty item, an unknown item holding another
+    separator than the cohort's."""
+    separator = list_separator(settings)
+    where = f"items are separated by {separator!r} (setting list_separator)"
+    others = "".join(s for s in ",;|/+" if s != separator)
+    unknown = items[~items.isin(list(settings["vocabularies"]["prior_treatment"]))]
+    found = unknown.str.extract(f"([{re.escape(others)}])", expand=False).dropna()
+    found = found[~found.index.duplicated()]
+    empty_item = items.index[items == ""].unique()
+    empty_cell = cells.index[cells.str.strip() == ""]
+    said = {row: f"an empty item in the list ({where})" for row in empty_item}
+    said |= {row: f"a list separated by {other!r}, but {where}" for row, other in found.items()}
+    said |= {
+        row: 'an empty cell, which the settings give no meaning: add it ("") to '
+        "no_treatment_token if it means no previous treatment, or to missing_tokens if it "
+        "means not recorded"
+        for row in empty_cell
+    }
+    column = header_of["prior_treatment"]
+    problems = [Problem(file, patients[row], column, cells[row], said[row]) for row in sorted(said)]
+    return problems, pd.Index(sorted(said))
+
+
 def patient_tables(
     raw: pd.DataFrame, settings: dict, file: str, printed: pd.DataFrame | None = None
 ) -> dict[str, pd.DataFrame]:
@@ -137,11 +226,20 @@ def patient_tables(
     printed = raw if printed is None else printed.reset_index(drop=True)
     header_of = {name: printed for printed, name in expected_headers(settings).items()}
     patients = raw["subject"]
+    if checkboxes(settings):  # the folded lists hold the codes themselves
+        codes = {code: code for code in checkboxes(settings).values()}
+        settings = {
+            **settings,
+            "vocabularies": {**settings["vocabularies"], "prior_treatment": codes},
+        }
+        header_of["prior_treatment"] = ", ".join(checkboxes(settings))
     coder = _Coder(settings, file, header_of, patients)
     prior_text = raw["prior_treatment"]
-    listed = prior_text[~prior_text.isin([settings["no_treatment_token"], NA_TOKEN])]
-    items = split_list(listed)
-    codes = coder.code("prior_treatment", items, "prior_treatment")
+    none = [*no_treatment_words(settings), NONE_CHECKED, NA_TOKEN]
+    listed = prior_text[~prior_text.isin(none)]
+    items = split_list(listed, re.escape(list_separator(settings)))
+    coder.problems, unread = list_problems(listed, items, settings, file, header_of, patients)
+    codes = coder.code("prior_treatment", items[~items.index.isin(unread)], "prior_treatment")
     n_prior = codes.groupby(level=0).nunique(dropna=False).reindex(raw.index, fill_value=0)
     subjects = pd.DataFrame(
         {
@@ -218,6 +316,19 @@ def tidy_tables(
     }
 
 
+def form_hint(problems: list[Problem], settings: dict) -> str:
+    """The hint under a list of printed-form problems: the words for missing when every
+    problem is a measurement cell's form, else nothing (each problem says what its column
+    expects)."""
+    measurement = readable(f"str_matches('{MEASUREMENT_CELL}')")
+    if problems and all(problem.message == measurement for problem in problems):
+        words = ", ".join(repr(token) for token in settings["missing_tokens"])
+        return (
+            f"a measurement is a number or 'value ± SD'; this cohort's words for missing: {words}"
+        )
+    return ""
+
+
 def read_checked(
     path: str, settings: dict, model, expected: dict[str, str], patient_column: str = "subject"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -226,7 +337,7 @@ def read_checked(
     frame = read_text_table(path)
     if frame.empty:
         raise_if_any([Problem(path, "", "", "", "the table has a header but no patients")])
-    printed = map_headers(frame, settings, path, expected)
+    printed = folded_checkboxes(map_headers(frame, settings, path, expected), settings, path)
     # the cohort's words for a missing value all mean NA; the printed cell is kept as source
     raw = printed.replace({token: NA_TOKEN for token in settings["missing_tokens"]})
     header_of = {name: header for header, name in expected.items()}
@@ -237,7 +348,7 @@ def read_checked(
         patient_column=patient_column,
         header_of=lambda _, column: header_of.get(column, column),
     )
-    raise_if_any(problems, hint="cells must be as printed: a number, 'NA', or 'value ± SD'")
+    raise_if_any(problems, hint=form_hint(problems, settings))
     return raw, printed
 
 
@@ -289,7 +400,8 @@ def registry_measurements(
     )
     size = len(patients) * n_measures * n_visits
     value = np.full(size, np.nan)
-    value[cell] = numbers(raw["value"]).to_numpy()
+    factor = unit_factors(raw, printed, settings, measure.to_numpy(int), file)
+    value[cell] = converted(numbers(raw["value"]).to_numpy(), factor)
     # an absent row is traceable too: its source cell says so
     source_cell = np.full(size, ABSENT_ROW, dtype=object)
     source_cell[cell] = printed["value"].to_numpy(dtype=object)
@@ -299,7 +411,7 @@ def registry_measurements(
         for visit_row in measured_visits(settings)
     ]
     n = len(patients)
-    return pd.DataFrame(
+    tidy = pd.DataFrame(
         {
             "subject_id": pd.Series(patients)
             .take(np.repeat(np.arange(n), n_measures * n_visits))
@@ -313,6 +425,62 @@ def registry_measurements(
             "source_cell": pd.Series(source_cell, dtype=str),
         }
     )
+    if "unit" in raw:
+        source_unit = np.full(size, "", dtype=object)
+        source_unit[cell] = printed["unit"].to_numpy(dtype=object)
+        tidy["source_unit"] = pd.Series(source_unit, dtype=str)
+    return tidy
+
+
+def unit_factors(
+    raw: pd.DataFrame, printed: pd.DataFrame, settings: dict, measure: np.ndarray, file: str
+) -> np.ndarray:
+    """Each long row's factor to its measure's unit (1 without a unit column), read from the
+    unit as printed (an empty unit is not a missing value); a unit the
+    measure does not declare is refused, naming patient, visit, measure, value and unit."""
+    if "unit" not in raw:
+        return np.ones(len(raw))
+    declared = list(measures(settings).values())
+    factors = [{m["unit"]: 1.0, **m.get("units", {})} for m in declared]
+    factor = np.array(
+        [factors[m].get(unit, np.nan) for m, unit in zip(measure, printed["unit"].str.strip())]
+    )
+    factor[(raw["value"] == NA_TOKEN).to_numpy()] = 1.0  # a missing value needs no unit
+    unknown = np.isnan(factor)
+    header = settings["measurement_columns"]["unit"]
+    raise_if_any(
+        [
+            Problem(
+                file,
+                patient,
+                header,
+                unit,
+                f"unit not declared for {declared[m]['printed']} (value {value!r}, visit "
+                f"{visit!r}); {declared[m]['printed']} is in {declared[m]['unit']!r}"
+                + (
+                    f" or {', '.join(map(repr, declared[m]['units']))}"
+                    if "units" in declared[m]
+                    else ""
+                )
+                + "; declare another unit and its factor under the measure's units:",
+            )
+            for patient, visit, m, value, unit in zip(
+                raw["subject"][unknown],
+                printed["visit"][unknown],
+                measure[unknown],
+                printed["value"][unknown],
+                printed["unit"][unknown],
+            )
+        ]
+    )
+    return factor
+
+
+def converted(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
+    """Values times their unit's factor; a converted value is rounded to 9 decimals, so that
+    the factor's binary arithmetic adds no digits of its own (2.35 ukat/L x 60 = 141 U/L, not
+    141.00000000000003)."""
+    return np.where(factor == 1, values, np.round(values * factor, 9))
 
 
 def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str, pd.DataFrame]:

@@ -27,6 +27,21 @@ MEASUREMENT_CELL = rf"^({NA_TOKEN}|{NUMBER_PATTERN}( ?± ?({NUMBER_PATTERN}|{NA_
 # a measurement column of the wide table, once its header is mapped: measure@visit
 MEASUREMENT_COLUMN = rf"^{CODE_PATTERN}@{CODE_PATTERN}$"
 
+# each printed form a column checks, in words with an example, for the errors people read
+# (never the regular expression itself)
+PATIENT_ID = r"^[A-Za-z0-9_.-]+$"
+REGIMEN_CELL = rf"^[^,]+,\s*{NUMBER_PATTERN}$"
+FORMS = {
+    PATIENT_ID: "a patient number of letters, digits, '_', '.' or '-' (e.g. 12 or S001)",
+    rf"^{NUMBER_PATTERN}$": "a number (e.g. 42 or 3.5)",
+    rf"^({NUMBER_PATTERN}|{NA_TOKEN})$": "a number (e.g. 3.5) or a word for missing",
+    MEASUREMENT_CELL: "a number (e.g. 68), a word for missing, or 'value ± SD' (e.g. 68 ± 19)",
+    REGIMEN_CELL: "the molecule and its daily dose in mg (e.g. 'Ruxolitinib, 30')",
+    r"^[A-Z][A-Z0-9]*FL$": "an ADSL population flag (e.g. SAFFL)",
+    r"^[a-z0-9_]+$": "an identifier of lower-case letters, digits and '_' (e.g. cdasi_m3_mean)",
+    r"^[a-z][a-z0-9_]*$": "a statistic's name (e.g. mean, p_value)",
+}
+
 # what a row-level check is about: its failures are reported against this column
 ABOUT = "column"
 
@@ -57,7 +72,7 @@ class RawPatients(pa.DataFrameModel):
 
     subject: Series[str] = pa.Field(
         unique=True,
-        str_matches=r"^[A-Za-z0-9_.-]+$",
+        str_matches=PATIENT_ID,
         description="Patient number as printed: letters, digits, '_', '.', '-'.",
     )
     age: Series[str] = pa.Field(
@@ -75,11 +90,14 @@ class RawPatients(pa.DataFrameModel):
         str_length={"min_value": 1}, description="Myositis-specific antibody as printed."
     )
     prior_treatment: Series[str] = pa.Field(
-        str_matches=r"^[^,]+(,\s*[^,]+)*$",
-        description="Comma-separated list of previous treatments, or the cohort's word for none.",
+        description=(
+            "List of previous treatments separated by the cohort's list_separator (',' unless "
+            "set), or one of its words for none (no_treatment_token) or for missing; each item "
+            "is read in extraction."
+        ),
     )
     regimen: Optional[Series[str]] = pa.Field(
-        str_matches=rf"^[^,]+,\s*{NUMBER_PATTERN}$",
+        str_matches=REGIMEN_CELL,
         description="JAK inhibitor and daily dose in mg, printed as 'Molecule, dose' (one cell).",
     )
     molecule: Optional[Series[str]] = pa.Field(
@@ -113,7 +131,7 @@ class RawMeasurements(pa.DataFrameModel):
     """A registry's long measurements file: one row a patient, visit and measure."""
 
     subject: Series[str] = pa.Field(
-        str_matches=r"^[A-Za-z0-9_.-]+$", description="Patient number as in the patients file."
+        str_matches=PATIENT_ID, description="Patient number as in the patients file."
     )
     visit: Series[str] = pa.Field(
         str_length={"min_value": 1},
@@ -126,6 +144,10 @@ class RawMeasurements(pa.DataFrameModel):
     value: Series[str] = pa.Field(
         str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
         description="The value as printed, e.g. 39.0, or the word for missing.",
+    )
+    unit: Optional[Series[str]] = pa.Field(
+        description="The value's unit as printed (where the file has a unit column): the "
+        "measure's unit or one of its declared `units`.",
     )
 
     class Config:
@@ -227,6 +249,12 @@ class Measurements(pa.DataFrameModel):
     )
     source_column: Series[str] = pa.Field(description="Printed header of the source column.")
     source_cell: Series[str] = pa.Field(description="The source cell exactly as printed.")
+    source_unit: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="Registries with a unit column only: the unit printed beside the source "
+        "cell; `value` is the source cell converted to the measure's unit by the factor the "
+        "settings declare (measures: units:).",
+    )
 
     @row_check("replicate_sd", "a replicate SD is given without a value")
     def sd_needs_value(cls, df):

@@ -12,7 +12,7 @@ import pandera.pandas as pa
 from clinrepro.base import errors
 from clinrepro.base.files import write_tables
 from clinrepro.base.errors import InputError, Problem
-from clinrepro.reading.schemas import ABOUT
+from clinrepro.reading.schemas import ABOUT, FORMS
 
 HeaderOf = Callable[[object, str], str]
 # a model, or a schema made from one with a cohort's settings (measurement_schema)
@@ -64,7 +64,7 @@ def _problems(cases, frame, file, keys, header_of, printed_of) -> list[Problem]:
         header = header_of(None, column) if header_of and isinstance(column, str) else column
         header = "" if header is None or pd.isna(header) else str(header)
         problems[("", header, check, count)] = Problem(
-            file, "", header, "", _readable(str(check)), count
+            file, "", header, "", readable(str(check)), count
         )
     for case in cases[listed].itertuples(index=False):
         index = case.index
@@ -87,7 +87,7 @@ def _problems(cases, frame, file, keys, header_of, printed_of) -> list[Problem]:
             patient=patient,
             column="" if header is None else str(header),
             value=value,
-            message=_readable(check),
+            message=readable(check),
             row=ROW_WORDS.get(patient_column, "patient"),
         )
     return list(problems.values())
@@ -125,7 +125,9 @@ ROW_WORDS = {"claim_id": "claim", "outcome_id": "outcome", "": "row"}
 ROW_NUMBER = ""
 
 
-def _readable(check: str) -> str:
+def readable(check: str) -> str:
+    """A pandera check as people read it: what the column expects, never a regular
+    expression or a check's repr."""
     if check in _CHECK_WORDS:
         return _CHECK_WORDS[check]
     if check.startswith("coerce_dtype"):
@@ -136,17 +138,29 @@ def _readable(check: str) -> str:
         empty = " (or empty)" if "" in values else ""
         shown = ", ".join(value for value in values if value)
         return f"not in the controlled vocabulary; one of: {shown}{empty}"
-    for prefix, words in (
-        ("isin", "not in the controlled vocabulary"),
-        ("str_matches", "does not have the printed form expected"),
-        ("greater_than_or_equal_to", "below the allowed minimum"),
-        ("less_than_or_equal_to", "above the allowed maximum"),
-        ("greater_than", "must be greater than"),
-        ("in_range", "out of range"),
-    ):
-        if check.startswith(prefix):
-            return f"{words}: {check}"
-    return check
+    called = re.fullmatch(r"(\w+)\((.*)\)", check, re.DOTALL)
+    if called is None:
+        return check
+    name, argument = called.groups()
+    if name == "str_matches":
+        return _form_words(argument.strip("'"))
+    words = {
+        "greater_than_or_equal_to": "below the allowed minimum: must be at least {}",
+        "less_than_or_equal_to": "above the allowed maximum: must be at most {}",
+        "greater_than": "must be greater than {}",
+        "less_than": "must be less than {}",
+        "in_range": "out of range: must be from {} to {}",
+        "str_length": "must not be empty",
+        "isin": "not in the controlled vocabulary",
+    }.get(name)
+    return words.format(*argument.split(", ")) if words else check
+
+
+def _form_words(pattern: str) -> str:
+    """What a printed-form check expects, in words with an example."""
+    empty = pattern.startswith("^$|")
+    form = FORMS.get(pattern.removeprefix("^$|"), "the form the column's description gives")
+    return f"not of the form expected: {form}{' (or empty)' if empty else ''}"
 
 
 def raise_if_any(problems: list[Problem], hint: str = "") -> None:

@@ -25,6 +25,7 @@ import pandas as pd
 import yaml
 
 from clinrepro.base.settings import merged
+from clinrepro.base.study import list_separator, no_treatment_words
 
 # share of each antibody among patients (Table 1 of Landon-Cardinal et al. 2022); an
 # antibody a cohort names that is not listed here gets a share of 1
@@ -262,8 +263,8 @@ def patient_cells(frame: pd.DataFrame, settings: dict) -> dict[str, list]:
         "disease_duration": [printed(v, missing) for v in frame["disease_duration"]],
         "antibody": [label["antibody"][code] for code in frame["antibody"]],
         "prior_treatment": [
-            ", ".join(label["prior_treatment"][code] for code in prior)
-            or settings["no_treatment_token"]
+            f"{list_separator(settings)} ".join(label["prior_treatment"][code] for code in prior)
+            or no_treatment_words(settings)[0]
             for prior in frame["prior"]
         ],
         "regimen": [
