@@ -20,6 +20,7 @@ from clinrepro.base.settings import TIDY_TABLES
 from clinrepro.reading.schemas import (
     MEASUREMENT_CELL,
     NA_TOKEN,
+    NotAnalysed,
     PRIOR_TREATMENTS,
     RawMeasurements,
     RawPatients,
@@ -32,7 +33,13 @@ from clinrepro.base.study import (
     no_treatment_words,
 )
 from clinrepro.reading.validate import source_files, tidy_problems
-from clinrepro.reading.validation import check_table, readable, raise_if_any
+from clinrepro.reading.validation import (
+    check_table,
+    check_written_tables,
+    raise_if_any,
+    readable,
+)
+from clinrepro.reading.windows import NOT_ANALYSED_COLUMNS, dates, windowed
 
 logger = logging.getLogger(__name__)
 # the raw files of the per-patient data: a wide table, or a registry's two files
@@ -483,6 +490,14 @@ def converted(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return np.where(factor == 1, values, np.round(values * factor, 9))
 
 
+def with_windows(measurements: pd.DataFrame, details: pd.DataFrame) -> pd.DataFrame:
+    """The grid of measurements with the date, study day and window of each analysed value
+    (empty where the grid has no value)."""
+    keys = ["subject_id", "parameter", "visit"]
+    grid = measurements.merge(details, on=keys, how="left", validate="one_to_one")
+    return grid.assign(date=grid["date"].fillna(""))
+
+
 def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str, pd.DataFrame]:
     """Read, check the printed forms of, and parse a cohort's raw files (a wide table, or a
     registry's patients and measurements files; a path alone is a wide table) into the four
@@ -502,9 +517,20 @@ def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str,
         long_raw, long_printed = read_checked(
             long_file, settings, RawMeasurements, long_headers(settings)
         )
+        details = None
+        if "date" in long_raw:  # dated rows: the analysis visits come from the windows
+            starts = dates(
+                raw["start_date"], raw["subject"], settings, file, settings["columns"]["start_date"]
+            )
+            starts.index = raw["subject"]
+            long_raw, long_printed, details, tables["not_analysed"] = windowed(
+                long_raw, long_printed, starts, settings, long_file
+            )
         tables["measurements"] = registry_measurements(
             long_raw, long_printed, settings, raw["subject"], long_file
         )
+        if details is not None:
+            tables["measurements"] = with_windows(tables["measurements"], details)
     # the tidy tables are checked before anything is written: bad data leave no output
     raise_if_any(tidy_problems(tables, settings, source_files(raw_files)))
     return tables
@@ -514,4 +540,10 @@ def run(raw: dict[str, str], settings: dict, outputs: dict[str, str]) -> None:
     """Extract a cohort's raw files and write its tidy tables."""
     tables = extract_cohort(raw, settings)
     logger.info("read %d patients from %s", len(tables["subjects"]), ", ".join(raw.values()))
-    write_tables({outputs[name]: tables[name] for name in TIDY_TABLES})
+    not_analysed = tables.get("not_analysed", pd.DataFrame(columns=list(NOT_ANALYSED_COLUMNS)))
+    logger.info("values not analysed: %d", len(not_analysed))
+    check_written_tables({outputs["not_analysed"]: (not_analysed, NotAnalysed)})
+    write_tables(
+        {outputs[name]: tables[name] for name in TIDY_TABLES}
+        | {outputs["not_analysed"]: not_analysed}
+    )
