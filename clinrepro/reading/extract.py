@@ -61,8 +61,11 @@ def checkboxes(settings: dict) -> dict[str, str]:
 
 def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
     """The checkbox columns folded into one prior-treatment list a patient: the checked
-    codes, NONE_CHECKED when every box is 0, the word for missing when every box is; a cell
-    that is not 1, 0 or missing, or a question half answered, is refused."""
+    codes; NONE_CHECKED when every box is 0, or when the question's own "none" box (one
+    mapped to a word of no_treatment_token) is checked; the word for missing when every box
+    is missing, or when a question with a "none" box has none checked. A cell that is not
+    1, 0 or missing, a question half answered, and "none" checked with a treatment are
+    refused."""
     columns = [c for c in printed.columns if c.startswith(CHECKBOX)]
     if not columns:
         return printed
@@ -93,11 +96,30 @@ def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.Da
         )
         for row in half.index[half]
     ]
-    raise_if_any(problems)
-    codes = [column.removeprefix(CHECKBOX) for column in columns]
+    codes = np.array([column.removeprefix(CHECKBOX) for column in columns])
+    # a box mapped to a word of no_treatment_token is the question's own "none" answer
+    none_box = np.isin(codes, no_treatment_words(settings))
     checked = (boxes == CHECKED).to_numpy()
-    lists = [list_separator(settings).join(np.array(codes)[row]) for row in checked]
-    folded = pd.Series(lists, index=printed.index).replace("", NONE_CHECKED)
+    said_none = checked[:, none_box].any(axis=1)
+    treated = checked[:, ~none_box]
+    both = said_none & treated.any(axis=1)
+    problems += [
+        Problem(
+            file,
+            patient,
+            header_of[columns[int(np.flatnonzero(none_box)[0])]],
+            CHECKED,
+            "'no previous treatment' is checked together with a treatment",
+        )
+        for patient in printed["subject"][both]
+    ]
+    raise_if_any(problems)
+    lists = [list_separator(settings).join(codes[~none_box][row]) for row in treated]
+    folded = pd.Series(lists, index=printed.index)
+    # nothing checked: none, unless the question has its own "none" box left unchecked
+    # (then the answer was not given)
+    nothing = NONE_CHECKED if not none_box.any() else settings["missing_tokens"][0]
+    folded[folded == ""] = np.where(said_none[(folded == "").to_numpy()], NONE_CHECKED, nothing)
     folded[missing.all(axis=1)] = settings["missing_tokens"][0]
     return printed.drop(columns=columns).assign(prior_treatment=folded)
 
