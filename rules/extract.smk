@@ -4,6 +4,7 @@ rule extract:
         code=script_code("extract"),
     output:
         **TIDY,
+        not_analysed=tidy_path("not_analysed"),
     log:
         "logs/{cohort}/extract.log",
         problems="results/{cohort}/validation/extract_problems.csv",

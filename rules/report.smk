@@ -19,6 +19,7 @@ rule report:
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
         table1="results/{cohort}/tables/table1.csv",
+        not_analysed=tidy_path("not_analysed"),
         template="report/templates/report.html.j2",
         script="report/templates/appendices.js",
         table_template="report/templates/table.html.j2",

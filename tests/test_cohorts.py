@@ -394,15 +394,17 @@ def test_config_numbers_arrive_as_numbers(project):
     assert run.returncode == 0, run.stderr[-2000:]
 
 
+DATED = "synthetic_registry_dated"
 build(
     "built_examples",
-    ("--config", f"run={{cohorts: [{WIDE}, {REGISTRY}], variants: [paper, mcid4]}}"),
+    ("--config", f"run={{cohorts: [{WIDE}, {REGISTRY}, {DATED}], variants: [paper, mcid4]}}"),
 )
 
 
 @pytest.fixture(scope="module")
 def built_examples():
-    """The two layout examples built to their reports (variants paper and mcid4)."""
+    """The layout examples built to their reports (variants paper and mcid4): a wide table,
+    a registry export, and the same export dated (REDCap style)."""
     return built_project("built_examples")
 
 
@@ -506,3 +508,36 @@ def test_header_only_ledger_and_summaries_give_figures_and_an_empty_audit(tmp_pa
     course = yaml.safe_load((tmp_path / "course.json").read_text("utf-8"))
     assert "No summaries are reported for this measure." in course["caption"]
     assert (course["n"], course["n_missing"]) == (14, 0)
+
+
+def test_the_dated_export_gives_the_numbers_of_the_visit_labelled_one(built_examples):
+    # the same patients and values, read from dates through the windows, checkboxes, coded
+    # categories and CK in two units: every analysis and audit table byte for byte
+    results = built_examples / "results"
+    for variant in ("paper", "mcid4"):
+        for table in ("ard", "claims", "reconciliation", "summary_checks", "specifications"):
+            dated = (results / DATED / variant / f"{table}.csv").read_bytes()
+            assert dated == (results / REGISTRY / variant / f"{table}.csv").read_bytes(), table
+    adeff = pd.read_csv(results / DATED / "paper/adeff.csv", keep_default_na=False)
+    s001 = adeff.query("SUBJID == 'S001' and PARAMCD == 'CDASI'")
+    # S001 starts on 2024-01-08: baseline the day before (day -1), week 12 on day 82
+    # (target 85 - 3), week 24 on day 166
+    assert s001[["AVISIT", "ADT", "ADY", "AWLO", "AWHI", "AWTARGET"]].values.tolist() == [
+        ["D0", "2024-01-07", "-1.0", "-30.0", "1.0", "1.0"],
+        ["W12", "2024-03-29", "82.0", "57.0", "112.0", "85.0"],
+        ["W24", "2024-06-21", "166.0", "141.0", "210.0", "169.0"],
+    ]
+    kept = pd.read_csv(results / DATED / "tidy/not_analysed.csv", keep_default_na=False)
+    assert kept["reason"].tolist() == [
+        "superseded by 2024-01-07",
+        "superseded by 2024-01-09",
+        "superseded by 2024-01-11",
+        "not in any window",
+        "superseded by 2024-04-16",
+    ]
+    report = (results / DATED / "paper/report.html").read_text("utf-8")
+    assert (
+        "5 values not analysed (4 superseded, 1 not in any window), listed in tidy/not_analysed"
+        in report
+    )
+    assert pd.read_csv(results / REGISTRY / "tidy/not_analysed.csv").empty

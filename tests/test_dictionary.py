@@ -12,6 +12,7 @@ OUTPUTS = ROOT / "docs/outputs.md"
 DOCUMENTED = [
     *(f"clinrepro.reading.schemas.{m}" for m in ("Subjects", "Regimens", "PriorTreatments")),
     "clinrepro.reading.schemas.Measurements",
+    "clinrepro.reading.schemas.NotAnalysed",
     "clinrepro.adam.schemas.ADSL",
     "clinrepro.adam.schemas.ADEFF",
     "clinrepro.statistics.schemas.ARD",

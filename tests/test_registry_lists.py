@@ -236,3 +236,34 @@ def test_a_checkbox_that_is_not_1_or_0_or_a_half_answered_question(export, tmp_p
         "  - patient S003, column 'prior_tx___mtx': this box is missing while others of the "
         "question are answered",
     ]
+
+
+def test_a_none_box_of_its_own_keeps_none_apart_from_unanswered(export, tmp_path):
+    # the question has its own "none" box (prior_tx___none, mapped to the cohort's word for
+    # none): S001 and S022 check it; S003 (MTX) is left with no box checked, which is then
+    # "not answered", not "none"
+    settings, _ = export
+
+    def none_box(patients):
+        patients["prior_tx___none"] = patients["prior_tx___cs"].map(lambda _: "0")
+        patients.loc[patients["patient_id"].isin(["S001", "S022"]), "prior_tx___none"] = "1"
+        patients.loc[patients["patient_id"] == "S003", "prior_tx___mtx"] = "0"
+
+    raw, boxed, _ = checkbox_export(tmp_path, settings, none_box)
+    boxed["prior_treatment_checkboxes"]["prior_tx___none"] = "none"
+    n_prior = extract_cohort(raw, boxed)["subjects"].set_index("subject_id")["n_prior_treatments"]
+    assert (n_prior["S001"], n_prior["S022"]) == (0, 0)
+    assert pd.isna(n_prior["S003"]) and n_prior.isna().sum() == 1
+
+    def contradiction(patients):
+        none_box(patients)
+        patients.loc[patients["patient_id"] == "S001", "prior_tx___cs"] = "1"
+
+    raw, boxed, _ = checkbox_export(tmp_path, settings, contradiction)
+    boxed["prior_treatment_checkboxes"]["prior_tx___none"] = "none"
+    with pytest.raises(InputError) as error:
+        extract_cohort(raw, boxed)
+    assert str(error.value).splitlines()[2] == (
+        "  - patient S001, column 'prior_tx___none', value '1': 'no previous treatment' is "
+        "checked together with a treatment"
+    )

@@ -183,14 +183,25 @@ def build_adeff(
         adeff = flag_responders(adeff, response, analysis["missing_response"], cohort)
     adeff["SRCCOL"] = as_codes(measurements["source_column"])
     adeff["SRCCELL"] = measurements["source_cell"]
+    for column, name in WINDOW_COLUMNS.items():  # dated registries: each value's window
+        if column in measurements:
+            adeff[name] = measurements[column].to_numpy()
     # patients in ADSL's order, then parameter, then visit; a stable sort on numbers
     order = np.lexsort((adeff["AVISITN"], adeff["PARAMCD"].cat.codes, patient))
     return adeff.iloc[order]
 
 
+# a dated registry's tidy columns -> ADEFF's (ADaM: analysis date, study day, window)
+WINDOW_COLUMNS = {
+    "date": "ADT",
+    "study_day": "ADY",
+    "window_low": "AWLO",
+    "window_high": "AWHI",
+    "window_target": "AWTARGET",
+}
 ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
 # the printed source column and cell stay text as printed ("0.20", not 0.2)
-ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL")
+ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL", "ADT")
 # ADEFF's columns of repeated codes, read as categoricals (see clinrepro.base.columns.as_codes)
 ADEFF_CODES = ("PARAMCD", "AVISIT", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS)
 

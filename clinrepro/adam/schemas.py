@@ -7,6 +7,8 @@ flags (`...FL`, from the analysis's populations) by a regular expression.
 
 from __future__ import annotations
 
+from typing import Optional
+
 import pandera.pandas as pa
 from pandera.typing import Series
 
@@ -118,6 +120,27 @@ class ADEFF(pa.DataFrameModel):
     )
     SRCCOL: Series[str] = pa.Field(description="Printed header of the source column.")
     SRCCELL: Series[str] = pa.Field(description="The source cell exactly as printed.")
+    ADT: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: the analysis date (YYYY-MM-DD) of the value, "
+        "empty where there is none.",
+    )
+    ADY: Optional[Series[float]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: its study day (the start is day 1, the day before "
+        "day -1, no day 0).",
+    )
+    AWLO: Optional[Series[float]] = pa.Field(
+        nullable=True, description="Dated registries only: first study day of the visit's window."
+    )
+    AWHI: Optional[Series[float]] = pa.Field(
+        nullable=True, description="Dated registries only: last study day of the visit's window."
+    )
+    AWTARGET: Optional[Series[float]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: the window's target day (the value closest to it "
+        "is analysed; at baseline the last value in the window).",
+    )
 
     class Config:
         strict = True

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from clinrepro.base.study import scale_for, test_for, token_problems
+from clinrepro.base.study import scale_for, test_for, token_problems, window_problems
 from clinrepro.base.terms import CODED_CHARACTERISTICS, NUMERIC_CHARACTERISTICS
 
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
@@ -297,6 +297,7 @@ def cohort_problems(
     problems += eligibility_problems(cohort)
     problems += measure_problems(cohort)
     problems += token_problems(cohort)
+    problems += window_problems(cohort)
     wanted = cohort.get("key_claims") or []
     if wanted and claim_ids is None:
         problems.append(

@@ -191,3 +191,39 @@ def token_problems(cohort: dict) -> list[str]:
         "value can mean only one of them; remove it from one of the two settings"
         for word in both
     ]
+
+
+def window_problems(cohort: dict) -> list[str]:
+    """A dated registry's windows: every measured visit has one, its target inside it, the
+    baseline's on or before the start (day 1), no two overlapping; and a start date column."""
+    if "date" not in (cohort.get("measurement_columns") or {}):
+        return []
+    where = cohort.get("file", "the cohort settings")
+    problems = []
+    if "start_date" not in cohort["columns"]:
+        problems.append(
+            f"measurement_columns has date, so columns needs start_date, the column of the date "
+            f"treatment started ({where})"
+        )
+    visits = [v for v in cohort["visits"] if not v.get("reported_only", False)]
+    windows = []
+    for visit in visits:
+        window = visit.get("window")
+        if window is None:
+            problems.append(f"visit {visit['code']} has no window ({where}): dated rows need one")
+            continue
+        if not window["low"] <= window["target"] <= window["high"]:
+            problems.append(
+                f"visit {visit['code']}: its target day is not inside its window ({where})"
+            )
+        if visit["code"] == cohort["baseline_visit"] and window["high"] > 1:
+            problems.append(
+                f"visit {visit['code']} is the baseline: its window must end on or before the "
+                f"start, study day 1 ({where})"
+            )
+        windows.append((window["low"], window["high"], visit["code"]))
+    windows.sort()
+    for (_, high, first), (low, _, second) in zip(windows, windows[1:]):
+        if low <= high:
+            problems.append(f"the windows of visits {first} and {second} overlap ({where})")
+    return problems

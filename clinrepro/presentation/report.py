@@ -233,9 +233,21 @@ def claim_records(
     return records
 
 
-def data_words(cohort: dict) -> str:
-    """Where the per-patient data come from, in words."""
+def data_words(cohort: dict, not_analysed: pd.DataFrame | None = None) -> str:
+    """Where the per-patient data come from, in words; for a dated registry, how the
+    analysis visits were derived and how many values they leave out, and why."""
     raw = cohort["raw"]
+    if "date" in cohort.get("measurement_columns", {}):
+        reasons = not_analysed["reason"].str.replace(r" by .*", "", regex=True).value_counts()
+        why = ", ".join(f"{count} {reason}" for reason, count in reasons.items())
+        return (
+            f"Data: {raw['patients']} (one row a patient) and {raw['measurements']} (one row a "
+            "patient, date and measure), read with the mapping in the cohort's settings; each "
+            "visit's value is the one its window in study days selects (at baseline the last, "
+            "else the closest to the target day, the earlier on a tie); "
+            f"{len(not_analysed)} values not analysed ({why or 'none'}), listed in "
+            "tidy/not_analysed"
+        )
     if cohort["layout"] == "registry":
         return (
             f"Data: {raw['patients']} (one row a patient) and {raw['measurements']} (one row a "
@@ -247,14 +259,14 @@ def data_words(cohort: dict) -> str:
     )
 
 
-def methods(cohort: dict, analysis: dict) -> list[str]:
+def methods(cohort: dict, analysis: dict, not_analysed: pd.DataFrame | None = None) -> list[str]:
     """The analysis in words, written from the settings in force."""
     roles = analysis["populations"]
     active = analysis["active_disease"]
     base = visit_label(cohort, cohort["baseline_visit"])
     later = ", ".join(visit_label(cohort, code) for code in follow_up_visits(cohort))
     lines = [
-        f"{data_words(cohort)}; baseline visit {base}; follow-up visits {later}.",
+        f"{data_words(cohort, not_analysed)}; baseline visit {base}; follow-up visits {later}.",
         "Populations each kind of claim is read in: "
         + "; ".join(f"{role}: {population_label(flag, analysis)}" for role, flag in roles.items())
         + ".",
@@ -569,7 +581,7 @@ def run(
         table1_groups=groups,
         table1_note=table1_note,
         baseline=html_table(read_display_table(inputs["baseline"])),
-        methods=methods(cohort, analysis),
+        methods=methods(cohort, analysis, read_table(inputs["not_analysed"])),
         power=power_rows,
         power_intro=power_intro(power, cohort),
         has_ledger=has_ledger(cohort),

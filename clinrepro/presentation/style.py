@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -46,9 +47,28 @@ METADATA = {
 }
 
 
+def own_fonts_first() -> None:
+    """Matplotlib's own copy of DejaVu before a system's: a machine with another version of
+    it installed (Debian's, say) numbers its glyphs otherwise, and every figure's bytes would
+    then depend on the machine. Among fonts that match equally, Matplotlib takes the first
+    it lists; its font cache may list the system's copy alone."""
+    manager = font_manager.fontManager
+    own = Path(matplotlib.get_data_path(), "fonts", "ttf").resolve()
+    listed = {Path(font.fname).resolve() for font in manager.ttflist}
+    for path in sorted(own.glob("DejaVuSans*.ttf")):
+        if path not in listed:
+            manager.addfont(str(path))
+    ordered = sorted(manager.ttflist, key=lambda font: Path(font.fname).resolve().parent != own)
+    if ordered != manager.ttflist:
+        manager.ttflist = ordered
+        font_manager._get_font.cache_clear()
+        manager._findfont_cached.cache_clear()
+
+
 def new_figure(width: float = 6.0, height: float = 4.0, columns: int = 1, rows: int = 1):
     """A figure in the house style with a grid of panels, listed row by row."""
     matplotlib.rcParams.update(RC)
+    own_fonts_first()
     figure = Figure(figsize=(width, height))
     axes = figure.subplots(rows, columns, squeeze=False)
     return figure, list(axes.ravel())

@@ -20,6 +20,7 @@ from clinrepro.base.settings import TIDY_TABLES
 from clinrepro.reading.schemas import (
     MEASUREMENT_CELL,
     NA_TOKEN,
+    NotAnalysed,
     PRIOR_TREATMENTS,
     RawMeasurements,
     RawPatients,
@@ -32,7 +33,13 @@ from clinrepro.base.study import (
     no_treatment_words,
 )
 from clinrepro.reading.validate import source_files, tidy_problems
-from clinrepro.reading.validation import check_table, readable, raise_if_any
+from clinrepro.reading.validation import (
+    check_table,
+    check_written_tables,
+    raise_if_any,
+    readable,
+)
+from clinrepro.reading.windows import NOT_ANALYSED_COLUMNS, dates, windowed
 
 logger = logging.getLogger(__name__)
 # the raw files of the per-patient data: a wide table, or a registry's two files
@@ -54,8 +61,11 @@ def checkboxes(settings: dict) -> dict[str, str]:
 
 def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.DataFrame:
     """The checkbox columns folded into one prior-treatment list a patient: the checked
-    codes, NONE_CHECKED when every box is 0, the word for missing when every box is; a cell
-    that is not 1, 0 or missing, or a question half answered, is refused."""
+    codes; NONE_CHECKED when every box is 0, or when the question's own "none" box (one
+    mapped to a word of no_treatment_token) is checked; the word for missing when every box
+    is missing, or when a question with a "none" box has none checked. A cell that is not
+    1, 0 or missing, a question half answered, and "none" checked with a treatment are
+    refused."""
     columns = [c for c in printed.columns if c.startswith(CHECKBOX)]
     if not columns:
         return printed
@@ -86,11 +96,30 @@ def folded_checkboxes(printed: pd.DataFrame, settings: dict, file: str) -> pd.Da
         )
         for row in half.index[half]
     ]
-    raise_if_any(problems)
-    codes = [column.removeprefix(CHECKBOX) for column in columns]
+    codes = np.array([column.removeprefix(CHECKBOX) for column in columns])
+    # a box mapped to a word of no_treatment_token is the question's own "none" answer
+    none_box = np.isin(codes, no_treatment_words(settings))
     checked = (boxes == CHECKED).to_numpy()
-    lists = [list_separator(settings).join(np.array(codes)[row]) for row in checked]
-    folded = pd.Series(lists, index=printed.index).replace("", NONE_CHECKED)
+    said_none = checked[:, none_box].any(axis=1)
+    treated = checked[:, ~none_box]
+    both = said_none & treated.any(axis=1)
+    problems += [
+        Problem(
+            file,
+            patient,
+            header_of[columns[int(np.flatnonzero(none_box)[0])]],
+            CHECKED,
+            "'no previous treatment' is checked together with a treatment",
+        )
+        for patient in printed["subject"][both]
+    ]
+    raise_if_any(problems)
+    lists = [list_separator(settings).join(codes[~none_box][row]) for row in treated]
+    folded = pd.Series(lists, index=printed.index)
+    # nothing checked: none, unless the question has its own "none" box left unchecked
+    # (then the answer was not given)
+    nothing = NONE_CHECKED if not none_box.any() else settings["missing_tokens"][0]
+    folded[folded == ""] = np.where(said_none[(folded == "").to_numpy()], NONE_CHECKED, nothing)
     folded[missing.all(axis=1)] = settings["missing_tokens"][0]
     return printed.drop(columns=columns).assign(prior_treatment=folded)
 
@@ -483,6 +512,14 @@ def converted(values: np.ndarray, factor: np.ndarray) -> np.ndarray:
     return np.where(factor == 1, values, np.round(values * factor, 9))
 
 
+def with_windows(measurements: pd.DataFrame, details: pd.DataFrame) -> pd.DataFrame:
+    """The grid of measurements with the date, study day and window of each analysed value
+    (empty where the grid has no value)."""
+    keys = ["subject_id", "parameter", "visit"]
+    grid = measurements.merge(details, on=keys, how="left", validate="one_to_one")
+    return grid.assign(date=grid["date"].fillna(""))
+
+
 def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str, pd.DataFrame]:
     """Read, check the printed forms of, and parse a cohort's raw files (a wide table, or a
     registry's patients and measurements files; a path alone is a wide table) into the four
@@ -502,9 +539,20 @@ def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str,
         long_raw, long_printed = read_checked(
             long_file, settings, RawMeasurements, long_headers(settings)
         )
+        details = None
+        if "date" in long_raw:  # dated rows: the analysis visits come from the windows
+            starts = dates(
+                raw["start_date"], raw["subject"], settings, file, settings["columns"]["start_date"]
+            )
+            starts.index = raw["subject"]
+            long_raw, long_printed, details, tables["not_analysed"] = windowed(
+                long_raw, long_printed, starts, settings, long_file
+            )
         tables["measurements"] = registry_measurements(
             long_raw, long_printed, settings, raw["subject"], long_file
         )
+        if details is not None:
+            tables["measurements"] = with_windows(tables["measurements"], details)
     # the tidy tables are checked before anything is written: bad data leave no output
     raise_if_any(tidy_problems(tables, settings, source_files(raw_files)))
     return tables
@@ -514,4 +562,10 @@ def run(raw: dict[str, str], settings: dict, outputs: dict[str, str]) -> None:
     """Extract a cohort's raw files and write its tidy tables."""
     tables = extract_cohort(raw, settings)
     logger.info("read %d patients from %s", len(tables["subjects"]), ", ".join(raw.values()))
-    write_tables({outputs[name]: tables[name] for name in TIDY_TABLES})
+    not_analysed = tables.get("not_analysed", pd.DataFrame(columns=list(NOT_ANALYSED_COLUMNS)))
+    logger.info("values not analysed: %d", len(not_analysed))
+    check_written_tables({outputs["not_analysed"]: (not_analysed, NotAnalysed)})
+    write_tables(
+        {outputs[name]: tables[name] for name in TIDY_TABLES}
+        | {outputs["not_analysed"]: not_analysed}
+    )

@@ -108,6 +108,10 @@ class RawPatients(pa.DataFrameModel):
         str_matches=rf"^({NUMBER_PATTERN}|{NA_TOKEN})$",
         description="Daily dose in mg, as printed, in a column of its own.",
     )
+    start_date: Optional[Series[str]] = pa.Field(
+        description="Date treatment started (study day 1), in the cohort's date_format; "
+        "registries whose measurements are dated.",
+    )
 
     class Config:
         strict = True
@@ -133,9 +137,13 @@ class RawMeasurements(pa.DataFrameModel):
     subject: Series[str] = pa.Field(
         str_matches=PATIENT_ID, description="Patient number as in the patients file."
     )
-    visit: Series[str] = pa.Field(
+    visit: Optional[Series[str]] = pa.Field(
         str_length={"min_value": 1},
-        description="Visit as printed (mapped through the cohort's visits).",
+        description="Visit as printed (mapped through the cohort's visits); or else date.",
+    )
+    date: Optional[Series[str]] = pa.Field(
+        description="Date of the measurement in the cohort's date_format; the analysis visit "
+        "is then derived from the visits' windows.",
     )
     measure: Series[str] = pa.Field(
         str_length={"min_value": 1},
@@ -249,6 +257,27 @@ class Measurements(pa.DataFrameModel):
     )
     source_column: Series[str] = pa.Field(description="Printed header of the source column.")
     source_cell: Series[str] = pa.Field(description="The source cell exactly as printed.")
+    date: Optional[Series[str]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: the date of the analysed value (YYYY-MM-DD), "
+        "empty where there is none.",
+    )
+    study_day: Optional[Series[float]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: its study day (the start is day 1, the day "
+        "before day -1, no day 0).",
+    )
+    window_low: Optional[Series[float]] = pa.Field(
+        nullable=True, description="Dated registries only: first study day of the visit's window."
+    )
+    window_high: Optional[Series[float]] = pa.Field(
+        nullable=True, description="Dated registries only: last study day of the visit's window."
+    )
+    window_target: Optional[Series[float]] = pa.Field(
+        nullable=True,
+        description="Dated registries only: the visit's target day (the value closest to it "
+        "is analysed; at baseline the last in the window).",
+    )
     source_unit: Optional[Series[str]] = pa.Field(
         nullable=True,
         description="Registries with a unit column only: the unit printed beside the source "
@@ -267,6 +296,27 @@ class Measurements(pa.DataFrameModel):
     @row_check("visit", "the same patient, parameter and visit appear twice")
     def one_row_per_visit(cls, df):
         return ~df.duplicated(["subject_id", "parameter", "visit"], keep=False)
+
+    class Config:
+        strict = True
+        coerce = True
+
+
+class NotAnalysed(pa.DataFrameModel):
+    """A dated registry's values that no analysis visit uses, each with why (empty for
+    other cohorts): outside every window, or superseded by a value nearer the target (at
+    baseline, a later one; a value over a missing one)."""
+
+    subject_id: Series[str] = pa.Field(description="Patient number.")
+    parameter: Series[str] = pa.Field(description="Measure code.")
+    date: Series[str] = pa.Field(description="Date of the value (YYYY-MM-DD).")
+    study_day: Series[float] = pa.Field(description="Its study day.")
+    source_cell: Series[str] = pa.Field(description="The value as printed.")
+    reason: Series[str] = pa.Field(
+        str_matches=r"^(not in any window|superseded by \d{4}-\d{2}-\d{2})$",
+        description="Why it is not analysed: 'not in any window', or 'superseded by <date of "
+        "the value analysed>'.",
+    )
 
     class Config:
         strict = True
