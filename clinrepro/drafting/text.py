@@ -65,7 +65,7 @@ def _printed_numbers(raw: list[str]) -> list[int | None]:
     for text in raw:
         found = _PRINTED.match(text)
         number = int(found.group(1)) if found else None
-        if number is not None and last < number <= last + MAX_LINE_STEP:
+        if number is not None and last < number <= (last + MAX_LINE_STEP if last else 9999):
             numbers.append(number)
             last = number
         else:
