@@ -87,6 +87,9 @@ def load_cohort(name):
         settings["raw"] = {kind: generated_path(kind).format(cohort=name) for kind in kinds}
     elif "raw" not in settings:
         refuse(f"Cohort '{name}' has no raw: files and is not generated ({path}).")
+    if name in config.get("texts", {}):
+        # a text given on the command line (--config 'texts={cohort: path}') over raw: text
+        settings["raw"] = settings["raw"] | {"text": config["texts"][name]}
     settings["file"] = path
     needed = ("patients", "measurements") if settings["layout"] == "registry" else ("table",)
     for kind in needed:

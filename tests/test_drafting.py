@@ -364,3 +364,34 @@ def test_the_pilot_draft_rows_as_the_ledger_writes_them(pilot):
     ]  # fmt: skip
     # "10 of 15": 15 was not stated before, so it is a claim of its own (patients at follow-up)
     assert frame.loc["l85_n_2", ["reported", "location"]].tolist() == ["15", "text l.85-86"]
+
+
+# ---- the rules --------------------------------------------------------------------------
+
+
+@needs_paper
+@pytest.mark.workflow
+def test_the_rules_draft_the_pilot_from_a_text_given_on_the_command_line(tmp_path, pilot):
+    from workflow import copy_project, snakemake
+
+    project = copy_project(tmp_path / "project")
+    targets = [f"results/landon_cardinal_2022/claims_draft{s}.csv" for s in ("", "_vs_ledger")]
+    # a fresh clone without the text builds no draft, and says nothing of it
+    dry = snakemake(project, "-n", "--cores", "1")
+    assert dry.returncode == 0 and "rule sensitivity" in dry.stdout
+    assert "claims_draft" not in dry.stdout
+    run = snakemake(
+        project, "--cores", "1", *targets, "--config", f"texts={{landon_cardinal_2022: {PAPER}}}"
+    )
+    assert run.returncode == 0, run.stderr
+    written = pd.read_csv(project / targets[0], dtype=str, keep_default_na=False)
+    assert len(written) == len(pilot[0]) == 48
+    assert list(written.columns) == [
+        *ClaimsLedger.to_schema().columns,
+        "pattern",
+        "draft_confidence",
+    ]
+    vs = pd.read_csv(project / targets[1], dtype=str, keep_default_na=False)
+    assert vs["kind"].value_counts().to_dict() == {
+        "found": 38, "missed": 16, "repeated": 9, "not in the ledger": 1,
+    }  # fmt: skip
