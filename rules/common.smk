@@ -64,6 +64,10 @@ def checked(settings, schema, what):
 checked(config, "config/schema/config.schema.yaml", f"The settings of {CONFIG_FILE}")
 
 
+# the unreviewed draft ledger of a cohort audited on the draft of its text (rule draft_ledger)
+DRAFT_LEDGER = "results/{cohort}/draft/claims.csv"
+
+
 def generated_path(kind):
     return f"results/{{cohort}}/raw/{kind}.csv"
 
@@ -90,6 +94,11 @@ def load_cohort(name):
     if name in config.get("texts", {}):
         # a text given on the command line (--config 'texts={cohort: path}') over raw: text
         settings["raw"] = settings["raw"] | {"text": config["texts"][name]}
+    text = settings["raw"].get("text")
+    if "claims" not in settings["raw"] and text and os.path.exists(text):
+        # no ledger, but the paper's text: the audit runs on the unreviewed draft
+        settings["raw"]["claims"] = DRAFT_LEDGER.format(cohort=name)
+        settings["drafted_claims"] = True
     settings["file"] = path
     needed = ("patients", "measurements") if settings["layout"] == "registry" else ("table",)
     for kind in needed:
@@ -280,7 +289,7 @@ def draft_targets():
     for cohort in COHORTS:
         if has_text(cohort):
             targets.append(f"results/{cohort}/claims_draft.csv")
-            if "claims" in COHORTS[cohort]["raw"]:
+            if not COHORTS[cohort].get("drafted_claims"):
                 targets.append(f"results/{cohort}/claims_draft_vs_ledger.csv")
     return targets
 

@@ -41,3 +41,23 @@ rule draft_vs_ledger:
         runtime=runtime_minutes,
     script:
         "../scripts/draft_vs_ledger.py"
+
+
+rule draft_ledger:
+    input:
+        draft="results/{cohort}/claims_draft.csv",
+        code=script_code("draft_ledger"),
+    output:
+        DRAFT_LEDGER,
+    log:
+        "logs/{cohort}/draft_ledger.log",
+    benchmark:
+        benchmark_path("draft_ledger")
+    conda:
+        "../envs/analysis.yaml"
+    threads: 1
+    resources:
+        mem_mb=memory_mb(5),
+        runtime=runtime_minutes,
+    script:
+        "../scripts/draft_ledger.py"

@@ -111,6 +111,14 @@ def test_median_with_range_or_iqr():
     ]
 
 
+def test_a_mean_or_median_without_its_spread():
+    assert found("At Week 12, mean CDASI-A was 20.5.") == [("mean", "20.5", "=", 20.5, 1)]
+    assert found("a mean follow-up of 1.5 years") == [("mean", "1.5", "=", 1.5, 1)]
+    assert found("the median age was 52 years") == [("median", "52", "=", 52.0, 0)]
+    # a change, a dose and a threshold are not a mean
+    assert found("the mean dose was 4 mg/day and mean CDASI of patients ≥ 10") == []
+
+
 def test_a_change_is_signed_by_its_word():
     assert found("a mean decrease of 10.9 points") == [("mean_change", "10.9", "=", -10.9, 1)]
     assert found("an increase of 12 points") == [("mean_change", "12", "=", 12.0, 0)]
@@ -395,3 +403,79 @@ def test_the_rules_draft_the_pilot_from_a_text_given_on_the_command_line(tmp_pat
     assert vs["kind"].value_counts().to_dict() == {
         "found": 38, "missed": 16, "repeated": 9, "not in the ledger": 1,
     }  # fmt: skip
+
+
+# ---- the SYNTHETIC paper text and the audit on its draft ---------------------------------
+
+TEXT_COHORT = "synthetic_tofacitinib_text"
+
+
+def test_the_generator_writes_the_synthetic_ledger_as_a_paper_text():
+    from clinrepro.synthetic.paper import paper_text
+
+    ledger = pd.read_csv("data/raw/synthetic_tofacitinib/claims.csv", dtype=str)
+    text = paper_text(ledger, cohort_of(TEXT_COHORT))
+    assert text == (ROOT / "data/raw/synthetic_tofacitinib_text/paper.txt").read_text("utf-8")
+    assert text.splitlines()[1:] == [
+        "2 24 patients were treated with a JAK inhibitor.",
+        "3 At Week 0, mean CDASI-A was 30.6 in patients with active cutaneous disease.",
+        "4 At Week 12, 90% of patients with active cutaneous disease had a cutaneous response.",
+        "5 CDASI-A decreased from Week 0 to Week 12 (p < 0.05).",
+        # the ledger's planted number: the data give 17.48
+        "6 At Week 12, mean CDASI-A was 20.5.",
+        "7 Patients were seen for a mean follow-up of 1.5 years.",
+    ]
+
+
+def test_the_draft_of_the_synthetic_text_has_the_ledgers_look_ups():
+    cohort = cohort_of(TEXT_COHORT)
+    analysis = merged(CONFIG["analysis"], cohort.get("analysis") or {})
+    frame = drafted(cohort["raw"]["text"], cohort, analysis, drafting_settings(CONFIG, cohort))
+    ledger = read_ledger("data/raw/synthetic_tofacitinib/claims.csv").set_index("claim_id")
+    mine = frame.set_index("claim_id").fillna("")
+    for draft_id, ledger_id in [
+        ("saffl_m0_n", "n_patients"),
+        ("cdasi_m0_mean", "cdasi_m0_mean"),
+        ("cdasi_m3_pct", "cutaneous_response_m3_pct"),
+        ("cdasi_m3_p_value", "cdasi_m0_m3_p"),
+        ("cdasi_m3_mean", "cdasi_m3_mean_planted_mismatch"),
+    ]:
+        assert (
+            mine.loc[draft_id, LOOKUP].tolist() == ledger.loc[ledger_id, LOOKUP].fillna("").tolist()
+        )
+        assert float(mine.loc[draft_id, "value"]) == float(ledger.loc[ledger_id, "value"])
+    assert mine.loc["l7_mean", ["value", "unit", "not_computable_reason"]].tolist() == [
+        1.5, "years", "no measure of the settings is named",
+    ]  # fmt: skip
+
+
+@pytest.mark.workflow
+def test_a_cohort_with_a_text_and_no_ledger_is_audited_on_the_draft(tmp_path):
+    from workflow import copy_project, snakemake
+
+    project = copy_project(tmp_path / "project")
+    run = snakemake(
+        project, "--cores", "2", "--config", f"run={{cohorts: [{TEXT_COHORT}], variants: [paper]}}"
+    )
+    assert run.returncode == 0, run.stderr
+    results = project / "results" / TEXT_COHORT
+    audit = pd.read_csv(results / "paper/claims.csv").set_index("claim_id")
+    assert audit["verdict"].to_dict() == {
+        "saffl_m0_n": "exact",
+        "cdasi_m0_mean": "within rounding",
+        "cdasi_m3_pct": "within rounding",
+        "cdasi_m3_p_value": "exact",
+        "cdasi_m3_mean": "inconsistent",  # the planted number: 20.5 printed, 17.48 in the data
+        "l7_mean": "not computable",
+    }
+    assert round(audit.loc["cdasi_m3_mean", "recomputed"], 2) == 17.48
+    report = (results / "paper/report.html").read_text("utf-8")
+    assert (
+        "<b>These claims are an unreviewed draft</b>, made by the workflow from the paper's text "
+        "(data/raw/synthetic_tofacitinib_text/paper.txt), not a ledger written by a person: 6 "
+        "numbers found in the text, 5 of them looked up in the per-patient data." in report
+    )
+    # the draft ledger the audit read is the draft without its review columns
+    ledger = pd.read_csv(results / "draft/claims.csv")
+    assert list(ledger.columns) == list(ClaimsLedger.to_schema().columns)
+    assert not (results / "claims_draft_vs_ledger.csv").exists()

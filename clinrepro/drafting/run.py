@@ -6,9 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from clinrepro.drafting.compare import compared
-from clinrepro.drafting.draft import draft, study_of
+from clinrepro.drafting.draft import REVIEW_COLUMNS, draft, study_of
 from clinrepro.drafting.schemas import ClaimsDraft, ClaimsDraftVsLedger
 from clinrepro.drafting.text import read_text
+from clinrepro.reading.schemas import ClaimsLedger
 from clinrepro.reading.validation import write_checked_tables
 
 
@@ -31,3 +32,10 @@ def run_vs_ledger(draft: str, ledger: str, output: str) -> None:
     """Write the draft against the hand-written ledger."""
     comparison = compared(read_ledger(draft), read_ledger(ledger))
     write_checked_tables({output: (comparison, ClaimsDraftVsLedger)})
+
+
+def run_ledger(draft: str, output: str) -> None:
+    """The unreviewed draft as the ledger a cohort without one is audited on: the ledger's
+    columns only."""
+    ledger = read_ledger(draft).drop(columns=REVIEW_COLUMNS)
+    write_checked_tables({output: (ledger, ClaimsLedger)})

@@ -46,7 +46,7 @@ TRAPS = {
 # the patterns' names as the draft writes them (its `pattern` column)
 PATTERNS = [
     "p-value", "confidence interval", "mean ± SD", "median (range)", "median (IQR)", "x of n",
-    "x of n (%)", "change", "percentage", "count", "proportion in words",
+    "x of n (%)", "change", "mean", "median", "percentage", "count", "proportion in words",
     "no significant change", "another",
 ]  # fmt: skip
 
@@ -129,6 +129,12 @@ def _percent(match):
     return [statement]
 
 
+def _summary(match):
+    """'mean CDASI at week 12 was 20.5': a mean (or median) without its spread."""
+    statistic = "median" if match.group(1).lower() == "median" else "mean"
+    return [_number(match, 2, statistic, statistic)]
+
+
 def _change(match):
     statement = _number(match, 2, "mean_change", "change")
     if match.group(1).lower() in ("decrease", "reduction", "drop", "fall", "decline"):
@@ -173,6 +179,7 @@ def finders(subjects: list[str]) -> list[tuple[str, re.Pattern, object]]:
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b[^.;]{0,60}?(" + DIGITS + r")\s*[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:\s+" + words + r")?\s*(?:\(\s*(" + DIGITS + r")\s*%\s*\))?", _fraction),
+        ("mean", r"(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
         *[(name, trap, None) for name, trap in TRAPS.items()],
         ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change)\s+(?:of|by)\s+)(" + DIGITS + ")", _change),
         ("percentage", r"(" + DIGITS + r")\s*%", _percent),
