@@ -104,10 +104,55 @@ def test_median_with_range_or_iqr():
         ("min", "69", "=", 69.0, 0),
         ("max", "150", "=", 150.0, 0),
     ]
+    assert found("Median CK was 142 IU/L (IQR 80-310)") == [
+        ("median", "142", "=", 142.0, 0),
+        ("q1", "80", "=", 80.0, 0),
+        ("q3", "310", "=", 310.0, 0),
+    ]
     assert found("median CDASI 20.5 (IQR 12–30)") == [
         ("median", "20.5", "=", 20.5, 1),
         ("q1", "12", "=", 12.0, 0),
         ("q3", "30", "=", 30.0, 0),
+    ]
+
+
+def test_mean_and_sd_in_brackets_when_the_sentence_says_so():
+    assert found("The mean (SD) CDASI-A fell from 30.2 (9.1) at Week 0 to 18.4 (8.8)") == [
+        ("mean", "30.2", "=", 30.2, 1),
+        ("sd", "9.1", "=", 9.1, 1),
+        ("mean", "18.4", "=", 18.4, 1),
+        ("sd", "8.8", "=", 8.8, 1),
+    ]
+    assert found("CDASI was 27 (SD 13)") == [
+        ("mean", "27", "=", 27.0, 0),
+        ("sd", "13", "=", 13.0, 0),
+    ]
+    # without a word of SDs, a number in brackets is no SD
+    assert found("at visit 3 (12) and visit 4") == []
+
+
+def test_a_count_with_its_percentage_and_a_group_size():
+    assert found("Of these, 15 (75%) had active cutaneous disease") == [
+        ("n", "15", "=", 15.0, 0),
+        ("pct", "75%", "=", 75.0, 0),
+    ]
+    assert found("baricitinib (n = 6)") == [("n", "6", "=", 6.0, 0)]
+    assert found("in 90 percent of them") == [("pct", "90%", "=", 90.0, 0)]
+
+
+def test_from_one_mean_to_another_and_a_change_by_its_verb():
+    assert found("CDASI fell from 27 at baseline to 14 at week 12") == [
+        ("mean", "27", "=", 27.0, 0),
+        ("mean", "14", "=", 14.0, 0),
+    ]
+    assert found("CDASI decreased by a mean of 11.8 points") == [
+        ("mean_change", "11.8", "=", -11.8, 1)
+    ]
+
+
+def test_a_no_significant_change_with_its_p_is_the_p():
+    assert found("Muscle strength did not change significantly (p = 0.21)") == [
+        ("p_value", "0.21", "=", 0.21, 2)
     ]
 
 
@@ -168,6 +213,10 @@ def test_no_significant_change_is_a_p_above_the_level():
         "MMT8 is scored out of 150",
         "the CDASI activity score (0-100)",
         "on a 0 to 10-point scale",
+        "Response was defined as a decrease of 5 points or more in CDASI activity",
+        # the methods' significance level, power and confidence level
+        "A p < 0.05 was considered significant; 95% confidence intervals are given",
+        "with an alpha of 0.05 and 80% power",
         # durations of the design
         "mainly within the first 3 months of treatment",
         "patients were followed for twelve weeks",
@@ -185,6 +234,14 @@ def test_a_trap_is_no_statement(sentence):
 
 
 # ---- the text ---------------------------------------------------------------------------
+
+
+def test_a_reference_is_no_statement():
+    lines = located_lines(
+        "Paik JJ, et al. An Open-Label Pilot Study of Ten patients. Arthritis Rheumatol. "
+        "2021;73(5):858-865.\n"
+    )
+    assert draft(lines, study_of(OTHER, OTHER_ANALYSIS, OTHER_DRAFTING), OTHER_DRAFTING).empty
 
 
 def test_printed_line_numbers_are_the_location_and_blank_artefacts_no_paragraph():

@@ -15,7 +15,7 @@ from clinrepro.drafting.mentions import (
     role_phrases,
     visit_phrases,
 )
-from clinrepro.drafting.statements import Statement, statements
+from clinrepro.drafting.statements import REFERENCE, Statement, statements
 from clinrepro.drafting.text import Line, Sentence, sentences
 from clinrepro.reading.schemas import ClaimsLedger
 
@@ -104,7 +104,7 @@ class Drafter:
             context = Context(
                 named["measure"], named["visit"], named["role"], named["response"], clause,
                 self.carried["visit"], self.carried["measure"], not self.counted,
-                forced.get(id(statement)),
+                forced.get(id(statement)), self.study.baseline,
             )  # fmt: skip
             if statement.pattern == "no significant change":
                 statement.value = self.study.significance
@@ -193,6 +193,9 @@ def confidence(found: Lookup) -> str:
 def draft(lines: list[Line], study: Study, drafting: dict) -> pd.DataFrame:
     """The draft ledger of a text: the ledger's columns, then the review columns."""
     drafter = Drafter(study, drafting)
-    for sentence in sentences(lines):
-        drafter.read(sentence)
+    found = sentences(lines)
+    references = {s.paragraph for s in found if REFERENCE.search(s.words)}
+    for sentence in found:
+        if sentence.paragraph not in references:
+            drafter.read(sentence)
     return pd.DataFrame(drafter.rows, columns=LEDGER_COLUMNS + REVIEW_COLUMNS)

@@ -17,6 +17,8 @@ COUNTS = ("n", "pct", "denominator")
 # the words of a response (a patient who meets the response criterion)
 RESPONSE_WORDS = re.compile(r"(?i)\b(improv\w*|respon\w*)\b")
 CHANGE_WORDS = re.compile(r"(?i)\b(decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fell|rose)\b")
+# how far after a number (in characters) a visit named belongs to it: "14 at week 12"
+AFTER = 12
 UNIT_WORDS = {
     "years": "years",
     "year": "years",
@@ -54,6 +56,7 @@ class Context:
     carried_measure: Mention | None
     first_count: bool  # no count before it in the text
     forced_visit: Mention | None = None  # from a "respectively" list
+    baseline: str = ""  # the baseline visit's code
 
 
 @dataclass
@@ -71,8 +74,22 @@ class Lookup:
 
 
 def _visit(context: Context, statement: Statement, found: Lookup, default: str | None) -> None:
-    mention = context.forced_visit or nearest(context.visits, statement.start, context.clause[1])
-    mention = mention or context.carried_visit
+    """The visit named right after the number ('14 at week 12'), else the nearest before it,
+    else the next in its clause, else the last of the paragraph; a change or a test is at a
+    follow-up visit, so it passes over the baseline."""
+    follow_up = statement.statistic in ("p_value",) + CHANGES
+    named = [m for m in context.visits if not (follow_up and m.code == context.baseline)]
+    end = statement.words.get("after", statement.end)
+    right_after = [m for m in named if 0 <= m.start - end <= AFTER]
+    mention = context.forced_visit or (right_after[0] if right_after else None)
+    mention = mention or nearest(named, statement.start, context.clause[1])
+    carried = context.carried_visit
+    if (
+        mention is None
+        and carried is not None
+        and not (follow_up and carried.code == context.baseline)
+    ):
+        mention = carried
     if mention is not None:
         found.visit = mention.code
         found.matched.append(f"visit {mention.code} ('{mention.words}')")
@@ -174,8 +191,6 @@ def look_up(study: Study, context: Context, statement: Statement, sentence: str)
             )
     else:
         found = _measure(study, context, statement, sentence)
-    if statement.statistic in ("q1", "q3", "ci_lower", "ci_upper") and not found.reason:
-        found.reason = f"the analysis results have no {statement.statistic} of this kind to look up"
     visit = study.visits.get(found.visit)
     if visit is not None and visit.get("reported_only") and not found.reason:
         found.reason = f"visit {found.visit} ({visit.get('label', found.visit)}) has no per-patient data (reported only)"

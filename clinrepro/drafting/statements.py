@@ -29,7 +29,10 @@ TRAPS = {
     r"(?:\s+(?:daily|twice daily|once daily|a day|per day|weekly))?)",
     "threshold": rf"(?:{_C}|(?i:at least|at most|more than|less than|fewer than|greater than))\s*"
     + DIGITS
-    + r"\s*%?",
+    + r"\s*%?|"
+    + DIGITS
+    + r"\s*%?\s*(?:points?\s+)?(?i:or (?:more|greater|higher|above|less|fewer|lower|below))",
+    "confidence level": r"(?i:" + DIGITS + r"\s*%\s*(?:CI|confidence))",
     "scale maximum": r"(?i:(?:out of|maximum(?: of)?|max\.?|of a possible|scale of)\s*"
     + DIGITS
     + r"|\(\s*0\s*(?:-|–|to)\s*"
@@ -46,9 +49,22 @@ TRAPS = {
 # the patterns' names as the draft writes them (its `pattern` column)
 PATTERNS = [
     "p-value", "confidence interval", "mean ± SD", "median (range)", "median (IQR)", "x of n",
-    "x of n (%)", "change", "mean", "median", "percentage", "count", "proportion in words",
+    "x of n (%)", "x (%)", "change", "mean", "median", "from ... to", "(n = x)", "percentage", "count", "proportion in words",
     "no significant change", "another",
 ]  # fmt: skip
+
+
+# numbers of the methods that are read before any pattern: the significance level ("p < 0.05
+# was considered significant", "alpha of 0.05"), the power of a sample size, a definition
+PRE_TRAPS = {
+    "significance level": r"(?i:[pP][\s-]*(?:values?)?\s*[<≤]=?\s*" + DIGITS
+    + r"\s*(?:was|were|is|are)\s+(?:considered|deemed|regarded|taken)[^.;]*"
+    + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS + ")",
+    "power": r"(?i:" + DIGITS + r"\s*%\s*power|power\s*(?:of\s*)?" + DIGITS + r"\s*%)",
+    "definition": r"(?i:defined as[^.;,)]*)",
+}  # fmt: skip
+# a paragraph of a reference list: a journal's year;volume, a doi
+REFERENCE = re.compile(r"\b(?:19|20)\d\d;\s*\d+|\bdoi:")
 
 
 @dataclass
@@ -99,10 +115,11 @@ def _mean_sd(match):
 
 
 def _median(match):
-    spread = ("q1", "q3") if (match.group(2) or "").lower() not in ("", "range") else ("min", "max")
+    said = f"{match.group(1)} {match.group(3) or ''}".lower()
+    spread = ("q1", "q3") if re.search(r"iqr|interquartile", said) else ("min", "max")
     pattern = f"median ({'IQR' if spread[0] == 'q1' else 'range'})"
-    return [_number(match, 1, "median", pattern), _number(match, 3, spread[0], pattern),
-            _number(match, 4, spread[1], pattern)]  # fmt: skip
+    return [_number(match, 2, "median", pattern), _number(match, 4, spread[0], pattern),
+            _number(match, 5, spread[1], pattern)]  # fmt: skip
 
 
 def _interval(match):
@@ -123,8 +140,15 @@ def _fraction(match):
     return found
 
 
+def _count_percent(match):
+    """'15 (75%) had active cutaneous disease': the count and its percentage."""
+    count, share = _number(match, 1, "n", "x (%)", "count"), _number(match, 2, "pct", "x (%)", "%")
+    count.reported, share.reported = f"{count.value:g}", f"{match.group(2)}%"
+    return [count, share]
+
+
 def _percent(match):
-    statement = _number(match, 1, "pct", "percentage", "%")
+    statement = _number(match, 1, "pct", "percentage", "%")  # "90 percent" reads "90%"
     statement.reported = f"{match.group(1)}%"
     return [statement]
 
@@ -137,8 +161,19 @@ def _summary(match):
 
 def _change(match):
     statement = _number(match, 2, "mean_change", "change")
-    if match.group(1).lower() in ("decrease", "reduction", "drop", "fall", "decline"):
+    if re.match(r"(?i)decreas|reduc|drop|fall|fell|declin", match.group(1)):
         statement.value = -statement.value
+    return [statement]
+
+
+def _from_to(match):
+    """'decreased from 27 at baseline to 14 at week 12': the mean at each end."""
+    return [_number(match, 1, "mean", "from ... to"), _number(match, 2, "mean", "from ... to")]
+
+
+def _n_equals(match):
+    statement = _number(match, 1, "n", "(n = x)", "count")
+    statement.reported = f"{statement.value:g}"
     return [statement]
 
 
@@ -168,21 +203,36 @@ def _unchanged(match):
                       match.start(1), match.end(1), "p")]  # fmt: skip
 
 
-def finders(subjects: list[str]) -> list[tuple[str, re.Pattern, object]]:
+def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple]:
     """(name, pattern, reader) in the order they are tried; `subjects` are the nouns of the
-    people counted (settings drafting.subjects)."""
+    people counted (settings drafting.subjects); `spread_in_brackets` when the sentence says
+    its SDs are in brackets ("mean (SD) 27 (13)")."""
     subject = r"(?:" + "|".join(map(re.escape, subjects)) + r")\b"
     words = r"(?:[\w()+-]+\s+){0,3}?"
+    bracketed = (
+        r"("
+        + DIGITS
+        + r")\s*\(\s*(?:SD[\s:=]*)"
+        + ("?" if spread_in_brackets else "")
+        + "("
+        + DIGITS
+        + r")\s*\)"
+    )
     return [
+        *[(name, trap, None) for name, trap in PRE_TRAPS.items()],
         ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
         ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + ")", _interval),
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
-        ("median", r"(?i:median)\b[^.;]{0,60}?(" + DIGITS + r")\s*[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
+        ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
+        ("mean (SD)", bracketed, _mean_sd),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:\s+" + words + r")?\s*(?:\(\s*(" + DIGITS + r")\s*%\s*\))?", _fraction),
-        ("mean", r"(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
+        ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
+        ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
+        ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
         *[(name, trap, None) for name, trap in TRAPS.items()],
-        ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change)\s+(?:of|by)\s+)(" + DIGITS + ")", _change),
-        ("percentage", r"(" + DIGITS + r")\s*%", _percent),
+        ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
+        ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
+        ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
         ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
         ("proportion", r"\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
         ("count", r"(" + NUMBER + r")(?:\s+and\s+(" + NUMBER + r"))?\s+" + words + subject, _counts),
@@ -203,10 +253,25 @@ def _another(sentence: str, scan: str, found: list[Statement]) -> list[Statement
 def statements(sentence: str, subjects: list[str]) -> list[Statement]:
     """Every quantitative statement of one sentence, in the order printed."""
     scan, found = sentence, []
-    for _, pattern, reader in finders(subjects):
+    spread_in_brackets = bool(re.search(r"\(SD\)|\bSD\b[^±]*$|standard deviation", sentence))
+    for _, pattern, reader in finders(subjects, spread_in_brackets):
         for match in list(re.finditer(pattern, scan)):
             if reader is not None:
                 found += reader(match)
             scan = blank(scan, match.start(), match.end())
     found += _another(sentence, scan, found)
-    return sorted(found, key=lambda s: s.start)
+    return _without_restated(sorted(found, key=lambda s: s.start))
+
+
+def _without_restated(found: list[Statement]) -> list[Statement]:
+    """'did not change significantly (p = 0.21)': the printed p states it, not the words."""
+    return [
+        s
+        for index, s in enumerate(found)
+        if not (
+            s.pattern == "no significant change"
+            and any(
+                o.statistic == "p_value" and 0 < o.start - s.end < 60 for o in found[index + 1 :]
+            )
+        )
+    ]

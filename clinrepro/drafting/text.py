@@ -106,7 +106,8 @@ def read_text(path: str | Path) -> list[Line]:
 def _is_break(words: str) -> bool:
     """A line that ends a paragraph: empty, a table row, or a heading."""
     stripped = words.strip()
-    return not stripped or stripped.startswith(("|", "#")) or stripped.isupper()
+    heading = len(stripped.split()) <= 3 and re.fullmatch(r"[A-Z][^\d.,;:]*", stripped)
+    return not stripped or stripped.startswith(("|", "#")) or stripped.isupper() or bool(heading)
 
 
 def paragraphs(lines: list[Line]) -> list[list[Line]]:
