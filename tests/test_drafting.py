@@ -536,3 +536,17 @@ def test_a_cohort_with_a_text_and_no_ledger_is_audited_on_the_draft(tmp_path):
     ledger = pd.read_csv(results / "draft/claims.csv")
     assert list(ledger.columns) == list(ClaimsLedger.to_schema().columns)
     assert not (results / "claims_draft_vs_ledger.csv").exists()
+
+
+def test_a_response_named_by_its_measure():
+    study = study_of(OTHER, OTHER_ANALYSIS, OTHER_DRAFTING)
+    text = "1 We included 30 patients.\n2 DAS28 improved in 12 of 18 patients (67%) at week 12.\n"
+    rows = draft(located_lines(text), study, OTHER_DRAFTING).fillna("")
+    got = [(r.reported, r.n, *[r[c] for c in LOOKUP], r.check) for _, r in rows.iterrows()]
+    assert got == [
+        ("30", "", "cohort", "categorical", "SAFFL", "W0", "Y", "n", ""),
+        ("12", 18.0, "active", "response", "DAS28", "W12", "", "n_responders", ""),
+        # 18 was not stated before: a count of its own, which names no population
+        ("18", "", "", "", "", "", "", "n", ""),
+        ("67%", 18.0, "active", "response", "DAS28", "W12", "", "pct", "percent(das28_w12_n_responders, l2_n)"),
+    ]  # fmt: skip

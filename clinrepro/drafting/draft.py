@@ -101,6 +101,7 @@ class Drafter:
                 if statement.value in self.counted:
                     continue
                 statement.statistic = "n"
+                statement.words["denominator"] = True
             context = Context(
                 named["measure"], named["visit"], named["role"], named["response"], clause,
                 self.carried["visit"], self.carried["measure"], not self.counted,

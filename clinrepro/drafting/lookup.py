@@ -107,8 +107,16 @@ def _role_after(context: Context, statement: Statement) -> Mention | None:
 def _count(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     found = Lookup(statistic="n" if statement.statistic != "pct" else "pct")
     clause = sentence[context.clause[0] : context.clause[1]]
-    responders = [m for m in context.responses if context.clause[0] <= m.start < context.clause[1]]
-    if responders and RESPONSE_WORDS.search(clause):
+    inside = [m for m in context.responses if context.clause[0] <= m.start < context.clause[1]]
+    # or the measure of a response criterion: "CDASI improved in 12 of 14 patients"
+    by_measure = [
+        Mention("response", role, m.words, m.start, m.end)
+        for m in context.measures
+        for role, criterion in study.response.items()
+        if context.clause[0] <= m.start < context.clause[1] and criterion["parameter"] == m.code
+    ]
+    responders = inside or by_measure
+    if responders and RESPONSE_WORDS.search(clause) and not statement.words.get("denominator"):
         role = responders[0]
         criterion = study.response[role.code]
         found.population, found.analysis, found.parameter = (

@@ -225,7 +225,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
         ("mean (SD)", bracketed, _mean_sd),
-        ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:\s+" + words + r")?\s*(?:\(\s*(" + DIGITS + r")\s*%\s*\))?", _fraction),
+        ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
         ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
         ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
