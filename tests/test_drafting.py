@@ -217,6 +217,8 @@ def test_no_significant_change_is_a_p_above_the_level():
         # the methods' significance level, power and confidence level
         "A p < 0.05 was considered significant; 95% confidence intervals are given",
         "with an alpha of 0.05 and 80% power",
+        "Statistical significance was set at p < 0.05",
+        "differences were considered statistically significant if p ≤ 0.05",
         # durations of the design
         "mainly within the first 3 months of treatment",
         "patients were followed for twelve weeks",

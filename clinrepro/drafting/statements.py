@@ -59,7 +59,10 @@ PATTERNS = [
 PRE_TRAPS = {
     "significance level": r"(?i:[pP][\s-]*(?:values?)?\s*[<≤]=?\s*" + DIGITS
     + r"\s*(?:was|were|is|are)\s+(?:considered|deemed|regarded|taken)[^.;]*"
-    + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS + ")",
+    + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS
+    + r"|(?:significance(?:\s+level)?\s+(?:was\s+)?set\s+at|level\s+of\s+significance(?:\s+was)?"
+    + r"|(?:considered|deemed)\s+(?:statistically\s+)?significant\s+(?:if|when|at|for))\s*"
+    + r"(?:[pP][\s-]*(?:values?)?\s*)?(?:[<≤=]=?\s*)?" + DIGITS + ")",
     "power": r"(?i:" + DIGITS + r"\s*%\s*power|power\s*(?:of\s*)?" + DIGITS + r"\s*%)",
     "definition": r"(?i:defined as[^.;,)]*)",
 }  # fmt: skip
