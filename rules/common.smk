@@ -10,10 +10,12 @@ import yaml
 from clinrepro.base.imports import code_of
 from clinrepro.base.settings import (
     FIGURES,
+    merged,
     TIDY_TABLES,
     SettingsError,
     cohort_problems,
     cohort_settings as read_cohort,
+    drafting_settings as drafting_of,
     numbers_read,
     variant_settings,
 )
@@ -62,6 +64,10 @@ def checked(settings, schema, what):
 checked(config, "config/schema/config.schema.yaml", f"The settings of {CONFIG_FILE}")
 
 
+# the unreviewed draft ledger of a cohort audited on the draft of its text (rule draft_ledger)
+DRAFT_LEDGER = "results/{cohort}/draft/claims.csv"
+
+
 def generated_path(kind):
     return f"results/{{cohort}}/raw/{kind}.csv"
 
@@ -85,6 +91,14 @@ def load_cohort(name):
         settings["raw"] = {kind: generated_path(kind).format(cohort=name) for kind in kinds}
     elif "raw" not in settings:
         refuse(f"Cohort '{name}' has no raw: files and is not generated ({path}).")
+    if name in config.get("texts", {}):
+        # a text given on the command line (--config 'texts={cohort: path}') over raw: text
+        settings["raw"] = settings["raw"] | {"text": config["texts"][name]}
+    text = settings["raw"].get("text")
+    if "claims" not in settings["raw"] and text and os.path.exists(text):
+        # no ledger, but the paper's text: the audit runs on the unreviewed draft
+        settings["raw"]["claims"] = DRAFT_LEDGER.format(cohort=name)
+        settings["drafted_claims"] = True
     settings["file"] = path
     needed = ("patients", "measurements") if settings["layout"] == "registry" else ("table",)
     for kind in needed:
@@ -244,6 +258,42 @@ TEMPLATES = {
 }
 
 
+def has_text(cohort):
+    """Whether the cohort gives a text to draft its ledger from, and the text is there (a
+    fresh clone without it builds everything else)."""
+    path = COHORTS[cohort]["raw"].get("text")
+    return bool(path) and os.path.exists(path)
+
+
+def raw_text(wildcards):
+    return COHORTS[wildcards.cohort]["raw"]["text"]
+
+
+def ledger_claims(wildcards):
+    return COHORTS[wildcards.cohort]["raw"]["claims"]
+
+
+def cohort_analysis(wildcards):
+    """The analysis defaults with the cohort's own overrides (no variant's): the roles and
+    criteria a draft's look-ups name."""
+    return merged(config["analysis"], COHORTS[wildcards.cohort].get("analysis") or {})
+
+
+def drafting_settings(wildcards):
+    return drafting_of(config, COHORTS[wildcards.cohort])
+
+
+def draft_targets():
+    """The draft ledger of each cohort with a text, and the draft against its ledger."""
+    targets = []
+    for cohort in COHORTS:
+        if has_text(cohort):
+            targets.append(f"results/{cohort}/claims_draft.csv")
+            if not COHORTS[cohort].get("drafted_claims"):
+                targets.append(f"results/{cohort}/claims_draft_vs_ledger.csv")
+    return targets
+
+
 def final_targets():
     per_variant = [
         f"results/{cohort}/{variant}/{name}"
@@ -251,7 +301,8 @@ def final_targets():
         for variant in VARIANTS
         for name in ("claims.csv", "report.html", "MANIFEST.sha256")
     ]
-    return per_variant + [f"results/{cohort}/sensitivity/sensitivity.html" for cohort in COHORTS]
+    sensitivity = [f"results/{cohort}/sensitivity/sensitivity.html" for cohort in COHORTS]
+    return per_variant + sensitivity + draft_targets()
 
 
 def variant_results(wildcards):

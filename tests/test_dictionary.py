@@ -16,6 +16,7 @@ DOCUMENTED = [
     "clinrepro.adam.schemas.ADSL",
     "clinrepro.adam.schemas.ADEFF",
     "clinrepro.statistics.schemas.ARD",
+    *(f"clinrepro.drafting.schemas.{m}" for m in ("ClaimsDraft", "ClaimsDraftVsLedger")),
     *(f"clinrepro.audit.schemas.{m}" for m in ("Claims", "Specifications", "Outcomes")),
     *(f"clinrepro.audit.schemas.{m}" for m in ("Attainability", "Eligibility")),
     *(f"clinrepro.audit.schemas.{m}" for m in ("Reconciliation", "ClaimsCells", "SummaryChecks")),

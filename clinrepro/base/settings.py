@@ -108,6 +108,13 @@ def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dic
     return merged(defaults, config["variants"][name] or {})
 
 
+def drafting_settings(config: dict, cohort: dict) -> dict:
+    """How a cohort's text is drafted: the config's drafting settings, the cohort's own
+    (`drafting:`) over them, and its time unit (a text names visits by their time)."""
+    own = merged(config["drafting"], cohort.get("drafting") or {})
+    return own | {"time_unit": cohort["time_unit"]}
+
+
 def numbers_read(value):
     """Text that reads as a number, as that number (int or float), in nested settings.
 

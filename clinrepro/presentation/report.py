@@ -517,6 +517,15 @@ def raw_files(inputs: dict) -> dict[str, str]:
     }
 
 
+def drafted_note(cohort: dict, audit: pd.DataFrame) -> dict | None:
+    """For a cohort audited on the draft of its text: how many numbers the draft found and
+    how many of them the data answer."""
+    if not cohort.get("drafted_claims"):
+        return None
+    looked_up = int((audit["status"] != "not_computable").sum())
+    return {"text": cohort["raw"]["text"], "found": len(audit), "looked_up": looked_up}
+
+
 def run(
     inputs: dict,
     cohort: dict,
@@ -585,6 +594,7 @@ def run(
         power=power_rows,
         power_intro=power_intro(power, cohort),
         has_ledger=has_ledger(cohort),
+        drafted=drafted_note(cohort, audit),
         design=design_words(cohort),
         provenance=provenance(raw_files(inputs), cohort, analysis, project),
     )

@@ -26,6 +26,7 @@ import yaml
 
 from clinrepro.base.settings import merged
 from clinrepro.base.study import list_separator, no_treatment_words
+from clinrepro.synthetic.paper import paper_text
 
 # share of each antibody among patients (Table 1 of Landon-Cardinal et al. 2022); an
 # antibody a cohort names that is not listed here gets a share of 1
@@ -522,6 +523,8 @@ def cohort_files(settings: dict, n: int, seed: int) -> dict[str, pd.DataFrame]:
         tables["claims"] = claims_ledger(frame, settings)
     if "reported_summaries" in raw:
         tables["reported_summaries"] = reported_summaries(frame, settings)
+    if "text" in raw:
+        tables["text"] = paper_text(claims_ledger(frame, settings), settings)
     return {raw[kind]: table for kind, table in tables.items()}
 
 
@@ -529,6 +532,9 @@ def write_cohort(settings: dict, n: int, seed: int) -> None:
     """Write the cohort's synthetic raw files where its settings say."""
     for path, table in cohort_files(settings, n, seed).items():
         Path(path).parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(table, str):  # the paper's text
+            Path(path).write_text(table, encoding="utf-8")
+            continue
         table.to_csv(path, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
 

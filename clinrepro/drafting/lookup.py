@@ -1,0 +1,207 @@
+"""The look-up proposed for each statement, from the cohort's settings: which population,
+analysis, parameter, visit, category and statistic of the analysis results answer it, or
+why none can (never a guess), and which of these were matched in the words and which
+assumed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from clinrepro.drafting.mentions import Mention, nearest
+from clinrepro.drafting.statements import Statement
+
+SUMMARIES = ("mean", "sd", "median", "min", "max", "q1", "q3")
+CHANGES = ("mean_change", "ci_lower", "ci_upper")
+COUNTS = ("n", "pct", "denominator")
+# the words of a response (a patient who meets the response criterion)
+RESPONSE_WORDS = re.compile(r"(?i)\b(improv\w*|respon\w*)\b")
+CHANGE_WORDS = re.compile(r"(?i)\b(decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fell|rose)\b")
+# how far after a number (in characters) a visit named belongs to it: "14 at week 12"
+AFTER = 12
+UNIT_WORDS = {
+    "years": "years",
+    "year": "years",
+    "months": "months",
+    "weeks": "weeks",
+    "days": "days",
+}
+
+
+@dataclass
+class Study:
+    """What the look-up reads of the settings."""
+
+    measures: dict
+    visits: dict  # code -> visit
+    baseline: str
+    populations: dict  # role -> flag
+    everyone: str  # the role of the whole cohort
+    active: dict  # role -> active-disease criterion
+    response: dict  # role -> response criterion
+    significance: float
+    significance_printed: str
+
+
+@dataclass
+class Context:
+    """What the sentence says around one statement."""
+
+    measures: list[Mention]
+    visits: list[Mention]
+    roles: list[Mention]  # population roles (settings drafting.populations)
+    responses: list[Mention]  # response criteria's roles, by name
+    clause: tuple[int, int]
+    carried_visit: Mention | None  # the last visit named in the paragraph before
+    carried_measure: Mention | None
+    first_count: bool  # no count before it in the text
+    forced_visit: Mention | None = None  # from a "respectively" list
+    baseline: str = ""  # the baseline visit's code
+
+
+@dataclass
+class Lookup:
+    population: str = ""
+    analysis: str = ""
+    parameter: str = ""
+    visit: str = ""
+    category: str = ""
+    statistic: str = ""
+    unit: str = ""
+    reason: str = ""
+    matched: list = field(default_factory=list)
+    assumed: list = field(default_factory=list)
+
+
+def _visit(context: Context, statement: Statement, found: Lookup, default: str | None) -> None:
+    """The visit named right after the number ('14 at week 12'), else the nearest before it,
+    else the next in its clause, else the last of the paragraph; a change or a test is at a
+    follow-up visit, so it passes over the baseline."""
+    follow_up = statement.statistic in ("p_value",) + CHANGES
+    named = [m for m in context.visits if not (follow_up and m.code == context.baseline)]
+    end = statement.words.get("after", statement.end)
+    right_after = [m for m in named if 0 <= m.start - end <= AFTER]
+    mention = context.forced_visit or (right_after[0] if right_after else None)
+    mention = mention or nearest(named, statement.start, context.clause[1])
+    carried = context.carried_visit
+    if (
+        mention is None
+        and carried is not None
+        and not (follow_up and carried.code == context.baseline)
+    ):
+        mention = carried
+    if mention is not None:
+        found.visit = mention.code
+        found.matched.append(f"visit {mention.code} ('{mention.words}')")
+    elif default is not None:
+        found.visit = default
+        found.assumed.append(f"visit {default} (none named)")
+
+
+def _role_after(context: Context, statement: Statement) -> Mention | None:
+    """A role named after the number, in its clause ('14 of 16 had active cutaneous disease')."""
+    after = [m for m in context.roles if statement.end <= m.start < context.clause[1]]
+    return after[0] if after else None
+
+
+def _count(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
+    found = Lookup(statistic="n" if statement.statistic != "pct" else "pct")
+    clause = sentence[context.clause[0] : context.clause[1]]
+    inside = [m for m in context.responses if context.clause[0] <= m.start < context.clause[1]]
+    # or the measure of a response criterion: "CDASI improved in 12 of 14 patients"
+    by_measure = [
+        Mention("response", role, m.words, m.start, m.end)
+        for m in context.measures
+        for role, criterion in study.response.items()
+        if context.clause[0] <= m.start < context.clause[1] and criterion["parameter"] == m.code
+    ]
+    responders = inside or by_measure
+    if responders and RESPONSE_WORDS.search(clause) and not statement.words.get("denominator"):
+        role = responders[0]
+        criterion = study.response[role.code]
+        found.population, found.analysis, found.parameter = (
+            role.code,
+            "response",
+            criterion["parameter"],
+        )
+        found.statistic = "pct" if statement.statistic == "pct" else "n_responders"
+        found.matched.append(f"response of role {role.code} ('{role.words}')")
+        _visit(context, statement, found, criterion["visit"])
+        return found
+    role = _role_after(context, statement)
+    found.population, found.analysis, found.category = study.everyone, "categorical", "Y"
+    named = nearest(context.visits, statement.start)
+    found.visit = study.baseline
+    if role is not None:
+        found.parameter = study.populations[role.code]
+        found.matched.append(f"population {role.code} ('{role.words}')")
+    elif context.first_count:
+        found.parameter = study.populations[study.everyone]
+        found.assumed.append(f"population {study.everyone} (the text's first count)")
+    else:
+        found.reason = "what is counted is not a population the settings declare"
+        found.population = found.visit = ""
+        return found
+    if named is not None and named.code != study.baseline:
+        found.visit = named.code
+        found.reason = found.reason or (
+            f"the populations are defined at baseline; the sentence names visit {named.code}"
+        )
+    return found
+
+
+def _measure(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
+    found = Lookup(statistic=statement.statistic)
+    measure = nearest(context.measures, statement.start, context.clause[1])
+    if statement.statistic == "p_value":
+        measure, found.unit = measure or context.carried_measure, "p"
+    found.analysis = "summary" if statement.statistic in SUMMARIES else "paired_test"
+    after = re.match(r"\s*(\w+)", sentence[statement.words.get("after", statement.end) :])
+    unit = UNIT_WORDS.get(after.group(1).lower(), "") if after else ""
+    if measure is None or unit:
+        found.unit = found.unit or unit
+        found.reason = "no measure of the settings is named"
+        return found
+    found.parameter = measure.code
+    found.unit = found.unit or study.measures[measure.code]["unit"]
+    found.matched.append(f"measure {measure.code} ('{measure.words}')")
+    role = nearest(context.roles, statement.start)
+    if role is not None:
+        found.population = role.code
+        found.matched.append(f"population {role.code} ('{role.words}')")
+    else:
+        roles = [r for r, c in study.active.items() if c["parameter"] == measure.code]
+        found.population = roles[0] if roles else study.everyone
+        found.assumed.append(
+            f"population {found.population} ("
+            + (
+                f"its active disease is defined on {measure.code})"
+                if roles
+                else "the whole cohort)"
+            )
+        )
+    _visit(context, statement, found, study.baseline if found.analysis == "summary" else None)
+    if not found.visit:
+        found.reason = "no follow-up visit is named"
+    return found
+
+
+def look_up(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
+    """The proposed look-up of one statement."""
+    if statement.statistic in COUNTS and statement.unit in ("count", "%"):
+        found = _count(study, context, statement, sentence)
+        found.unit = statement.unit
+        if statement.pattern == "percentage" and (
+            statement.value < 0 or CHANGE_WORDS.search(sentence[: statement.start][-40:])
+        ):
+            found.reason = (
+                "a percent change of a mean: checked from the printed means, not looked up"
+            )
+    else:
+        found = _measure(study, context, statement, sentence)
+    visit = study.visits.get(found.visit)
+    if visit is not None and visit.get("reported_only") and not found.reason:
+        found.reason = f"visit {found.visit} ({visit.get('label', found.visit)}) has no per-patient data (reported only)"
+    if found.reason:
+        found.analysis = ""
+    return found

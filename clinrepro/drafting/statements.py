@@ -1,0 +1,280 @@
+"""The quantitative statements of a sentence, found by pattern (statcheck's idea, widened to
+counts, fractions, summaries and changes), and the numbers that are not claims blanked first:
+dates, doses, thresholds of definitions, scale maxima, durations, references, figure and
+table numbers.
+
+Each pattern works on a scan copy of the sentence in which what is already read or blanked
+is overwritten with spaces, so that no number is read twice and character positions stay
+those of the sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from clinrepro.drafting.numbers import DIGITS, NUMBER, PROPORTION_WORDS, precision_of, value_of
+
+_C = r"(<=|>=|=<|=>|<|>|=|≤|≥)"
+_TO = r"\s*(?:-|–|—|to|,)\s*"
+_MONTHS = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+# numbers that are not claims; each pattern's whole match is blanked
+TRAPS = {
+    "reference": r"\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\]",
+    "figure or table": r"(?i:(?:supplementa(?:l|ry)[\s-]*)?(?:fig(?:ure)?s?\.?|tables?|e?figure|e?table)"
+    r"[\s-]*S?\d+[A-Za-z]?(?:\s*(?:,|and|-|–)\s*S?\d+[A-Za-z]?)*)",
+    "date": rf"\b(?:19|20)\d\d[-/]\d\d?[-/]\d\d?\b|\b\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}\b"
+    rf"|\b{_MONTHS}\s+(?:\d{{1,2}},?\s+)?\d{{4}}\b|\b(?:19|20)\d\d\b",
+    "dose": r"(?i:" + DIGITS + r"\s*(?:mg|g|µg|mcg|ml|mL|IU|units?)(?:\s*/\s*(?:kg|day|d|m2|week))*"
+    r"(?:\s+(?:daily|twice daily|once daily|a day|per day|weekly))?)",
+    "threshold": rf"(?:{_C}|(?i:at least|at most|more than|less than|fewer than|greater than))\s*"
+    + DIGITS
+    + r"\s*%?|"
+    + DIGITS
+    + r"\s*%?\s*(?:points?\s+)?(?i:or (?:more|greater|higher|above|less|fewer|lower|below))",
+    "confidence level": r"(?i:" + DIGITS + r"\s*%\s*(?:CI|confidence))",
+    "scale maximum": r"(?i:(?:out of|maximum(?: of)?|max\.?|of a possible|scale of)\s*"
+    + DIGITS
+    + r"|\(\s*0\s*(?:-|–|to)\s*"
+    + DIGITS
+    + r"\s*\)|"
+    + DIGITS
+    + r"\s*(?:-|–|to)\s*"
+    + DIGITS
+    + r"[- ]point)",
+    "duration": r"(?i:" + NUMBER + r"[\s-]+(?:days?|weeks?|months?|years?)\b)",
+}
+
+
+# the patterns' names as the draft writes them (its `pattern` column)
+PATTERNS = [
+    "p-value", "confidence interval", "mean ± SD", "median (range)", "median (IQR)", "x of n",
+    "x of n (%)", "x (%)", "change", "mean", "median", "from ... to", "(n = x)", "percentage", "count", "proportion in words",
+    "no significant change", "another",
+]  # fmt: skip
+
+
+# numbers of the methods that are read before any pattern: the significance level ("p < 0.05
+# was considered significant", "alpha of 0.05"), the power of a sample size, a definition
+PRE_TRAPS = {
+    "significance level": r"(?i:[pP][\s-]*(?:values?)?\s*[<≤]=?\s*" + DIGITS
+    + r"\s*(?:was|were|is|are)\s+(?:considered|deemed|regarded|taken)[^.;]*"
+    + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS
+    + r"|(?:significance(?:\s+level)?\s+(?:was\s+)?set\s+at|level\s+of\s+significance(?:\s+was)?"
+    + r"|(?:considered|deemed)\s+(?:statistically\s+)?significant\s+(?:if|when|at|for))\s*"
+    + r"(?:[pP][\s-]*(?:values?)?\s*)?(?:[<≤=]=?\s*)?" + DIGITS + ")",
+    "power": r"(?i:" + DIGITS + r"\s*%\s*power|power\s*(?:of\s*)?" + DIGITS + r"\s*%)",
+    "definition": r"(?i:defined as[^.;,)]*)",
+}  # fmt: skip
+# a paragraph of a reference list: a journal's year;volume, a doi
+REFERENCE = re.compile(r"\b(?:19|20)\d\d;\s*\d+|\bdoi:")
+
+
+@dataclass
+class Statement:
+    """One number of a sentence that a claim states, as the ledger will write it."""
+
+    pattern: str
+    statistic: str  # what the pattern says the number is: n, pct, mean, sd, p_value, ...
+    reported: str
+    comparator: str
+    value: float
+    precision: int
+    start: int  # the number's characters in the sentence
+    end: int
+    unit: str = ""
+    n: float | None = None
+    words: dict = field(default_factory=dict)  # what the pattern read around it
+
+
+def blank(scan: str, start: int, end: int) -> str:
+    return scan[:start] + " " * (end - start) + scan[end:]
+
+
+def _number(match: re.Match, group, statistic, pattern, unit="", comparator="=", **extra):
+    printed = match.group(group)
+    return Statement(
+        pattern, statistic, printed, comparator, value_of(printed), precision_of(printed),
+        match.start(group), match.end(group), unit, **extra,
+    )  # fmt: skip
+
+
+def _p_values(match):
+    comparator = {"≤": "<=", "≥": ">=", "=<": "<=", "=>": ">="}.get(match.group(1), match.group(1))
+    statement = _number(match, 2, "p_value", "p-value", "p", comparator)
+    shown = {"<=": "≤", ">=": "≥"}.get(comparator, comparator)
+    statement.reported = (
+        f"{shown} {match.group(2)}" if comparator in ("<", ">") else f"p {shown} {match.group(2)}"
+    )
+    if comparator == "=":
+        statement.reported = match.group(2)
+    return [statement]
+
+
+def _mean_sd(match):
+    after = {"after": match.end()}  # a unit printed after the SD is the mean's too
+    return [_number(match, 1, "mean", "mean ± SD", words=after),
+            _number(match, 2, "sd", "mean ± SD", words=after)]  # fmt: skip
+
+
+def _median(match):
+    said = f"{match.group(1)} {match.group(3) or ''}".lower()
+    spread = ("q1", "q3") if re.search(r"iqr|interquartile", said) else ("min", "max")
+    pattern = f"median ({'IQR' if spread[0] == 'q1' else 'range'})"
+    return [_number(match, 2, "median", pattern), _number(match, 4, spread[0], pattern),
+            _number(match, 5, spread[1], pattern)]  # fmt: skip
+
+
+def _interval(match):
+    level = {"level": value_of(match.group(1))}
+    return [_number(match, 2, "ci_lower", "confidence interval", words=level),
+            _number(match, 3, "ci_upper", "confidence interval", words=level)]  # fmt: skip
+
+
+def _fraction(match):
+    found = [_number(match, 1, "n", "x of n", "count", n=value_of(match.group(2)))]
+    found[0].reported = str(int(found[0].value))
+    found.append(_number(match, 2, "denominator", "x of n", "count"))
+    found[-1].reported = str(int(found[-1].value))
+    if match.group(3):
+        of = {"count": found[0].value, "of": found[1].value}
+        found.append(_number(match, 3, "pct", "x of n (%)", "%", n=of["of"], words=of))
+        found[-1].reported = f"{match.group(3)}%"
+    return found
+
+
+def _count_percent(match):
+    """'15 (75%) had active cutaneous disease': the count and its percentage."""
+    count, share = _number(match, 1, "n", "x (%)", "count"), _number(match, 2, "pct", "x (%)", "%")
+    count.reported, share.reported = f"{count.value:g}", f"{match.group(2)}%"
+    return [count, share]
+
+
+def _percent(match):
+    statement = _number(match, 1, "pct", "percentage", "%")  # "90 percent" reads "90%"
+    statement.reported = f"{match.group(1)}%"
+    return [statement]
+
+
+def _summary(match):
+    """'mean CDASI at week 12 was 20.5': a mean (or median) without its spread."""
+    statistic = "median" if match.group(1).lower() == "median" else "mean"
+    return [_number(match, 2, statistic, statistic)]
+
+
+def _change(match):
+    statement = _number(match, 2, "mean_change", "change")
+    if re.match(r"(?i)decreas|reduc|drop|fall|fell|declin", match.group(1)):
+        statement.value = -statement.value
+    return [statement]
+
+
+def _from_to(match):
+    """'decreased from 27 at baseline to 14 at week 12': the mean at each end."""
+    return [_number(match, 1, "mean", "from ... to"), _number(match, 2, "mean", "from ... to")]
+
+
+def _n_equals(match):
+    statement = _number(match, 1, "n", "(n = x)", "count")
+    statement.reported = f"{statement.value:g}"
+    return [statement]
+
+
+def _counts(match):
+    found = []
+    for group in (1, 2):
+        if match.group(group):
+            statement = _number(match, group, "n", "count", "count")
+            statement.reported = f"{statement.value:g}"
+            found.append(statement)
+    return found
+
+
+def _none(match):
+    return [Statement("count", "n", "0", "=", 0.0, 0, match.start(1), match.end(1), "count")]
+
+
+def _proportion(match):
+    printed = match.group(1)
+    value = float(PROPORTION_WORDS[printed.lower()])
+    return [Statement("proportion in words", "pct", printed, "=", value, 0, match.start(1),
+                      match.end(1), "%")]  # fmt: skip
+
+
+def _unchanged(match):
+    return [Statement("no significant change", "p_value", match.group(1), ">", 0.0, 0,
+                      match.start(1), match.end(1), "p")]  # fmt: skip
+
+
+def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple]:
+    """(name, pattern, reader) in the order they are tried; `subjects` are the nouns of the
+    people counted (settings drafting.subjects); `spread_in_brackets` when the sentence says
+    its SDs are in brackets ("mean (SD) 27 (13)")."""
+    subject = r"(?:" + "|".join(map(re.escape, subjects)) + r")\b"
+    words = r"(?:[\w()+-]+\s+){0,3}?"
+    bracketed = (
+        r"("
+        + DIGITS
+        + r")\s*\(\s*(?:SD[\s:=]*)"
+        + ("?" if spread_in_brackets else "")
+        + "("
+        + DIGITS
+        + r")\s*\)"
+    )
+    return [
+        *[(name, trap, None) for name, trap in PRE_TRAPS.items()],
+        ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
+        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + ")", _interval),
+        ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
+        ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
+        ("mean (SD)", bracketed, _mean_sd),
+        ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
+        ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
+        ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
+        ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
+        *[(name, trap, None) for name, trap in TRAPS.items()],
+        ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
+        ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
+        ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
+        ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
+        ("proportion", r"\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
+        ("count", r"(" + NUMBER + r")(?:\s+and\s+(" + NUMBER + r"))?\s+" + words + subject, _counts),
+        ("no significant change", r"(?i:\b(unchanged|did not change|no significant (?:change|difference|effect|improvement)|not significantly (?:changed|different|improved)))", _unchanged),
+    ]  # fmt: skip
+
+
+def _another(sentence: str, scan: str, found: list[Statement]) -> list[Statement]:
+    """'One patient developed ... and another presented with ...': 'another' counts one more
+    patient when the sentence has just counted one."""
+    extra = []
+    for match in re.finditer(r"\b(another)\b", scan):
+        if any(s.statistic == "n" and s.value == 1 and s.end < match.start() for s in found):
+            extra.append(Statement("another", "n", "1", "=", 1.0, 0, match.start(1), match.end(1), "count"))  # fmt: skip
+    return extra
+
+
+def statements(sentence: str, subjects: list[str]) -> list[Statement]:
+    """Every quantitative statement of one sentence, in the order printed."""
+    scan, found = sentence, []
+    spread_in_brackets = bool(re.search(r"\(SD\)|\bSD\b[^±]*$|standard deviation", sentence))
+    for _, pattern, reader in finders(subjects, spread_in_brackets):
+        for match in list(re.finditer(pattern, scan)):
+            if reader is not None:
+                found += reader(match)
+            scan = blank(scan, match.start(), match.end())
+    found += _another(sentence, scan, found)
+    return _without_restated(sorted(found, key=lambda s: s.start))
+
+
+def _without_restated(found: list[Statement]) -> list[Statement]:
+    """'did not change significantly (p = 0.21)': the printed p states it, not the words."""
+    return [
+        s
+        for index, s in enumerate(found)
+        if not (
+            s.pattern == "no significant change"
+            and any(
+                o.statistic == "p_value" and 0 < o.start - s.end < 60 for o in found[index + 1 :]
+            )
+        )
+    ]

@@ -1,0 +1,15 @@
+import sys
+
+sys.stderr = open(snakemake.log[0], "w")
+
+from clinrepro.base.errors import running_step
+from clinrepro.drafting import run
+
+with running_step(job=snakemake):
+    run.run(
+        text=snakemake.input.text,
+        cohort=snakemake.params.cohort,
+        analysis=snakemake.params.analysis,
+        drafting=snakemake.params.drafting,
+        output=snakemake.output[0],
+    )
