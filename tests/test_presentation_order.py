@@ -12,6 +12,7 @@ ORDER = [
     "clinical",
     "words",
     "first_screen",
+    "methods",
     "figure_words",
     "figure_data",
     "figure_parts",
