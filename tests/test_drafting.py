@@ -4,6 +4,7 @@ hand-written ledger."""
 
 import time
 
+import matplotlib
 import pandas as pd
 import pytest
 import yaml
@@ -14,7 +15,7 @@ from clinrepro.drafting.draft import draft, study_of
 from clinrepro.drafting.run import drafted, read_ledger
 from clinrepro.drafting.schemas import ClaimsDraft
 from clinrepro.drafting.statements import statements
-from clinrepro.drafting.text import located_lines, read_text, sentences
+from clinrepro.drafting.text import located_lines, location, read_text, sentences
 from clinrepro.reading.schemas import ClaimsLedger
 from conftest import ROOT, cohort_of
 
@@ -278,9 +279,12 @@ def test_latex_markup_is_read_as_its_symbols():
     )
 
 
-def test_a_pdf_is_refused_with_what_it_needs(tmp_path):
-    with pytest.raises(ValueError, match="pdfplumber"):
-        read_text(tmp_path / "paper.pdf")
+def test_a_text_of_another_kind_is_refused_with_what_is_read(tmp_path):
+    with pytest.raises(ValueError) as error:
+        read_text(tmp_path / "paper.docx")
+    assert str(error.value) == (
+        f"{tmp_path / 'paper.docx'}: a text must be .txt or .md (UTF-8), or a .pdf with a text layer"
+    )
 
 
 # ---- the look-ups -----------------------------------------------------------------------
@@ -552,3 +556,53 @@ def test_a_response_named_by_its_measure():
         ("18", "", "", "", "", "", "", "n", ""),
         ("67%", 18.0, "active", "response", "DAS28", "W12", "", "pct", "percent(das28_w12_n_responders, l2_n)"),
     ]  # fmt: skip
+
+
+def write_pdf(pages: list[list[str]], path) -> None:
+    """A PDF with a text layer (TrueType fonts), one text line a printed line."""
+    from matplotlib.backends.backend_pdf import PdfPages
+    from matplotlib.figure import Figure
+
+    with matplotlib.rc_context({"pdf.fonttype": 42}), PdfPages(path) as pdf:
+        for lines in pages:
+            figure = Figure(figsize=(8.5, 11))
+            for number, line in enumerate(lines):
+                figure.text(0.02, 0.95 - number * 0.017, line, fontsize=5, parse_math=False)
+            pdf.savefig(figure)
+
+
+def test_a_pdf_without_line_numbers_is_located_by_page_and_line(tmp_path):
+    write_pdf(
+        [["Results", "Sixteen patients were treated."], ["CDASI fell from 26 ± 9 to 13 ± 8."]],
+        tmp_path / "paper.pdf",
+    )
+    lines = read_text(tmp_path / "paper.pdf")
+    assert [(line.number, line.words) for line in lines] == [
+        (10001, "Results"),
+        (10002, "Sixteen patients were treated."),
+        (20001, "CDASI fell from 26 ± 9 to 13 ± 8."),
+    ]
+    assert (location(10002, 10002), location(20001, 20002)) == ("text p.1 l.2", "text p.2 l.1-2")
+
+
+def test_a_pdf_without_a_text_layer_is_refused(tmp_path):
+    write_pdf([[]], tmp_path / "scan.pdf")
+    with pytest.raises(ValueError) as error:
+        read_text(tmp_path / "scan.pdf")
+    assert str(error.value) == (
+        f"{tmp_path / 'scan.pdf'}: the PDF has no text layer (a scan?); give its text instead"
+    )
+
+
+@needs_paper
+def test_the_pilot_as_a_pdf_drafts_the_same_ledger_as_its_text(pilot, tmp_path):
+    # the manuscript's text set in 50-line pages: its printed line numbers locate the claims
+    lines = PAPER.read_text("utf-8").splitlines()
+    write_pdf([lines[i : i + 50] for i in range(0, len(lines), 50)], tmp_path / "paper.pdf")
+    cohort = cohort_of("landon_cardinal_2022")
+    analysis = merged(CONFIG["analysis"], cohort.get("analysis") or {})
+    frame = drafted(
+        str(tmp_path / "paper.pdf"), cohort, analysis, drafting_settings(CONFIG, cohort)
+    )
+    pd.testing.assert_frame_equal(frame, pilot[0])
+    assert len(frame) == 48

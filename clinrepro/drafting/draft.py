@@ -16,7 +16,7 @@ from clinrepro.drafting.mentions import (
     visit_phrases,
 )
 from clinrepro.drafting.statements import REFERENCE, Statement, statements
-from clinrepro.drafting.text import Line, Sentence, sentences
+from clinrepro.drafting.text import Line, Sentence, location, sentences
 from clinrepro.reading.schemas import ClaimsLedger
 
 LEDGER_COLUMNS = list(ClaimsLedger.to_schema().columns)
@@ -129,7 +129,7 @@ class Drafter:
         row |= {
             "claim_id": claim_id,
             "source": self.drafting["source"],
-            "location": f"text l.{first}" + (f"-{last}" if last != first else ""),
+            "location": location(first, last),
             "quote": sentence.words[start:end].strip(" ,;:"),
             "description": self._description(found),
             "reported": statement.reported,

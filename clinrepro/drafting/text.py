@@ -23,6 +23,8 @@ _MARKUP = [
     (re.compile(r"[$*_`]"), ""),  # math delimiters, emphasis
     (re.compile(r"−"), "-"),
 ]
+# a PDF's line without a printed number is located by page and line: page × PAGE_LINES + line
+PAGE_LINES = 10_000
 # a sentence ends at . ! or ? followed by a space and a capital, a digit or a bracket
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9(\[])")
 
@@ -93,14 +95,42 @@ def located_lines(text: str) -> list[Line]:
 
 
 def read_text(path: str | Path) -> list[Line]:
-    """A publication's text (UTF-8 .txt or .md) as located lines."""
+    """A publication's text (UTF-8 .txt or .md, or a PDF with a text layer) as located
+    lines."""
     suffix = Path(path).suffix.lower()
+    if suffix == ".pdf":
+        return pdf_lines(path)
     if suffix not in (".txt", ".md"):
-        raise ValueError(
-            f"{path}: a text must be .txt or .md (UTF-8); reading a PDF needs pdfplumber, "
-            "which this environment does not have"
-        )
+        raise ValueError(f"{path}: a text must be .txt or .md (UTF-8), or a .pdf with a text layer")
     return located_lines(Path(path).read_text(encoding="utf-8"))
+
+
+def pdf_lines(path: str | Path) -> list[Line]:
+    """A PDF's text layer as located lines: by the line numbers it prints, as a text file's,
+    else by page and line (`PAGE_LINES`); a page without text is refused, as a scan is."""
+    import pdfplumber  # only a PDF needs it
+
+    with pdfplumber.open(path) as pdf:
+        pages = [page.extract_text() or "" for page in pdf.pages]
+    empty = [number for number, text in enumerate(pages, 1) if not text.strip()]
+    if empty and len(empty) == len(pages):
+        raise ValueError(f"{path}: the PDF has no text layer (a scan?); give its text instead")
+    text = "\n".join(pages)
+    if _printed_numbers(text.splitlines()):
+        return located_lines(text)
+    return [
+        Line(page * PAGE_LINES + number, words)
+        for page, text in enumerate(pages, 1)
+        for number, words in enumerate(text.splitlines(), 1)
+    ]
+
+
+def location(first: int, last: int) -> str:
+    """Where lines are: 'text l.75-76', or in a PDF without line numbers 'text p.2 l.4-5'."""
+    if first >= PAGE_LINES:
+        page, first, last = first // PAGE_LINES, first % PAGE_LINES, last % PAGE_LINES
+        return f"text p.{page} l.{first}" + (f"-{last}" if last != first else "")
+    return f"text l.{first}" + (f"-{last}" if last != first else "")
 
 
 def _is_break(words: str) -> bool:
