@@ -36,8 +36,11 @@ def analysis():
 
 
 def cohort_of(name: str) -> dict:
-    """A cohort's settings as the workflow reads them."""
-    return yaml.safe_load((ROOT / f"config/cohorts/{name}.yaml").read_text("utf-8"))
+    """A cohort's settings as the workflow reads them (vocabulary labels as printed text)."""
+    from clinrepro.base.settings import cohort_settings
+
+    path = f"config/cohorts/{name}.yaml"
+    return cohort_settings({"cohorts": {name: path}}, name, ROOT)
 
 
 @pytest.fixture(scope="session")

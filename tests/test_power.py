@@ -153,7 +153,9 @@ def test_dz_interval_inverts_the_noncentral_t():
 def equal_tailed_power(n, p1, p0, alpha=ALPHA):
     """By hand: reject k when P(X <= k) or P(X >= k) under p0 is at most alpha/2."""
     k = np.arange(n + 1)
-    rejected = (stats.binom.cdf(k, n, p0) <= alpha / 2) | (stats.binom.sf(k - 1, n, p0) <= alpha / 2)
+    rejected = (stats.binom.cdf(k, n, p0) <= alpha / 2) | (
+        stats.binom.sf(k - 1, n, p0) <= alpha / 2
+    )
     return float(stats.binom.pmf(k[rejected], n, p1).sum())
 
 

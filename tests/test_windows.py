@@ -143,3 +143,24 @@ def test_the_committed_dated_export_is_what_its_command_writes():
     for frame, kind in ((patients, "patients"), (rows, "measurements")):
         committed = open(dated["raw"][kind], encoding="utf-8").read()
         assert frame.to_csv(index=False) == committed, kind
+
+
+def test_table_1_heads_the_columns_it_prints(dated):
+    # the start date is read but Table 1 does not print it, and the checkbox columns stand
+    # where the list would: the header's patient columns are those of the table
+    from clinrepro.presentation.pages import table1_groups
+    from clinrepro.presentation.tables import publication_table1
+
+    settings = cohort_of("synthetic_registry_dated")
+    table = publication_table1(extract_cohort(settings["raw"], settings), settings)
+    groups, visits = table1_groups(settings, list(table.columns))
+    assert [header for header, span in groups if span == 0] == list(table.columns[:15])
+    assert table.columns[4:7].tolist() == ["antibody", "prior_tx___1", "prior_tx___2"]
+    assert "jaki_start_date" not in table.columns
+    assert [(header, span) for header, span in groups if span] == [
+        ("CDASI", 3),
+        ("MMT8", 3),
+        ("CK", 3),
+        ("HAQ-DI", 3),
+    ]
+    assert len(table.columns) == 15 + 12

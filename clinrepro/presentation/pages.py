@@ -37,11 +37,15 @@ def first_rows(frame: pd.DataFrame, total: int, limit: int, csv: str) -> tuple[p
     return frame.head(limit), note
 
 
-def table1_groups(settings: dict) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
-    """The two-level header of Table 1: fixed columns span both rows, measurements their visits."""
+def table1_groups(
+    settings: dict, headers: list[str]
+) -> tuple[list[tuple[str, int]], dict[str, list[str]]]:
+    """The two-level header of Table 1 (its columns `headers`): the patient's columns span
+    both rows, each measure its visits."""
     visits = [visit["printed"] for visit in measured_visits(settings)]
     printed = [measure["printed"] for measure in settings["measures"].values()]
-    groups = [(header, 0) for header in settings["columns"].values()]
+    measured = {f"{label} {visit}" for label in printed for visit in visits}
+    groups = [(header, 0) for header in headers if header not in measured]
     groups += [(label, len(visits)) for label in printed]
     return groups, {label: visits for label in printed}
 

@@ -478,7 +478,7 @@ def run(
     first, total = read_first_rows(inputs["table1"], max_rows_shown)
     first, table1_note = first_rows(first, total, max_rows_shown, inputs["table1"])
     table1 = html_table(first)
-    groups, table1.sub_headers = table1_groups(cohort)
+    groups, table1.sub_headers = table1_groups(cohort, list(first.columns))
     power_rows = power_section(inputs["power_summary"], power)
     script, script_source = inline_script(inputs["script"])
     html = render(

@@ -315,7 +315,7 @@ def run_table1(
     write_tables({outputs["csv"]: table1})
     shown, note = pages.first_rows(table1, len(table1), max_rows_shown, outputs["csv"])
     page = pages.html_table(shown)
-    groups, page.sub_headers = pages.table1_groups(settings)
+    groups, page.sub_headers = pages.table1_groups(settings, list(table1.columns))
     title = f"Table 1 of {settings['title']}, rebuilt from the tidy tables"
     pages.write_table_page(
         shown,
