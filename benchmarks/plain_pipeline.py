@@ -93,6 +93,7 @@ def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: P
             "claims_table": table_files["claims_csv"],
             "baseline": table_files["baseline_csv"],
             "table1": upstream["table1"]["csv"],
+            "not_analysed": upstream["not_analysed"],
             "template": str(TEMPLATES / "report.html.j2"),
         }
     )
@@ -113,7 +114,10 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
     study = {key: value for key, value in cohort.items() if key != "analysis"}
     base = out / name
     tidy = {table: str(base / "tidy" / f"{table}.csv") for table in TIDY_TABLES}
-    extract.run({kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}, study, tidy)
+    not_analysed = {"not_analysed": str(base / "tidy" / "not_analysed.csv")}
+    extract.run(
+        {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}, study, tidy | not_analysed
+    )
     validation = str(base / "validation" / "report.csv")
     validate.run(
         tidy=tidy,
@@ -129,7 +133,7 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
     }
     shown = config["tables"]["max_rows_shown"]
     tables.run_table1(tidy, study, str(TEMPLATES / "table.html.j2"), table1, shown)
-    upstream = {"tidy": tidy, "validation": validation, "table1": table1}
+    upstream = {"tidy": tidy, "validation": validation, "table1": table1} | not_analysed
     results = {
         variant: run_variant(config, cohort, variant, upstream, base / variant)
         for variant in variants

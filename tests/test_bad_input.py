@@ -166,13 +166,17 @@ def test_each_bad_file_is_refused_by_its_step(sandbox, case, tmp_path, monkeypat
     table = {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}
     stage = "extract" if "table" in case else "validate"
     if stage == "validate":
-        extract.run(table, study, tidy)  # the table is sound: its step passes
+        extract.run(
+            table, study, tidy | {"not_analysed": str(tmp_path / "not_analysed.csv")}
+        )  # the table is sound: its step passes
     problems = tmp_path / f"{stage}_problems.csv"
     raw_before = digests(sandbox / "data/raw")
     with pytest.raises(SystemExit) as stopped:
         with running_step(problems=str(problems), max_problems=config["storage"]["max_problems"]):
             if stage == "extract":
-                extract.run(table, study, tidy)
+                extract.run(
+                    table, study, tidy | {"not_analysed": str(tmp_path / "not_analysed.csv")}
+                )
             else:
                 validate.run(
                     tidy=tidy,
@@ -188,7 +192,8 @@ def test_each_bad_file_is_refused_by_its_step(sandbox, case, tmp_path, monkeypat
     assert_listed(case, block, read_problems(problems))
     assert digests(sandbox / "data/raw") == raw_before  # read, never written
     # the failing step wrote nothing but its list of problems
-    made_before = {Path(path).name for path in tidy.values()} if stage == "validate" else set()
+    made = {Path(path).name for path in tidy.values()} | {"not_analysed.csv"}
+    made_before = made if stage == "validate" else set()
     assert {path.name for path in tmp_path.iterdir()} == {problems.name} | made_before
 
 
