@@ -19,12 +19,12 @@ from clinrepro.base.files import read_text_table, write_tables
 from clinrepro.base.settings import TIDY_TABLES
 from clinrepro.reading.schemas import (
     NA_TOKEN,
-    PRIOR_TREATMENTS,
     RawMeasurements,
     RawPatients,
     RawTable,
 )
 from clinrepro.base.study import measured_visits, measures
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.reading.validate import source_files, tidy_problems
 from clinrepro.reading.validation import check_table, raise_if_any
 
@@ -158,7 +158,9 @@ def patient_tables(
         {
             "subject_id": patients[codes.index].to_numpy(),
             "treatment": codes.to_numpy(),
-            "treatment_name": translated(codes, PRIOR_TREATMENTS).fillna("").to_numpy(),
+            "treatment_name": translated(codes, cohort_terms(settings)["prior_treatments"])
+            .fillna("")
+            .to_numpy(),
         }
     )
     if "regimen" in raw:
