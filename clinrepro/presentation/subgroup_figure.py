@@ -17,9 +17,11 @@ from clinrepro.presentation.figure_words import criterion_words, population_phra
 from clinrepro.presentation.words import population_label
 
 
-def subgroup_label(category: str, antibodies: dict) -> str:
-    """'ABTYPE=MDA5' -> 'antibody: anti-MDA5' (the antibodies' words of the cohort's terms)."""
+def subgroup_label(category: str, antibodies: dict | None = None) -> str:
+    """'ABTYPE=MDA5' -> 'antibody: anti-MDA5' (the antibodies' words of the cohort's terms,
+    by default the shipped ones)."""
     variable, level = category.split("=", 1)
+    antibodies = cohort_terms()["antibodies"] if antibodies is None else antibodies
     return f"{SUBGROUP_NAMES[variable]}: {antibodies.get(level, level) if variable == 'ABTYPE' else level}"
 
 
@@ -34,7 +36,7 @@ def interval_words(row, places: int) -> str:
 
 
 def subgroup_rows(
-    drawn: pd.DataFrame, analysis: str, value: str, places: int, antibodies: dict
+    drawn: pd.DataFrame, analysis: str, value: str, places: int, antibodies: dict | None = None
 ) -> pd.DataFrame:
     """The forest's rows of one subgroup analysis: label, estimate, interval, n and its
     numbers, from the drawn table."""
