@@ -671,7 +671,7 @@ def test_a_new_prior_treatment_reaches_table_1_and_the_baseline_table(built_rheu
     )
     # leflunomide: 9 of 20 (S001, S004, S005, S006, S012, S015, S016, S018, S020);
     # a TNF inhibitor (adalimumab): S003, S008, S009, S015, S017, S018, 6 of 20
-    assert baseline.loc[("Previously: leflunomide", "n (%)"), "All (n = 20)"] == "9 (45.0%)"
-    assert baseline.loc[("Previously: a TNF inhibitor", "n (%)"), "All (n = 20)"] == "6 (30.0%)"
+    assert baseline.loc[("Previously: leflunomide", "n (%)"), "All (n = 20)"] == "9 (45%)"
+    assert baseline.loc[("Previously: a TNF inhibitor", "n (%)"), "All (n = 20)"] == "6 (30%)"
     label = "Active rheumatoid arthritis (DAS28 > 3.2)"
-    assert baseline.loc[(label, "n (%)"), "All (n = 20)"] == "18 (90.0%)"
+    assert baseline.loc[(label, "n (%)"), "All (n = 20)"] == "18 (90%)"
