@@ -109,3 +109,19 @@ def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
 def test_editing_extraction_reruns_everything(built):
     jobs = edited(built, "clinrepro/reading/extract.py")
     assert jobs["extract"] == 1 and jobs["analyse"] == VARIANTS and jobs["table1"] == 1
+
+
+def test_editing_the_vocabularies_reruns_every_job_that_reads_them(built):
+    # config/vocabularies.yaml is data of clinrepro.base.vocabularies (DATA_FILES), which
+    # every step imports through the tidy tables' models: a code input of each rule
+    assert edited(built, "config/vocabularies.yaml") == {
+        "extract": 1,
+        "validate": 1,
+        "table1": 1,
+        "analyse": VARIANTS,
+        "figures": VARIANTS,
+        "power": VARIANTS,
+        "report": VARIANTS,
+        "sensitivity": 1,
+        "all": 1,
+    }

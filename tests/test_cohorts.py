@@ -605,6 +605,31 @@ def test_a_new_code_only_another_cohort_declares_is_refused():
     assert check_table(tidy_models(cohort)["prior_treatments"], prior, "prior.csv")[1] == []
 
 
+def test_a_criterion_of_an_undeclared_domain_stops_the_run_before_any_job(project):
+    def add_muscle(settings):
+        settings["analysis"]["response"]["muscle"] = {
+            "parameter": "DAS28", "visit": "W12", "measure": "change", "direction": "decrease",
+            "threshold": 1,
+        }  # fmt: skip
+
+    code, said = settings_error(project, RHEUMATOID, add_muscle)
+    assert code != 0
+    assert (
+        "The analysis settings of variant 'paper' for cohort 'synthetic_rheumatoid' "
+        "(config/config.yaml, config/cohorts/synthetic_rheumatoid.yaml) name a domain that is "
+        "not declared in analysis.domains (joint): response.muscle"
+    ) in said
+    assert "Traceback" not in said and "Job stats" not in said
+    # a variant of the default domains (mcid4: a CDASI decrease >= 4) is this cohort's only
+    # if the run names it, and then it is refused
+    run = snakemake(
+        project, "-n", "--config", f"run={{cohorts: [{RHEUMATOID}], variants: [mcid4]}}"
+    )
+    assert run.returncode != 0
+    assert "variant 'mcid4' for cohort 'synthetic_rheumatoid'" in run.stdout + run.stderr
+    assert "(joint): response.cutaneous" in run.stdout + run.stderr
+
+
 build(
     "built_rheumatoid",
     ("--config", f"run={{cohorts: [{RHEUMATOID}], variants: [paper, nonresponder]}}"),
