@@ -70,6 +70,15 @@ def edited(project, module):
 
 
 VARIANTS = 8  # the default run: the pilot's variants
+# the jobs of every variant, from the analysis on, and what gathers them
+ANALYSIS_JOBS = {
+    "analyse": VARIANTS,
+    "figures": VARIANTS,
+    "power": VARIANTS,
+    "report": VARIANTS,
+    "sensitivity": 1,
+    "all": 1,
+}
 
 
 @pytest.mark.parametrize(
@@ -81,14 +90,7 @@ VARIANTS = 8  # the default run: the pilot's variants
     ],
 )
 def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
-    assert edited(built, module) == {
-        "analyse": VARIANTS,
-        "figures": VARIANTS,
-        "power": VARIANTS,
-        "report": VARIANTS,
-        "sensitivity": 1,
-        "all": 1,
-    }
+    assert edited(built, module) == ANALYSIS_JOBS
 
 
 def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
@@ -118,10 +120,5 @@ def test_editing_the_vocabularies_reruns_every_job_that_reads_them(built):
         "extract": 1,
         "validate": 1,
         "table1": 1,
-        "analyse": VARIANTS,
-        "figures": VARIANTS,
-        "power": VARIANTS,
-        "report": VARIANTS,
-        "sensitivity": 1,
-        "all": 1,
+        **ANALYSIS_JOBS,
     }
