@@ -16,7 +16,9 @@ from clinrepro.base.settings import (
     cohort_problems,
     cohort_settings as read_cohort,
     drafting_settings as drafting_of,
+    foreign_domains,
     numbers_read,
+    undeclared_domains,
     variant_settings,
 )
 
@@ -136,6 +138,17 @@ def load_analyses(name, settings):
     analyses = {}
     for variant in config["variants"]:
         analysis = variant_settings(config, variant, settings)
+        if variant not in config["run"]["variants"] and foreign_domains(config, variant, analysis):
+            continue  # a variant of the default domains, which this cohort does not have
+        undeclared = undeclared_domains(analysis)
+        if undeclared:
+            declared = ", ".join(analysis.get("domains") or {})
+            refuse(
+                f"The analysis settings of variant '{variant}' for cohort '{name}' "
+                f"({CONFIG_FILE}, {config['cohorts'][name]}) name a domain that is not declared "
+                f"in analysis.domains ({declared}): "
+                + ", ".join(".".join(path) for path, _ in undeclared)
+            )
         checked(
             analysis,
             "config/schema/analysis.schema.yaml",

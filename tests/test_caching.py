@@ -70,6 +70,15 @@ def edited(project, module):
 
 
 VARIANTS = 8  # the default run: the pilot's variants
+# the jobs of every variant, from the analysis on, and what gathers them
+ANALYSIS_JOBS = {
+    "analyse": VARIANTS,
+    "figures": VARIANTS,
+    "power": VARIANTS,
+    "report": VARIANTS,
+    "sensitivity": 1,
+    "all": 1,
+}
 
 
 @pytest.mark.parametrize(
@@ -81,14 +90,7 @@ VARIANTS = 8  # the default run: the pilot's variants
     ],
 )
 def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
-    assert edited(built, module) == {
-        "analyse": VARIANTS,
-        "figures": VARIANTS,
-        "power": VARIANTS,
-        "report": VARIANTS,
-        "sensitivity": 1,
-        "all": 1,
-    }
+    assert edited(built, module) == ANALYSIS_JOBS
 
 
 def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
@@ -109,3 +111,14 @@ def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
 def test_editing_extraction_reruns_everything(built):
     jobs = edited(built, "clinrepro/reading/extract.py")
     assert jobs["extract"] == 1 and jobs["analyse"] == VARIANTS and jobs["table1"] == 1
+
+
+def test_editing_the_vocabularies_reruns_every_job_that_reads_them(built):
+    # config/vocabularies.yaml is data of clinrepro.base.vocabularies (DATA_FILES), which
+    # every step imports through the tidy tables' models: a code input of each rule
+    assert edited(built, "config/vocabularies.yaml") == {
+        "extract": 1,
+        "validate": 1,
+        "table1": 1,
+        **ANALYSIS_JOBS,
+    }

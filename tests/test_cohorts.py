@@ -15,7 +15,15 @@ import yaml
 from clinrepro.adam.endpoints import build_adeff, build_adsl
 from clinrepro.base.errors import InputError, running_step
 from clinrepro.reading.extract import extract_cohort
-from clinrepro.base.settings import cohort_problems, numbers_read, variant_settings
+from clinrepro.base.settings import (
+    cohort_problems,
+    foreign_domains,
+    numbers_read,
+    undeclared_domains,
+    variant_settings,
+)
+from clinrepro.base.study import domain_label, population_flags, population_words
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.statistics.results import analysis_results
 from clinrepro.presentation.tables import baseline_table, publication_table1
 from conftest import ROOT, build, built_project, cohort_of
@@ -541,3 +549,189 @@ def test_the_dated_export_gives_the_numbers_of_the_visit_labelled_one(built_exam
         in report
     )
     assert pd.read_csv(results / REGISTRY / "tidy/not_analysed.csv").empty
+
+
+RHEUMATOID = "synthetic_rheumatoid"
+
+
+def test_a_cohort_declaring_its_domains_replaces_the_defaults(config):
+    # one domain, joint (ACTJNTFL): nothing of cutaneous, muscle or both is left
+    paper = variant_settings(config, "paper", cohort_of(RHEUMATOID))
+    assert list(paper["domains"]) == ["joint"]
+    assert "combined" not in paper
+    assert paper["populations"] == {"cohort": "SAFFL", "joint": "ACTJNTFL"}
+    assert paper["active_disease"] == {
+        "joint": {"parameter": "DAS28", "comparator": ">", "threshold": 3.2}
+    }
+    assert list(paper["response"]) == ["joint"]
+    assert population_flags(paper) == {
+        "SAFFL": "treated patients",
+        "ACTJNTFL": "patients with active rheumatoid arthritis at baseline",
+    }
+    assert population_words("ACTJNTFL", paper) == (
+        "patients with active rheumatoid arthritis at baseline (ACTJNTFL)"
+    )
+    assert domain_label("joint", paper) == "joint"
+    # the pilot's, in the order every table lists them
+    pilot = variant_settings(config, "paper", cohort_of("landon_cardinal_2022"))
+    assert list(population_flags(pilot)) == ["SAFFL", "ACTCUTFL", "ACTMUSFL", "ACTBOTFL"]
+    assert domain_label("both", pilot) == "combined"
+    # the variants that change a default domain are not this cohort's
+    assert foreign_domains(config, "mcid4", paper) == ["cutaneous"]
+    assert foreign_domains(config, "mmt8_142", paper) == ["muscle"]
+    assert foreign_domains(config, "all_patients", paper) == ["both", "cutaneous", "muscle"]
+    assert foreign_domains(config, "nonresponder", paper) == []
+    assert foreign_domains(config, "mcid4", pilot) == []
+
+
+def test_a_criterion_of_an_undeclared_domain_is_named(config):
+    cohort = cohort_of(RHEUMATOID)
+    analysis = variant_settings(config, "paper", cohort)
+    wrong = copy.deepcopy(analysis)
+    wrong["response"]["muscle"] = dict(wrong["response"]["joint"])
+    wrong["populations"]["skin"] = "ACTSKNFL"
+    assert undeclared_domains(wrong) == [(("response", "muscle"), "muscle")]
+    problems = cohort_problems(cohort, {"paper": wrong}, cohort["key_claims"])
+    assert problems == [
+        "response.muscle names 'muscle' (the default of config/config.yaml's analysis:), which "
+        "is not a declared domain (joint) of analysis.domains",
+        "populations.skin names 'skin' (the default of config/config.yaml's analysis:), which "
+        "is not a population role (cohort, joint)",
+        "populations.skin names 'ACTSKNFL' (the default of config/config.yaml's analysis:), "
+        "which is not a population flag (SAFFL, ACTJNTFL)",
+    ]
+
+
+def test_a_cohorts_terms_extend_the_shipped_vocabularies():
+    terms = cohort_terms(cohort_of(RHEUMATOID))
+    assert list(terms["prior_treatments"])[-3:] == ["LEF", "SSZ", "TNFI"]
+    assert terms["prior_treatments"]["LEF"] == "leflunomide"
+    assert terms["prior_treatments"]["CS"] == "corticosteroids"  # shipped, kept
+    assert terms["antibodies"]["ACPA"] == "anti-citrullinated protein antibodies"
+    assert terms["adult_age"] == (18, 110)
+    assert "LEF" not in cohort_terms(cohort_of("landon_cardinal_2022"))["prior_treatments"]
+    # the table's leflunomide: S001, S004, S005, S006, S012, S015, S016, S018, S020
+    tables = extract_cohort(cohort_of(RHEUMATOID)["raw"], cohort_of(RHEUMATOID))
+    prior = tables["prior_treatments"]
+    took = prior.loc[prior["treatment"] == "LEF", "subject_id"].tolist()
+    assert took == ["S001", "S004", "S005", "S006", "S012", "S015", "S016", "S018", "S020"]
+    assert set(prior.loc[prior["treatment"] == "LEF", "treatment_name"]) == {"leflunomide"}
+
+
+def test_a_new_code_only_another_cohort_declares_is_refused():
+    # without its terms: the cohort's leflunomide (LEF) is refused by the tidy table's
+    # model, naming the file, patient, column, value and the codes allowed
+    from clinrepro.reading.validate import tidy_models
+    from clinrepro.reading.validation import check_table
+
+    cohort = cohort_of(RHEUMATOID)
+    prior = extract_cohort(cohort["raw"], cohort)["prior_treatments"]
+    plain = {key: value for key, value in cohort.items() if key != "terms"}
+    _, problems = check_table(tidy_models(plain)["prior_treatments"], prior, "prior.csv")
+    lef = [p for p in problems if p.value == "LEF"]
+    assert [p.patient for p in lef] == ["S001", "S004", "S005", "S006", "S012", "S015",
+                                        "S016", "S018", "S020"]  # fmt: skip
+    assert {(p.file, p.column) for p in lef} == {("prior.csv", "treatment")}
+    assert lef[0].message == (
+        "not in the controlled vocabulary; one of: CS, HCQ, PLEX, MTX, AZA, IVIg, MMF, RTX, "
+        "CYC, TAC, Cic"
+    )
+    # with them, it passes
+    assert check_table(tidy_models(cohort)["prior_treatments"], prior, "prior.csv")[1] == []
+
+
+def test_a_criterion_of_an_undeclared_domain_stops_the_run_before_any_job(project):
+    def add_muscle(settings):
+        settings["analysis"]["response"]["muscle"] = {
+            "parameter": "DAS28", "visit": "W12", "measure": "change", "direction": "decrease",
+            "threshold": 1,
+        }  # fmt: skip
+
+    code, said = settings_error(project, RHEUMATOID, add_muscle)
+    assert code != 0
+    assert (
+        "The analysis settings of variant 'paper' for cohort 'synthetic_rheumatoid' "
+        "(config/config.yaml, config/cohorts/synthetic_rheumatoid.yaml) name a domain that is "
+        "not declared in analysis.domains (joint): response.muscle"
+    ) in said
+    assert "Traceback" not in said and "Job stats" not in said
+    # a variant of the default domains (mcid4: a CDASI decrease >= 4) is this cohort's only
+    # if the run names it, and then it is refused
+    run = snakemake(
+        project, "-n", "--config", f"run={{cohorts: [{RHEUMATOID}], variants: [mcid4]}}"
+    )
+    assert run.returncode != 0
+    assert "variant 'mcid4' for cohort 'synthetic_rheumatoid'" in run.stdout + run.stderr
+    assert "(joint): response.cutaneous" in run.stdout + run.stderr
+
+
+build(
+    "built_rheumatoid",
+    ("--config", f"run={{cohorts: [{RHEUMATOID}], variants: [paper, nonresponder]}}"),
+)
+
+
+@pytest.fixture(scope="module")
+def built_rheumatoid():
+    """The one-domain SYNTHETIC rheumatoid arthritis cohort built to its reports."""
+    return built_project("built_rheumatoid")
+
+
+def test_the_one_domain_study_builds_to_its_report(built_rheumatoid):
+    # DAS28 > 3.2 at week 0: every patient but S003 (2.02) and S006 (3.04), 18 of 20; of
+    # them S012 has no week 12 value: 17 evaluable, of whom S001 (6.16 -> 5.10, -1.06),
+    # S002 (-1.13), S005 (-1.01), S008 (-0.50) and S017 (-0.83) fell by less than 1.2:
+    # 12 responders, 12/17 = 70.6% (the ledger prints 71%); counting S012 as a
+    # non-responder (variant nonresponder) 12/18 = 66.7%
+    results = built_rheumatoid / f"results/{RHEUMATOID}"
+    adsl = pd.read_csv(results / "paper/adsl.csv", dtype={"SUBJID": str})
+    assert [c for c in adsl.columns if c.endswith("FL")] == ["SAFFL", "ACTJNTFL"]
+    assert adsl.loc[adsl["ACTJNTFL"] == "N", "SUBJID"].tolist() == ["S003", "S006"]
+    ard = pd.read_csv(results / "paper/ard.csv", keep_default_na=False)
+    response = ard[(ard["analysis"] == "response") & (ard["population"] == "ACTJNTFL")]
+    value = response.set_index("statistic")["value"].astype(float)
+    assert (value["n_responders"], value["n_evaluable"]) == (12, 17)
+    assert value["pct"] == pytest.approx(100 * 12 / 17)
+    # mean DAS28 at week 0 of the 18: 104.47 / 18
+    mean = ard[
+        (ard["analysis"] == "summary") & (ard["population"] == "ACTJNTFL")
+        & (ard["parameter"] == "DAS28") & (ard["visit"] == "W0") & (ard["statistic"] == "mean")
+    ]  # fmt: skip
+    assert float(mean["value"].iloc[0]) == pytest.approx(104.47 / 18)
+    other = pd.read_csv(results / "nonresponder/ard.csv", keep_default_na=False)
+    rate = other[(other["analysis"] == "response") & (other["population"] == "ACTJNTFL")]
+    assert rate.set_index("statistic")["value"].astype(float)["pct"] == pytest.approx(100 * 12 / 18)
+    claims = pd.read_csv(results / "paper/claims.csv").set_index("claim_id")
+    # the ledger's 5.8 (5.804) and 71% reproduce; the planted 6.8 at week 12 does not
+    # (the 17 values at week 12 average 65.26 / 17 = 3.84)
+    assert claims.loc["das28_w0_mean", "status"] == "match"
+    assert claims.loc["joint_response_w12_pct", "status"] == "match"
+    assert claims.loc["das28_w12_mean_planted_mismatch", "status"] == "mismatch"
+    assert claims.loc["das28_w12_mean_planted_mismatch", "recomputed"] == pytest.approx(65.26 / 17)
+    report = (results / "paper/report.html").read_text("utf-8")
+    assert "active rheumatoid arthritis (DAS28 &gt; 3.2)" in report or (
+        "active rheumatoid arthritis (DAS28 > 3.2)" in report
+    )
+    for word in ("cutaneous", "muscle", "ACTCUTFL", "ACTBOTFL", "CDASI", "MMT8"):
+        assert word not in report, word
+    assert (results / "sensitivity/sensitivity.html").exists()
+
+
+def test_a_new_prior_treatment_reaches_table_1_and_the_baseline_table(built_rheumatoid):
+    results = built_rheumatoid / f"results/{RHEUMATOID}"
+    tidy = pd.read_csv(results / "tidy/prior_treatments.csv", dtype=str)
+    names = dict(zip(tidy["treatment"], tidy["treatment_name"]))
+    assert (names["LEF"], names["SSZ"], names["TNFI"]) == (
+        "leflunomide",
+        "sulfasalazine",
+        "a TNF inhibitor",
+    )
+    baseline = pd.read_csv(results / "paper/tables/baseline.csv", dtype=str).set_index(
+        ["characteristic", "statistic"]
+    )
+    # leflunomide: 9 of 20 (S001, S004, S005, S006, S012, S015, S016, S018, S020);
+    # a TNF inhibitor (adalimumab): S003, S008, S009, S015, S017, S018, 6 of 20
+    assert baseline.loc[("Previously: leflunomide", "n (%)"), "All (n = 20)"] == "9 (45%)"
+    assert baseline.loc[("Previously: a TNF inhibitor", "n (%)"), "All (n = 20)"] == "6 (30%)"
+    label = "Active rheumatoid arthritis (DAS28 > 3.2)"
+    assert baseline.loc[(label, "n (%)"), "All (n = 20)"] == "18 (90%)"

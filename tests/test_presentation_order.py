@@ -4,13 +4,14 @@ sideways import), read from the real import graph."""
 from clinrepro.base.imports import graph
 from conftest import ROOT
 
-# lowest first: house style and pages, words, the figures' words, data and parts, the
+# lowest first: house style and pages, words, the limitations, the figures' words, data and parts, the
 # figures by family, the tables, the variants side by side, the report
 ORDER = [
     "style",
     "pages",
     "clinical",
     "words",
+    "limitations",
     "first_screen",
     "methods",
     "figure_words",

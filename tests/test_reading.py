@@ -16,14 +16,16 @@ from clinrepro.audit.eligibility import eligibility, eligibility_summary
 from clinrepro.adam.endpoints import build_adeff, build_adsl
 from clinrepro.reading.extract import extract_cohort
 from clinrepro.audit.eligibility import attainability, attainability_summary
+from clinrepro.presentation.limitations import (
+    eligibility_limitation,
+    limitations,
+    multiple_testing_limitation,
+)
 from clinrepro.presentation.words import (
     change_rows,
     change_table,
     cohort_sentence,
-    eligibility_limitation,
-    limitations,
     multiplicity,
-    multiple_testing_limitation,
     response_sentence,
 )
 from clinrepro.base.settings import variant_settings

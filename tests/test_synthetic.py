@@ -11,12 +11,13 @@ import yaml
 from clinrepro.synthetic.generator import main
 from conftest import ROOT
 
-SEED = 2026
-# cohort -> patients its committed files were generated with (seed SEED)
+# cohort -> patients and seed its committed files were generated with
 EXAMPLES = {
-    "synthetic_tofacitinib": 24,
-    "synthetic_upadacitinib": 23,
-    "synthetic_registry_export": 40,
+    "synthetic_tofacitinib": (24, 2026),
+    "synthetic_upadacitinib": (23, 2026),
+    "synthetic_registry_export": (40, 2026),
+    # a seed whose draws leave two patients without active disease at baseline
+    "synthetic_rheumatoid": (20, 2027),
 }
 REGISTRY = "data/raw/synthetic_registry_export"
 UPADACITINIB = "data/raw/synthetic_upadacitinib/table.csv"
@@ -44,16 +45,16 @@ def number(cell: str) -> float | None:
     return None if cell in ("", "NA", "n/a") else float(cell)
 
 
-def generate(cohort: str, folder: Path, monkeypatch, patients: int) -> None:
+def generate(cohort: str, folder: Path, monkeypatch, patients: int, seed: int = 2026) -> None:
     """Run the command line in `folder`, where the settings' relative raw paths land."""
     monkeypatch.chdir(folder)
     config = str(ROOT / f"config/cohorts/{cohort}.yaml")
-    main([config, "--patients", str(patients), "--seed", str(SEED)])
+    main([config, "--patients", str(patients), "--seed", str(seed)])
 
 
 @pytest.mark.parametrize("cohort", EXAMPLES)
 def test_regenerating_gives_the_committed_files(cohort, tmp_path, monkeypatch):
-    generate(cohort, tmp_path, monkeypatch, EXAMPLES[cohort])
+    generate(cohort, tmp_path, monkeypatch, *EXAMPLES[cohort])
     named = sorted(settings(cohort)["raw"].values())
     folder = Path(named[0]).parent
     assert sorted(str(p.relative_to(tmp_path)) for p in (tmp_path / folder).iterdir()) == named

@@ -4,7 +4,7 @@ of every shipped cohort, read by tests/words.py."""
 import pytest
 import yaml
 
-import test_cohorts  # noqa: F401  declares the run of the layout examples (built_examples)
+import test_cohorts  # noqa: F401  declares the runs of the examples (built_examples, built_rheumatoid)
 import test_scale  # noqa: F401  declares the registry of 1000 (registry_run)
 from conftest import ROOT, built_project, cohort_of
 from words import csv_columns, internal_names
@@ -17,6 +17,7 @@ SHIPPED = {
     "synthetic_upadacitinib": ("built_examples", ("paper", "mcid4")),
     "synthetic_registry_export": ("built_examples", ("paper", "mcid4")),
     "synthetic_registry": ("registry_run", ("paper",)),
+    "synthetic_rheumatoid": ("built_rheumatoid", ("paper", "nonresponder")),
 }
 READS_LATER = tuple(dict.fromkeys(run for run, _ in SHIPPED.values()))
 

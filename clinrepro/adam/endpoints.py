@@ -8,17 +8,23 @@ responder flags). Each derivation is a small function named for what it derives.
 from __future__ import annotations
 
 import logging
-
 import operator
+import re
 
 import numpy as np
 import pandas as pd
 
+from clinrepro.base.columns import POPULATION_FLAG as POPULATION_COLUMN
 from clinrepro.base.columns import as_codes, joined, repeated
 from clinrepro.adam.schemas import ADEFF, ADSL
 from clinrepro.base.files import read_table
-from clinrepro.base.study import criterion_text, visit_time
-from clinrepro.base.terms import POPULATION_FLAGS
+from clinrepro.base.study import (
+    combined,
+    criterion_text,
+    domains,
+    population_flags,
+    visit_time,
+)
 from clinrepro.reading.validation import write_checked_tables
 
 logger = logging.getLogger(__name__)
@@ -91,10 +97,21 @@ def build_adsl(
     )
     adsl["SAFFL"] = "Y"  # every patient of the table received a JAK inhibitor
     measurements = tables["measurements"]
+    return flag_populations(adsl, measurements, analysis, baseline_visit)
+
+
+def flag_populations(
+    adsl: pd.DataFrame, measurements: pd.DataFrame, analysis: dict, baseline_visit: str
+) -> pd.DataFrame:
+    """One flag a declared domain (active at baseline by its criterion), then the combined
+    population's: every domain active."""
     active = analysis["active_disease"]
-    adsl["ACTCUTFL"] = flag_active_disease(adsl, measurements, active["cutaneous"], baseline_visit)
-    adsl["ACTMUSFL"] = flag_active_disease(adsl, measurements, active["muscle"], baseline_visit)
-    adsl["ACTBOTFL"] = yes_no((adsl["ACTCUTFL"] == "Y") & (adsl["ACTMUSFL"] == "Y"))
+    flags = [domain["flag"] for domain in domains(analysis).values()]
+    for code, domain in domains(analysis).items():
+        adsl[domain["flag"]] = flag_active_disease(adsl, measurements, active[code], baseline_visit)
+    both = combined(analysis)
+    if both:
+        adsl[both["flag"]] = yes_no((adsl[flags] == "Y").all(axis=1))
     return adsl
 
 
@@ -169,7 +186,7 @@ def build_adeff(
     adeff = derive_baseline(adeff, baseline_visit)
     adeff = derive_change(adeff)
     adeff = derive_percent_change(adeff)
-    for flag in POPULATION_FLAGS:
+    for flag in population_flags(analysis):
         adeff[flag] = repeated(adsl[flag], patient)
     # responder columns as codes, '' where a record is no response visit
     texts = [criterion_text(response, cohort) for response in analysis["response"].values()]
@@ -202,8 +219,11 @@ WINDOW_COLUMNS = {
 ADSL_TEXT = ("SUBJID", "PRIORTRT", "ANYPRIOR")
 # the printed source column and cell stay text as printed ("0.20", not 0.2)
 ADEFF_TEXT = ("SUBJID", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL", "ADT")
-# ADEFF's columns of repeated codes, read as categoricals (see clinrepro.base.columns.as_codes)
-ADEFF_CODES = ("PARAMCD", "AVISIT", "ABLFL", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS)
+# ADEFF's columns of repeated codes, read as categoricals (see clinrepro.base.columns.as_codes),
+# and every flag (the population flags of the settings' domains too)
+ADEFF_CODES = ("PARAMCD", "AVISIT", "CRIT1", "CRIT1IMP")
+FLAG_COLUMN = re.compile(r"^[A-Z][A-Z0-9]*FL$")
+POPULATION_FLAG = re.compile(POPULATION_COLUMN)
 
 
 def read_adsl(path: str) -> pd.DataFrame:
@@ -217,7 +237,8 @@ ADEFF_TRACE = ("STUDYID", "USUBJID", "PARAM", "SRCCOL", "SRCCELL")
 
 
 def read_adeff(path: str, columns=None) -> pd.DataFrame:
-    """ADEFF as written by `run`: the given `columns`, or all but the traceability ones.
+    """ADEFF as written by `run`: the given `columns` and the population flags, or all but
+    the traceability ones.
 
     Ids are text; codes and flags are categoricals, '' missing, the same from CSV and
     Parquet.
@@ -225,10 +246,11 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
     if columns is None:
         wanted = lambda name: name not in ADEFF_TRACE  # noqa: E731
     else:
-        wanted = lambda name: name in columns  # noqa: E731
+        wanted = lambda name: name in columns or POPULATION_FLAG.match(name)  # noqa: E731
     adeff = read_table(path, text_columns=ADEFF_TEXT, columns=wanted)
-    for column in set(ADEFF_CODES) & set(adeff.columns):
-        adeff[column] = as_codes(adeff[column])
+    for column in adeff.columns:
+        if column in ADEFF_CODES or FLAG_COLUMN.match(column):
+            adeff[column] = as_codes(adeff[column])
     return adeff
 
 
@@ -238,5 +260,6 @@ def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, s
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
     logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
-    logger.info("population sizes: %s", {f: int((adsl[f] == "Y").sum()) for f in POPULATION_FLAGS})
+    sizes = {flag: int((adsl[flag] == "Y").sum()) for flag in population_flags(analysis)}
+    logger.info("population sizes: %s", sizes)
     write_checked_tables({outputs["adsl"]: (adsl, ADSL), outputs["adeff"]: (adeff, ADEFF)})

@@ -12,11 +12,10 @@ from typing import Optional
 import pandera.pandas as pa
 from pandera.typing import Series
 
+from clinrepro.base.columns import POPULATION_FLAG
+
 # a Y/N flag; '' (an empty cell) where a record has none
 FLAG = ["Y", "N"]
-# a population flag: ADSL's, repeated on every ADEFF record of the patient (SAFFL, ...),
-# not the baseline record flag ABLFL nor a response criterion's CRIT1FL
-POPULATION_FLAG = r"^(?!ABL|CRIT)[A-Z][A-Z0-9]*FL$"
 
 
 def population_flags():

@@ -23,7 +23,6 @@ from clinrepro.audit.summary_checks import check_words, summary_checks
 from clinrepro.audit.verdicts import with_verdicts
 from clinrepro.audit import schemas
 from clinrepro.base.files import read_table
-from clinrepro.base.terms import POPULATION_FLAGS
 from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import read_ard
 
@@ -34,8 +33,7 @@ EXPLANATION_COLUMNS = ["claim_id", "rank", "kind", "detail", "value", "printed"]
 AUDIT_READS = (
     *("SUBJID", "PARAMCD", "AVISIT", "AVISITN", "AVAL", "ABLFL", "BASE", "CHG", "PCHG"),
     *("CRIT1", "CRIT1FL", "CRIT1IMP", "SRCCOL", "SRCCELL"),
-    *POPULATION_FLAGS,
-)
+)  # and the population flags (read_adeff)
 
 
 def with_explanations(audit: pd.DataFrame, tried: pd.DataFrame) -> pd.DataFrame:

@@ -39,7 +39,8 @@ from clinrepro.audit.reconcile.recipes import (
 )
 from clinrepro.base.printed import round_half_up, rounded
 from clinrepro.base.settings import EXACT_MAX_PAIRS
-from clinrepro.base.terms import TEST_NAMES, population_words
+from clinrepro.base.study import population_words
+from clinrepro.base.terms import TEST_NAMES
 
 SPECIFICATION_COLUMNS = [
     "rank",
@@ -263,7 +264,7 @@ def specification_row(specification, claims, choices: Choices, reproduces, analy
         "claims": len(claims),
         "departures": departures,
         "populations": "; ".join(
-            f"{role}: {population_words(flag)}" for role, flag in meaning.items()
+            f"{role}: {population_words(flag, analysis)}" for role, flag in meaning.items()
         ),
         "summaries": SUMMARY_RULES[summaries],
         "missing": f"missing responses {MISSING_WORDS[missing]}",

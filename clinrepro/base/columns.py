@@ -3,6 +3,8 @@ costs a few passes over arrays, never a Python call per patient or per record.""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -84,3 +86,14 @@ def translated(values: pd.Series, mapping: dict, dtype="str") -> pd.Series:
     found = [mapping.get(value) for value in distinct] + [None]  # code -1: a missing value
     looked_up = np.array([np.nan if value is None else value for value in found], dtype=object)
     return pd.Series(looked_up[codes], index=values.index, dtype=dtype)
+
+
+# a population flag column of ADSL, repeated on ADEFF (SAFFL, a flag a domain declares):
+# not the baseline record flag ABLFL nor a response criterion's CRIT1FL
+POPULATION_FLAG = r"^(?!ABL|CRIT)[A-Z][A-Z0-9]*FL$"
+
+
+def population_columns(frame) -> list[str]:
+    """The population flags a table carries, in its column order (ADSL's: SAFFL, then the
+    declared domains', then the combined population's)."""
+    return [column for column in frame.columns if re.match(POPULATION_FLAG, str(column))]

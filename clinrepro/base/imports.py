@@ -3,7 +3,8 @@
 Every `import` and `from ... import` statement counts, wherever it stands (at the top of a
 module or inside a function), and a module imported brings the `__init__.py` of each package
 above it. The rules list the sources a script imports, transitively, as code inputs, so a
-job reruns when, and only when, code it runs changed; the layers test reads the same graph.
+job reruns when, and only when, code it runs (or a data file that code reads, DATA_FILES)
+changed; the layers test reads the same graph.
 Standard library only: the Snakefile uses it at parse time.
 """
 
@@ -88,9 +89,23 @@ def _closure(root: Path, start: frozenset[str]) -> frozenset[str]:
     return frozenset(seen)
 
 
+def data_files(path: Path) -> list[str]:
+    """The data files a module reads, as it declares them: a module-level
+    `DATA_FILES = ("config/vocabularies.yaml", ...)`, paths relative to the project's folder."""
+    for node in ast.parse(path.read_text("utf-8"), filename=str(path)).body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "DATA_FILES" for target in node.targets
+        ):
+            return list(ast.literal_eval(node.value))
+    return []
+
+
 def code_of(script: str | Path, root: str | Path) -> list[str]:
-    """The package sources a script runs: what it imports, transitively, as paths relative
-    to `root` (the project's folder), sorted."""
+    """The package sources a script runs: what it imports, transitively, and the data files
+    those modules read (DATA_FILES), as paths relative to `root` (the project's folder),
+    sorted."""
     root = Path(root).resolve()
     modules = _closure(root, frozenset(imported(Path(root, script), root)))
-    return sorted(str(module_file(m, root).relative_to(root)) for m in modules)
+    sources = [module_file(m, root) for m in modules]
+    read = {name for source in sources for name in data_files(source)}
+    return sorted([*(str(source.relative_to(root)) for source in sources), *read])

@@ -11,7 +11,15 @@ from pathlib import Path
 
 import yaml
 
-from clinrepro.base.study import scale_for, test_for, token_problems, window_problems
+from clinrepro.base.study import (
+    SAFETY_FLAG,
+    domains,
+    role_flags,
+    scale_for,
+    test_for,
+    token_problems,
+    window_problems,
+)
 from clinrepro.base.terms import CODED_CHARACTERISTICS, NUMERIC_CHARACTERISTICS
 
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
@@ -100,12 +108,53 @@ def printed_labels(vocabularies: dict, shown: str) -> dict:
     return result
 
 
+# the analysis settings that go with the disease's domains: a cohort declaring its own
+# domains replaces them all
+DOMAIN_SECTIONS = ("domains", "combined", "active_disease", "response")
+
+
+def disease_defaults(defaults: dict, own: dict) -> dict:
+    """The defaults a cohort's own analysis settings start from: without the default
+    domains, their criteria and their population roles where the cohort declares its own."""
+    if "domains" not in own:
+        return defaults
+    roles = set(role_flags(defaults))
+    kept = {key: value for key, value in defaults.items() if key not in DOMAIN_SECTIONS}
+    kept["populations"] = {
+        role: flag for role, flag in defaults["populations"].items() if role not in roles
+    }
+    return kept
+
+
+def with_domain_populations(analysis: dict) -> dict:
+    """Every domain (and the combined population) read in its own flag where the settings
+    map its role to no other."""
+    populations = dict(analysis.get("populations") or {})
+    for role, flag in role_flags(analysis).items():
+        populations.setdefault(role, flag)
+    return {**analysis, "populations": populations}
+
+
 def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
     """The analysis settings of one variant: the defaults, the cohort's own overrides, then
     the variant's."""
     _known(config, "variants", name)
-    defaults = merged(config["analysis"], (cohort or {}).get("analysis") or {})
-    return merged(defaults, config["variants"][name] or {})
+    own = (cohort or {}).get("analysis") or {}
+    defaults = merged(disease_defaults(config["analysis"], own), own)
+    return with_domain_populations(merged(defaults, config["variants"][name] or {}))
+
+
+def foreign_domains(config: dict, name: str, analysis: dict) -> list[str]:
+    """The domains of the default analysis a variant's overrides name that a cohort's own
+    domains lack: that variant is not one of this cohort's (config/config.yaml's variant
+    mmt8_142 means nothing for a study without muscle disease)."""
+    overrides = config["variants"][name] or {}
+    named = {
+        role
+        for section in (*DOMAIN_SECTIONS[2:], "populations")
+        for role in (overrides.get(section) or {})
+    }
+    return sorted(named & (set(role_flags(config["analysis"])) - set(role_flags(analysis))))
 
 
 def drafting_settings(config: dict, cohort: dict) -> dict:
@@ -144,9 +193,11 @@ def analysis_problems(
     A `scales` entry may name a measure only other cohorts of the config declare
     (`elsewhere`): the variant log_scale puts IFN-α on the log scale where it was measured.
     """
-    problems = []
+    problems = domain_problems(analysis)
     for section in ("active_disease", "response"):
         for role, criterion in analysis[section].items():
+            if role not in domains(analysis):
+                continue
             if criterion["parameter"] not in declared:
                 problems.append(
                     ((section, role, "parameter"), criterion["parameter"],
@@ -182,6 +233,49 @@ def analysis_problems(
                  f"has the paired t-test only: set tests: {{{measure}: paired_t}} or keep its "
                  "scale raw", None)
             )  # fmt: skip
+    return problems
+
+
+def undeclared_domains(analysis: dict) -> list[tuple[tuple, str]]:
+    """(key path, code) of each active_disease and response entry whose key is no declared
+    domain; read before the settings' form is checked, so a criterion of another disease
+    is named as such."""
+    declared = analysis.get("domains") or {}
+    return [
+        ((section, role), role)
+        for section in ("active_disease", "response")
+        for role in analysis.get(section) or {}
+        if role not in declared
+    ]
+
+
+def domain_problems(analysis: dict) -> list[tuple]:
+    """What the analysis settings say of the disease's domains that does not fit together:
+    a criterion of an undeclared domain, a domain without one, a population role or flag
+    that is none of the declared ones, a flag declared twice."""
+    declared = list(domains(analysis))
+    roles = role_flags(analysis)
+    flags = [SAFETY_FLAG, *roles.values()]
+    listed = ", ".join(declared)
+    problems = [
+        (path, role, f"which is not a declared domain ({listed}) of analysis.domains", None)
+        for path, role in undeclared_domains(analysis)
+    ]
+    problems += [
+        (("active_disease",), code, "a declared domain without a criterion of activity", None)
+        for code in declared
+        if code not in analysis["active_disease"]
+    ]
+    for role, flag in analysis["populations"].items():
+        if role != "cohort" and role not in roles:
+            what = f"which is not a population role (cohort, {', '.join(roles)})"
+            problems.append((("populations", role), role, what, None))
+        if flag not in flags:
+            what = f"which is not a population flag ({', '.join(flags)})"
+            problems.append((("populations", role), flag, what, None))
+    if len(set(flags)) < len(flags):
+        what = "a population flag declared twice (each domain needs its own)"
+        problems.append((("domains",), ", ".join(flags), what, None))
     return problems
 
 

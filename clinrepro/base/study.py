@@ -227,3 +227,63 @@ def window_problems(cohort: dict) -> list[str]:
         if low <= high:
             problems.append(f"the windows of visits {first} and {second} overlap ({where})")
     return problems
+
+
+# the ADaM flag of every treated patient, and its words: the one population every study has
+SAFETY_FLAG = "SAFFL"
+SAFETY_WORDS = "treated patients"
+
+
+def domains(analysis: dict) -> dict[str, dict]:
+    """Domain code -> its declaration (flag, label, active, population), in declared order."""
+    return analysis["domains"]
+
+
+def combined(analysis: dict) -> dict | None:
+    """The population with every declared domain active at once (code, flag, active,
+    population), or None where the settings declare none."""
+    return analysis.get("combined")
+
+
+def role_flags(analysis: dict) -> dict[str, str]:
+    """Each disease population's own role -> its ADSL flag: the domains, then the combined."""
+    flags = {code: domain["flag"] for code, domain in domains(analysis).items()}
+    both = combined(analysis)
+    if both:
+        flags[both["code"]] = both["flag"]
+    return flags
+
+
+def population_flags(analysis: dict) -> dict[str, str]:
+    """Every population flag of ADSL -> its words: SAFFL first, then the domains in their
+    declared order, then the combined population."""
+    flags = {SAFETY_FLAG: SAFETY_WORDS}
+    flags |= {domain["flag"]: domain["population"] for domain in domains(analysis).values()}
+    both = combined(analysis)
+    if both:
+        flags[both["flag"]] = both["population"]
+    return flags
+
+
+def population_words(flag: str, analysis: dict) -> str:
+    """'patients with active muscle disease at baseline (ACTMUSFL)'; an unknown flag as is."""
+    return f"{population_flags(analysis).get(flag, flag)} ({flag})"
+
+
+def domain_label(code: str, analysis: dict) -> str:
+    """A domain's (or the combined population's) label: 'cutaneous', as in 'cutaneous
+    response'; an undeclared code as is."""
+    both = combined(analysis) or {}
+    if code == both.get("code"):
+        return both.get("label", code)
+    return domains(analysis).get(code, {}).get("label", code)
+
+
+def active_disease_words(analysis: dict) -> dict[str, str]:
+    """Each disease population's flag -> the disease it names: 'active cutaneous disease',
+    and for the combined population 'both active cutaneous and active muscle disease'."""
+    words = {domain["flag"]: domain["active"] for domain in domains(analysis).values()}
+    both = combined(analysis)
+    if both:
+        words[both["flag"]] = both["active"]
+    return words

@@ -5,36 +5,8 @@ Plain data, no heavy imports: every stage may use it.
 
 from __future__ import annotations
 
-# Controlled terminology. Prior-treatment codes are those of Table 1's legend.
-SEXES = {"F": "female", "M": "male"}
-ANTIBODIES = {
-    "TIF1G": "anti-TIF1-gamma",
-    "SAE": "anti-SAE",
-    "MDA5": "anti-MDA5",
-    "NXP2": "anti-NXP2",
-    "MI2": "anti-Mi-2",
-    "SERONEG": "seronegative",
-}
-MOLECULES = ("ruxolitinib", "baricitinib", "tofacitinib", "upadacitinib")
-PRIOR_TREATMENTS = {
-    "CS": "corticosteroids",
-    "HCQ": "hydroxychloroquine",
-    "PLEX": "plasma exchange",
-    "MTX": "methotrexate",
-    "AZA": "azathioprine",
-    "IVIg": "intravenous immune globulin",
-    "MMF": "mycophenolate mofetil",
-    "RTX": "rituximab",
-    "CYC": "cyclophosphamide",
-    "TAC": "tacrolimus",
-    "Cic": "cyclosporine",
-}
-POPULATION_FLAGS = {
-    "SAFFL": "treated patients",
-    "ACTCUTFL": "patients with active cutaneous disease at baseline",
-    "ACTMUSFL": "patients with active muscle disease at baseline",
-    "ACTBOTFL": "patients with active cutaneous and active muscle disease at baseline",
-}
+# The controlled vocabularies are data: config/vocabularies.yaml (clinrepro.base.vocabularies);
+# the populations' words come from the settings' domains (clinrepro.base.study).
 
 
 def joined_words(words: list[str], conjunction: str = "and") -> str:
@@ -73,10 +45,6 @@ CHECK_NAMES = {
     "welch_p": "Welch test from the printed means, SDs and n",
     "paired_p": "paired t-test from the printed means, SDs and n",
 }
-
-
-def population_words(flag: str) -> str:
-    return f"{POPULATION_FLAGS.get(flag, flag)} ({flag})"
 
 
 def shown(text: str) -> str:

@@ -17,7 +17,7 @@ import pandas as pd
 from clinrepro.power import checks as power_checks
 from clinrepro.power import formulas as power_formulas
 from clinrepro.base.study import criterion_text, primary_role, test_for, visit_label
-from clinrepro.base.terms import POPULATION_FLAGS, shown
+from clinrepro.base.terms import shown
 
 
 @dataclass
@@ -109,8 +109,9 @@ def continuous_endpoints(analysis: dict, cohort: dict) -> list[tuple[str, str, s
     return [(role_of.get(code, "cohort"), code, visit) for code in cohort["measures"]]
 
 
-# the columns of ADEFF the endpoints are taken from (clinrepro.adam.endpoints.read_adeff)
-ADEFF_COLUMNS = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL", *POPULATION_FLAGS, "AVAL", "BASE", "CHG")
+# the columns of ADEFF the endpoints are taken from (clinrepro.adam.endpoints.read_adeff, which
+# adds the population flags)
+ADEFF_COLUMNS = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL", "AVAL", "BASE", "CHG")
 
 
 def rows_where(adeff: pd.DataFrame, equal: dict[str, str]) -> np.ndarray:

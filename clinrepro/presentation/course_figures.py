@@ -17,7 +17,8 @@ from clinrepro.base.study import (
     visit_codes,
     visit_label,
 )
-from clinrepro.base.terms import ANTIBODIES, TEST_NAMES, joined_words
+from clinrepro.base.terms import TEST_NAMES, joined_words
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.presentation import style
 from clinrepro.presentation.figure_data import (
     course_data,
@@ -189,7 +190,8 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
         axes[0].axis("off")
         parts.append("Every measure of this cohort is named by a response criterion")
     many, logged, with_sd, clipped = False, [], [], []
-    antibody = data["adsl"].set_index(data["adsl"]["SUBJID"].astype(str))["ABTYPE"]
+    codes = data["adsl"].set_index(data["adsl"]["SUBJID"].astype(str))["ABTYPE"]
+    antibody = codes.map(lambda code: cohort_terms(cohort)["antibodies"].get(code, code))
     for ax, parameter in zip(axes, shown_measures):
         values = wide(data["adeff"], parameter, flag, measured)
         paired = values.dropna(subset=[base, target])
@@ -271,9 +273,9 @@ def scale_words(with_sd: list[str], clipped: list[str], logged: list[str], ratio
 
 
 def patient_note(ax, point: pd.Series, antibody: pd.Series, last: bool) -> None:
-    """A point labelled with its patient and antibody, on the side away from the panel's edge."""
-    level = antibody.get(point["label"])
-    ax.annotate(f"patient {point['label']} ({ANTIBODIES.get(level, level)})",
+    """A point labelled with its patient and antibody (in words), on the side away from the
+    panel's edge."""
+    ax.annotate(f"patient {point['label']} ({antibody.get(point['label'])})",
                 (point["x"], point["value"]), xytext=(-6 if last else 6, -2),
                 textcoords="offset points", ha="right" if last else "left", va="top", fontsize=8)  # fmt: skip
 

@@ -133,17 +133,20 @@ def reported_marks(reported: pd.DataFrame | None, parameter: str, cohort: dict) 
     ]  # fmt: skip
 
 
-def overlap_data(adsl: pd.DataFrame, left: str, right: str, names: dict) -> pd.DataFrame:
-    """The two active-disease flags' overlap: four counts of ADSL, each with the flags
-    that define it (category 'FLAG=Y,FLAG=N')."""
+def overlap_data(adsl: pd.DataFrame, flags: list[str], names: dict) -> pd.DataFrame:
+    """The active-disease flags' overlap: a count of ADSL for each combination of their
+    levels in `names` (('Y', 'N') -> 'cutaneous only'), each with the flags that define it
+    (category 'FLAG=Y,FLAG=N')."""
     rows = []
-    for (first, second), label in names.items():
-        count = int(((adsl[left] == first) & (adsl[right] == second)).sum())
+    for levels, label in names.items():
+        inside = np.logical_and.reduce(
+            [(adsl[f] == level).to_numpy() for f, level in zip(flags, levels)]
+        )
+        category = ",".join(f"{flag}={level}" for flag, level in zip(flags, levels))
         rows.append({"panel": "overlap", "mark": "count", "label": label, "x": np.nan,
-                     "value": float(count), "source": "adsl", "analysis": "",
+                     "value": float(int(inside.sum())), "source": "adsl", "analysis": "",
                      "population": "SAFFL", "parameter": "", "visit": "",
-                     "category": f"{left}={first},{right}={second}", "method": "",
-                     "statistic": "count"})  # fmt: skip
+                     "category": category, "method": "", "statistic": "count"})  # fmt: skip
     return drawn_table(rows)
 
 

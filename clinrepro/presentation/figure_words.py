@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from clinrepro.base.study import criterion_text, visit_label
-from clinrepro.base.terms import POPULATION_FLAGS, TEST_NAMES, joined_words, shown
+from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, criterion_text, visit_label
+from clinrepro.base.terms import TEST_NAMES, joined_words, shown
 from clinrepro.presentation.words import p_text, population_label
 
 
@@ -46,8 +46,8 @@ def population_phrase(flag: str, analysis: dict, n: int | None = None) -> str:
     """'the 14 patients with active cutaneous disease (CDASI ≥ 10)', 'all 16 treated
     patients'; without n, 'the patients with ...', 'all treated patients'."""
     count = "" if n is None else f"{n:,} "
-    if flag == "SAFFL":
-        return f"all {count}{POPULATION_FLAGS[flag]}"
+    if flag == SAFETY_FLAG:
+        return f"all {count}{SAFETY_WORDS}"
     return f"the {count}patients with {population_label(flag, analysis)}"
 
 

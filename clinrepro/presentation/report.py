@@ -47,7 +47,6 @@ from clinrepro.presentation.words import (
     change_table,
     claim_p_text,
     distinct_best,
-    limitations,
     multiplicity,
     other_tests_words,
     never_reproduced,
@@ -55,6 +54,7 @@ from clinrepro.presentation.words import (
     readable,
 )
 from clinrepro.presentation.clinical import ADEFF_READ, reading_notes
+from clinrepro.presentation.limitations import limitations
 from clinrepro.presentation.methods import methods
 from clinrepro.base.settings import REPORT_FIGURES
 from clinrepro.base.study import (

@@ -12,6 +12,7 @@ from clinrepro.base.columns import among
 from clinrepro.base.printed import fixed
 from clinrepro.base.study import (
     active_words,
+    domains,
     measure_label,
     primary_role,
     short_name,
@@ -49,14 +50,17 @@ from clinrepro.presentation.words import population_label
 
 
 def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
-    """Overlap of the two active-disease criteria at baseline."""
+    """Overlap of the first two domains' active-disease criteria at baseline; with one
+    domain, who has it active."""
+    if len(domains(analysis)) < 2:
+        return disease_activity(data, analysis)
     adsl = data["adsl"]
     (left_role, left), (right_role, right) = list(analysis["active_disease"].items())[:2]
     flags = {role: analysis["populations"][role] for role in (left_role, right_role)}
     first, second = adsl[flags[left_role]] == "Y", adsl[flags[right_role]] == "Y"
     names = {("Y", "N"): f"{left_role} only", ("Y", "Y"): "both", ("N", "Y"): f"{right_role} only",
              ("N", "N"): "neither"}  # fmt: skip
-    drawn = overlap_data(adsl, flags[left_role], flags[right_role], names)
+    drawn = overlap_data(adsl, [flags[left_role], flags[right_role]], names)
     counts = {label: int(one(drawn, label=label)) for label in names.values()}
     figure, (ax,) = style.new_figure(5.4, 3.6)
     for centre, colour in ((-0.55, style.PALETTE[1]), (0.55, style.PALETTE[0])):
@@ -106,6 +110,46 @@ def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
     meta = {"population": "SAFFL", "n": len(adsl),
             "n_missing": sum(len(i) for i in unknown.values()), **counts}  # fmt: skip
     return figure, title, caption, meta, drawn
+
+
+def disease_activity(data: dict, analysis: dict):
+    """The one domain's active disease at baseline: how many of the treated patients have
+    it, how many not (the overlap figure of a study with one domain)."""
+    adsl = data["adsl"]
+    ((role, criterion),) = analysis["active_disease"].items()
+    flag, active = domains(analysis)[role]["flag"], domains(analysis)[role]["active"]
+    names = {("Y",): active, ("N",): f"not {active}"}
+    drawn = overlap_data(adsl, [flag], names)
+    counts = {label: int(one(drawn, label=label)) for label in names.values()}
+    figure, (ax,) = style.new_figure(5.4, 3.6)
+    ax.add_patch(Circle((0, 0), 1.0, facecolor=style.PALETTE[0], alpha=0.25,
+                        edgecolor=style.PALETTE[0], lw=1.5))  # fmt: skip
+    ax.text(0, 0, str(counts[active]), ha="center", va="center", fontsize=16)
+    ax.text(0, 1.12, f"{active[0].upper()}{active[1:]}\n{active_words(criterion)}",
+            ha="center", va="bottom", fontsize=8.5)  # fmt: skip
+    ax.text(1.75, -1.0, f"not active: {counts[names[('N',)]]}", ha="right", va="bottom",
+            fontsize=8.5)  # fmt: skip
+    ax.set_xlim(-1.8, 1.8)
+    ax.set_ylim(-1.15, 1.65)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    baseline = data["adeff"][data["adeff"]["ABLFL"] == "Y"]
+    unknown = baseline[(baseline["PARAMCD"] == criterion["parameter"]) & baseline["AVAL"].isna()]
+    ids = unknown["SUBJID"].tolist()
+    otherwise = criterion.get("otherwise")
+    how = f"judged by {active_words(otherwise)} instead" if otherwise else "counted as not active"
+    caption = (
+        f"{active[0].upper()}{active[1:]} ({active_words(criterion)} at baseline) among all "
+        f"{len(adsl)} treated patients: {counts[active]} active, {counts[names[('N',)]]} not. "
+        + (
+            f"{len(ids)} without a baseline {criterion['parameter']} ({patient_list(ids)}) {how}."
+            if ids
+            else "No baseline value is missing."
+        )
+    )
+    style.footnote(figure, f"Population: {population_label('SAFFL', analysis)}, n = {len(adsl)}.")
+    meta = {"population": "SAFFL", "n": len(adsl), "n_missing": len(ids), **counts}
+    return figure, f"{active[0].upper()}{active[1:]} at baseline", caption, meta, drawn
 
 
 def response_values(

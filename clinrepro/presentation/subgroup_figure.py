@@ -8,7 +8,8 @@ import pandas as pd
 
 from clinrepro.base.printed import fixed
 from clinrepro.base.study import primary_role, short_name, unit, visit_label
-from clinrepro.base.terms import ANTIBODIES, SUBGROUP_NAMES, joined_words
+from clinrepro.base.terms import SUBGROUP_NAMES, joined_words
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.presentation import style
 from clinrepro.presentation.figure_data import forest_rows, subgroup_data, subgroup_levels
 from clinrepro.presentation.figure_parts import forest
@@ -16,10 +17,12 @@ from clinrepro.presentation.figure_words import criterion_words, population_phra
 from clinrepro.presentation.words import population_label
 
 
-def subgroup_label(category: str) -> str:
-    """'ABTYPE=MDA5' -> 'antibody: anti-MDA5'."""
+def subgroup_label(category: str, antibodies: dict | None = None) -> str:
+    """'ABTYPE=MDA5' -> 'antibody: anti-MDA5' (the antibodies' words of the cohort's terms,
+    by default the shipped ones)."""
     variable, level = category.split("=", 1)
-    return f"{SUBGROUP_NAMES[variable]}: {ANTIBODIES.get(level, level) if variable == 'ABTYPE' else level}"
+    antibodies = cohort_terms()["antibodies"] if antibodies is None else antibodies
+    return f"{SUBGROUP_NAMES[variable]}: {antibodies.get(level, level) if variable == 'ABTYPE' else level}"
 
 
 def interval_words(row, places: int) -> str:
@@ -32,11 +35,14 @@ def interval_words(row, places: int) -> str:
     return words
 
 
-def subgroup_rows(drawn: pd.DataFrame, analysis: str, value: str, places: int) -> pd.DataFrame:
+def subgroup_rows(
+    drawn: pd.DataFrame, analysis: str, value: str, places: int, antibodies: dict | None = None
+) -> pd.DataFrame:
     """The forest's rows of one subgroup analysis: label, estimate, interval, n and its
     numbers, from the drawn table."""
     rows = forest_rows(drawn, analysis, value)
-    rows.insert(0, "label", [subgroup_label(category) for category in rows["category"]])
+    labels = [subgroup_label(category, antibodies) for category in rows["category"]]
+    rows.insert(0, "label", labels)
     rows["annotation"] = [interval_words(row, places) for _, row in rows.iterrows()]
     return rows
 
@@ -62,8 +68,9 @@ def subgroups(data: dict, analysis: dict, settings: dict, cohort: dict):
     levels = subgroup_levels(data["ard"], flag, parameter, visit)
     drawn = subgroup_data(data["ard"], flag, parameter, visit, levels)
     places = cohort["measures"][parameter]["decimals"] + 1
-    rates = subgroup_rows(drawn, "subgroup_response", "pct", 0)
-    changes = subgroup_rows(drawn, "subgroup_paired_test", "mean_change", places)
+    antibodies = cohort_terms(cohort)["antibodies"]
+    rates = subgroup_rows(drawn, "subgroup_response", "pct", 0, antibodies)
+    changes = subgroup_rows(drawn, "subgroup_paired_test", "mean_change", places, antibodies)
     height = 1.4 + 0.36 * max(len(rates), len(changes))
     figure, (left, right) = style.new_figure(10.5, height, columns=2)
     criterion = criterion_words(response, cohort)

@@ -27,9 +27,11 @@ from clinrepro.base.study import (
     list_separator,
     measured_visits,
     no_treatment_words,
+    population_flags,
     visit_label,
 )
-from clinrepro.base.terms import ANTIBODIES, PRIOR_TREATMENTS, TEST_NAMES, shown
+from clinrepro.base.terms import TEST_NAMES, shown
+from clinrepro.base.vocabularies import cohort_terms
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +147,108 @@ def n_pct(condition: pd.Series, known: pd.Series) -> str:
     return f"{n} ({percent(n / denominator)})" if denominator else "-"
 
 
+class BaselineRows:
+    """The rows of the baseline table: one a characteristic and statistic, its cell in every
+    group of patients (all, then each molecule), its missing count, and for a measure its
+    value at each follow-up visit in all treated patients."""
+
+    def __init__(self, groups: dict[str, pd.DataFrame], later: dict[str, str]):
+        self.groups, self.later, self.rows = groups, later, []
+        self.labels = {name: f"{name} (n = {len(part)})" for name, part in groups.items()}
+
+    def add(self, characteristic, statistic, cell, missing, visits=None):
+        row = {"characteristic": characteristic, "statistic": statistic}
+        row |= {self.labels[name]: cell(part) for name, part in self.groups.items()}
+        row |= {"missing (all)": str(missing)}
+        for code, label in self.later.items():
+            row[f"{label} (all)"] = (visits or {}).get(code, "")
+        self.rows.append(row)
+
+
+def characteristic_rows(table: BaselineRows, adsl: pd.DataFrame, cohort: dict) -> None:
+    """Age, disease duration, sex, antibody, treatment and previous treatments."""
+    for column, name in (("AGE", "Age, years"), ("DISDUR", "Disease duration, years")):
+        missing = int(adsl[column].isna().sum())
+        table.add(name, "mean ± SD", lambda part, c=column: mean_sd(part[c]), missing)
+        table.add(name, "median [IQR]", lambda part, c=column: median_iqr(part[c]), "")
+    table.add(
+        "Female",
+        "n (%)",
+        lambda part: n_pct(part["SEX"] == "F", part["SEX"].notna()),
+        int(adsl["SEX"].isna().sum()),
+    )
+    terms = cohort_terms(cohort)
+    for column, words, label in (
+        ("ABTYPE", terms["antibodies"], "Antibody"),
+        ("TRT01A", {}, "Treatment"),
+    ):
+        for level in sorted(adsl[column].unique()):
+            table.add(
+                f"{label}: {words.get(level, level)}",
+                "n (%)",
+                lambda part, c=column, v=level: n_pct(part[c] == v, part[c].notna()),
+                "",
+            )
+    known_prior = adsl["NPRIOR"].notna()
+    table.add(
+        "Previous treatments, number",
+        "median [IQR]",
+        lambda part: median_iqr(part["NPRIOR"]),
+        int((~known_prior).sum()),
+    )
+    listed = split_list(adsl["PRIORTRT"], ";")
+    for code, name in terms["prior_treatments"].items():
+        took = pd.Series(adsl.index.isin(listed.index[listed == code]), index=adsl.index)
+        if took.any():
+            table.add(
+                f"Previously: {name}",
+                "n (%)",
+                lambda part, t=took: n_pct(t.loc[part.index], part["NPRIOR"].notna()),
+                "",
+            )
+
+
+def population_rows(table: BaselineRows, analysis: dict) -> None:
+    """One row a disease population the settings declare: its domains', then the combined."""
+    for flag in list(population_flags(analysis))[1:]:
+        label = population_label(flag, analysis)
+        table.add(
+            label[0].upper() + label[1:],
+            "n (%)",
+            lambda part, f=flag: n_pct(part[f] == "Y", part[f].notna()),
+            "",
+        )
+
+
+def measure_rows(table: BaselineRows, adeff: pd.DataFrame, cohort: dict) -> None:
+    """Each measure at baseline (mean ± SD, median [IQR]), and at each follow-up visit."""
+    baseline = adeff[adeff["AVISIT"] == cohort["baseline_visit"]].pivot(
+        index="SUBJID", columns="PARAMCD", values="AVAL"
+    )
+    for parameter, meta in cohort["measures"].items():
+        if parameter not in baseline:
+            continue
+        values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
+        records = adeff[adeff["PARAMCD"] == parameter]
+        at = {code: records.loc[records["AVISIT"] == code, "AVAL"] for code in table.later}
+        places = meta["decimals"] + 1
+        name = f"{meta['label']}, {meta['unit']}"
+        table.add(
+            name,
+            "mean ± SD",
+            lambda part, v=values: mean_sd(v(part), places),
+            int(baseline[parameter].isna().sum()),
+            {code: mean_sd(values_at, places) for code, values_at in at.items()},
+        )
+        table.add(
+            name,
+            "median [IQR]",
+            lambda part, v=values: median_iqr(v(part), places),
+            "",
+            {code: median_iqr(values_at, places) for code, values_at in at.items()},
+        )
+
+
 def baseline_table(
     adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict, cohort: dict
 ) -> pd.DataFrame:
@@ -154,95 +258,15 @@ def baseline_table(
     all treated patients with a value there; the change from baseline and its test are the
     report's change-from-baseline table, not this one.
     """
-    baseline_visit = cohort["baseline_visit"]
     later = {code: visit_label(cohort, code) for code in follow_up_visits(cohort)}
     groups = {"All": adsl} | {
         molecule: part for molecule, part in adsl.groupby("TRTMOL", sort=True)
     }
-    labels = {name: f"{name} (n = {len(part)})" for name, part in groups.items()}
-    baseline = adeff[adeff["AVISIT"] == baseline_visit].pivot(
-        index="SUBJID", columns="PARAMCD", values="AVAL"
-    )
-    rows = []
-
-    def add(characteristic, statistic, cell, missing, visits=None):
-        row = {"characteristic": characteristic, "statistic": statistic}
-        row |= {labels[name]: cell(part) for name, part in groups.items()}
-        row |= {"missing (all)": str(missing)}
-        for code, label in later.items():
-            row[f"{label} (all)"] = (visits or {}).get(code, "")
-        rows.append(row)
-
-    for column, name in (("AGE", "Age, years"), ("DISDUR", "Disease duration, years")):
-        add(
-            name,
-            "mean ± SD",
-            lambda part, c=column: mean_sd(part[c]),
-            int(adsl[column].isna().sum()),
-        )
-        add(name, "median [IQR]", lambda part, c=column: median_iqr(part[c]), "")
-    add(
-        "Female",
-        "n (%)",
-        lambda part: n_pct(part["SEX"] == "F", part["SEX"].notna()),
-        int(adsl["SEX"].isna().sum()),
-    )
-    for column, words, label in (("ABTYPE", ANTIBODIES, "Antibody"), ("TRT01A", {}, "Treatment")):
-        for level in sorted(adsl[column].unique()):
-            add(
-                f"{label}: {words.get(level, level)}",
-                "n (%)",
-                lambda part, c=column, v=level: n_pct(part[c] == v, part[c].notna()),
-                "",
-            )
-    known_prior = adsl["NPRIOR"].notna()
-    add(
-        "Previous treatments, number",
-        "median [IQR]",
-        lambda part: median_iqr(part["NPRIOR"]),
-        int((~known_prior).sum()),
-    )
-    listed = split_list(adsl["PRIORTRT"], ";")
-    for code, name in PRIOR_TREATMENTS.items():
-        took = pd.Series(adsl.index.isin(listed.index[listed == code]), index=adsl.index)
-        if took.any():
-            add(
-                f"Previously: {name}",
-                "n (%)",
-                lambda part, t=took: n_pct(t.loc[part.index], part["NPRIOR"].notna()),
-                "",
-            )
-    for flag in ("ACTCUTFL", "ACTMUSFL", "ACTBOTFL"):
-        label = population_label(flag, analysis)
-        add(
-            label[0].upper() + label[1:],
-            "n (%)",
-            lambda part, f=flag: n_pct(part[f] == "Y", part[f].notna()),
-            "",
-        )
-    for parameter, meta in cohort["measures"].items():
-        if parameter not in baseline:
-            continue
-        values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
-        records = adeff[adeff["PARAMCD"] == parameter]
-        at = {code: records.loc[records["AVISIT"] == code, "AVAL"] for code in later}
-        places = meta["decimals"] + 1
-        name = f"{meta['label']}, {meta['unit']}"
-        add(
-            name,
-            "mean ± SD",
-            lambda part, v=values: mean_sd(v(part), places),
-            int(baseline[parameter].isna().sum()),
-            {code: mean_sd(values_at, places) for code, values_at in at.items()},
-        )
-        add(
-            name,
-            "median [IQR]",
-            lambda part, v=values: median_iqr(v(part), places),
-            "",
-            {code: median_iqr(values_at, places) for code, values_at in at.items()},
-        )
-    return pd.DataFrame(rows)
+    table = BaselineRows(groups, later)
+    characteristic_rows(table, adsl, cohort)
+    population_rows(table, analysis)
+    measure_rows(table, adeff, cohort)
+    return pd.DataFrame(table.rows)
 
 
 STATUS_ORDER = {"mismatch": 0, "match": 1, "not_computable": 2}

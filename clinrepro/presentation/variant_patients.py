@@ -3,18 +3,19 @@ leaves a population, whose responder status differs."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from clinrepro.adam.endpoints import read_adeff
+from clinrepro.base.columns import POPULATION_FLAG
 from clinrepro.base.files import read_table
-from clinrepro.base.terms import POPULATION_FLAGS
 from clinrepro.presentation.figure_words import patient_list
-from clinrepro.presentation.variant_words import ROLE_NAMES, article, population_name
+from clinrepro.base.study import domain_label
+from clinrepro.presentation.variant_words import article, population_name, role_name
 
 RESPONSE_STATUS = {"Y": "responder", "N": "non-responder", "": "not evaluable"}
-ADSL_READ = ("SUBJID", *POPULATION_FLAGS)
 ADEFF_READ = ("SUBJID", "PARAMCD", "AVISIT", "CRIT1FL")
 
 
@@ -31,7 +32,8 @@ class Patients:
 def read_patients(adsl: str, adeff: str, analysis: dict) -> Patients:
     """The columns of a variant's ADSL and ADEFF that say who is in which population and
     who responded."""
-    flags = read_table(adsl, text_columns=("SUBJID",), columns=lambda c: c in ADSL_READ)
+    wanted = lambda column: column == "SUBJID" or re.match(POPULATION_FLAG, column)  # noqa: E731
+    flags = read_table(adsl, text_columns=("SUBJID",), columns=wanted)
     return Patients(flags, read_adeff(adeff, columns=ADEFF_READ), analysis)
 
 
@@ -63,7 +65,7 @@ def membership_changes(reference: Patients, variant: Patients) -> list[str]:
         name = (
             population_name(flags[1], variant.analysis)
             if flags[0] == flags[1]
-            else f"the {ROLE_NAMES.get(role, role)} analyses"
+            else f"the {role_name(role, variant.analysis)} analyses"
         )
         joined, left = after.difference(before, sort=False), before.difference(after, sort=False)
         if len(joined):
@@ -86,6 +88,7 @@ def responder_changes(reference: Patients, variant: Patients) -> list[str]:
     a role's population under both variants whose responder status differs."""
     phrases = []
     for role in variant.analysis["response"]:
+        label = domain_label(role, variant.analysis)
         both = members(reference, role).intersection(members(variant, role), sort=False)
         before = responder_status(reference, role).reindex(both).fillna("")
         after = responder_status(variant, role).reindex(both).fillna("")
@@ -95,7 +98,7 @@ def responder_changes(reference: Patients, variant: Patients) -> list[str]:
             many = len(part) > 1
             phrases.append(
                 f"{patient_list(list(part.index))} {'count' if many else 'counts'} as "
-                f"{status_words_of(new, many, role)} instead of {status_words_of(old, many)}"
+                f"{status_words_of(new, many, label)} instead of {status_words_of(old, many)}"
             )
     return phrases
 

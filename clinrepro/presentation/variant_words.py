@@ -3,12 +3,21 @@ one phrase per change, in the order of the settings."""
 
 from __future__ import annotations
 
-from clinrepro.base.study import scale_for, short_name, test_for, unit, visit_label
+from clinrepro.base.study import (
+    domain_label,
+    domains,
+    scale_for,
+    short_name,
+    test_for,
+    unit,
+    visit_label,
+)
 from clinrepro.base.terms import SUBGROUP_NAMES, SYMBOLS, TEST_NAMES, joined_words
 from clinrepro.presentation.words import population_label
 
-# the population roles of the settings, as the analyses they are read in
-ROLE_NAMES = {"cohort": "whole-cohort", "both": "combined"}
+# the population role of every treated patient, as the analyses it is read in (a domain's
+# role by its declared label)
+COHORT_ROLE = {"cohort": "whole-cohort"}
 # what becomes of a patient without a value at the response visit: as a verb, and as what
 # it replaces
 MISSING_RESPONSE_WORDS = {
@@ -23,6 +32,11 @@ def article(word: str) -> str:
     abbreviation letter by letter)."""
     vowel_sounds = "AEFHILMNORSX" if word[:2].isupper() else "AEIOU"
     return "an" if word[:1].upper() in vowel_sounds else "a"
+
+
+def role_name(role: str, analysis: dict) -> str:
+    """'whole-cohort', 'cutaneous', 'combined': a population role as the analyses read in it."""
+    return COHORT_ROLE.get(role) or domain_label(role, analysis)
 
 
 def level_words(criterion: dict, cohort: dict, parameter_shown: bool = True) -> str:
@@ -44,7 +58,7 @@ def population_changes(analysis: dict, default: dict) -> list[str]:
     phrases = []
     for flag in dict.fromkeys(changed.values()):
         roles = [role for role, new in changed.items() if new == flag]
-        names = joined_words([ROLE_NAMES.get(role, role) for role in roles])
+        names = joined_words([role_name(role, analysis) for role in roles])
         before = [default["populations"][role] for role in roles]
         if flag == "SAFFL" and "SAFFL" not in before:
             phrases.append(
@@ -70,11 +84,12 @@ def active_changes(analysis: dict, default: dict, cohort: dict) -> list[str]:
     phrases = []
     for role, criterion in analysis["active_disease"].items():
         before = default["active_disease"][role]
+        active = domains(analysis)[role]["active"]
         main = ("parameter", "comparator", "threshold")
         if any(criterion[key] != before[key] for key in main):
             same = criterion["parameter"] == before["parameter"]
             phrases.append(
-                f"active {role} disease at {level_words(criterion, cohort)} instead of "
+                f"{active} at {level_words(criterion, cohort)} instead of "
                 f"{level_words(before, cohort, parameter_shown=not same)}"
             )
         otherwise, was = criterion.get("otherwise"), before.get("otherwise")
@@ -83,13 +98,11 @@ def active_changes(analysis: dict, default: dict, cohort: dict) -> list[str]:
         without = f"patients without a baseline {short_name(cohort, criterion['parameter'])}"
         if otherwise is None:
             phrases.append(
-                f"{without} count as not having active {role} disease instead of when "
+                f"{without} count as not having {active} instead of when "
                 f"{level_words(was, cohort)}"
             )
             continue
-        phrase = (
-            f"{without} count as having active {role} disease when {level_words(otherwise, cohort)}"
-        )
+        phrase = f"{without} count as having {active} when {level_words(otherwise, cohort)}"
         phrases.append(phrase + (f" instead of {level_words(was, cohort)}" if was else ""))
     return phrases
 
@@ -116,7 +129,8 @@ def response_changes(analysis: dict, default: dict, cohort: dict) -> list[str]:
         if not (size or moved):
             continue
         name = short_name(cohort, response["parameter"])
-        phrase = f"{role} response at {article(name)} {response_words(response, cohort)}"
+        label = domain_label(role, analysis)
+        phrase = f"{label} response at {article(name)} {response_words(response, cohort)}"
         was = []
         if new_kind:
             was.append(response_words(before, cohort))

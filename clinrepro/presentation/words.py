@@ -1,7 +1,7 @@
 """The reader layer of the report: words for people, written from the results and settings.
 
-A plain-language summary, limitations, the inventory of p-values shown, readable population
-labels and sensible printed precision. Every sentence is built from the cohort's settings,
+A plain-language summary, the inventory of p-values shown, readable population labels and
+sensible printed precision (the limitations: clinrepro.presentation.limitations). Every sentence is built from the cohort's settings,
 the analysis settings in force and the analysis results; nothing names a study.
 """
 
@@ -33,10 +33,9 @@ from clinrepro.base.study import (
     visit_label,
 )
 from clinrepro.base.study import visits as study_visits
-from clinrepro.base.terms import POPULATION_FLAGS, SUBGROUP_NAMES, TEST_NAMES, joined_words, shown
+from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, combined, domains, population_flags
+from clinrepro.base.terms import SUBGROUP_NAMES, TEST_NAMES, joined_words
 
-ROLE_FLAGS = {"cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL"}
-ROLE_WORDS = {"cutaneous": "active cutaneous disease", "muscle": "active muscle disease"}
 # the role of a change's test at the response visit of a response measure: the outcome is
 # the response rate, so the mean change's test supports it and is not it
 RANKS = {True: "supports the main outcome", False: "supports a secondary outcome"}
@@ -96,14 +95,14 @@ def other_tests_words(text: str, precision: int) -> str:
 def population_label(flag: str, analysis: dict) -> str:
     """'all treated patients', 'active cutaneous disease (CDASI ≥ 10)'."""
     active = analysis["active_disease"]
-    words = {
-        "SAFFL": "all treated patients",
-        **{
-            ROLE_FLAGS[role]: f"{ROLE_WORDS[role]} ({active_words(active[role])})"
-            for role in ROLE_FLAGS
-        },
-        "ACTBOTFL": "both active cutaneous and active muscle disease",
+    words = {SAFETY_FLAG: f"all {SAFETY_WORDS}"}
+    words |= {
+        domain["flag"]: f"{domain['active']} ({active_words(active[code])})"
+        for code, domain in domains(analysis).items()
     }
+    both = combined(analysis)
+    if both:
+        words[both["flag"]] = both["active"]
     return words.get(flag, flag)
 
 
@@ -122,7 +121,7 @@ def readable(text: str, analysis: dict, cohort: dict | None = None) -> str:
     the readable label ('patients with active muscle disease at baseline (ACTMUSFL)' ->
     'active muscle disease (MMT8 < 150)'); with the cohort's settings, visit and measure
     codes by their names ('at W24' -> 'at week 24', 'IFNA' -> 'IFN-α')."""
-    for flag, words in POPULATION_FLAGS.items():
+    for flag, words in population_flags(analysis).items():
         label = population_label(flag, analysis)
         text = text.replace(f"{words} ({flag})", label)
         text = text.replace(f"the population ({flag})", f"the population ({label})")
@@ -419,21 +418,6 @@ def cohort_sentence(cohort: dict, adsl: pd.DataFrame, rows: list[dict]) -> str:
     )
 
 
-def confounder_sentences(cohort: dict) -> list[str]:
-    """Treatments given alongside that act on an outcome themselves, named as confounders
-    (cohort settings design_facts.confounders)."""
-    sentences = []
-    for given in cohort.get("design_facts", {}).get("confounders", []):
-        measures = [code for code in given["acts_on"] if code in cohort["measures"]]
-        who = f" in {given['patients']} patients" if given.get("patients") else ""
-        sentences.append(
-            f"{given['treatment']}, given alongside{who} ({given['source']}), {given['words']}: "
-            f"a confounder of the change in {joined_words([measure_label(cohort, c) for c in measures])}, "
-            "which cannot be credited to the study treatment alone in those patients."
-        )
-    return sentences
-
-
 def response_sentence(role: str, context: dict) -> str:
     """A response criterion's result, the change of its measure and who carries it, and how
     many could reach it at all."""
@@ -467,141 +451,6 @@ def response_sentence(role: str, context: dict) -> str:
             "given where the scale ends"
         )
     return sentence + "."
-
-
-def design_limitations(cohort: dict, analysis: dict) -> list[str]:
-    """Limitations from the design in the cohort's settings."""
-    facts = cohort.get("design_facts", {})
-    lines = []
-    if facts.get("control") == "none":
-        lines.append(
-            "Uncontrolled: every estimate is a change from baseline, which also holds the natural "
-            "course of the disease, regression to the mean and any placebo response."
-        )
-    if facts.get("blinding") == "open-label" or facts.get("blinded_assessment") is False:
-        lines.append(
-            "Open-label, with unblinded scoring: the assessors knew every patient was treated, "
-            "and the clinical scores are rated by them."
-        )
-    for role, criterion in analysis["active_disease"].items():
-        response = analysis["response"].get(role)
-        if response and response["parameter"] == criterion["parameter"]:
-            lines.append(
-                f"Selection on the outcome: the {ROLE_WORDS[role]} population was chosen by "
-                f"{active_words(criterion)} at baseline, the measure whose change is the outcome, "
-                "so part of the change is regression to the mean."
-            )
-    if facts.get("concomitant"):
-        lines.append(f"Concomitant treatments: {facts['concomitant']}.")
-    lines += [f"Confounder: {sentence}" for sentence in confounder_sentences(cohort)]
-    stop = data_stop_words(cohort)
-    if stop:
-        lines.append(
-            f"Follow-up: {stop}, which this report shows as printed and cannot check patient "
-            "by patient."
-        )
-    return lines
-
-
-def missing_limitation(
-    cohort: dict, analysis: dict, adsl: pd.DataFrame, ard: pd.DataFrame
-) -> list[str]:
-    everyone = analysis["populations"]["cohort"]
-    missing = select(ard, {"analysis": "summary", "population": everyone, "statistic": "n_missing"})
-    missing = missing[missing["parameter"].isin(list(cohort["measures"])) & (missing["value"] > 0)]
-    if not len(missing):
-        return []
-    words = "; ".join(
-        f"{short_name(cohort, r.parameter)} at {visit_label(cohort, r.visit)}: {int(r.value)} of {len(adsl)}"
-        for r in missing.itertuples()
-    )
-    return [f"Missing values (patients without a value): {words}."]
-
-
-# each status of eligibility.csv's summary: its count, its patients and its words
-ELIGIBILITY_STATUSES = (
-    (
-        "n_not_meeting",
-        "patients_not_meeting",
-        "fail it whatever the rounding of the printed numbers",
-    ),
-    ("n_undecided", "patients_undecided", "cannot be decided from the printed numbers"),
-    ("n_unknown", "patients_unknown", "cannot be checked, a value being missing"),
-)
-
-
-def eligibility_limitation(cohort: dict, eligible: pd.DataFrame | None) -> list[str]:
-    """The stated entry criteria every patient must meet, as the source states them, and
-    what our reading of each in the table finds, labelled as ours."""
-    required = {c["name"] for c in cohort.get("eligibility", []) if c.get("required")}
-    if eligible is None or not len(eligible):
-        return []
-    lines = []
-    for row in eligible[eligible["criterion"].isin(required)].itertuples():
-        found = [
-            f"{int(getattr(row, count))} {words} "
-            f"(patient{'s' if int(getattr(row, count)) > 1 else ''} {getattr(row, who)})"
-            for count, who, words in ELIGIBILITY_STATUSES
-            if int(getattr(row, count, 0) or 0)
-        ]
-        if not found:
-            continue
-        stated = f" ({row.source})" if isinstance(row.source, str) and row.source else ""
-        reading = getattr(row, "reading", "")
-        ours = (
-            reading
-            if isinstance(reading, str) and reading
-            else "a reading of ours that the source does not state"
-        )
-        lines.append(
-            f"Entry criteria, our reading: the study states that it included "
-            f"{shown(cohort.get('eligibility_rule') or 'only eligible patients')}{stated}. Read as "
-            f"'{row.criterion}' ({characteristic_words(row.definition)}; {ours}), of "
-            f"{int(row.n_patients)} patients {joined_words(found)}."
-        )
-    return lines
-
-
-def multiple_testing_limitation(cohort: dict, n_tests: int) -> str:
-    """How many p-values, and what they can show: only a comparison with a control group
-    (cohort settings design_facts.control) can confirm an effect."""
-    control = cohort.get("design_facts", {}).get("control")
-    confirms = (
-        "only the main outcome's comparison with the control group is confirmatory, the "
-        "others are exploratory"
-        if control in ("placebo", "active")
-        else f"without a control group{'' if control else ' (the settings declare none)'}, none "
-        "of them is confirmatory: each describes a change from baseline, not an effect of the "
-        "treatment"
-    )
-    return (
-        f"Multiple testing: the report shows {n_tests} p-values, none adjusted for "
-        f"multiplicity; {confirms}."
-    )
-
-
-def limitations(
-    cohort: dict,
-    analysis: dict,
-    adsl: pd.DataFrame,
-    ard: pd.DataFrame,
-    n_tests: int,
-    eligible: pd.DataFrame | None = None,
-) -> list[str]:
-    """Limitations from the design in the cohort's settings and from the data."""
-    lines = design_limitations(cohort, analysis)
-    regimens = adsl["TRT01A"].dropna().astype(str).value_counts()
-    molecules = adsl["TRTMOL"].dropna().astype(str).nunique()
-    if len(regimens) > 1:
-        lines.append(
-            f"Pooled treatments: {molecules} molecule{'s' if molecules > 1 else ''} at "
-            f"{len(regimens)} regimens "
-            f"({', '.join(f'{name}: {count}' for name, count in regimens.items())}), analysed "
-            "together; the groups are too small to compare."
-        )
-    lines += missing_limitation(cohort, analysis, adsl, ard)
-    lines += eligibility_limitation(cohort, eligible)
-    return lines + [multiple_testing_limitation(cohort, n_tests)]
 
 
 def attainability_display(summary: pd.DataFrame, analysis: dict) -> pd.DataFrame:

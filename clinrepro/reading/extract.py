@@ -21,7 +21,6 @@ from clinrepro.reading.schemas import (
     MEASUREMENT_CELL,
     NA_TOKEN,
     NotAnalysed,
-    PRIOR_TREATMENTS,
     RawMeasurements,
     RawPatients,
     RawTable,
@@ -32,6 +31,7 @@ from clinrepro.base.study import (
     measures,
     no_treatment_words,
 )
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.reading.validate import source_files, tidy_problems
 from clinrepro.reading.validation import (
     check_table,
@@ -285,7 +285,9 @@ def patient_tables(
         {
             "subject_id": patients[codes.index].to_numpy(),
             "treatment": codes.to_numpy(),
-            "treatment_name": translated(codes, PRIOR_TREATMENTS).fillna("").to_numpy(),
+            "treatment_name": translated(codes, cohort_terms(settings)["prior_treatments"])
+            .fillna("")
+            .to_numpy(),
         }
     )
     if "regimen" in raw:

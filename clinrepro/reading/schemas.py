@@ -17,9 +17,11 @@ from pandera.typing import Series
 from clinrepro.base.columns import translated
 from clinrepro.base.study import range_words
 from clinrepro.reading.ledger_checks import CHECK_SIGNATURES, check_problem
-from clinrepro.base.terms import ANTIBODIES, MOLECULES, PRIOR_TREATMENTS, SEXES
+from clinrepro.base.vocabularies import cohort_terms
 
-ADULT_AGE = (18, 110)  # the study enrolled adults
+# the shipped vocabularies (config/vocabularies.yaml) the models below list; a cohort that
+# extends them is checked by the schemas of tidy_vocabulary_schemas
+SHIPPED = cohort_terms()
 CODE_PATTERN = r"[A-Za-z][A-Za-z0-9_]*"
 NUMBER_PATTERN = r"-?\d+(\.\d+)?"
 NA_TOKEN = "NA"
@@ -170,14 +172,16 @@ class Subjects(pa.DataFrameModel):
         unique=True, description="Patient number as printed in the source table."
     )
     age: Series[float] = pa.Field(
-        ge=ADULT_AGE[0], le=ADULT_AGE[1], description="Age at inclusion, years."
+        ge=SHIPPED["adult_age"][0],
+        le=SHIPPED["adult_age"][1],
+        description="Age at inclusion, years.",
     )
-    sex: Series[str] = pa.Field(isin=list(SEXES), description="Sex: F or M.")
+    sex: Series[str] = pa.Field(isin=list(SHIPPED["sexes"]), description="Sex: F or M.")
     disease_duration: Series[float] = pa.Field(
         ge=0, nullable=True, description="Time from diagnosis to inclusion, years."
     )
     antibody: Series[str] = pa.Field(
-        isin=list(ANTIBODIES),
+        isin=list(SHIPPED["antibodies"]),
         description="Myositis-specific antibody, coded (SERONEG when none was found).",
     )
     n_prior_treatments: Series[float] = pa.Field(
@@ -200,7 +204,7 @@ class Regimens(pa.DataFrameModel):
 
     subject_id: Series[str] = pa.Field(unique=True, description="Patient number.")
     molecule: Series[str] = pa.Field(
-        isin=list(MOLECULES),
+        isin=list(SHIPPED["molecules"]),
         description="JAK inhibitor, lower-case international non-proprietary name.",
     )
     dose: Series[float] = pa.Field(
@@ -220,7 +224,8 @@ class PriorTreatments(pa.DataFrameModel):
 
     subject_id: Series[str] = pa.Field(description="Patient number.")
     treatment: Series[str] = pa.Field(
-        isin=list(PRIOR_TREATMENTS), description="Treatment code from the table's legend."
+        isin=list(SHIPPED["prior_treatments"]),
+        description="Treatment code from the table's legend.",
     )
     treatment_name: Series[str] = pa.Field(description="Treatment name spelled out.")
 
@@ -377,7 +382,8 @@ class ClaimsLedger(pa.DataFrameModel):
     unit: Series[str] = pa.Field(description="count, %, points, years or p.")
     population: Series[str] = pa.Field(
         nullable=True,
-        description="Population role (cohort, cutaneous, muscle, both), mapped to a flag by the variant.",
+        description="Population role: cohort, or a domain or the combined population the analysis "
+        "declares (the defaults: cutaneous, muscle, both), mapped to a flag by the variant.",
     )
     analysis: Series[str] = pa.Field(
         isin=["summary", "categorical", "paired_test", "response"],
@@ -492,6 +498,31 @@ def _check_problems(ledger) -> pd.Series:
 
 def _known(codes: list[str], what: str) -> pa.Check:
     return pa.Check.isin(codes, error=f"not one of the cohort's {what}: {', '.join(codes)}")
+
+
+def tidy_vocabulary_schemas(cohort: dict) -> dict:
+    """The models of the subjects, regimens and previous treatments, with the vocabularies
+    and adult age range of the cohort's settings where it extends the shipped ones."""
+    models = {"subjects": Subjects, "regimens": Regimens, "prior_treatments": PriorTreatments}
+    if not cohort.get("terms") and not cohort.get("adult_age"):
+        return models
+    terms = cohort_terms(cohort)
+    low, high = terms["adult_age"]
+    return {
+        "subjects": Subjects.to_schema().update_columns(
+            {
+                "age": {"checks": [pa.Check.ge(low), pa.Check.le(high)]},
+                "sex": {"checks": [pa.Check.isin(list(terms["sexes"]))]},
+                "antibody": {"checks": [pa.Check.isin(list(terms["antibodies"]))]},
+            }
+        ),
+        "regimens": Regimens.to_schema().update_columns(
+            {"molecule": {"checks": [pa.Check.isin(list(terms["molecules"]))]}}
+        ),
+        "prior_treatments": PriorTreatments.to_schema().update_columns(
+            {"treatment": {"checks": [pa.Check.isin(list(terms["prior_treatments"]))]}}
+        ),
+    }
 
 
 def measurement_schema(cohort: dict) -> pa.DataFrameSchema:

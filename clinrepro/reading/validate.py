@@ -17,11 +17,9 @@ from clinrepro.base.files import read_table, write_tables
 from clinrepro.reading.schemas import (
     ClaimsLedger,
     outcomes_schema,
-    PriorTreatments,
-    Regimens,
-    Subjects,
     measurement_schema,
     summaries_schema,
+    tidy_vocabulary_schemas,
 )
 from clinrepro.reading.validation import check_table, raise_if_any
 
@@ -31,12 +29,7 @@ TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
 
 def tidy_models(settings: dict) -> dict:
     """The model of each tidy table; the measurements' with the cohort's measures and visits."""
-    return {
-        "subjects": Subjects,
-        "regimens": Regimens,
-        "prior_treatments": PriorTreatments,
-        "measurements": measurement_schema(settings),
-    }
+    return {**tidy_vocabulary_schemas(settings), "measurements": measurement_schema(settings)}
 
 
 def source_files(raw: dict[str, str]) -> dict[str, str]:

@@ -15,19 +15,15 @@ from scipy import stats
 from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import ARD_COLUMNS
 from clinrepro.statistics.schemas import ARD
-from clinrepro.base.terms import POPULATION_FLAGS
-from clinrepro.base.columns import repeated, split_list
+from clinrepro.base.columns import population_columns, repeated, split_list
 from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.study import scale_for
 
 logger = logging.getLogger(__name__)
 NUMERIC_CHARACTERISTICS = ("AGE", "DISDUR", "NPRIOR", "TRTDOSE")
+# after the population flags ADSL carries
 CATEGORICAL_CHARACTERISTICS = (
-    "SAFFL",
-    "ACTCUTFL",
-    "ACTMUSFL",
-    "ACTBOTFL",
     "SEX",
     "ABTYPE",
     "TRTMOL",
@@ -298,7 +294,7 @@ def in_population(frame: pd.DataFrame, flag: str, columns=None) -> pd.DataFrame:
 
 def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> list[dict]:
     rows = []
-    for flag in POPULATION_FLAGS:
+    for flag in population_columns(adsl):
         records = in_population(adeff, flag, ("PARAMCD", "AVISIT", "AVAL"))
         for (parameter, visit), group in records.groupby(
             ["PARAMCD", "AVISIT"], sort=True, observed=True
@@ -326,9 +322,10 @@ def categorical_counts(adsl: pd.DataFrame, baseline_visit: str) -> list[dict]:
     rows = []
     # one row per patient and prior treatment, split once for every population
     priors = split_list(adsl["PRIORTRT"], ";").replace("", np.nan)
-    for flag in POPULATION_FLAGS:
+    flags = population_columns(adsl)
+    for flag in flags:
         subjects = in_population(adsl, flag)
-        columns = {name: subjects[name] for name in CATEGORICAL_CHARACTERISTICS}
+        columns = {name: subjects[name] for name in (*flags, *CATEGORICAL_CHARACTERISTICS)}
         columns["PRIORTRT"] = priors[(adsl[flag] == "Y").loc[priors.index].to_numpy()]
         for name, values in columns.items():
             present = values.dropna()
@@ -358,7 +355,7 @@ def paired_tests(
     columns = ["PARAMCD", "AVISIT", "ABLFL", "CHG"]
     columns += ["BASE", "AVAL"] if "paired_t_log" in methods else []
     rows = []
-    for flag in POPULATION_FLAGS:
+    for flag in population_columns(adeff):
         records = in_population(adeff, flag, columns)
         follow_up = records[(records["ABLFL"] != "Y") & records["CHG"].notna()]
         for (parameter, visit), group in follow_up.groupby(
@@ -395,9 +392,10 @@ def paired_tests(
 
 def response_rates(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
     rows = []
-    columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS]
+    flags = population_columns(adeff)
+    columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP", *flags]
     criteria = adeff.loc[adeff["CRIT1"].notna() & (adeff["CRIT1"] != ""), columns]
-    for flag in POPULATION_FLAGS:
+    for flag in flags:
         for (parameter, visit, criterion), group in in_population(criteria, flag).groupby(
             ["PARAMCD", "AVISIT", "CRIT1"], observed=True
         ):
@@ -425,7 +423,7 @@ def subgroups(adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict) -> list[d
     level = analysis["confidence_level"]
     rows = []
     used = ["PARAMCD", "AVISIT", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"]
-    records = adeff[used + list(POPULATION_FLAGS)]
+    records = adeff[used + population_columns(adeff)]
     patient = pd.Index(adsl["SUBJID"]).get_indexer(adeff["SUBJID"])
     for variable in analysis["subgroups"]:
         levels = repeated(adsl[variable], patient)
@@ -456,7 +454,7 @@ def marker_pairs(adeff: pd.DataFrame, marker: str, tracked: str) -> pd.DataFrame
             & (adeff["ABLFL"] != "Y")
             & adeff["BASE"].notna()
             & adeff["AVAL"].notna(),
-            columns + (list(POPULATION_FLAGS) if code == marker else []),
+            columns + (population_columns(adeff) if code == marker else []),
         ]
         for code in (marker, tracked)
     ]
@@ -509,7 +507,7 @@ def marker_discordance(adeff: pd.DataFrame, measures: dict, analysis: dict) -> l
         tolerance = analysis["tracked_worsening_pct"]
         against = "fall" if measures[tracked]["improvement"] == "increase" else "rise"
         against += f" by more than {tolerance:g}% of its baseline" if tolerance else ""
-        for flag in POPULATION_FLAGS:
+        for flag in population_columns(adeff):
             for visit, part in pairs[pairs[flag] == "Y"].groupby("AVISIT", observed=True):
                 key = {
                     "analysis": "marker_discordance",
@@ -538,10 +536,10 @@ def marker_discordance(adeff: pd.DataFrame, measures: dict, analysis: dict) -> l
 SUBGROUP_CHANGE = ("n_pairs", "mean_change", "sd_change", "ci_lower", "ci_upper")
 # patients a note lists at most (a registry may have millions)
 MAX_LISTED = 20
-# the columns of ADEFF the statistics read
+# the columns of ADEFF the statistics read (with the population flags: read_adeff)
 ADEFF_USED = (
     *("SUBJID", "PARAMCD", "AVISIT", "AVAL", "ABLFL", "BASE", "CHG"),
-    *("CRIT1", "CRIT1FL", "CRIT1IMP", *POPULATION_FLAGS),
+    *("CRIT1", "CRIT1FL", "CRIT1IMP"),
 )
 
 

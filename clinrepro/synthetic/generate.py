@@ -20,7 +20,7 @@ import pandas as pd
 from clinrepro.reading.extract import expected_headers, extract_cohort, map_headers
 from clinrepro.base.files import read_text_table, write_tables
 from clinrepro.base.printed import printed_numbers
-from clinrepro.reading.schemas import ADULT_AGE
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.synthetic.generator import claims_ledger, reported_summaries
 
 logger = logging.getLogger(__name__)
@@ -76,7 +76,8 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
     for column in ("sex", "antibody", "prior_treatment", "regimen"):
         out[column] = printed[column].to_numpy(dtype=object)[pick]
     subjects = tables["subjects"]
-    age = smoothed(subjects["age"].to_numpy(float)[pick], rng, False, *ADULT_AGE)
+    adult = cohort_terms(seed_settings)["adult_age"]
+    age = smoothed(subjects["age"].to_numpy(float)[pick], rng, False, *adult)
     places = decimals(printed["age"])
     age = np.round(age, places)
     out["age"] = rounded_text(age, places, missing)

@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from clinrepro.base.settings import merged
-from clinrepro.base.study import list_separator, no_treatment_words
+from clinrepro.base.settings import disease_defaults, merged
+from clinrepro.base.study import domains, list_separator, no_treatment_words, primary_role
 from clinrepro.synthetic.paper import paper_text
 
 # share of each antibody among patients (Table 1 of Landon-Cardinal et al. 2022); an
@@ -80,7 +80,10 @@ KNOWN_SHAPES = {
 
 
 def generic_shape(measure: dict) -> Shape:
-    """A shape from the declared range alone: normal within [low, high], else log-normal."""
+    """The shape the measure's settings declare (synthetic_shape: a normal baseline), else
+    one from the declared range alone: normal within [low, high], else log-normal."""
+    if "synthetic_shape" in measure:
+        return Shape("normal", **measure["synthetic_shape"])
     low, high = measure.get("low", 0), measure.get("high")
     if high is None:
         return Shape("lognormal", max(low, 0) + 100, 0.8, 0.2, 0.4, 0.05)
@@ -333,18 +336,21 @@ LAYOUTS = {"wide": wide_tables, "registry": registry_tables}
 
 
 def ledger_plan(settings: dict) -> dict:
-    """What the ledger claims about: the cutaneous criteria and the two visits compared."""
+    """What the ledger claims about: the main outcome's domain (the first response
+    criterion's), its criteria and the two visits compared."""
     defaults = yaml.safe_load(CONFIG.read_text("utf-8"))["analysis"]
-    analysis = merged(defaults, settings.get("analysis") or {})
-    active = analysis["active_disease"]["cutaneous"]
-    response = analysis["response"]["cutaneous"]
+    own = settings.get("analysis") or {}
+    analysis = merged(disease_defaults(defaults, own), own)
+    role = primary_role(analysis)
     visits = visit_codes(settings)
     baseline = settings["baseline_visit"]
     return {
-        "active": active,
-        "response": response,
+        "role": role,
+        "disease": domains(analysis)[role]["active"],
+        "active": analysis["active_disease"][role],
+        "response": analysis["response"][role],
         "baseline": baseline,
-        "follow_up": response.get("visit", visits[visits.index(baseline) + 1]),
+        "follow_up": analysis["response"][role].get("visit", visits[visits.index(baseline) + 1]),
         "printed": {visit["code"]: visit["printed"] for visit in measured_visits(settings)},
     }
 
@@ -403,9 +409,10 @@ def cohort_claims(frame: pd.DataFrame, base: str, choices) -> list[dict]:
     return rows
 
 
-def cutaneous_claims(frame: pd.DataFrame, settings: dict) -> list[dict]:
-    """The cutaneous outcome from baseline to the response visit, one of them planted wrong."""
+def outcome_claims(frame: pd.DataFrame, settings: dict) -> list[dict]:
+    """The main outcome from baseline to the response visit, one of them planted wrong."""
     plan = ledger_plan(settings)
+    role = plan["role"]
     rule, response = plan["active"], plan["response"]
     parameter, base, follow_up = response["parameter"], plan["baseline"], plan["follow_up"]
     measure = settings["measures"][parameter]
@@ -418,21 +425,21 @@ def cutaneous_claims(frame: pd.DataFrame, settings: dict) -> list[dict]:
     mean_before, planted = active[before].mean(), paired[after].mean() + PLANTED_OFFSET
     label, word, unit = plan["printed"], measure["improvement"], measure["unit"]
     name, base_id, follow_id = parameter.lower(), base.lower(), follow_up.lower()
-    at_base = ("cutaneous", "summary", parameter, base, "", "mean")
-    response_rate = ("cutaneous", "response", parameter, follow_up, "", "pct")
-    test = ("cutaneous", "paired_test", parameter, follow_up, "", "p_value")
-    at_follow_up = ("cutaneous", "summary", parameter, follow_up, "", "mean")
+    at_base = (role, "summary", parameter, base, "", "mean")
+    response_rate = (role, "response", parameter, follow_up, "", "pct")
+    test = (role, "paired_test", parameter, follow_up, "", "p_value")
+    at_follow_up = (role, "summary", parameter, follow_up, "", "mean")
     threshold = f"{response['threshold']:g}"
     return [
         mean_claim(
             f"{name}_{base_id}_mean",
-            f"mean {parameter} at baseline, active cutaneous disease",
+            f"mean {parameter} at baseline, {plan['disease']}",
             mean_before,
             unit,
             at_base,
         ),
         claim(
-            f"cutaneous_response_{follow_id}_pct",
+            f"{role}_response_{follow_id}_pct",
             f"{parameter} {word} >= {threshold} at {label[follow_up]}",
             f"{pct:.0f}%",
             round(pct),
@@ -478,7 +485,7 @@ def claims_ledger(frame: pd.DataFrame, settings: dict, choices=None) -> pd.DataF
         not_computable_reason="the synthetic table has no follow-up durations",
     )
     rows = cohort_claims(frame, settings["baseline_visit"], choices)
-    rows += cutaneous_claims(frame, settings) + [unknowable]
+    rows += outcome_claims(frame, settings) + [unknowable]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 

@@ -13,7 +13,9 @@ from clinrepro.audit.reconcile.claims import Claim
 from clinrepro.base.columns import split_list
 from clinrepro.base.printed import printed_number
 from clinrepro.base.settings import EXACT_MAX_PAIRS
-from clinrepro.base.terms import POPULATION_FLAGS, TEST_NAMES, population_words
+from clinrepro.base.columns import population_columns
+from clinrepro.base.study import population_words
+from clinrepro.base.terms import TEST_NAMES
 from clinrepro.statistics.results import (
     NUMERIC_CHARACTERISTICS,
     clopper_pearson,
@@ -145,7 +147,7 @@ class Recipe:
         """Other populations: (setting, words, changes)."""
         base = self.base()
         return [
-            (replace(base, flag=flag), flag_change(flag, base.flag), 1)
+            (replace(base, flag=flag), flag_change(flag, base.flag, self.analysis), 1)
             for flag in self.flags
             if flag != base.flag
         ]
@@ -163,11 +165,11 @@ class Recipe:
 
 def population_members(adsl: pd.DataFrame) -> dict[str, np.ndarray]:
     """Each population flag ADSL has -> whether each patient is in that population."""
-    return {flag: (adsl[flag] == "Y").to_numpy() for flag in POPULATION_FLAGS if flag in adsl}
+    return {flag: (adsl[flag] == "Y").to_numpy() for flag in population_columns(adsl)}
 
 
-def flag_change(flag: str, base: str) -> str:
-    return f"{population_words(flag)}, not {population_words(base)}"
+def flag_change(flag: str, base: str, analysis: dict) -> str:
+    return f"{population_words(flag, analysis)}, not {population_words(base, analysis)}"
 
 
 def whole_numbers(values: np.ndarray) -> bool:
@@ -221,9 +223,9 @@ class Summary(Recipe):
                     selection = (
                         f"with values at both {table.visits[first]} and {table.visits[second]}"
                     )
-                words = f"{population_words(flag)} {selection}"
+                words = f"{population_words(flag, self.analysis)} {selection}"
                 if flag != base.flag:
-                    words += f", not {population_words(base.flag)}"
+                    words += f", not {population_words(base.flag, self.analysis)}"
                 if other is not None:
                     words += f"; not every value at {visit}"
                 changes = (flag != base.flag) + (other is not None)
@@ -324,7 +326,7 @@ class PairedTest(Recipe):
             for flag in self.flags:
                 words = (
                     f"mean at {visits[self.column]} minus mean at {visits[self.table.baseline]} "
-                    f"of every available value of {population_words(flag)}, not the mean of "
+                    f"of every available value of {population_words(flag, self.analysis)}, not the mean of "
                     "the paired changes"
                 )
                 setting = replace(base, flag=flag, unpaired=True)
@@ -432,7 +434,7 @@ class Response(Recipe):
                     continue
                 parts = []
                 if flag != base.flag:
-                    parts.append(flag_change(flag, base.flag))
+                    parts.append(flag_change(flag, base.flag, self.analysis))
                 if missing != base.missing:
                     parts.append(f"{missing_words[missing]}, not {missing_words[base.missing]}")
                 changes = (flag != base.flag) + (missing != base.missing)
