@@ -538,6 +538,9 @@ def test_a_cohort_with_a_text_and_no_ledger_is_audited_on_the_draft(tmp_path):
         "(data/raw/synthetic_tofacitinib_text/paper.txt), not a ledger written by a person: 6 "
         "numbers found in the text, 5 of them looked up in the per-patient data." in report
     )
+    # and the first screen says so before any verdict
+    first = report.index("These claims are an unreviewed draft the workflow made from the")
+    assert first < report.index("<b>These claims are an unreviewed draft</b>")
     # the draft ledger the audit read is the draft without its review columns
     ledger = pd.read_csv(results / "draft/claims.csv")
     assert list(ledger.columns) == list(ClaimsLedger.to_schema().columns)

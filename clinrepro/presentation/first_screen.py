@@ -216,10 +216,13 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
         "(case notes, laboratory reports): a number that agrees is reproduced from those data, "
         "not verified at its source."
     )
-    return {
-        "sentence": audit_sentence(audit, outcomes, analysis, cohort.get("sources"), cohort),
-        "scope": scope,
-    }
+    sentence = audit_sentence(audit, outcomes, analysis, cohort.get("sources"), cohort)
+    if cohort.get("drafted_claims"):
+        sentence = (
+            "These claims are an unreviewed draft the workflow made from the paper's text, not "
+            f"a ledger a person checked: review and promote it before trusting a verdict. {sentence}"
+        )
+    return {"sentence": sentence, "scope": scope}
 
 
 def bottom_line(
