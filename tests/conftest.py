@@ -81,7 +81,9 @@ BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
     """Declare a run a test module's fixture reads (call at import, the fixture returns
-    `built_project(name)`)."""
+    `built_project(name)`). Two modules may declare the same run, with the same arguments."""
+    if name in BUILDS and BUILDS[name] != (args, prepare):
+        raise ValueError(f"the run {name} is declared twice with other arguments: {args}")
     BUILDS[name] = (args, prepare)
 
 

@@ -20,11 +20,12 @@ ONLY_PAPER = ("--config", "run={cohorts: [landon_cardinal_2022], variants: [pape
 READS_LATER = ("built",)
 
 
-# the outputs of a variant: 4 tidy tables, the validation report, Table 1 (CSV, HTML), ADSL,
+# the outputs of a variant: 4 tidy tables and the values not analysed (empty but for dated
+# registries), the validation report, Table 1 (CSV, HTML), ADSL,
 # ADEFF, the ARD, the audit's 8 tables (claims, reconciliation, cells, specifications,
 # summary checks, outcomes, attainability, eligibility), 6 figures x 4 files (PNG, SVG,
 # caption, drawn values), 4 table files, 6 power files, the report
-MANIFEST_FILES = 4 + 1 + 2 + 2 + 1 + 8 + 6 * 4 + 4 + 6 + 1
+MANIFEST_FILES = 5 + 1 + 2 + 2 + 1 + 8 + 6 * 4 + 4 + 6 + 1
 
 
 def start(project: Path, *args: str) -> subprocess.Popen:

@@ -561,12 +561,14 @@ def test_laboratory_values_are_read_on_the_log_scale(project):
     assert "0.96 times" in ck and "p = 0.89" in ck and f"<b>CK.</b> At M3 {ck}." in first
 
 
-# the two layout examples of test_cohorts, one build for both modules
+# the layout examples of test_cohorts, one build for both modules (the same arguments: the
+# module imported last declares the build)
 build(
     "built_examples",
     (
         "--config",
-        "run={cohorts: [synthetic_upadacitinib, synthetic_registry_export], variants: [paper, mcid4]}",
+        "run={cohorts: [synthetic_upadacitinib, synthetic_registry_export, "
+        "synthetic_registry_dated], variants: [paper, mcid4]}",
     ),
 )
 REGISTRY = "results/synthetic_registry_export"
