@@ -440,7 +440,7 @@ def test_the_examples_build_to_their_reports(built_examples):
 def test_every_value_the_examples_figures_draw_is_found_where_it_comes_from(built_examples):
     from drawn import check_variant
 
-    for cohort in (WIDE, REGISTRY):
+    for cohort in (WIDE, REGISTRY, DATED):
         for variant in ("paper", "mcid4"):
             checked = check_variant(built_examples, cohort, variant)
             assert checked["ard"] > 0 and checked["adeff"] > 0, (cohort, variant)
