@@ -75,6 +75,7 @@ def source_words(cohort: dict) -> set[str]:
         words
         | set(cohort["columns"].values())
         | set(cohort.get("measurement_columns", {}).values())
+        | set(cohort.get("prior_treatment_checkboxes", {}))  # a form's checkbox headers
     )
 
 
