@@ -305,6 +305,14 @@ OTHER = {
     "time_unit": "weeks",
 }  # fmt: skip
 OTHER_ANALYSIS = {
+    "domains": {
+        "active": {
+            "flag": "ACTFL",
+            "label": "arthritis",
+            "active": "active arthritis",
+            "population": "patients with active arthritis at week 0",
+        },
+    },
     "populations": {"cohort": "SAFFL", "active": "ACTFL"},
     "active_disease": {"active": {"parameter": "DAS28", "comparator": ">", "threshold": 3.2}},
     "response": {"active": {"parameter": "DAS28", "visit": "W12"}},
@@ -364,9 +372,47 @@ def test_the_draft_says_what_it_matched_and_what_it_assumed():
         "review; assumed: population cohort (the text's first count)"
     )
     assert rows.loc["l5_n", "draft_confidence"] == "not computable"
-    assert rows.loc["das28_w12_mean", "description"] == (
-        "Mean: Disease Activity Score 28 at W12 (active)"
+    # each description written from its look-up and the settings' words
+    assert rows["description"].tolist() == [
+        "Number of treated patients (SAFFL)",
+        "Number of patients with active arthritis at week 0 (ACTFL)",
+        "Percentage of patients with active arthritis at week 0 (ACTFL)",
+        "Mean Disease Activity Score 28 at W12, in patients with active arthritis at week 0",
+        "SD of Disease Activity Score 28 at W12, in patients with active arthritis at week 0",
+        "p-value of the change in Disease Activity Score 28 from W0 (baseline) to W12, in "
+        "patients with active arthritis at week 0",
+        "Mean Health Assessment Questionnaire at W12, in treated patients",
+        "SD of Health Assessment Questionnaire at W12, in treated patients",
+        "Number of arthritis responders (Disease Activity Score 28) at W12, in patients with "
+        "active arthritis at week 0",
+        "Percentage of arthritis responders (Disease Activity Score 28) at W12, in patients "
+        "with active arthritis at week 0",
+        "Mean Disease Activity Score 28 at W52 (extension), in patients with active arthritis "
+        "at week 0",
+        "SD of Disease Activity Score 28 at W52 (extension), in patients with active arthritis "
+        "at week 0",
+        # what the draft could not place says so, not a placeholder
+        "Not looked up (what is counted is not a population the settings declare): a number "
+        "the text states",
+    ]
+    # what the sentence states of how each number was obtained: the population where it
+    # names one (line 1's "active arthritis", line 3's "with active disease"), no test
+    assert rows["states"].fillna("").tolist() == [
+        "", "population", "population", "", "", "", "", "", "population", "population", "",
+        "", "",
+    ]  # fmt: skip
+
+
+def test_the_draft_states_a_test_the_sentence_names():
+    study = study_of(OTHER, OTHER_ANALYSIS, OTHER_DRAFTING)
+    text = (
+        "1 At week 12, DAS28 in patients with active arthritis fell (paired t-test, p = 0.002).\n"
+        "2 At week 12, DAS28 fell (p = 0.002).\n"
     )
+    rows = draft(located_lines(text), study, OTHER_DRAFTING).fillna("")
+    assert rows[["statistic", "states"]].values.tolist() == [
+        ["p_value", "population; test"], ["p_value", ""],
+    ]  # fmt: skip
 
 
 def test_the_draft_fits_its_model_and_promoted_the_ledgers(tmp_path):
@@ -433,6 +479,20 @@ def test_the_pilot_draft_rows_as_the_ledger_writes_them(pilot):
     assert frame.loc["l81_mean", ["reported", "unit", "not_computable_reason"]].tolist() == [
         "1.8", "years", "no measure of the settings is named",
     ]  # fmt: skip
+    assert frame.loc["l81_sd", "description"] == (
+        "Not looked up (no measure of the settings is named): an SD the text states"
+    )
+    # "mean CDASI was 5 ± 4 (-81%, p < 0.0001)": a percent change of the mean, checked as the
+    # ledger checks it from the two printed means (27 at baseline, 5 at last follow-up)
+    change = frame.loc["cdasi_fu_pct_change"]
+    assert change[["reported", "value", "unit", "statistic", "check"]].tolist() == [
+        "-81%", -81.0, "%", "pct_change", "percent_change(cdasi_m0_mean, cdasi_fu_mean)",
+    ]  # fmt: skip
+    assert pd.isna(change["analysis"])  # not looked up: it is checked
+    assert change["description"] == (
+        "Percent change of mean CDASI activity score from M0 (baseline) to FU (last "
+        "follow-up), in patients with active cutaneous disease at baseline"
+    )
     # "10 of 15": 15 was not stated before, so it is a claim of its own (patients at follow-up)
     assert frame.loc["l85_n_2", ["reported", "location"]].tolist() == ["15", "text l.85-86"]
 

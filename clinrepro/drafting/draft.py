@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from clinrepro.base.study import domain_label, population_flags
 from clinrepro.drafting.lookup import Context, Lookup, Study, look_up
 from clinrepro.drafting.mentions import (
     Mention,
@@ -21,13 +22,18 @@ from clinrepro.reading.schemas import ClaimsLedger
 
 LEDGER_COLUMNS = list(ClaimsLedger.to_schema().columns)
 REVIEW_COLUMNS = ["pattern", "draft_confidence"]
+# what each statistic is, in a description's words
 STATISTIC_WORDS = {
-    "mean": "Mean", "sd": "SD", "median": "Median", "min": "Minimum", "max": "Maximum",
-    "q1": "First quartile", "q3": "Third quartile", "n": "Patients", "denominator": "Patients",
-    "pct": "Percentage of patients", "n_responders": "Responders", "p_value": "p-value",
-    "mean_change": "Mean change", "ci_lower": "Lower confidence limit",
-    "ci_upper": "Upper confidence limit",
+    "mean": "mean", "sd": "SD of", "median": "median", "min": "minimum", "max": "maximum",
+    "q1": "first quartile of", "q3": "third quartile of", "n": "number of", "denominator": "number of",
+    "pct": "percentage of", "n_responders": "number of", "p_value": "p-value",
+    "mean_change": "mean change", "ci_lower": "lower confidence limit",
+    "ci_upper": "upper confidence limit", "pct_change": "percent change of mean",
 }  # fmt: skip
+# the statistics whose source may state the test that gave them
+TESTED = ("p_value", "ci_lower", "ci_upper")
+# the statistics of a change from baseline: described "from <baseline> to <visit>"
+FROM_BASELINE = ("p_value", "mean_change", "ci_lower", "ci_upper", "pct_change")
 _CLAUSE_END = re.compile(r"[,;:]\s")
 
 
@@ -44,6 +50,8 @@ def study_of(cohort: dict, analysis: dict, drafting: dict) -> Study:
         response=analysis["response"],
         significance=float(alpha),
         significance_printed=alpha,
+        flag_words=population_flags(analysis),
+        role_labels={role: domain_label(role, analysis) for role in analysis["response"]},
     )
 
 
@@ -85,6 +93,12 @@ class Drafter:
             "response": role_phrases({role: [role] for role in study.response}),
         }
         self.rows, self.counted, self.ids = [], {}, set()
+        names = sorted(drafting.get("tests") or [], key=len, reverse=True)
+        self.tests = (
+            re.compile(r"(?i)(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
+            if names
+            else None
+        )
         self.paragraph, self.carried = -1, {"visit": None, "measure": None}
 
     def read(self, sentence: Sentence) -> None:
@@ -125,7 +139,10 @@ class Drafter:
         if statement.pattern == "x of n (%)":
             count, total = (self.counted.get(statement.words[k]) for k in ("count", "of"))
             check = f"percent({count}, {total})" if count and total else ""
+        if found.statistic == "pct_change":
+            check = self._percent_change(found)
         row = {column: "" for column in LEDGER_COLUMNS}
+        row["states"] = self._states(found, sentence.words)
         row |= {
             "claim_id": claim_id,
             "source": self.drafting["source"],
@@ -138,7 +155,7 @@ class Drafter:
             "precision": statement.precision,
             "unit": found.unit or statement.unit or "number",
             "population": found.population,
-            "analysis": found.analysis,
+            "analysis": "" if found.reason else found.analysis,
             "parameter": found.parameter,
             "visit": found.visit,
             "category": found.category if not found.reason else "",
@@ -166,17 +183,70 @@ class Drafter:
         return claim_id
 
     def _description(self, found: Lookup) -> str:
-        words = STATISTIC_WORDS.get(found.statistic, found.statistic)
-        measure = self.study.measures.get(found.parameter)
-        what = measure["label"] if measure else found.parameter
-        if found.analysis == "categorical" or (found.statistic in ("n", "pct") and not measure):
-            what = f"population {found.parameter}" if found.parameter else "what the quote counts"
-        visit = self.study.visits.get(found.visit, {}).get("label", found.visit)
-        return (
-            f"{words}: {what}"
-            + (f" at {visit}" if visit else "")
-            + (f" ({found.population})" if found.population else "")
-        )
+        """What the number is, in words from the look-up and the settings; a number the draft
+        could not place says so (never a placeholder a reader might take for a description)."""
+        study, words = self.study, STATISTIC_WORDS.get(found.statistic, found.statistic)
+        measure = study.measures.get(found.parameter)
+        if found.parameter in study.flag_words and not measure:  # a population's count
+            text = f"{words} {study.flag_words[found.parameter]} ({found.parameter})"
+            if found.visit and found.visit != study.baseline:
+                text += f" at {self._visit_label(found.visit)}"
+            return capitalised(text)
+        if measure is None:
+            what = words.replace(" of", "")
+            article = "an" if what[0] in "aeiou" or what.startswith("SD") else "a"
+            return f"Not looked up ({found.reason}): {article} {what} the text states"
+        label = measure["label"]
+        if found.analysis == "response" or found.statistic == "n_responders":
+            role = study.role_labels.get(found.population, found.population)
+            text = f"{words} {role} responders ({label})"
+        elif found.statistic in FROM_BASELINE:
+            what = {
+                "pct_change": f"{words} {label}",
+                "mean_change": f"mean change in {label}",
+            }.get(found.statistic, f"{words} of the change in {label}")
+            text = f"{what} from {self._visit_label(study.baseline)}"
+            if found.visit:
+                text += f" to {self._visit_label(found.visit)}"
+        else:
+            text = f"{words} {label}"
+        if found.visit and found.statistic not in FROM_BASELINE:
+            text += f" at {self._visit_label(found.visit)}"
+        flag = study.populations.get(found.population, "")
+        if flag in study.flag_words:
+            text += f", in {study.flag_words[flag]}"
+        return capitalised(text)
+
+    def _states(self, found: Lookup, words: str) -> str:
+        """What the sentence itself states of how the number was obtained (the ledger's
+        `states`): 'population' when it names the population, 'test' when it names a test
+        (drafting.tests) beside a p-value or interval; empty for a number not looked up."""
+        if found.reason:
+            return ""
+        stated = []
+        if any(m.startswith(("population", "response of role")) for m in found.matched):
+            stated.append("population")
+        if found.statistic in TESTED and self.tests and self.tests.search(words):
+            stated.append("test")
+        return "; ".join(stated)
+
+    def _percent_change(self, found: Lookup) -> str:
+        """The ledger's check of a percent change: from the printed means at baseline and at
+        the visit, the latest of each drafted before it (none if either is missing)."""
+        means = {}
+        for row in self.rows:
+            if row["parameter"] == found.parameter and row["statistic"] == "mean":
+                means[row["visit"]] = row["claim_id"]
+        before, after = means.get(self.study.baseline), means.get(found.visit)
+        return f"percent_change({before}, {after})" if before and after else ""
+
+    def _visit_label(self, code: str) -> str:
+        return self.study.visits.get(code, {}).get("label", code)
+
+
+def capitalised(text: str) -> str:
+    """The first letter upper case, but a p-value's p."""
+    return text if text.startswith("p-") else text[0].upper() + text[1:]
 
 
 def confidence(found: Lookup) -> str:

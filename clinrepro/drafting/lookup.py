@@ -12,7 +12,7 @@ from clinrepro.drafting.mentions import Mention, nearest
 from clinrepro.drafting.statements import Statement
 
 SUMMARIES = ("mean", "sd", "median", "min", "max", "q1", "q3")
-CHANGES = ("mean_change", "ci_lower", "ci_upper")
+CHANGES = ("mean_change", "ci_lower", "ci_upper", "pct_change")
 COUNTS = ("n", "pct", "denominator")
 # the words of a response (a patient who meets the response criterion)
 RESPONSE_WORDS = re.compile(r"(?i)\b(improv\w*|respon\w*)\b")
@@ -41,6 +41,8 @@ class Study:
     response: dict  # role -> response criterion
     significance: float
     significance_printed: str
+    flag_words: dict  # population flag -> its words ('patients with active ... at baseline')
+    role_labels: dict  # a domain's role -> its label ('cutaneous', as in 'cutaneous response')
 
 
 @dataclass
@@ -188,20 +190,20 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
 
 def look_up(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     """The proposed look-up of one statement."""
-    if statement.statistic in COUNTS and statement.unit in ("count", "%"):
+    if statement.pattern == "percentage" and (
+        statement.value < 0 or CHANGE_WORDS.search(sentence[: statement.start][-40:])
+    ):
+        # '(-81%)' after a mean: a percent change of the mean, not a share of patients
+        statement.statistic = "pct_change"
+        found = _measure(study, context, statement, sentence)
+        found.unit = "%"
+        found.reason = "a percent change of a mean: checked from the printed means, not looked up"
+    elif statement.statistic in COUNTS and statement.unit in ("count", "%"):
         found = _count(study, context, statement, sentence)
         found.unit = statement.unit
-        if statement.pattern == "percentage" and (
-            statement.value < 0 or CHANGE_WORDS.search(sentence[: statement.start][-40:])
-        ):
-            found.reason = (
-                "a percent change of a mean: checked from the printed means, not looked up"
-            )
     else:
         found = _measure(study, context, statement, sentence)
     visit = study.visits.get(found.visit)
     if visit is not None and visit.get("reported_only") and not found.reason:
         found.reason = f"visit {found.visit} ({visit.get('label', found.visit)}) has no per-patient data (reported only)"
-    if found.reason:
-        found.analysis = ""
     return found
