@@ -260,6 +260,12 @@ every_raw_file = raw_files(
 )
 
 
+def population_roles(wildcards):
+    """The population roles the cohort's variants declare: a ledger's look-ups name them."""
+    roles = {r for a in ANALYSES[wildcards.cohort].values() for r in a["populations"]}
+    return sorted(roles)
+
+
 def analysis_settings(wildcards):
     return ANALYSES[wildcards.cohort][wildcards.variant]
 

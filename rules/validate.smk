@@ -18,6 +18,7 @@ rule validate:
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
+        roles=population_roles,
         max_problems=config["storage"]["max_problems"],
     script:
         "../scripts/validate.py"

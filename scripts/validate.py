@@ -14,5 +14,6 @@ with running_step(
         reported=snakemake.input.get("reported_summaries"),
         outcomes=snakemake.input.get("outcomes"),
         settings=snakemake.params.cohort,
+        roles=snakemake.params.roles,
         output=snakemake.output[0],
     )

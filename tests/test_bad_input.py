@@ -23,7 +23,7 @@ from conftest import ROOT
 from clinrepro.reading import extract
 from clinrepro.reading import validate
 from clinrepro.base.errors import running_step
-from clinrepro.base.settings import cohort_settings
+from clinrepro.base.settings import cohort_settings, merged
 from workflow import copy_project, snakemake
 
 CASES = yaml.safe_load((ROOT / "tests/corpus/bad_inputs.yaml").read_text("utf-8"))
@@ -185,6 +185,9 @@ def test_each_bad_file_is_refused_by_its_step(sandbox, case, tmp_path, monkeypat
                     settings=study,
                     output=str(tmp_path / "report.csv"),
                     outcomes=raw.get("outcomes"),
+                    roles=sorted(
+                        merged(config["analysis"], settings.get("analysis") or {})["populations"]
+                    ),
                 )
     assert stopped.value.code == 1
     block = capsys.readouterr().err

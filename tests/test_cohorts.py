@@ -72,6 +72,20 @@ def test_a_cohort_overrides_the_defaults_and_variants_apply_on_top(config):
     )
 
 
+def test_a_domain_flag_named_like_a_record_flag_is_refused(config):
+    # ADEFF keeps ABLFL (the baseline record) and CRIT1FL (a response criterion) beside the
+    # population flags: a population flag named ABL... or CRIT... would be read as neither
+    cohort = cohort_of(WIDE)
+    analysis = copy.deepcopy(variant_settings(config, "paper", cohort))
+    analysis["domains"]["muscle"]["flag"] = "CRITMUSFL"
+    analysis["populations"]["muscle"] = "CRITMUSFL"
+    assert cohort_problems(cohort, {"paper": analysis}, None) == [
+        "domains.muscle.flag names 'CRITMUSFL' (the default of config/config.yaml's "
+        "analysis:), a name ADaM keeps for a record's flag (ABLFL, CRIT1FL: names "
+        "beginning ABL or CRIT); give the population a flag of its own, e.g. ACTMUSFL"
+    ]
+
+
 def test_what_the_settings_name_must_exist_in_the_cohort(config):
     cohort = cohort_of(WIDE)  # CDASI, MMT8, CK at M0 and M3; no ledger
     analysis = variant_settings(config, "paper", cohort)

@@ -10,6 +10,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from clinrepro.base.study import POPULATION_FLAG
+
 
 def _text(values) -> pa.Array:
     return pa.array(values, type=pa.string())
@@ -86,11 +88,6 @@ def translated(values: pd.Series, mapping: dict, dtype="str") -> pd.Series:
     found = [mapping.get(value) for value in distinct] + [None]  # code -1: a missing value
     looked_up = np.array([np.nan if value is None else value for value in found], dtype=object)
     return pd.Series(looked_up[codes], index=values.index, dtype=dtype)
-
-
-# a population flag column of ADSL, repeated on ADEFF (SAFFL, a flag a domain declares):
-# not the baseline record flag ABLFL nor a response criterion's CRIT1FL
-POPULATION_FLAG = r"^(?!ABL|CRIT)[A-Z][A-Z0-9]*FL$"
 
 
 def population_columns(frame) -> list[str]:

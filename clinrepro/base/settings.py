@@ -12,6 +12,7 @@ from pathlib import Path
 import yaml
 
 from clinrepro.base.study import (
+    POPULATION_FLAG,
     SAFETY_FLAG,
     domains,
     role_flags,
@@ -273,6 +274,13 @@ def domain_problems(analysis: dict) -> list[tuple]:
         if flag not in flags:
             what = f"which is not a population flag ({', '.join(flags)})"
             problems.append((("populations", role), flag, what, None))
+    for code, domain in domains(analysis).items():
+        if not re.match(POPULATION_FLAG, domain["flag"]):
+            what = (
+                "a name ADaM keeps for a record's flag (ABLFL, CRIT1FL: names beginning ABL or "
+                "CRIT); give the population a flag of its own, e.g. ACT" + code[:3].upper() + "FL"
+            )
+            problems.append((("domains", code, "flag"), domain["flag"], what, None))
     if len(set(flags)) < len(flags):
         what = "a population flag declared twice (each domain needs its own)"
         problems.append((("domains",), ", ".join(flags), what, None))

@@ -232,6 +232,10 @@ def window_problems(cohort: dict) -> list[str]:
 # the ADaM flag of every treated patient, and its words: the one population every study has
 SAFETY_FLAG = "SAFFL"
 SAFETY_WORDS = "treated patients"
+# a population flag column of ADSL, repeated on ADEFF (SAFFL, a flag a domain declares):
+# not the baseline record flag ABLFL nor a response criterion's CRIT1FL (settings that
+# declare such a name are refused before any job)
+POPULATION_FLAG = r"^(?!ABL|CRIT)[A-Z][A-Z0-9]*FL$"
 
 
 def domains(analysis: dict) -> dict[str, dict]:

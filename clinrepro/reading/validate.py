@@ -164,9 +164,11 @@ def validate_cohort(
     reported: str | None,
     settings: dict,
     outcomes: str | None = None,
+    roles: list[str] | None = None,
 ) -> pd.DataFrame:
     """Validate everything the analysis will read (the ledger and reported summaries where
-    the cohort has them); return the report of checks that passed."""
+    the cohort has them); return the report of checks that passed. `roles` are the
+    population roles the cohort's analysis settings declare (a ledger's look-ups name them)."""
     tables = {name: read_table(path) for name, path in tidy.items()}
     problems = tidy_problems(tables, settings, source_files(settings["raw"]))
     report = [
@@ -197,11 +199,32 @@ def validate_cohort(
         report += checks_run(model, path, frame)
         read[key] = frame
     problems += outcome_problems(read.get("claim_id"), read.get("outcome_id"), claims, outcomes)
+    problems += lookup_problems(read.get("claim_id"), claims, settings, roles)
     raise_if_any(problems)
     result = pd.DataFrame(report)
     result["failures"] = 0
     result["status"] = "passed"
     return result
+
+
+def lookup_problems(ledger, ledger_file, settings: dict, roles) -> list[Problem]:
+    """A claim looked up in the analysis results names a population role the analysis
+    settings declare and a visit of the cohort (else the audit could not find it)."""
+    if ledger is None:
+        return []
+    visits = [visit["code"] for visit in settings["visits"]]
+    allowed = {"population": (roles, "population role of the analysis settings"),
+               "visit": (visits, "visit of the cohort's settings")}  # fmt: skip
+    problems = []
+    for _, row in ledger[ledger["analysis"].notna()].iterrows():
+        for column, (known, what) in allowed.items():
+            value = row.get(column)
+            if known is not None and pd.notna(value) and str(value) not in known:
+                problems.append(
+                    Problem(ledger_file, str(row["claim_id"]), column, str(value),
+                            f"not a {what} ({', '.join(known)})", row="claim")  # fmt: skip
+                )
+    return problems
 
 
 def outcome_problems(ledger, outcomes, ledger_file, outcomes_file) -> list[Problem]:
@@ -234,8 +257,10 @@ def outcome_problems(ledger, outcomes, ledger_file, outcomes_file) -> list[Probl
     ]
 
 
-def run(tidy: dict[str, str], claims, reported, settings: dict, output: str, outcomes=None) -> None:
+def run(
+    tidy: dict[str, str], claims, reported, settings: dict, output: str, outcomes=None, roles=None
+) -> None:
     """Validate a cohort and write the report of the checks it passed."""
-    report = validate_cohort(tidy, claims, reported, settings, outcomes)
+    report = validate_cohort(tidy, claims, reported, settings, outcomes, roles)
     logger.info("%d checks passed on %s", len(report), ", ".join(sorted(set(report["table"]))))
     write_tables({output: report})
