@@ -3,27 +3,42 @@ of the benchmark. The same stage functions in the same order, the same outputs u
 OUTDIR (each stage reads what the one before wrote, as the rules do), the figures drawn one
 after the other.
 
-Usage: python benchmarks/plain_pipeline.py OUTDIR [--variant NAME]  (from the project's top
-folder; with --variant, that variant's report alone, as `snakemake <its report.html>` makes)
+Usage: python benchmarks/plain_pipeline.py OUTDIR [--variant NAME] [--timings FILE]  (from
+the project's top folder; with --variant, that variant's report alone, as `snakemake <its
+report.html>` makes; with --timings, the seconds of each stage summed over the run, and of
+the imports, written as JSON: the one-process profile of docs/benchmarks.md)
 """
 
-import argparse
-from pathlib import Path
+import time
 
-import yaml
+STARTED = time.perf_counter()
 
-from clinrepro.audit import run as audit
-from clinrepro.adam import endpoints
-from clinrepro.reading import extract
-from clinrepro.presentation import figures
-from clinrepro.power import run as power
-from clinrepro.presentation import report
-from clinrepro.presentation import sensitivity
-from clinrepro.statistics import results as stats
-from clinrepro.presentation import tables
-from clinrepro.reading import validate
-from clinrepro.base.files import write_manifest
-from clinrepro.base.settings import FIGURES, TIDY_TABLES, cohort_settings, variant_settings
+import argparse  # noqa: E402
+import json  # noqa: E402
+from collections import Counter  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import yaml  # noqa: E402
+
+from clinrepro.audit import run as audit  # noqa: E402
+from clinrepro.adam import endpoints  # noqa: E402
+from clinrepro.reading import extract  # noqa: E402
+from clinrepro.presentation import figures  # noqa: E402
+from clinrepro.power import run as power  # noqa: E402
+from clinrepro.presentation import report  # noqa: E402
+from clinrepro.presentation import sensitivity  # noqa: E402
+from clinrepro.statistics import results as stats  # noqa: E402
+from clinrepro.presentation import tables  # noqa: E402
+from clinrepro.reading import validate  # noqa: E402
+from clinrepro.base.files import write_manifest  # noqa: E402
+from clinrepro.base.settings import (  # noqa: E402
+    FIGURES,
+    TIDY_TABLES,
+    cohort_settings,
+    variant_settings,
+)
+
+IMPORTED = time.perf_counter()
 
 TEMPLATES = Path("report/templates")
 
@@ -51,6 +66,7 @@ def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: P
         stem = folder / "figures" / figure
         figure_files |= {f"{figure}_{kind}": f"{stem}.{kind}" for kind in ("png", "svg")}
         figure_files[f"{figure}_caption"] = f"{stem}.json"
+        figure_files[f"{figure}_data"] = f"{stem}.csv"
     inputs = dict(files)
     if "reported_summaries" in raw:
         inputs["reported_summaries"] = raw["reported_summaries"]
@@ -95,12 +111,14 @@ def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: P
             "table1": upstream["table1"]["csv"],
             "not_analysed": upstream["not_analysed"],
             "template": str(TEMPLATES / "report.html.j2"),
+            "script": str(TEMPLATES / "appendices.js"),
+            "table_template": str(TEMPLATES / "table.html.j2"),
         }
     )
     shown = config["tables"]["max_rows_shown"]
     report.run(report_inputs, study, analysis, power_settings, name, ".", page, shown)
     every = [
-        *upstream["tidy"].values(), upstream["validation"], *upstream["table1"].values(),
+        *upstream["tidy"].values(), upstream["not_analysed"], upstream["validation"], *upstream["table1"].values(),
         *files.values(), *audit_files.values(), *figure_files.values(), *power_files.values(),
         *table_files.values(), page,
     ]  # fmt: skip
@@ -119,6 +137,8 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
         {kind: raw[kind] for kind in extract.RAW_KINDS if kind in raw}, study, tidy | not_analysed
     )
     validation = str(base / "validation" / "report.csv")
+    every_variant = config["run"]["variants"]
+    analyses = {variant: variant_settings(config, variant, cohort) for variant in every_variant}
     validate.run(
         tidy=tidy,
         claims=raw.get("claims"),
@@ -126,6 +146,7 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
         settings=study,
         output=validation,
         outcomes=raw.get("outcomes"),
+        roles=sorted({role for a in analyses.values() for role in a["populations"]}),
     )
     table1 = {
         "csv": str(base / "tables" / "table1.csv"),
@@ -149,23 +170,63 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
     folder = base / "sensitivity"
     outputs = {kind: str(folder / f"sensitivity.{kind}") for kind in ("csv", "png", "svg", "html")}
     outputs["conclusions"] = str(folder / "conclusions.csv")
-    analyses = {variant: variant_settings(config, variant, cohort) for variant in variants}
     sensitivity.run(
         inputs, variants, analyses, config["variants"], study, config["figures"]["dpi"],
         str(TEMPLATES / "sensitivity.html.j2"), outputs,
     )  # fmt: skip
 
 
+SECONDS: Counter = Counter()
+
+
+def timing(name: str, function):
+    """The stage function, adding the seconds of each call to SECONDS[name]."""
+
+    def timed(*args, **kwargs):
+        start = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            SECONDS[name] += time.perf_counter() - start
+
+    return timed
+
+
+def time_stages() -> None:
+    """Count the seconds of every stage function this pipeline calls."""
+    stages = {
+        "extract": (extract, "run"), "validate": (validate, "run"),
+        "table1": (tables, "run_table1"), "endpoints": (endpoints, "run"),
+        "statistics": (stats, "run"), "audit": (audit, "run"), "figures": (figures, "run"),
+        "power": (power, "run"), "tables": (tables, "run"), "report": (report, "run"),
+        "manifest": (globals(), "write_manifest"), "sensitivity": (sensitivity, "run"),
+    }  # fmt: skip
+    for name, (owner, attribute) in stages.items():
+        if isinstance(owner, dict):
+            owner[attribute] = timing(name, owner[attribute])
+        else:
+            setattr(owner, attribute, timing(name, getattr(owner, attribute)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--variant", help="this variant's report alone")
+    parser.add_argument("--timings", type=Path, help="write the seconds of each stage here")
     args = parser.parse_args()
+    if args.timings:
+        time_stages()
     with open("config/config.yaml", encoding="utf-8") as handle:
         config = yaml.safe_load(handle)
     variants = [args.variant] if args.variant else config["run"]["variants"]
     for name in config["run"]["cohorts"]:
         run_cohort(config, name, args.outdir, variants)
+    if args.timings:
+        total = time.perf_counter() - STARTED
+        record = {"imports": IMPORTED - STARTED, **SECONDS}
+        record["other"] = total - sum(record.values())
+        record["total"] = total
+        args.timings.write_text(json.dumps(record, indent=2) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

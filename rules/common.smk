@@ -13,6 +13,7 @@ from clinrepro.base.settings import (
     merged,
     TIDY_TABLES,
     SettingsError,
+    SAFE_LOADER,
     cohort_problems,
     cohort_settings as read_cohort,
     drafting_settings as drafting_of,
@@ -32,8 +33,6 @@ os.environ.update(
 for section in set(config) - {"run", "cohorts"}:
     config[section] = numbers_read(config[section])
 GENERATE = config.get("generate", {})
-# libyaml's parser where the yaml package has it (the schemas are read faster)
-SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 CONFIG_FILE = "config/config.yaml"
 
 

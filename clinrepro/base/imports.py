@@ -47,10 +47,37 @@ def _absolute(node: ast.ImportFrom, importer: str, is_package: bool) -> str:
 
 def imported(path: Path, root: Path) -> set[str]:
     """The package modules one source file imports (itself not included)."""
+    return set(_read(path, root)[0])
+
+
+def statements(body: list[ast.stmt]):
+    """Every statement of a body and of the bodies within it (functions, classes, branches,
+    handlers, cases): an import is a statement, so expressions need not be walked."""
+    for node in body:
+        yield node
+        for field in ("body", "orelse", "finalbody", "handlers", "cases"):
+            inner = getattr(node, field, None)
+            if isinstance(inner, list):
+                yield from statements(inner)
+
+
+def _read(path: Path, root: Path) -> tuple[frozenset[str], tuple[str, ...]]:
+    stat = path.stat()
+    return _parsed(path, root, stat.st_mtime_ns, stat.st_size)
+
+
+# each source is parsed once a Snakemake start (its modification time and size in the key:
+# a file edited since is parsed again); the 12 rules' closures parsed 100 files 600 times,
+# 4.8 s of each start (docs/benchmarks.md)
+@functools.cache
+def _parsed(
+    path: Path, root: Path, mtime_ns: int, size: int
+) -> tuple[frozenset[str], tuple[str, ...]]:
+    """The package modules a source imports, and the data files it declares."""
     name = module_name(path, root) if path.is_relative_to(root) else "__main__"
     tree = ast.parse(path.read_text("utf-8"), filename=str(path))
-    found = set()
-    for node in ast.walk(tree):
+    found, data = set(), ()
+    for node in statements(tree.body):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
@@ -58,6 +85,11 @@ def imported(path: Path, root: Path) -> set[str]:
             found.add(module)
             # `from package import module` imports the module
             found.update(f"{module}.{alias.name}" for alias in node.names)
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == "DATA_FILES" for target in node.targets
+        ):
+            data = tuple(ast.literal_eval(node.value))
     modules = set()
     for module in found:
         if module_file(module, root) is None:
@@ -65,7 +97,7 @@ def imported(path: Path, root: Path) -> set[str]:
         parts = module.split(".")
         modules.update(".".join(parts[:i]) for i in range(1, len(parts) + 1))
     modules.discard(name)
-    return modules
+    return frozenset(modules), data
 
 
 def graph(root: str | Path) -> dict[str, set[str]]:
@@ -77,7 +109,6 @@ def graph(root: str | Path) -> dict[str, set[str]]:
     }
 
 
-@functools.cache
 def _closure(root: Path, start: frozenset[str]) -> frozenset[str]:
     seen, todo = set(), list(start)
     while todo:
@@ -89,17 +120,6 @@ def _closure(root: Path, start: frozenset[str]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def data_files(path: Path) -> list[str]:
-    """The data files a module reads, as it declares them: a module-level
-    `DATA_FILES = ("config/vocabularies.yaml", ...)`, paths relative to the project's folder."""
-    for node in ast.parse(path.read_text("utf-8"), filename=str(path)).body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(target, ast.Name) and target.id == "DATA_FILES" for target in node.targets
-        ):
-            return list(ast.literal_eval(node.value))
-    return []
-
-
 def code_of(script: str | Path, root: str | Path) -> list[str]:
     """The package sources a script runs: what it imports, transitively, and the data files
     those modules read (DATA_FILES), as paths relative to `root` (the project's folder),
@@ -107,5 +127,5 @@ def code_of(script: str | Path, root: str | Path) -> list[str]:
     root = Path(root).resolve()
     modules = _closure(root, frozenset(imported(Path(root, script), root)))
     sources = [module_file(m, root) for m in modules]
-    read = {name for source in sources for name in data_files(source)}
+    read = {name for source in sources for name in _read(source, root)[1]}
     return sorted([*(str(source.relative_to(root)) for source in sources), *read])

@@ -6,6 +6,7 @@ Imports nothing heavier than yaml: the Snakefile uses it at parse time.
 from __future__ import annotations
 
 import copy
+import functools
 import re
 from pathlib import Path
 
@@ -63,11 +64,17 @@ class SettingsError(ValueError):
     """A settings file that cannot be read, with where and how to mend it."""
 
 
+# libyaml's parser where the yaml package has it: the Snakefile reads every cohort's settings
+# at each start, twice as fast
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def read_yaml(path: str | Path, shown: str) -> dict:
-    """A settings file; a YAML mistake names the file, line and column, with a hint."""
+    """A settings file; a YAML mistake names the file, line and column, with a hint. Each
+    file is parsed once a process (again once edited); the caller gets its own copy."""
     try:
-        with open(path, encoding="utf-8") as handle:
-            return yaml.safe_load(handle)
+        stat = Path(path).stat()
+        return copy.deepcopy(_parsed_yaml(str(path), stat.st_mtime_ns, stat.st_size))
     except FileNotFoundError:
         raise SettingsError(f"{shown} does not exist")
     except yaml.YAMLError as error:
@@ -79,6 +86,12 @@ def read_yaml(path: str | Path, shown: str) -> dict:
             "(- : # . * & ! % @ or a quote) or holds ': ' must be written in quotes, e.g. "
             'no_treatment_token: "-"'
         )
+
+
+@functools.cache
+def _parsed_yaml(path: str, mtime_ns: int, size: int):
+    with open(path, encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=SAFE_LOADER)
 
 
 def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
