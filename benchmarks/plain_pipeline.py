@@ -35,6 +35,7 @@ from clinrepro.base.settings import (  # noqa: E402
     FIGURES,
     TIDY_TABLES,
     cohort_settings,
+    population_roles,
     variant_settings,
 )
 
@@ -146,7 +147,7 @@ def run_cohort(config: dict, name: str, out: Path, variants: list[str]) -> None:
         settings=study,
         output=validation,
         outcomes=raw.get("outcomes"),
-        roles=sorted({role for a in analyses.values() for role in a["populations"]}),
+        roles=population_roles(analyses),
     )
     table1 = {
         "csv": str(base / "tables" / "table1.csv"),

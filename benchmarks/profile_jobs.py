@@ -17,6 +17,7 @@ import argparse
 import ast
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -98,7 +99,7 @@ def measure(repeats: int) -> dict:
             "work": work,
             "rest": total - imports * count - work,
         }
-    return {"wall": wall, "rules": rules, "plain": stages, "cores": 2}
+    return {"wall": wall, "rules": rules, "plain": stages, "cores": os.cpu_count()}
 
 
 def table(result: dict) -> str:

@@ -19,6 +19,7 @@ from clinrepro.base.settings import (
     drafting_settings as drafting_of,
     foreign_domains,
     numbers_read,
+    population_roles as roles_of,
     undeclared_domains,
     variant_settings,
 )
@@ -261,8 +262,7 @@ every_raw_file = raw_files(
 
 def population_roles(wildcards):
     """The population roles the cohort's variants declare: a ledger's look-ups name them."""
-    roles = {r for a in ANALYSES[wildcards.cohort].values() for r in a["populations"]}
-    return sorted(roles)
+    return roles_of(ANALYSES[wildcards.cohort])
 
 
 def analysis_settings(wildcards):

@@ -94,6 +94,12 @@ def _parsed_yaml(path: str, mtime_ns: int, size: int):
         return yaml.load(handle, Loader=SAFE_LOADER)
 
 
+def population_roles(analyses: dict[str, dict]) -> list[str]:
+    """The population roles a cohort's variants declare (their analysis settings by name):
+    a ledger's look-ups name them."""
+    return sorted({role for analysis in analyses.values() for role in analysis["populations"]})
+
+
 def cohort_settings(config: dict, name: str, basedir: str | Path = ".") -> dict:
     """The settings of one cohort, read from its file under config/cohorts/."""
     _known(config, "cohorts", name)
