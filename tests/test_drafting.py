@@ -194,6 +194,56 @@ def test_no_significant_change_is_a_p_above_the_level():
     ]
 
 
+def test_an_interval_named_for_its_statistic_and_one_of_a_percentage():
+    assert found("(95% CI of the mean change, -15.5 to -10.5 points; Figure 1)") == [
+        ("ci_lower", "-15.5", "=", -15.5, 1),
+        ("ci_upper", "-10.5", "=", -10.5, 1),
+    ]
+    lower, upper = statements("(90%; 95% CI, 70–99%)", SUBJECTS)[1:]
+    assert (lower.value, upper.value, lower.words, upper.reported) == (
+        70.0, 99.0, {"level": 95.0, "percent": True}, "99",
+    )  # fmt: skip
+
+
+def test_a_summary_at_two_times_gives_both_values():
+    assert found("mean MMT-8 was 125.4 at baseline and 123.8 after 3 months (P = .52)") == [
+        ("mean", "125.4", "=", 125.4, 1),
+        ("mean", "123.8", "=", 123.8, 1),
+        ("p_value", ".52", "=", 0.52, 2),
+    ]
+    # a unit of concentration is no dose: 103 IU/L is read
+    assert found("median CK was 137 IU/L (range, 14–410) at inclusion and 103 IU/L at week 12") == [
+        ("median", "137", "=", 137.0, 0),
+        ("min", "14", "=", 14.0, 0),
+        ("max", "410", "=", 410.0, 0),
+        ("median", "103", "=", 103.0, 0),
+    ]
+
+
+def test_a_count_whose_noun_the_sentence_gave_and_all_but_a_few():
+    assert found("At inclusion, 22 of the 24 patients had active cutaneous disease and 23 had active muscle disease.") == [
+        ("n", "22", "=", 22.0, 0),
+        ("denominator", "24", "=", 24.0, 0),
+        ("n", "23", "=", 23.0, 0),
+    ]  # fmt: skip
+    (but,) = statements("All but two patients had received a previous treatment", SUBJECTS)
+    assert (but.statistic, but.reported, but.value, but.words) == (
+        "n", "all but two", 2.0, {"complement": True},
+    )  # fmt: skip
+
+
+def test_a_range_after_a_mean_and_a_mean_change_by_its_name():
+    assert found("the mean (SD) age was 56.0 (14.1) years (range, 23 to 86)") == [
+        ("mean", "56.0", "=", 56.0, 1),
+        ("sd", "14.1", "=", 14.1, 1),
+        ("min", "23", "=", 23.0, 0),
+        ("max", "86", "=", 86.0, 0),
+    ]
+    assert found("The mean change from baseline to week 24 was -14.8 points") == [
+        ("mean_change", "-14.8", "=", -14.8, 1),
+    ]
+
+
 # ---- the traps: numbers that are not claims ---------------------------------------------
 
 
@@ -228,6 +278,13 @@ def test_no_significant_change_is_a_p_above_the_level():
         "the interferon pathway in DM¹ and tofacitinib^{3,4}",
         "(Table-1, Figure 1, Supplemental-Figure-2, Fig. 2A, Tables 1 and 2)",
         "a randomized controlled trial (NCT04972760)",
+        # a time point's number, a number counting no patients
+        "a decrease of CDASI-A at week 12 in patients with active cutaneous disease",
+        "Lines join the two values of each patient",
+        # a scale's range, an amount an argument names, a change without its significance
+        "The CDASI activity score (range 0-100) and the MMT-8 (range 0-150) were recorded",
+        "the MMT8 ceiling of 150 leaves little room for a 20% gain",
+        "Serum CK did not change consistently (Figure 2).",
     ],
 )
 def test_a_trap_is_no_statement(sentence):
@@ -415,6 +472,93 @@ def test_the_draft_states_a_test_the_sentence_names():
     ]  # fmt: skip
 
 
+# a cohort's baseline table in words, and a figure legend: the levels of ADSL columns (the
+# cohort's vocabularies and drafting.categories), a characteristic (drafting.characteristics),
+# the baseline by a word of drafting.baseline_words, an interval of a response percentage
+BASELINE_TEXT = """1 Twenty-two patients were women (92%), and the mean age was 53.5 ± 11.8 years.
+2 All but two patients had received a previous treatment, including IVIg in 11 (46%).
+3 One patient died (anti-MDA5+ with lung disease).
+4 At 3 months, 13 and 5 patients were treated with MTX and IVIg, respectively.
+5 In patients with active cutaneous disease, 19 of 21 (90%; 95% CI, 70–99%) met the cutaneous response.
+6 Median CK was 137 (range, 14–410) at inclusion and 103 at week 12.
+
+7 Figure 1. CDASI at week 0 and week 12 in patients with active cutaneous disease at baseline.
+8 P < .0001, paired t test.
+"""
+
+
+def test_levels_characteristics_and_what_a_sentence_carries():
+    cohort = cohort_of("synthetic_tofacitinib")
+    analysis = merged(CONFIG["analysis"], cohort.get("analysis") or {})
+    drafting = drafting_settings(CONFIG, cohort)
+    rows = draft(located_lines(BASELINE_TEXT), study_of(cohort, analysis, drafting), drafting)
+    got = [
+        (r.location, r.reported, *[r[c] for c in LOOKUP], r.not_computable_reason)
+        for _, r in rows.fillna("").iterrows()
+    ]
+    assert got == [
+        ("text l.1", "22", "cohort", "categorical", "SEX", "M0", "F", "n", ""),
+        ("text l.1", "92%", "cohort", "categorical", "SEX", "M0", "F", "pct", ""),
+        ("text l.1", "53.5", "cohort", "summary", "AGE", "M0", "", "mean", ""),
+        ("text l.1", "11.8", "cohort", "summary", "AGE", "M0", "", "sd", ""),
+        # all but two had one: two had none
+        ("text l.2", "all but two", "cohort", "categorical", "ANYPRIOR", "M0", "N", "n", ""),
+        ("text l.2", "11", "cohort", "categorical", "PRIORTRT", "M0", "IVIg", "n", ""),
+        ("text l.2", "46%", "cohort", "categorical", "PRIORTRT", "M0", "IVIg", "pct", ""),
+        # an antibody in brackets says who died, not what is counted
+        ("text l.3", "1", "", "", "", "", "", "n", "what is counted is not a population the settings declare"),
+        # at a follow-up visit, and "respectively": no level proposed
+        ("text l.4", "13", "", "", "", "", "", "n", "what is counted is not a population the settings declare"),
+        ("text l.4", "5", "", "", "", "", "", "n", "what is counted is not a population the settings declare"),
+        ("text l.5", "19", "cutaneous", "response", "CDASI", "M3", "", "n_responders", ""),
+        ("text l.5", "21", "", "", "", "", "", "n", "what is counted is not a population the settings declare"),
+        ("text l.5", "90%", "cutaneous", "response", "CDASI", "M3", "", "pct", ""),
+        ("text l.5", "70", "cutaneous", "response", "CDASI", "M3", "", "ci_lower", ""),
+        ("text l.5", "99", "cutaneous", "response", "CDASI", "M3", "", "ci_upper", ""),
+        # "at inclusion" names the baseline; the second median is at week 12
+        ("text l.6", "137", "cohort", "summary", "CK", "M0", "", "median", ""),
+        ("text l.6", "14", "cohort", "summary", "CK", "M0", "", "min", ""),
+        ("text l.6", "410", "cohort", "summary", "CK", "M0", "", "max", ""),
+        ("text l.6", "103", "cohort", "summary", "CK", "M3", "", "median", ""),
+        # the legend's p: the follow-up visit its paragraph named, not the baseline after it
+        ("text l.8", "< .0001", "cutaneous", "paired_test", "CDASI", "M3", "", "p_value", ""),
+    ]  # fmt: skip
+    described = rows.set_index("claim_id")["description"]
+    assert described["sex_m0_n"] == "Number of treated patients with SEX = F (female)"
+    assert described["age_m0_mean"] == "Mean AGE (age) at week 0 (baseline), in treated patients"
+    assert described["anyprior_m0_n"] == "Number of treated patients with ANYPRIOR = N"
+    assert described["cdasi_m3_ci_lower"] == (
+        "Lower confidence limit of the percentage of cutaneous responders (CDASI activity "
+        "score) at week 12, in patients with active cutaneous disease at baseline"
+    )
+
+
+def test_words_any_text_gives_measures_visits_and_levels():
+    cohort = cohort_of("synthetic_registry_dated")  # visits D0, W12, W24 in weeks; coded export
+    analysis = merged(CONFIG["analysis"], cohort.get("analysis") or {})
+    drafting = drafting_settings(CONFIG, cohort)
+    text = (
+        "1 SYNTHETIC DATA; no real patients are described.\n"
+        "2 Prior treatment was most often methotrexate (n = 17).\n"
+        "3 Mean CDASI-A was 18.4 at the 12-week visit and 13.6 at 6 months.\n"
+        "4 Strength rose by a mean of 4.2 points by the week-12 visit (P < .001).\n"
+    )
+    rows = draft(located_lines(text), study_of(cohort, analysis, drafting), drafting)
+    got = [(r.location, r.reported, *[r[c] for c in LOOKUP]) for _, r in rows.fillna("").iterrows()]
+    assert got == [
+        # the disclaimer is no claim; a count in brackets counts the level before it
+        ("text l.2", "17", "cohort", "categorical", "PRIORTRT", "D0", "MTX", "n"),
+        # CDASI-A and strength by drafting.measures; 6 months are the 24 weeks of W24
+        ("text l.3", "18.4", "cutaneous", "summary", "CDASI", "W12", "", "mean"),
+        ("text l.3", "13.6", "cutaneous", "summary", "CDASI", "W24", "", "mean"),
+        ("text l.4", "4.2", "muscle", "paired_test", "MMT8", "W12", "", "mean_change"),
+        ("text l.4", "< .001", "muscle", "paired_test", "MMT8", "W12", "", "p_value"),
+    ]  # fmt: skip
+    # the export's codes of one character or a number ('1' for female) name no level
+    levels = study_of(cohort, analysis, drafting).categories
+    assert levels["SEX=F"] == ["female", "women", "woman", "females"]
+
+
 def test_the_draft_fits_its_model_and_promoted_the_ledgers(tmp_path):
     path = tmp_path / "paper.txt"
     path.write_text(OTHER_TEXT, encoding="utf-8")
@@ -495,6 +639,99 @@ def test_the_pilot_draft_rows_as_the_ledger_writes_them(pilot):
     )
     # "10 of 15": 15 was not stated before, so it is a claim of its own (patients at follow-up)
     assert frame.loc["l85_n_2", ["reported", "location"]].tolist() == ["15", "text l.85-86"]
+
+
+# ---- the measure on texts written independently of the drafting code ---------------------
+#
+# tests/texts/<cohort>_independent.txt: a paper about a SYNTHETIC cohort, written by a helper
+# that read the cohort's data, settings and results but none of the drafting code nor any
+# other text of the project, with its answer key (the ledger's columns, and `planted`: its
+# two deliberately wrong numbers). synthetic_tofacitinib's in the style of a short letter,
+# without line numbers; synthetic_registry_dated's (three visits, coded export) in another
+# journal's style ("mean (SD)", "P = .24", "at the 12-week visit", "at 6 months"), with them.
+TEXTS = ROOT / "tests/texts"
+# cohort -> the measure, and the look-ups of the two planted numbers and their draft rows
+INDEPENDENT = {
+    "synthetic_tofacitinib": (
+        {"text_claims": 36, "found": 36, "with_lookup": 36, "same_lookup": 36, "not_claims": 2},
+        # 64% on baricitinib (13 of 24 is 54%) and a baseline CDASI mean of 33.6 (30.6)
+        {"trtmol_m0_pct": "mismatch", "cdasi_m0_mean": "mismatch"},
+    ),
+    "synthetic_registry_dated": (
+        # "All but two patients had received earlier immunosuppressive therapy": the key
+        # reads 38 had (ANYPRIOR = Y), the draft the number printed, 2 had not (= N); the
+        # audit finds both true
+        {"text_claims": 36, "found": 35, "with_lookup": 35, "same_lookup": 35, "not_claims": 1},
+        # 37 with active muscle disease printed as 82.5% (92.5%), CDASI at week 12 as 18.4
+        # (15.4)
+        {"actmusfl_d0_pct": "mismatch", "cdasi_w12_mean": "mismatch"},
+    ),
+}
+
+
+def independent_draft(name: str):
+    cohort = cohort_of(name)
+    analysis = merged(CONFIG["analysis"], cohort.get("analysis") or {})
+    text = str(TEXTS / f"{name}_independent.txt")
+    frame = drafted(text, cohort, analysis, drafting_settings(CONFIG, cohort))
+    key = read_ledger(TEXTS / f"{name}_independent_key.csv")
+    comparison = compared(
+        frame.astype(object).where(frame.notna(), None), key.drop(columns="planted")
+    )
+    return cohort, frame, key, comparison
+
+
+@pytest.mark.parametrize("name", INDEPENDENT)
+def test_an_independent_text_is_drafted_as_its_key_says(name):
+    _, frame, key, comparison = independent_draft(name)
+    assert measured(comparison, key) == INDEPENDENT[name][0]
+
+
+def test_what_the_independent_drafts_propose_beyond_their_keys():
+    extra = {
+        name: independent_draft(name)[3].query("kind == 'not in the ledger'")
+        for name in INDEPENDENT
+    }
+    # "did not change significantly" (read as p > 0.05, as the pilot's ledger reads
+    # "unchanged") and the 21 of "Nineteen of the 21 evaluable patients", stated nowhere else
+    assert extra["synthetic_tofacitinib"][["draft_location", "draft_value"]].values.tolist() == [
+        ["text l.14-15", 0.05], ["text l.48-49", 21.0],
+    ]  # fmt: skip
+    assert extra["synthetic_registry_dated"][["draft_claim_id", "draft_value"]].values.tolist() == [
+        ["anyprior_d0_n", 2.0],
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", INDEPENDENT)
+def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(name, tmp_path):
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.audit.recompute import audit_claims
+    from clinrepro.base.files import read_table
+    from clinrepro.base.settings import variant_settings
+    from clinrepro.reading.extract import extract_cohort
+    from clinrepro.statistics.results import analysis_results
+
+    cohort, frame, key, comparison = independent_draft(name)
+    analysis = variant_settings(CONFIG, "paper", cohort)
+    raw = {k: v for k, v in cohort["raw"].items() if k in ("table", "patients", "measurements")}
+    tables, baseline = extract_cohort(raw, cohort), cohort["baseline_visit"]
+    adsl = build_adsl(tables, analysis, baseline)
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    ard = analysis_results(adsl, adeff, analysis, baseline)
+    # the draft as the audit reads it (the rule draft_ledger writes it without review columns)
+    path = tmp_path / "claims.csv"
+    frame.drop(columns=["pattern", "draft_confidence"]).to_csv(path, index=False)
+    ledger = read_table(str(path), text_columns=("claim_id", "reported", "visit", "category"))
+    status = audit_claims(ledger, ard, analysis).set_index("claim_id")["status"]
+    drafted_as = comparison.dropna(subset=["ledger_claim_id", "draft_claim_id"])
+    drafted_as = drafted_as.set_index("ledger_claim_id")["draft_claim_id"]
+    planted = drafted_as[key.loc[key["planted"] == "1", "claim_id"]]
+    assert status[planted].to_dict() == INDEPENDENT[name][1]
+    # every other number of the draft reproduces, but the one the data cannot give (the
+    # 21 evaluable patients of synthetic_tofacitinib: a count of no declared population)
+    others = status.drop(planted)
+    assert set(others[others != "match"].index) <= {"l48_n"}
+    assert (others == "not_computable").sum() == (name == "synthetic_tofacitinib")
 
 
 # ---- the rules --------------------------------------------------------------------------

@@ -3,20 +3,23 @@ columns and two for review (the pattern that found it, how sure the look-up is).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 import pandas as pd
 
 from clinrepro.base.study import domain_label, population_flags
+from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.drafting.lookup import Context, Lookup, Study, look_up
 from clinrepro.drafting.mentions import (
     Mention,
+    category_phrases,
     measure_phrases,
     mentions,
     role_phrases,
     visit_phrases,
 )
-from clinrepro.drafting.statements import REFERENCE, Statement, statements
+from clinrepro.drafting.statements import DISCLAIMER, REFERENCE, Statement, statements
 from clinrepro.drafting.text import Line, Sentence, location, sentences
 from clinrepro.reading.schemas import ClaimsLedger
 
@@ -35,6 +38,34 @@ TESTED = ("p_value", "ci_lower", "ci_upper")
 # the statistics of a change from baseline: described "from <baseline> to <visit>"
 FROM_BASELINE = ("p_value", "mean_change", "ci_lower", "ci_upper", "pct_change")
 _CLAUSE_END = re.compile(r"[,;:]\s")
+# the ADSL column of each vocabulary: the cohort's printed labels (settings vocabularies) and
+# the codes and words of the vocabularies in force name its levels
+CATEGORY_COLUMNS = {
+    "sex": ("sexes", "SEX"),
+    "antibody": ("antibodies", "ABTYPE"),
+    "molecule": ("molecules", "TRTMOL"),
+    "prior_treatment": ("prior_treatments", "PRIORTRT"),
+}
+
+
+def category_levels(cohort: dict, drafting: dict) -> dict[str, list[str]]:
+    """'COLUMN=LEVEL' -> the words that name that level of an ADSL column in a count."""
+    terms, levels = cohort_terms(cohort), {}
+    for kind, (vocabulary, column) in CATEGORY_COLUMNS.items():
+        known = terms[vocabulary]
+        for code in known:
+            words = ([known[code]] if isinstance(known, dict) else []) + [code]
+            levels.setdefault(f"{column}={code}", []).extend(words)
+        for printed, code in ((cohort.get("vocabularies") or {}).get(kind) or {}).items():
+            levels.setdefault(f"{column}={code}", []).append(str(printed))
+    for column, named in (drafting.get("categories") or {}).items():
+        for level, words in named.items():
+            levels.setdefault(f"{column}={level}", []).extend(words)
+    # a code of one character or a number ('F', '1' of a coded export) names nothing in a text
+    return {
+        level: list(dict.fromkeys(w for w in words if len(w) > 1 and not w.isdigit()))
+        for level, words in levels.items()
+    }
 
 
 def study_of(cohort: dict, analysis: dict, drafting: dict) -> Study:
@@ -52,6 +83,8 @@ def study_of(cohort: dict, analysis: dict, drafting: dict) -> Study:
         significance_printed=alpha,
         flag_words=population_flags(analysis),
         role_labels={role: domain_label(role, analysis) for role in analysis["response"]},
+        categories=category_levels(cohort, drafting),
+        characteristics=drafting.get("characteristics") or {},
     )
 
 
@@ -80,6 +113,17 @@ def _respectively(sentence: str, found: list[Statement], visits: list[Mention]) 
     return forced
 
 
+def _inherited(statement: Statement, percentage: Lookup | None) -> Lookup | None:
+    """'(90%; 95% CI, 70-99%)': an interval of a percentage right after a response
+    percentage is that percentage's."""
+    if not statement.words.get("percent") or percentage is None:
+        return None
+    follows = "the response percentage the interval follows"
+    return dataclasses.replace(
+        percentage, statistic=statement.statistic, matched=[*percentage.matched, follows]
+    )
+
+
 class Drafter:
     """Reads sentences in order, keeping what a reader keeps: the visit and measure last
     named in the paragraph, which counts were already stated."""
@@ -87,10 +131,17 @@ class Drafter:
     def __init__(self, study: Study, drafting: dict):
         self.study, self.drafting = study, drafting
         self.phrases = {
-            "measure": measure_phrases(study.measures),
-            "visit": visit_phrases(list(study.visits.values()), drafting["time_unit"]),
+            "measure": measure_phrases(study.measures, drafting.get("measures")),
+            "visit": visit_phrases(
+                list(study.visits.values()),
+                drafting["time_unit"],
+                study.baseline,
+                drafting.get("baseline_words") or [],
+            ),
             "role": role_phrases(drafting["populations"]),
             "response": role_phrases({role: [role] for role in study.response}),
+            "category": category_phrases(study.categories),
+            "characteristic": role_phrases(study.characteristics),
         }
         self.rows, self.counted, self.ids = [], {}, set()
         names = sorted(drafting.get("tests") or [], key=len, reverse=True)
@@ -99,16 +150,17 @@ class Drafter:
             if names
             else None
         )
-        self.paragraph, self.carried = -1, {"visit": None, "measure": None}
+        self.paragraph, self.carried = -1, {"visit": None, "measure": None, "follow_up": None}
 
     def read(self, sentence: Sentence) -> None:
         if sentence.paragraph != self.paragraph:
-            self.paragraph, self.carried = sentence.paragraph, {"visit": None, "measure": None}
+            self.paragraph = sentence.paragraph
+            self.carried = {"visit": None, "measure": None, "follow_up": None}
         words = sentence.words
         found = statements(words, self.drafting["subjects"])
         named = {kind: mentions(words, kind, p) for kind, p in self.phrases.items()}
         forced = _respectively(words, found, named["visit"])
-        parts = clauses(words)
+        parts, percentage, count = clauses(words), None, None
         for statement in found:
             clause = next(c for c in parts if c[0] <= statement.start < c[1])
             if statement.statistic == "denominator":
@@ -119,15 +171,29 @@ class Drafter:
             context = Context(
                 named["measure"], named["visit"], named["role"], named["response"], clause,
                 self.carried["visit"], self.carried["measure"], not self.counted,
-                forced.get(id(statement)), self.study.baseline,
+                forced.get(id(statement)), self.study.baseline, named["category"],
+                named["characteristic"], self.carried["follow_up"],
             )  # fmt: skip
             if statement.pattern == "no significant change":
                 statement.value = self.study.significance
                 statement.precision = len(self.study.significance_printed.partition(".")[2])
-            self._add(sentence, statement, look_up(self.study, context, statement, words))
+            found_here = _inherited(statement, percentage) or look_up(
+                self.study, context, statement, words
+            )
+            if found_here.statistic == "pct" and found_here.reason and count is not None:
+                if count[0] == clause:  # '22 were women (92%)': the count's level
+                    found_here = dataclasses.replace(count[1], statistic="pct", unit="%")
+            if found_here.statistic == "pct" and found_here.analysis == "response":
+                percentage = None if found_here.reason else found_here
+            if found_here.statistic == "n" and found_here.analysis == "categorical":
+                count = None if found_here.reason else (clause, found_here)
+            self._add(sentence, statement, found_here)
         for kind in ("visit", "measure"):
             if named[kind]:
                 self.carried[kind] = named[kind][-1]
+        follow_ups = [m for m in named["visit"] if m.code != self.study.baseline]
+        if follow_ups:
+            self.carried["follow_up"] = follow_ups[-1]
 
     def _add(self, sentence: Sentence, statement: Statement, found: Lookup) -> None:
         start, end = next(c for c in clauses(sentence.words) if c[0] <= statement.start < c[1])
@@ -192,6 +258,21 @@ class Drafter:
             if found.visit and found.visit != study.baseline:
                 text += f" at {self._visit_label(found.visit)}"
             return capitalised(text)
+        everyone = study.flag_words.get(study.populations.get(study.everyone, ""), "patients")
+        columns = {level.partition("=")[0] for level in study.categories}
+        if found.parameter in columns and found.category and not found.reason:
+            # a level of an ADSL column: 'Number of treated patients with SEX = F (female)'
+            named = [
+                w
+                for w in study.categories.get(f"{found.parameter}={found.category}", [])
+                if w.lower() != found.category.lower()
+            ][:1]
+            text = f"{words} {everyone} with {found.parameter} = {found.category}"
+            return capitalised(text + (f" ({named[0]})" if named else ""))
+        if found.parameter in study.characteristics and not found.reason:
+            named = study.characteristics[found.parameter][0]
+            text = f"{words} {found.parameter} ({named}) at {self._visit_label(found.visit)}"
+            return capitalised(f"{text}, in {everyone}")
         if measure is None:
             what = words.replace(" of", "")
             article = "an" if what[0] in "aeiou" or what.startswith("SD") else "a"
@@ -200,6 +281,9 @@ class Drafter:
         if found.analysis == "response" or found.statistic == "n_responders":
             role = study.role_labels.get(found.population, found.population)
             text = f"{words} {role} responders ({label})"
+            if found.statistic in ("ci_lower", "ci_upper"):
+                text = f"{words} of the percentage of {role} responders ({label})"
+                text += f" at {self._visit_label(found.visit)}" if found.visit else ""
         elif found.statistic in FROM_BASELINE:
             what = {
                 "pct_change": f"{words} {label}",
@@ -267,6 +351,6 @@ def draft(lines: list[Line], study: Study, drafting: dict) -> pd.DataFrame:
     found = sentences(lines)
     references = {s.paragraph for s in found if REFERENCE.search(s.words)}
     for sentence in found:
-        if sentence.paragraph not in references:
+        if sentence.paragraph not in references and not DISCLAIMER.search(sentence.words):
             drafter.read(sentence)
     return pd.DataFrame(drafter.rows, columns=LEDGER_COLUMNS + REVIEW_COLUMNS)

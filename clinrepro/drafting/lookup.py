@@ -43,6 +43,8 @@ class Study:
     significance_printed: str
     flag_words: dict  # population flag -> its words ('patients with active ... at baseline')
     role_labels: dict  # a domain's role -> its label ('cutaneous', as in 'cutaneous response')
+    categories: dict = field(default_factory=dict)  # 'COLUMN=LEVEL' -> the words that name it
+    characteristics: dict = field(default_factory=dict)  # ADSL column -> the words naming it
 
 
 @dataclass
@@ -59,6 +61,9 @@ class Context:
     first_count: bool  # no count before it in the text
     forced_visit: Mention | None = None  # from a "respectively" list
     baseline: str = ""  # the baseline visit's code
+    categories: list[Mention] = field(default_factory=list)  # levels of ADSL columns
+    characteristics: list[Mention] = field(default_factory=list)  # ADSL characteristics
+    carried_follow_up: Mention | None = None  # the last follow-up visit of the paragraph
 
 
 @dataclass
@@ -86,6 +91,10 @@ def _visit(context: Context, statement: Statement, found: Lookup, default: str |
     mention = context.forced_visit or (right_after[0] if right_after else None)
     mention = mention or nearest(named, statement.start, context.clause[1])
     carried = context.carried_visit
+    if follow_up and carried is not None and carried.code == context.baseline:
+        carried = context.carried_follow_up  # 'at week 0 and week 12 ... P < .0001'
+    if found.analysis == "response":
+        carried = None  # a response is at its criterion's visit unless its sentence says
     if (
         mention is None
         and carried is not None
@@ -104,6 +113,34 @@ def _role_after(context: Context, statement: Statement) -> Mention | None:
     """A role named after the number, in its clause ('14 of 16 had active cutaneous disease')."""
     after = [m for m in context.roles if statement.end <= m.start < context.clause[1]]
     return after[0] if after else None
+
+
+def _in_clause(found: list[Mention], context: Context, statement: Statement) -> Mention | None:
+    """The mention of the statement's clause nearest to it."""
+    inside = [m for m in found if context.clause[0] <= m.start < context.clause[1]]
+    return min(inside, key=lambda m: abs(m.start - statement.start), default=None)
+
+
+def _category(context: Context, statement: Statement, sentence: str) -> Mention | None:
+    """The level of an ADSL column a count counts: named in its clause after it ('22 were
+    women', not inside a bracket: 'One patient died (anti-MDA5+ ...)') or just before it
+    ('IVIg in 11'); none in a sentence at a follow-up visit (ADSL is at baseline) or with
+    'respectively' (which count goes with which level is the reader's to settle)."""
+    visits = [*context.visits, *([context.carried_visit] if context.carried_visit else [])]
+    if "respectively" in sentence or any(m.code != context.baseline for m in visits):
+        return None
+    before = [m for m in context.categories if m.end <= statement.start]
+    if before and re.search(r"\bin\s*$", sentence[before[-1].end : statement.start]):
+        return before[-1]  # 'IVIg in 11', 'Anti-TIF1γ was the most frequent, found in 11'
+    level = _in_clause(context.categories, context, statement)
+    if level is None:
+        return None
+    if statement.pattern == "(n = x)":  # 'most often methotrexate (n = 17)'
+        return level if level.end <= statement.start else None
+    if level.start >= statement.end:
+        between = sentence[statement.end : level.start]
+        return level if between.count("(") <= between.count(")") else None
+    return None
 
 
 def _count(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
@@ -134,9 +171,17 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     found.population, found.analysis, found.category = study.everyone, "categorical", "Y"
     named = nearest(context.visits, statement.start)
     found.visit = study.baseline
+    level = _category(context, statement, sentence)
     if role is not None:
         found.parameter = study.populations[role.code]
         found.matched.append(f"population {role.code} ('{role.words}')")
+    elif level is not None:
+        found.parameter, found.category = level.code.split("=", 1)
+        if statement.words.get("complement"):  # 'all but two had ...': two had not
+            found.category = {"Y": "N", "N": "Y"}.get(found.category, "")
+        found.matched.append(f"category {found.parameter} {found.category} ('{level.words}')")
+        if not found.category:
+            found.reason = f"'all but' of {level.code}, a column of more than two levels"
     elif context.first_count:
         found.parameter = study.populations[study.everyone]
         found.assumed.append(f"population {study.everyone} (the text's first count)")
@@ -155,11 +200,20 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
 def _measure(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     found = Lookup(statistic=statement.statistic)
     measure = nearest(context.measures, statement.start, context.clause[1])
+    if statement.statistic in ("p_value",) + CHANGES:  # 'The mean change ... was -14.8'
+        measure = measure or context.carried_measure
     if statement.statistic == "p_value":
-        measure, found.unit = measure or context.carried_measure, "p"
+        found.unit = "p"
     found.analysis = "summary" if statement.statistic in SUMMARIES else "paired_test"
     after = re.match(r"\s*(\w+)", sentence[statement.words.get("after", statement.end) :])
     unit = UNIT_WORDS.get(after.group(1).lower(), "") if after else ""
+    trait = _in_clause(context.characteristics, context, statement)
+    if measure is None and trait is not None and found.analysis == "summary":
+        found.parameter, found.population, found.visit = trait.code, study.everyone, study.baseline
+        found.unit = unit
+        found.matched.append(f"characteristic {trait.code} ('{trait.words}')")
+        found.assumed.append(f"visit {study.baseline} (a characteristic at baseline)")
+        return found
     if measure is None or unit:
         found.unit = found.unit or unit
         found.reason = "no measure of the settings is named"

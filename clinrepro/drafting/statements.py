@@ -25,7 +25,9 @@ TRAPS = {
     r"[\s-]*S?\d+[A-Za-z]?(?:\s*(?:,|and|-|–)\s*S?\d+[A-Za-z]?)*)",
     "date": rf"\b(?:19|20)\d\d[-/]\d\d?[-/]\d\d?\b|\b\d{{1,2}}\s+{_MONTHS}\s+\d{{4}}\b"
     rf"|\b{_MONTHS}\s+(?:\d{{1,2}},?\s+)?\d{{4}}\b|\b(?:19|20)\d\d\b",
-    "dose": r"(?i:" + DIGITS + r"\s*(?:mg|g|µg|mcg|ml|mL|IU|units?)(?:\s*/\s*(?:kg|day|d|m2|week))*"
+    # (not a concentration: "103 IU/L", "5 mg/L")
+    "dose": r"(?i:" + DIGITS + r"\s*(?:mg|g|µg|mcg|ml|mL|IU|units?)(?!\s*/\s*(?:L|dL|mL)\b)"
+    r"(?:\s*/\s*(?:kg|day|d|m2|week))*"
     r"(?:\s+(?:daily|twice daily|once daily|a day|per day|weekly))?)",
     "threshold": rf"(?:{_C}|(?i:at least|at most|more than|less than|fewer than|greater than))\s*"
     + DIGITS
@@ -33,6 +35,11 @@ TRAPS = {
     + DIGITS
     + r"\s*%?\s*(?:points?\s+)?(?i:or (?:more|greater|higher|above|less|fewer|lower|below))",
     "confidence level": r"(?i:" + DIGITS + r"\s*%\s*(?:CI|confidence))",
+    # an amount a definition or an argument names, not one measured ("room for a 20% gain")
+    "amount": r"(?i:\b(?:a|an)\s+"
+    + DIGITS
+    + r"(?:\s*%|[- ]points?)\s+(?:gain|rise|increase|decrease|drop|fall"
+    r"|reduction|improvement|change|threshold|cut-?off)\b)",
     "scale maximum": r"(?i:(?:out of|maximum(?: of)?|max\.?|of a possible|scale of)\s*"
     + DIGITS
     + r"|\(\s*0\s*(?:-|–|to)\s*"
@@ -43,6 +50,8 @@ TRAPS = {
     + DIGITS
     + r"[- ]point)",
     "duration": r"(?i:" + NUMBER + r"[\s-]+(?:days?|weeks?|months?|years?)\b)",
+    # a time point named by its number ("at week 12 in patients with ...")
+    "time point": r"(?i:\b(?:week|month|day|visit|cycle)\s*" + DIGITS + ")",
 }
 
 
@@ -50,7 +59,7 @@ TRAPS = {
 PATTERNS = [
     "p-value", "confidence interval", "mean ± SD", "median (range)", "median (IQR)", "x of n",
     "x of n (%)", "x (%)", "change", "mean", "median", "from ... to", "(n = x)", "percentage", "count", "proportion in words",
-    "no significant change", "another",
+    "no significant change", "another", "all but", "range",
 ]  # fmt: skip
 
 
@@ -65,9 +74,13 @@ PRE_TRAPS = {
     + r"(?:[pP][\s-]*(?:values?)?\s*)?(?:[<≤=]=?\s*)?" + DIGITS + ")",
     "power": r"(?i:" + DIGITS + r"\s*%\s*power|power\s*(?:of\s*)?" + DIGITS + r"\s*%)",
     "definition": r"(?i:defined as[^.;,)]*)",
+    # a scale's range ("(range 0-100)"), not the range of the values
+    "scale range": r"\(\s*(?i:range)[:,]?\s*0\s*(?:-|–|to)\s*" + DIGITS + r"\s*\)",
 }  # fmt: skip
 # a paragraph of a reference list: a journal's year;volume, a doi
 REFERENCE = re.compile(r"\b(?:19|20)\d\d;\s*\d+|\bdoi:")
+# a sentence saying the data describe no one ("no real patients are described"): no claim
+DISCLAIMER = re.compile(r"(?i)\bno real\b|\bdescribes? no (?:real )?patients\b|\bare simulated\b")
 
 
 @dataclass
@@ -121,12 +134,14 @@ def _median(match):
     said = f"{match.group(1)} {match.group(3) or ''}".lower()
     spread = ("q1", "q3") if re.search(r"iqr|interquartile", said) else ("min", "max")
     pattern = f"median ({'IQR' if spread[0] == 'q1' else 'range'})"
-    return [_number(match, 2, "median", pattern), _number(match, 4, spread[0], pattern),
-            _number(match, 5, spread[1], pattern)]  # fmt: skip
+    after = {"after": match.end()}  # a visit printed after the bracket is the median's
+    return [_number(match, 2, "median", pattern, words=after),
+            _number(match, 4, spread[0], pattern, words=after),
+            _number(match, 5, spread[1], pattern, words=after)]  # fmt: skip
 
 
 def _interval(match):
-    level = {"level": value_of(match.group(1))}
+    level = {"level": value_of(match.group(1)), "percent": bool(match.group(4))}
     return [_number(match, 2, "ci_lower", "confidence interval", words=level),
             _number(match, 3, "ci_upper", "confidence interval", words=level)]  # fmt: skip
 
@@ -174,6 +189,11 @@ def _from_to(match):
     return [_number(match, 1, "mean", "from ... to"), _number(match, 2, "mean", "from ... to")]
 
 
+def _range(match):
+    """'(range, 23 to 86)' after a mean: the least and the greatest value."""
+    return [_number(match, 1, "min", "range"), _number(match, 2, "max", "range")]
+
+
 def _n_equals(match):
     statement = _number(match, 1, "n", "(n = x)", "count")
     statement.reported = f"{statement.value:g}"
@@ -194,6 +214,13 @@ def _none(match):
     return [Statement("count", "n", "0", "=", 0.0, 0, match.start(1), match.end(1), "count")]
 
 
+def _all_but(match):
+    """'All but two patients had ...': two patients had not."""
+    statement = _number(match, 1, "n", "all but", "count", words={"complement": True})
+    statement.reported = f"all but {match.group(1)}"
+    return [statement]
+
+
 def _proportion(match):
     printed = match.group(1)
     value = float(PROPORTION_WORDS[printed.lower()])
@@ -211,7 +238,9 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
     people counted (settings drafting.subjects); `spread_in_brackets` when the sentence says
     its SDs are in brackets ("mean (SD) 27 (13)")."""
     subject = r"(?:" + "|".join(map(re.escape, subjects)) + r")\b"
-    words = r"(?:[\w()+-]+\s+){0,3}?"
+    # up to three words between a count and its noun ("Sixteen DM patients"), not a word that
+    # makes the number count something else ("two values of each patient", "12 in patients")
+    words = r"(?:(?!(?i:of|in|each|per|for|than|with)\s)[\w()+-]+\s+){0,3}?"
     bracketed = (
         r"("
         + DIGITS
@@ -224,7 +253,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
     return [
         *[(name, trap, None) for name, trap in PRE_TRAPS.items()],
         ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
-        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + ")", _interval),
+        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
         ("mean (SD)", bracketed, _mean_sd),
@@ -232,15 +261,51 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
         ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
+        ("range", r"\(\s*(?i:range)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*\)", _range),
+        ("mean change", r"(?i:\bmean\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement|difference)\b)[^.;()]{0,50}?\b(?:was|were|of|=|:)\s*(" + DIGITS + ")", _change),
         *[(name, trap, None) for name, trap in TRAPS.items()],
         ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
         ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
         ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
+        ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
         ("proportion", r"\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
         ("count", r"(" + NUMBER + r")(?:\s+and\s+(" + NUMBER + r"))?\s+" + words + subject, _counts),
-        ("no significant change", r"(?i:\b(unchanged|did not change|no significant (?:change|difference|effect|improvement)|not significantly (?:changed|different|improved)))", _unchanged),
+        ("no significant change", r"(?i:\b(unchanged|did not change significantly|no significant (?:change|difference|effect|improvement)|not significantly (?:changed|different|improved)))", _unchanged),
     ]  # fmt: skip
+
+
+# a summary's next value, at another time ("125.4 at baseline and 123.8 after 3 months"):
+# the rest of the sentence after the first value (read ones blanked), up to the second
+_CONTINUED = re.compile(
+    r"\s*(?:[A-Za-z/]+\s+)?(?:at|after|on|by|in)\s+[\w() -]{1,30}?\s+(?:and|then|vs\.?|versus)\s+("
+    + DIGITS
+    + r")(?:\s*[A-Za-z/]+)?\s+(?:at|after|on|by|in)\b"
+)
+# a count whose noun the sentence has just given ("22 of 24 patients had ... and 23 had ...")
+_ELLIPTIC = re.compile(
+    r"\b(?:and|while|whereas)\s+(" + NUMBER + r")\s+(?:had|were|was|received|met|showed"
+    r"|developed|reached|achieved|did)\b"
+)
+
+
+def _continued(scan: str, found: list[Statement]) -> list[Statement]:
+    """The second value of a mean or median printed at two times, and a count whose noun is
+    the sentence's earlier count's."""
+    extra = []
+    for statement in found:
+        if statement.statistic not in ("mean", "median"):
+            continue
+        end = statement.words.get("after", statement.end)
+        match = _CONTINUED.match(scan, end)
+        if match and all(s.start != match.start(1) for s in found + extra):
+            extra.append(_number(match, 1, statement.statistic, statement.pattern))
+    if any(s.statistic == "n" for s in found):
+        for match in _ELLIPTIC.finditer(scan):
+            if any(s.statistic == "n" and s.end < match.start() for s in found):
+                extra.append(_number(match, 1, "n", "count", "count"))
+                extra[-1].reported = f"{extra[-1].value:g}"
+    return extra
 
 
 def _another(sentence: str, scan: str, found: list[Statement]) -> list[Statement]:
@@ -262,6 +327,7 @@ def statements(sentence: str, subjects: list[str]) -> list[Statement]:
             if reader is not None:
                 found += reader(match)
             scan = blank(scan, match.start(), match.end())
+    found += _continued(scan, found)
     found += _another(sentence, scan, found)
     return _without_restated(sorted(found, key=lambda s: s.start))
 
