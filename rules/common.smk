@@ -10,11 +10,11 @@ import yaml
 from clinrepro.base.imports import code_of
 from clinrepro.base.settings import (
     FIGURES,
-    merged,
     TIDY_TABLES,
     SettingsError,
     SAFE_LOADER,
     cohort_problems,
+    cohort_analysis as analysis_of_cohort,
     cohort_settings as read_cohort,
     drafting_settings as drafting_of,
     foreign_domains,
@@ -294,7 +294,7 @@ def ledger_claims(wildcards):
 def cohort_analysis(wildcards):
     """The analysis defaults with the cohort's own overrides (no variant's): the roles and
     criteria a draft's look-ups name."""
-    return merged(config["analysis"], COHORTS[wildcards.cohort].get("analysis") or {})
+    return analysis_of_cohort(config, COHORTS[wildcards.cohort])
 
 
 def drafting_settings(wildcards):

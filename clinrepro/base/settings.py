@@ -155,6 +155,13 @@ def with_domain_populations(analysis: dict) -> dict:
     return {**analysis, "populations": populations}
 
 
+def cohort_analysis(config: dict, cohort: dict) -> dict:
+    """The analysis defaults with the cohort's own overrides (no variant's): its domains,
+    the roles and criteria that go with them (a draft's look-ups name these)."""
+    own = cohort.get("analysis") or {}
+    return with_domain_populations(merged(disease_defaults(config["analysis"], own), own))
+
+
 def variant_settings(config: dict, name: str, cohort: dict | None = None) -> dict:
     """The analysis settings of one variant: the defaults, the cohort's own overrides, then
     the variant's."""

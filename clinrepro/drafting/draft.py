@@ -8,7 +8,7 @@ import re
 
 import pandas as pd
 
-from clinrepro.base.study import domain_label, population_flags
+from clinrepro.base.study import domain_label, domains, population_flags
 from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.drafting.lookup import Context, Lookup, Study, look_up
 from clinrepro.drafting.mentions import (
@@ -48,6 +48,23 @@ CATEGORY_COLUMNS = {
 }
 
 
+def role_words(analysis: dict, drafting: dict) -> dict[str, list[str]]:
+    """Population role -> the words that name it: drafting.populations (of the roles the
+    analysis declares), each domain's `active` words, and drafting.one_domain for a study of
+    one domain ("had active disease")."""
+    words = {
+        role: list(named)
+        for role, named in drafting["populations"].items()
+        if role in analysis["populations"]
+    }
+    declared = domains(analysis)
+    for role, domain in declared.items():
+        words.setdefault(role, []).append(domain["active"])
+        if len(declared) == 1:
+            words[role] += drafting.get("one_domain") or []
+    return words
+
+
 def category_levels(cohort: dict, drafting: dict) -> dict[str, list[str]]:
     """'COLUMN=LEVEL' -> the words that name that level of an ADSL column in a count."""
     terms, levels = cohort_terms(cohort), {}
@@ -84,6 +101,7 @@ def study_of(cohort: dict, analysis: dict, drafting: dict) -> Study:
         flag_words=population_flags(analysis),
         role_labels={role: domain_label(role, analysis) for role in analysis["response"]},
         categories=category_levels(cohort, drafting),
+        role_words=role_words(analysis, drafting),
         characteristics=drafting.get("characteristics") or {},
     )
 
@@ -138,7 +156,7 @@ class Drafter:
                 study.baseline,
                 drafting.get("baseline_words") or [],
             ),
-            "role": role_phrases(drafting["populations"]),
+            "role": role_phrases(study.role_words),
             "response": role_phrases({role: [role] for role in study.response}),
             "category": category_phrases(study.categories),
             "characteristic": role_phrases(study.characteristics),
@@ -180,13 +198,17 @@ class Drafter:
             found_here = _inherited(statement, percentage) or look_up(
                 self.study, context, statement, words
             )
-            if found_here.statistic == "pct" and found_here.reason and count is not None:
-                if count[0] == clause:  # '22 were women (92%)': the count's level
+            if found_here.statistic == "pct" and count is not None and count[0] == clause:
+                # '22 were women (92%)', 'methotrexate in 11 (45%) and ...': the count's level
+                if found_here.reason or statement.pattern == "x (%)":
                     found_here = dataclasses.replace(count[1], statistic="pct", unit="%")
             if found_here.statistic == "pct" and found_here.analysis == "response":
                 percentage = None if found_here.reason else found_here
-            if found_here.statistic == "n" and found_here.analysis == "categorical":
-                count = None if found_here.reason else (clause, found_here)
+            if found_here.statistic != "pct":  # the count a percentage right after it is of
+                categorical = found_here.analysis == "categorical" and not found_here.reason
+                count = (
+                    (clause, found_here) if categorical and found_here.statistic == "n" else None
+                )
             self._add(sentence, statement, found_here)
         for kind in ("visit", "measure"):
             if named[kind]:
@@ -199,7 +221,7 @@ class Drafter:
         start, end = next(c for c in clauses(sentence.words) if c[0] <= statement.start < c[1])
         first, last = sentence.span_lines(start, end)
         claim_id = self._id(found, statement, first)
-        if found.unit == "count" and found.statistic in ("n", "n_responders"):
+        if found.unit == "count" and found.statistic in ("n", "n_responders", "n_evaluable"):
             self.counted[statement.value] = claim_id
         check = ""
         if statement.pattern == "x of n (%)":

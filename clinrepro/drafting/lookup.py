@@ -17,6 +17,10 @@ COUNTS = ("n", "pct", "denominator")
 # the words of a response (a patient who meets the response criterion)
 RESPONSE_WORDS = re.compile(r"(?i)\b(improv\w*|respon\w*)\b")
 CHANGE_WORDS = re.compile(r"(?i)\b(decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fell|rose)\b")
+# the words of a change a response criterion may be restated by ("a fall in DAS28 of 1.2")
+CRITERION_WORDS = re.compile(
+    r"(?i)\b(decreas\w*|reduc\w*|increas\w*|chang\w*|drop\w*|fell|rose|falls?|rises?|gain|improvement)\b"
+)
 # how far after a number (in characters) a visit named belongs to it: "14 at week 12"
 AFTER = 12
 UNIT_WORDS = {
@@ -45,6 +49,7 @@ class Study:
     role_labels: dict  # a domain's role -> its label ('cutaneous', as in 'cutaneous response')
     categories: dict = field(default_factory=dict)  # 'COLUMN=LEVEL' -> the words that name it
     characteristics: dict = field(default_factory=dict)  # ADSL column -> the words naming it
+    role_words: dict = field(default_factory=dict)  # population role -> the words naming it
 
 
 @dataclass
@@ -143,6 +148,15 @@ def _category(context: Context, statement: Statement, sentence: str) -> Mention 
     return None
 
 
+def _restates(criterion: dict, clause: str) -> bool:
+    """Whether a clause restates a response criterion: a change and its threshold ('A fall in
+    DAS28-CRP of at least 1.2 was seen in 14 of the 19 patients')."""
+    threshold = criterion.get("threshold")
+    if not isinstance(threshold, (int, float)) or not CRITERION_WORDS.search(clause):
+        return False
+    return re.search(rf"(?<![\d.]){threshold:g}(?![\d.])", clause) is not None
+
+
 def _count(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     found = Lookup(statistic="n" if statement.statistic != "pct" else "pct")
     clause = sentence[context.clause[0] : context.clause[1]]
@@ -154,17 +168,27 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
         for role, criterion in study.response.items()
         if context.clause[0] <= m.start < context.clause[1] and criterion["parameter"] == m.code
     ]
-    responders = inside or by_measure
-    if responders and RESPONSE_WORDS.search(clause) and not statement.words.get("denominator"):
-        role = responders[0]
+    # or, in a study of one response criterion, the word alone: "Response was achieved by"
+    only = [Mention("response", r, "response", 0, 0) for r in study.response][
+        : len(study.response) == 1
+    ]
+    responders = inside or by_measure or only
+    restated = [m for m in by_measure if _restates(study.response[m.code], clause)]
+    if responders and (RESPONSE_WORDS.search(clause) or restated):
+        role = (restated or responders)[0]
         criterion = study.response[role.code]
         found.population, found.analysis, found.parameter = (
             role.code,
             "response",
             criterion["parameter"],
         )
-        found.statistic = "pct" if statement.statistic == "pct" else "n_responders"
+        found.statistic = {"pct": "pct"}.get(statement.statistic, "n_responders")
+        if statement.words.get("denominator"):  # "12/17 evaluable patients"
+            found.statistic = "n_evaluable"
         found.matched.append(f"response of role {role.code} ('{role.words}')")
+        named = [m for m in context.roles if context.clause[0] <= m.start < context.clause[1]]
+        if not inside and not named:  # its population may be the whole cohort's: review
+            found.assumed.append(f"population {role.code} (the response's; none named)")
         _visit(context, statement, found, criterion["visit"])
         return found
     role = _role_after(context, statement)

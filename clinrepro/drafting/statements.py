@@ -194,6 +194,13 @@ def _range(match):
     return [_number(match, 1, "min", "range"), _number(match, 2, "max", "range")]
 
 
+def _of_them(match):
+    """'two of them': a count of the people the sentence has named."""
+    statement = _number(match, 1, "n", "count", "count")
+    statement.reported = f"{statement.value:g}"
+    return [statement]
+
+
 def _n_equals(match):
     statement = _number(match, 1, "n", "(n = x)", "count")
     statement.reported = f"{statement.value:g}"
@@ -257,6 +264,8 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
         ("mean (SD)", bracketed, _mean_sd),
+        # 'the mean age was 48.4 years (SD 13.4)': a unit between the mean and its SD
+        ("mean unit (SD)", r"(" + DIGITS + r")\s*[A-Za-z/]+\s*\(\s*SD[\s:=,]*(" + DIGITS + r")\s*\)", _mean_sd),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
         ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
@@ -269,7 +278,8 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
         ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
         ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
-        ("proportion", r"\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
+        ("of them", r"(" + NUMBER + r")\s+of\s+(?:them|these|those)\b", _of_them),
+        ("proportion", r"(?<!of )\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
         ("count", r"(" + NUMBER + r")(?:\s+and\s+(" + NUMBER + r"))?\s+" + words + subject, _counts),
         ("no significant change", r"(?i:\b(unchanged|did not change significantly|no significant (?:change|difference|effect|improvement)|not significantly (?:changed|different|improved)))", _unchanged),
     ]  # fmt: skip
@@ -284,7 +294,9 @@ _CONTINUED = re.compile(
 )
 # a count whose noun the sentence has just given ("22 of 24 patients had ... and 23 had ...")
 _ELLIPTIC = re.compile(
-    r"\b(?:and|while|whereas)\s+(" + NUMBER + r")\s+(?:had|were|was|received|met|showed"
+    r"\b(?:and|while|whereas|only|but|remaining|other)\s+("
+    + NUMBER
+    + r")\s+(?:had|were|was|received|met|showed"
     r"|developed|reached|achieved|did)\b"
 )
 

@@ -60,7 +60,6 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
     drawn = course_data(data["adeff"], data["ard"], data["reported"], analysis, cohort, flag,
                         parameter, target)  # fmt: skip
     codes, measured, times = visit_codes(cohort), measured_codes(cohort), visit_times(cohort)
-    lines = lines_of(drawn)
     values = wide(data["adeff"], parameter, flag, measured)
     paired = values.dropna(subset=[base, target]).index
     missing = values.index[~among(values.index, paired)].tolist()
@@ -74,8 +73,15 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
                     [times[v] - 0.025 * span for v in measured], style.MUTED, 0.03 * span)  # fmt: skip
         patients_words = f"grey {AGGREGATE_WORDS}, at each visit"
     else:
-        patient_lines(
-            ax, lines, lambda _: style.MUTED, lw=0.8, alpha=0.7, zorder=1, marker=".", ms=3
+        patient_lines(  # one line a patient: only drawn up to figures.max_patients_drawn
+            ax,
+            lines_of(drawn),
+            lambda _: style.MUTED,
+            lw=0.8,
+            alpha=0.7,
+            zorder=1,
+            marker=".",
+            ms=3,
         )
         patients_words = "grey lines: each patient through the visits they were seen at"
     at = {

@@ -215,7 +215,7 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     )  # noqa: E731
     high = cohort["measures"][parameter].get("high")
     name = short_name(cohort, parameter)
-    lines = lines_of(drawn)
+    lines = {} if many else lines_of(drawn)  # one line a patient: up to max_patients_drawn
     once = []
     if many:
         for part_colour, flagged in ((style.RESPONDER, "Y"), (style.MUTED, "N")):
