@@ -166,3 +166,20 @@ def test_every_value_the_pilots_figures_draw_is_found_where_it_comes_from(built)
 def test_every_value_a_second_cohorts_figures_draw_is_found_where_it_comes_from(built_synthetic):
     checked = check_variant(built_synthetic, "synthetic_tofacitinib", "paper")
     assert checked["ard"] > 0 and checked["adeff"] > 0
+
+
+@pytest.mark.parametrize("name", ["course", "response_patients", "other_measures"])
+def test_over_the_threshold_no_patient_line_is_built(name, data, analysis, cohort, monkeypatch):
+    # at 10^6 patients, building one line a patient took the figures job over 20 minutes
+    # though none was drawn: over figures.max_patients_drawn the lines are not made at all
+    from clinrepro.presentation import course_figures, response_figures
+
+    def refused(*args, **kwargs):
+        raise AssertionError("patient lines built for a figure that draws distributions")
+
+    for module in (course_figures, response_figures):
+        monkeypatch.setattr(module, "lines_of", refused)
+    settings = FIGURE_SETTINGS | {"max_patients_drawn": 5}
+    figure, title, caption, meta, drawn = figures.FIGURES[name](data, analysis, settings, cohort)
+    figure.clf()
+    assert "boxes: median and quartiles" in caption
