@@ -95,7 +95,13 @@ def load_cohort(name):
         refuse(f"Cohort '{name}' has no raw: files and is not generated ({path}).")
     if name in config.get("texts", {}):
         # a text given on the command line (--config 'texts={cohort: path}') over raw: text
-        settings["raw"] = settings["raw"] | {"text": config["texts"][name]}
+        given = config["texts"][name]
+        if not os.path.exists(given):
+            refuse(
+                f"The text given for cohort '{name}' on the command line (texts=) does not "
+                f"exist: {given}"
+            )
+        settings["raw"] = settings["raw"] | {"text": given}
     text = settings["raw"].get("text")
     if "claims" not in settings["raw"] and text and os.path.exists(text):
         # no ledger, but the paper's text: the audit runs on the unreviewed draft
@@ -234,9 +240,14 @@ def variant_benchmark_path(step):
 
 def cohort_settings(wildcards):
     """The cohort's study facts; its analysis overrides reach the steps merged into the
-    variant's analysis settings, so changing them reruns only the analysis."""
+    variant's analysis settings, so changing them reruns only the analysis. The paper's text
+    and the drafting settings reach only the draft's rules (and, for a cohort audited on the
+    draft, the report, which names the text): giving a text reruns no extraction."""
     settings = COHORTS[wildcards.cohort]
-    return {key: value for key, value in settings.items() if key != "analysis"}
+    facts = {k: v for k, v in settings.items() if k not in ("analysis", "drafting")}
+    if not settings.get("drafted_claims"):
+        facts["raw"] = {k: v for k, v in settings["raw"].items() if k != "text"}
+    return facts
 
 
 def raw_files(*kinds):

@@ -26,9 +26,9 @@ def snakemake(project, *args):
     return result.stdout
 
 
-def jobs_to_run(project) -> dict[str, int]:
+def jobs_to_run(project, *args: str) -> dict[str, int]:
     stats = re.search(
-        r"Job stats:\njob\s+count\n[-\s]+\n(.*?)\ntotal", snakemake(project, "-n"), re.S
+        r"Job stats:\njob\s+count\n[-\s]+\n(.*?)\ntotal", snakemake(project, "-n", *args), re.S
     )
     if stats is None:
         return {}
@@ -122,3 +122,9 @@ def test_editing_the_vocabularies_reruns_every_job_that_reads_them(built):
         "table1": 1,
         **ANALYSIS_JOBS,
     }
+
+
+def test_giving_a_text_on_the_command_line_reruns_only_the_draft(built):
+    # the pilot keeps its ledger: the text is drafted and compared with it, nothing rebuilt
+    text = "texts={landon_cardinal_2022: tests/texts/synthetic_tofacitinib_independent.txt}"
+    assert jobs_to_run(built, "--config", text) == {"draft": 1, "draft_vs_ledger": 1, "all": 1}

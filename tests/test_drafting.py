@@ -929,3 +929,19 @@ def test_the_pilot_as_a_pdf_drafts_the_same_ledger_as_its_text(pilot, tmp_path):
     )
     pd.testing.assert_frame_equal(frame, pilot[0])
     assert len(frame) == 48
+
+
+@pytest.mark.workflow
+def test_a_text_given_on_the_command_line_that_is_not_there_stops_the_run():
+    from workflow import snakemake
+
+    # the settings are read and refused before any job is planned (nothing is written)
+    run = snakemake(
+        ROOT, "-n", "--config", "run={cohorts: [synthetic_rheumatoid], variants: [paper]}",
+        "texts={synthetic_rheumatoid: papr.txt}",
+    )  # fmt: skip
+    assert run.returncode == 1
+    assert run.stderr.strip().endswith(
+        "Error: The text given for cohort 'synthetic_rheumatoid' on the command line (texts=) "
+        "does not exist: papr.txt"
+    )
