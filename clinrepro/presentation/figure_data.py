@@ -49,15 +49,18 @@ def wide(
 
 def patient_marks(values: pd.DataFrame, panel: str, flag: str, parameter: str,
                   x: dict, column: str = "AVAL", mark: str = "patient") -> list[dict]:  # fmt: skip
-    """Each patient's drawn values (a `wide` table), keyed by patient and ADEFF column."""
-    return [
-        {"panel": panel, "mark": mark, "label": str(patient), "x": x[visit], "value": value,
-         "source": "adeff", "analysis": "", "population": flag, "parameter": parameter,
-         "visit": visit, "category": str(patient), "method": "", "statistic": column}
-        for patient, row in values.iterrows()
-        for visit, value in row.items()
-        if pd.notna(value)
-    ]  # fmt: skip
+    """Each patient's drawn values (a `wide` table), keyed by patient and ADEFF column; in
+    the table's order, patient by patient (whole columns: a registry has 10^6 rows)."""
+    long = values.stack(future_stack=True)
+    long = long[long.notna()]
+    visits = long.index.get_level_values(1)
+    labels = long.index.get_level_values(0).astype(str)
+    return pd.DataFrame(
+        {"panel": panel, "mark": mark, "label": labels, "x": visits.map(x),
+         "value": long.to_numpy(), "source": "adeff", "analysis": "", "population": flag,
+         "parameter": parameter, "visit": visits, "category": labels, "method": "",
+         "statistic": column}
+    ).to_dict("records")  # fmt: skip
 
 
 def drawn_table(rows: list[dict]) -> pd.DataFrame:
