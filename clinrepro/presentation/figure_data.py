@@ -48,23 +48,36 @@ def wide(
 
 
 def patient_marks(values: pd.DataFrame, panel: str, flag: str, parameter: str,
-                  x: dict, column: str = "AVAL", mark: str = "patient") -> list[dict]:  # fmt: skip
+                  x: dict, column: str = "AVAL", mark: str = "patient") -> list:  # fmt: skip
     """Each patient's drawn values (a `wide` table), keyed by patient and ADEFF column; in
-    the table's order, patient by patient (whole columns: a registry has 10^6 rows)."""
+    the table's order, patient by patient. Whole columns (a registry has 10^6 rows): one
+    block of rows, which `drawn_table` reads among the single rows."""
     long = values.stack(future_stack=True)
     long = long[long.notna()]
     visits = long.index.get_level_values(1)
     labels = long.index.get_level_values(0).astype(str)
-    return pd.DataFrame(
+    return [pd.DataFrame(
         {"panel": panel, "mark": mark, "label": labels, "x": visits.map(x),
          "value": long.to_numpy(), "source": "adeff", "analysis": "", "population": flag,
          "parameter": parameter, "visit": visits, "category": labels, "method": "",
-         "statistic": column}
-    ).to_dict("records")  # fmt: skip
+         "statistic": column}, columns=DRAWN_COLUMNS,
+    )]  # fmt: skip
 
 
-def drawn_table(rows: list[dict]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=DRAWN_COLUMNS)
+def drawn_table(rows: list) -> pd.DataFrame:
+    """The drawn rows in order: single rows (dicts) and blocks of rows (data frames), each
+    column's type read from all its values at once."""
+    single = [row for row in rows if not isinstance(row, pd.DataFrame)]
+    if sum(len(row) for row in rows if isinstance(row, pd.DataFrame)) == 0:
+        return pd.DataFrame(single, columns=DRAWN_COLUMNS)
+    columns = {column: [] for column in DRAWN_COLUMNS}
+    for row in rows:
+        for column, values in columns.items():
+            if isinstance(row, pd.DataFrame):
+                values.extend(row[column].tolist())
+            else:
+                values.append(row.get(column, np.nan))
+    return pd.DataFrame(columns, columns=DRAWN_COLUMNS)
 
 
 def one(drawn: pd.DataFrame, **where) -> float:
