@@ -73,16 +73,9 @@ def course(data: dict, analysis: dict, settings: dict, cohort: dict):
                     [times[v] - 0.025 * span for v in measured], style.MUTED, 0.03 * span)  # fmt: skip
         patients_words = f"grey {AGGREGATE_WORDS}, at each visit"
     else:
-        patient_lines(  # one line a patient: only drawn up to figures.max_patients_drawn
-            ax,
-            lines_of(drawn),
-            lambda _: style.MUTED,
-            lw=0.8,
-            alpha=0.7,
-            zorder=1,
-            marker=".",
-            ms=3,
-        )
+        # one line a patient, made only when drawn (up to figures.max_patients_drawn)
+        lines, muted = lines_of(drawn), lambda _: style.MUTED
+        patient_lines(ax, lines, muted, lw=0.8, alpha=0.7, zorder=1, marker=".", ms=3)
         patients_words = "grey lines: each patient through the visits they were seen at"
     at = {
         v: {mark: one(drawn, mark=mark, visit=v) for mark in ("mean", "sd", "n")} for v in measured
