@@ -638,6 +638,12 @@ def test_the_pilot_draft_rows_as_the_ledger_writes_them(pilot):
         "Percent change of mean CDASI activity score from M0 (baseline) to FU (last "
         "follow-up), in patients with active cutaneous disease at baseline"
     )
+    # "After 1.8 ± 0.7 years of follow-up ... All patients with initial active cutaneous
+    # disease activity improved": a response at the follow-up the paragraph named, not at the
+    # criterion's visit (M3), so not looked up in the per-patient data
+    assert frame.loc["cdasi_fu_pct", ["reported", "analysis", "visit"]].fillna("").tolist() == [
+        "All", "", "FU",
+    ]  # fmt: skip
     # "10 of 15": 15 was not stated before, so it is a claim of its own (patients at follow-up)
     assert frame.loc["l85_n_2", ["reported", "location"]].tolist() == ["15", "text l.85-86"]
 

@@ -98,8 +98,8 @@ def _visit(context: Context, statement: Statement, found: Lookup, default: str |
     carried = context.carried_visit
     if follow_up and carried is not None and carried.code == context.baseline:
         carried = context.carried_follow_up  # 'at week 0 and week 12 ... P < .0001'
-    if found.analysis == "response":
-        carried = None  # a response is at its criterion's visit unless its sentence says
+    if found.analysis == "response" and carried is not None and carried.code == context.baseline:
+        carried = None  # a response is never at baseline: its criterion's visit, or a follow-up
     if (
         mention is None
         and carried is not None
