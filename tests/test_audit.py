@@ -2,12 +2,13 @@
 
 import pandas as pd
 import pytest
+import yaml
 
 from clinrepro.statistics.ard import ARD_COLUMNS
 from clinrepro.audit.recompute import audit_claims, claim_status
 from clinrepro.base.printed import round_half_up
 from clinrepro.base.files import read_table
-from conftest import ROOT
+from conftest import ROOT, cohort_of
 
 POPULATIONS = {"cohort": "SAFFL", "cutaneous": "ACTCUTFL", "muscle": "ACTMUSFL", "both": "ACTBOTFL"}
 TESTS = {"default": "paired_t", "MMT8": "wilcoxon_signed_rank"}
@@ -147,3 +148,28 @@ def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysi
     # a characteristic: every treated patient's printed sex
     women = cells[cells["claim_id"] == "n_female"]
     assert (len(women), women["cell"].value_counts().to_dict()) == (16, {"F": 15, "M": 1})
+
+
+def test_a_patient_without_prior_treatment_shows_the_token_the_table_prints():
+    from clinrepro.adam.endpoints import build_adeff, build_adsl
+    from clinrepro.audit.cells import claim_cells
+    from clinrepro.base.settings import variant_settings
+    from clinrepro.reading.extract import extract_cohort
+    from clinrepro.statistics.results import analysis_results
+
+    cohort = cohort_of("synthetic_rheumatoid")
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+    analysis = variant_settings(config, "paper", cohort)
+    tables = extract_cohort({"table": cohort["raw"]["table"]}, cohort)
+    adsl = build_adsl(tables, analysis, "W0")
+    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    ard = analysis_results(adsl, adeff, analysis, "W0")
+    claim = ledger(claim_id="mtx_n", population="cohort", analysis="categorical")
+    claim = claim.assign(parameter="PRIORTRT", visit="W0", category="MTX", statistic="n")
+    claim = claim.assign(comparator="=", value=11.0, precision=0, reported="11")
+    audit = audit_claims(claim, ard, analysis)
+    assert audit[["status", "recomputed"]].values.tolist() == [["match", 11.0]]
+    cells = claim_cells(claim, audit, adsl, adeff, cohort).set_index("patient")
+    # Table 1 prints "none" for S002 (no earlier DMARD): an empty PRIORTRT, printed so
+    assert cells.loc[["S001", "S002", "S003"], "cell"].tolist() == ["LEF", "none", "HCQ;TNFI"]
+    assert set(cells["column"]) == {"Previous DMARDs"}

@@ -104,7 +104,9 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     values = members[column] if column in members else pd.Series("Y", index=members.index)
     present = values.notna().to_numpy()
     kept = values[present].iloc[:limit]
-    shown = [printed_number(v) if isinstance(v, float) else str(v) for v in kept]
+    # no prior treatment is an empty PRIORTRT; the table prints the cohort's token for it
+    blank = cohort.get("no_treatment_token", "") if source == "prior_treatment" else ""
+    shown = [printed_number(v) if isinstance(v, float) else str(v) or blank for v in kept]
     headers = [header] * (limit + 1)  # the rows listed, and the one counting the others
     rows = _rows(claim["claim_id"], values.index[present], "Y", "", headers, shown, limit)
     absent = values.index[~present]

@@ -208,7 +208,7 @@ def claim_records(
                     "",
                 ),
                 "cells": [
-                    f"patient {r.patient}: '{words(r.column)}' {r.cell}"
+                    f"patient {r.patient}: '{words(r.column)}' {'' if pd.isna(r.cell) else r.cell}"
                     for r in used.head(LISTED_CELLS).itertuples()
                 ],
                 "more_cells": max(len(used) - LISTED_CELLS, 0),
