@@ -47,13 +47,18 @@ def _restates(row, claim) -> bool:
 
 
 def _found(claim, draft: list[dict], used: set) -> int | None:
+    """The first unused draft row at the claim's lines with its value, one with the claim's
+    look-up first ('anti-MDA5 and anti-NXP2 in four patients each': two rows of 4)."""
     lines = text_lines(claim["location"])
-    for index, row in enumerate(draft):
-        if index in used or float(row["value"]) != float(claim["value"]):
-            continue
-        if lines and lines & text_lines(row["location"]):
-            return index
-    return None
+    candidates = [
+        index
+        for index, row in enumerate(draft)
+        if index not in used
+        and float(row["value"]) == float(claim["value"])
+        and lines & text_lines(row["location"])
+    ]
+    same = [index for index in candidates if _lookup(draft[index]) == _lookup(claim)]
+    return (same or candidates or [None])[0]
 
 
 def compared(draft: pd.DataFrame, ledger: pd.DataFrame) -> pd.DataFrame:

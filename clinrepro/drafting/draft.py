@@ -38,6 +38,10 @@ TESTED = ("p_value", "ci_lower", "ci_upper")
 # the statistics of a change from baseline: described "from <baseline> to <visit>"
 FROM_BASELINE = ("p_value", "mean_change", "ci_lower", "ci_upper", "pct_change")
 _CLAUSE_END = re.compile(r"[,;:]\s")
+EACH = re.compile(r"\s*(?:[a-z]+\s+)?each\b")
+SECTION = re.compile(
+    r"(?i)(?:background|objectives?|aims?|methods|results|conclusions?|discussion)\s*[.:](?:\s|$)"
+)
 # the ADSL column of each vocabulary: the cohort's printed labels (settings vocabularies) and
 # the codes and words of the vocabularies in force name its levels
 CATEGORY_COLUMNS = {
@@ -142,6 +146,21 @@ def _inherited(statement: Statement, percentage: Lookup | None) -> Lookup | None
     )
 
 
+def _each(words: str, statement: Statement, found: Lookup, levels: list, clause) -> list[str]:
+    """'anti-MDA5 and anti-NXP2 antibodies in four patients each': the other levels of the
+    count's column named before it in its clause count as many."""
+    if found.analysis != "categorical" or found.reason or not EACH.match(words, statement.end):
+        return []
+    column = f"{found.parameter}="
+    return [
+        m.code.removeprefix(column)
+        for m in levels
+        if clause[0] <= m.start < statement.start
+        and m.code.startswith(column)
+        and m.code != column + found.category
+    ]
+
+
 class Drafter:
     """Reads sentences in order, keeping what a reader keeps: the visit and measure last
     named in the paragraph, which counts were already stated."""
@@ -161,7 +180,7 @@ class Drafter:
             "category": category_phrases(study.categories),
             "characteristic": role_phrases(study.characteristics),
         }
-        self.rows, self.counted, self.ids = [], {}, set()
+        self.rows, self.counted, self.ids, self.total = [], {}, set(), None
         names = sorted(drafting.get("tests") or [], key=len, reverse=True)
         self.tests = (
             re.compile(r"(?i)(?<!\w)(" + "|".join(map(re.escape, names)) + r")(?!\w)")
@@ -171,10 +190,11 @@ class Drafter:
         self.paragraph, self.carried = -1, {"visit": None, "measure": None, "follow_up": None}
 
     def read(self, sentence: Sentence) -> None:
-        if sentence.paragraph != self.paragraph:
+        words = sentence.words
+        # a new paragraph, or a section of a structured abstract ('Results. Twenty-three ...')
+        if sentence.paragraph != self.paragraph or SECTION.match(words):
             self.paragraph = sentence.paragraph
             self.carried = {"visit": None, "measure": None, "follow_up": None}
-        words = sentence.words
         found = statements(words, self.drafting["subjects"])
         named = {kind: mentions(words, kind, p) for kind, p in self.phrases.items()}
         forced = _respectively(words, found, named["visit"])
@@ -198,6 +218,8 @@ class Drafter:
             found_here = _inherited(statement, percentage) or look_up(
                 self.study, context, statement, words
             )
+            if statement.words.get("complement"):
+                found_here = self._all_but(statement, found_here, words)
             if found_here.statistic == "pct" and count is not None and count[0] == clause:
                 # '22 were women (92%)', 'methotrexate in 11 (45%) and ...': the count's level
                 if found_here.reason or statement.pattern == "x (%)":
@@ -210,6 +232,8 @@ class Drafter:
                     (clause, found_here) if categorical and found_here.statistic == "n" else None
                 )
             self._add(sentence, statement, found_here)
+            for level in _each(words, statement, found_here, named["category"], clause):
+                self._add(sentence, statement, dataclasses.replace(found_here, category=level))
         for kind in ("visit", "measure"):
             if named[kind]:
                 self.carried[kind] = named[kind][-1]
@@ -217,12 +241,31 @@ class Drafter:
         if follow_ups:
             self.carried["follow_up"] = follow_ups[-1]
 
+    def _all_but(self, statement: Statement, found: Lookup, words: str) -> Lookup:
+        """'All but two patients had received ...' after the text counted its 40 patients:
+        38 had (as a reader states it); without that count, the two who had not."""
+        if self.total is None or found.reason or found.category not in ("Y", "N"):
+            return found
+        printed = re.search(r"(?i)\b(all but)\s+$", words[: statement.start])
+        statement.value = self.total - statement.value
+        statement.reported = (
+            f"{printed.group(1) if printed else 'all but'} {statement.reported.split()[-1]}"
+        )
+        had = f"the text's {self.total:g} patients less {statement.reported.split()[-1]}"
+        level = {"Y": "N", "N": "Y"}[found.category]
+        named = f"category {found.parameter} "
+        matched = [m.replace(named + found.category, named + level) for m in found.matched]
+        return dataclasses.replace(found, category=level, matched=[*matched, had])
+
     def _add(self, sentence: Sentence, statement: Statement, found: Lookup) -> None:
         start, end = next(c for c in clauses(sentence.words) if c[0] <= statement.start < c[1])
         first, last = sentence.span_lines(start, end)
         claim_id = self._id(found, statement, first)
         if found.unit == "count" and found.statistic in ("n", "n_responders", "n_evaluable"):
             self.counted[statement.value] = claim_id
+        everyone = self.study.populations[self.study.everyone]
+        if self.total is None and (found.parameter, found.statistic) == (everyone, "n"):
+            self.total = None if found.reason else statement.value
         check = ""
         if statement.pattern == "x of n (%)":
             count, total = (self.counted.get(statement.words[k]) for k in ("count", "of"))

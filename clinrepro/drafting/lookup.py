@@ -23,6 +23,21 @@ CRITERION_WORDS = re.compile(
 )
 # how far after a number (in characters) a visit named belongs to it: "14 at week 12"
 AFTER = 12
+# a daily dose as a text prints it: '10 mg/day', '15 mg daily', '5 mg twice daily' (twice: x 2)
+DAILY_DOSE = re.compile(
+    r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
+    r"|(?:once\s+)?daily|a\s+day|per\s+day)"
+)
+# the count of the patients studied, said again: 'Forty patients were included; their ...'
+ENROLLED = re.compile(
+    r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\s+(?:were|had been)\s+"
+    r"(?:included|enrolled|analy[sz]ed|identified|studied|reviewed)\b"
+)
+# a sentence that speaks of the measure the one before named: 'It fell by week 24, when the
+# median score was 10'
+BACK_REFERENCE = re.compile(
+    r"^(?:It|Its|This|These|They)\b|\b(?:the|its|their)\s+(?:(?:mean|median)\s+)?scores?\b"
+)
 UNIT_WORDS = {
     "years": "years",
     "year": "years",
@@ -140,12 +155,25 @@ def _category(context: Context, statement: Statement, sentence: str) -> Mention 
     level = _in_clause(context.categories, context, statement)
     if level is None:
         return None
-    if statement.pattern == "(n = x)":  # 'most often methotrexate (n = 17)'
+    # '(22 women; ...)': the level right after the number; else '... ruxolitinib (15 patients)'
+    opened = re.search(r"\(\s*$", sentence[: statement.start])
+    if opened and level.start >= statement.end:
+        return level if not sentence[statement.end : level.start].strip() else None
+    if statement.pattern == "(n = x)" or opened:  # 'most often methotrexate (n = 17)'
         return level if level.end <= statement.start else None
     if level.start >= statement.end:
         between = sentence[statement.end : level.start]
         return level if between.count("(") <= between.count(")") else None
     return None
+
+
+def _daily_dose(sentence: str, level: Mention, statement: Statement) -> float | None:
+    """The daily dose printed between a molecule and the count ('... at 10 mg/day in 8',
+    '5 mg twice daily in 4': 10), as ADSL's TRT01A states it; none if none is printed."""
+    doses = list(DAILY_DOSE.finditer(sentence, level.end, statement.start))
+    if not doses:
+        return None
+    return float(doses[-1].group(1)) * (2 if doses[-1].group(2) else 1)
 
 
 def _restates(criterion: dict, clause: str) -> bool:
@@ -172,7 +200,15 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     only = [Mention("response", r, "response", 0, 0) for r in study.response][
         : len(study.response) == 1
     ]
-    responders = inside or by_measure or only
+    # or a measure the sentence names in another clause: 'CDASI decreased by ..., and 89% of
+    # evaluable patients met the response criterion'
+    elsewhere = [
+        Mention("response", role, m.words, m.start, m.end)
+        for m in context.measures
+        for role, criterion in study.response.items()
+        if criterion["parameter"] == m.code
+    ][: not inside and not by_measure and bool(re.search(r"(?i)\bresponse criteri", clause))]
+    responders = inside or by_measure or elsewhere or only
     restated = [m for m in by_measure if _restates(study.response[m.code], clause)]
     if responders and (RESPONSE_WORDS.search(clause) or restated):
         role = (restated or responders)[0]
@@ -201,14 +237,18 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
         found.matched.append(f"population {role.code} ('{role.words}')")
     elif level is not None:
         found.parameter, found.category = level.code.split("=", 1)
+        dose = _daily_dose(sentence, level, statement) if found.parameter == "TRTMOL" else None
+        if dose is not None:  # 'Tofacitinib was prescribed at 10 mg/day in 8 patients'
+            found.parameter, found.category = "TRT01A", f"{found.category} {dose:g} mg/day"
         if statement.words.get("complement"):  # 'all but two had ...': two had not
             found.category = {"Y": "N", "N": "Y"}.get(found.category, "")
         found.matched.append(f"category {found.parameter} {found.category} ('{level.words}')")
         if not found.category:
             found.reason = f"'all but' of {level.code}, a column of more than two levels"
-    elif context.first_count:
+    elif context.first_count or ENROLLED.match(sentence, statement.end):
         found.parameter = study.populations[study.everyone]
-        found.assumed.append(f"population {study.everyone} (the text's first count)")
+        why = "the text's first count" if context.first_count else "the patients studied"
+        found.assumed.append(f"population {study.everyone} ({why})")
     else:
         found.reason = "what is counted is not a population the settings declare"
         found.population = found.visit = ""
@@ -226,6 +266,10 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
     measure = nearest(context.measures, statement.start, context.clause[1])
     if statement.statistic in ("p_value",) + CHANGES:  # 'The mean change ... was -14.8'
         measure = measure or context.carried_measure
+    back = measure is None and context.carried_measure and BACK_REFERENCE.search(sentence)
+    if back and statement.statistic in SUMMARIES:
+        measure = context.carried_measure
+        found.assumed.append(f"measure {measure.code} (named in the sentence before)")
     if statement.statistic == "p_value":
         found.unit = "p"
     found.analysis = "summary" if statement.statistic in SUMMARIES else "paired_test"
@@ -244,7 +288,8 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
         return found
     found.parameter = measure.code
     found.unit = found.unit or study.measures[measure.code]["unit"]
-    found.matched.append(f"measure {measure.code} ('{measure.words}')")
+    if not found.assumed:
+        found.matched.append(f"measure {measure.code} ('{measure.words}')")
     role = nearest(context.roles, statement.start)
     if role is not None:
         found.population = role.code

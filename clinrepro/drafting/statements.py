@@ -36,10 +36,13 @@ TRAPS = {
     + r"\s*%?\s*(?:points?\s+)?(?i:or (?:more|greater|higher|above|less|fewer|lower|below))",
     "confidence level": r"(?i:" + DIGITS + r"\s*%\s*(?:CI|confidence))",
     # an amount a definition or an argument names, not one measured ("room for a 20% gain")
-    "amount": r"(?i:\b(?:a|an)\s+"
+    # ("reached the 20% improvement that defined", "little room for an improvement of 20%")
+    "amount": r"(?i:\b(?:a|an|the)\s+"
     + DIGITS
     + r"(?:\s*%|[- ]points?)\s+(?:gain|rise|increase|decrease|drop|fall"
-    r"|reduction|improvement|change|threshold|cut-?off)\b)",
+    r"|reduction|improvement|change|threshold|cut-?off)\b"
+    r"|\bfor\s+(?:a|an)\s+(?:gain|rise|increase|decrease|drop|fall|reduction|improvement"
+    r"|change)\s+of\s+" + DIGITS + r"\s*%)",
     "scale maximum": r"(?i:(?:out of|maximum(?: of)?|max\.?|of a possible|scale of)\s*"
     + DIGITS
     + r"|\(\s*0\s*(?:-|–|to)\s*"
@@ -67,13 +70,17 @@ PATTERNS = [
 # was considered significant", "alpha of 0.05"), the power of a sample size, a definition
 PRE_TRAPS = {
     "significance level": r"(?i:[pP][\s-]*(?:values?)?\s*[<≤]=?\s*" + DIGITS
-    + r"\s*(?:was|were|is|are)\s+(?:considered|deemed|regarded|taken)[^.;]*"
+    + r"\s*(?:(?:was|were|is|are)\s+)?(?:considered|deemed|regarded|taken)[^.;]*"
     + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS
     + r"|(?:significance(?:\s+level)?\s+(?:was\s+)?set\s+at|level\s+of\s+significance(?:\s+was)?"
     + r"|(?:considered|deemed)\s+(?:statistically\s+)?significant\s+(?:if|when|at|for))\s*"
     + r"(?:[pP][\s-]*(?:values?)?\s*)?(?:[<≤=]=?\s*)?" + DIGITS + ")",
     "power": r"(?i:" + DIGITS + r"\s*%\s*power|power\s*(?:of\s*)?" + DIGITS + r"\s*%)",
     "definition": r"(?i:defined as[^.;,)]*)",
+    # who was studied, not what was found: "we reviewed all adults who started ...", "all
+    # patients gave written consent"
+    "eligibility": r"(?i:\b(?:reviewed|included|enrolled|identified|screened|studied)\s+all\b"
+    + r"|\ball\s+(?:patients|participants)\s+(?:gave|provided|signed)\b)",
     # a scale's range ("(range 0-100)"), not the range of the values
     "scale range": r"\(\s*(?i:range)[:,]?\s*0\s*(?:-|–|to)\s*" + DIGITS + r"\s*\)",
 }  # fmt: skip
@@ -268,6 +275,8 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("mean unit (SD)", r"(" + DIGITS + r")\s*[A-Za-z/]+\s*\(\s*SD[\s:=,]*(" + DIGITS + r")\s*\)", _mean_sd),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
         ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
+        # '(22 women; mean age 53.6 years)': an abstract's age without a verb
+        ("mean", r"(?i:\b(mean|average|median)\s+age)\s+(" + DIGITS + r")(?=\s*(?:years|yrs|y)\b)", _summary),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
         ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
         ("range", r"\(\s*(?i:range)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*\)", _range),
@@ -294,11 +303,14 @@ _CONTINUED = re.compile(
 )
 # a count whose noun the sentence has just given ("22 of 24 patients had ... and 23 had ...")
 _ELLIPTIC = re.compile(
-    r"\b(?:and|while|whereas|only|but|remaining|other)\s+("
+    r"(?:\b(?:and|while|whereas|only|but|remaining|other)|[;,])\s+("
     + NUMBER
     + r")\s+(?:had|were|was|received|met|showed"
     r"|developed|reached|achieved|did)\b"
 )
+
+# the same, at the end of a clause: '... at 10 mg/day in 8 patients and at 20 mg/day in 4'
+_IN_COUNT = re.compile(r"\bin\s+(" + NUMBER + r")(?=\s*(?:[,.;)]|\band\b|$))")
 
 
 def _continued(scan: str, found: list[Statement]) -> list[Statement]:
@@ -313,8 +325,10 @@ def _continued(scan: str, found: list[Statement]) -> list[Statement]:
         if match and all(s.start != match.start(1) for s in found + extra):
             extra.append(_number(match, 1, statement.statistic, statement.pattern))
     if any(s.statistic == "n" for s in found):
-        for match in _ELLIPTIC.finditer(scan):
-            if any(s.statistic == "n" and s.end < match.start() for s in found):
+        # ('found in six, and ... in four patients each': the noun may come after)
+        ellipses = [(m, True) for m in _ELLIPTIC.finditer(scan)]
+        for match, after in [*ellipses, *[(m, False) for m in _IN_COUNT.finditer(scan)]]:
+            if any(s.statistic == "n" and (s.end < match.start() or not after) for s in found):
                 extra.append(_number(match, 1, "n", "count", "count"))
                 extra[-1].reported = f"{extra[-1].value:g}"
     return extra
@@ -341,7 +355,23 @@ def statements(sentence: str, subjects: list[str]) -> list[Statement]:
             scan = blank(scan, match.start(), match.end())
     found += _continued(scan, found)
     found += _another(sentence, scan, found)
-    return _without_restated(sorted(found, key=lambda s: s.start))
+    return _signed_intervals(_without_restated(sorted(found, key=lambda s: s.start)))
+
+
+def _signed_intervals(found: list[Statement]) -> list[Statement]:
+    """'a mean decrease of 13.7 points (95% CI 10.9 to 16.6)': the interval of a change printed
+    as a decrease is printed as the decrease is: 10.9 is the upper limit of the change, -10.9,
+    and 16.6 its lower limit, -16.6."""
+    for index, ci in enumerate(found):
+        if ci.statistic != "ci_lower" or index + 1 == len(found) or ci.words.get("percent"):
+            continue
+        upper = found[index + 1]
+        before = [s for s in found[:index] if s.statistic == "mean_change"]
+        decrease = before and before[-1].value < 0 and not before[-1].reported.startswith("-")
+        if decrease and upper.statistic == "ci_upper" and ci.value >= 0 and upper.value >= 0:
+            ci.value, upper.value = -ci.value, -upper.value
+            ci.statistic, upper.statistic = "ci_upper", "ci_lower"
+    return found
 
 
 def _without_restated(found: list[Statement]) -> list[Statement]:
