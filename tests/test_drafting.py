@@ -260,6 +260,44 @@ def test_an_interval_of_a_decrease_is_signed_as_the_decrease():
     ]
 
 
+def test_a_journals_brackets_and_a_change_with_its_sd():
+    # square brackets inside round ones, an interval with its unit on both limits
+    assert found("(median [IQR] age, 54 [45-61] years; 20 [83%] women)") == [
+        ("median", "54", "=", 54.0, 0),
+        ("q1", "45", "=", 45.0, 0),
+        ("q3", "61", "=", 61.0, 0),
+        ("n", "20", "=", 20.0, 0),
+        ("pct", "83%", "=", 83.0, 0),
+    ]
+    assert found("in 19 of 21 patients (90% [95% CI, 70%-99%])")[2:] == [
+        ("pct", "90%", "=", 90.0, 0),
+        ("ci_lower", "70", "=", 70.0, 0),
+        ("ci_upper", "99", "=", 99.0, 0),
+    ]
+    assert found("a mean (SD) decrease of 13.0 (8.2) points") == [
+        ("mean_change", "13.0", "=", -13.0, 1),
+        ("sd_change", "8.2", "=", 8.2, 1),
+    ]
+
+
+def test_from_one_summary_to_another_is_baseline_then_follow_up():
+    cohort = cohort_of("synthetic_tofacitinib")
+    analysis = cohort_analysis(CONFIG, cohort)
+    drafting = drafting_settings(CONFIG, cohort)
+    text = (
+        "1 At week 12, CDASI fell from a mean (SD) of 30.6 (9.1) to 17.6 (10.4), and MMT-8 did\n"
+        "2 not change (mean [SD], 135.2 [12.1] vs 137.0 [10.3]; P = .24).\n"
+    )
+    rows = draft(located_lines(text), study_of(cohort, analysis, drafting), drafting)
+    assert rows[["parameter", "visit", "statistic", "value"]].values.tolist() == [
+        ["CDASI", "M0", "mean", 30.6], ["CDASI", "M0", "sd", 9.1],
+        ["CDASI", "M3", "mean", 17.6], ["CDASI", "M3", "sd", 10.4],
+        ["MMT8", "M0", "mean", 135.2], ["MMT8", "M0", "sd", 12.1],
+        ["MMT8", "M3", "mean", 137.0], ["MMT8", "M3", "sd", 10.3],
+        ["MMT8", "M3", "p_value", 0.24],
+    ]  # fmt: skip
+
+
 def test_an_abstracts_counts_without_verbs():
     assert found("Twenty-three patients (22 women; mean age 53.6 years) were included; 11 received upadacitinib") == [
         ("n", "23", "=", 23.0, 0),

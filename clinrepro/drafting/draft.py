@@ -30,13 +30,13 @@ STATISTIC_WORDS = {
     "mean": "mean", "sd": "SD of", "median": "median", "min": "minimum", "max": "maximum",
     "q1": "first quartile of", "q3": "third quartile of", "n": "number of", "denominator": "number of",
     "pct": "percentage of", "n_responders": "number of", "p_value": "p-value",
-    "mean_change": "mean change", "ci_lower": "lower confidence limit",
+    "mean_change": "mean change", "sd_change": "SD of", "ci_lower": "lower confidence limit",
     "ci_upper": "upper confidence limit", "pct_change": "percent change of mean",
 }  # fmt: skip
 # the statistics whose source may state the test that gave them
 TESTED = ("p_value", "ci_lower", "ci_upper")
 # the statistics of a change from baseline: described "from <baseline> to <visit>"
-FROM_BASELINE = ("p_value", "mean_change", "ci_lower", "ci_upper", "pct_change")
+FROM_BASELINE = ("p_value", "mean_change", "sd_change", "ci_lower", "ci_upper", "pct_change")
 _CLAUSE_END = re.compile(r"[,;:]\s")
 EACH = re.compile(r"\s*(?:[a-z]+\s+)?each\b")
 SECTION = re.compile(
@@ -353,6 +353,7 @@ class Drafter:
             what = {
                 "pct_change": f"{words} {label}",
                 "mean_change": f"mean change in {label}",
+                "sd_change": f"SD of the changes in {label}",
             }.get(found.statistic, f"{words} of the change in {label}")
             text = f"{what} from {self._visit_label(study.baseline)}"
             if found.visit:

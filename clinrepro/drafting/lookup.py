@@ -12,7 +12,7 @@ from clinrepro.drafting.mentions import Mention, nearest
 from clinrepro.drafting.statements import Statement
 
 SUMMARIES = ("mean", "sd", "median", "min", "max", "q1", "q3")
-CHANGES = ("mean_change", "ci_lower", "ci_upper", "pct_change")
+CHANGES = ("mean_change", "sd_change", "ci_lower", "ci_upper", "pct_change")
 COUNTS = ("n", "pct", "denominator")
 # the words of a response (a patient who meets the response criterion)
 RESPONSE_WORDS = re.compile(r"(?i)\b(improv\w*|respon\w*)\b")
@@ -104,11 +104,15 @@ def _visit(context: Context, statement: Statement, found: Lookup, default: str |
     """The visit named right after the number ('14 at week 12'), else the nearest before it,
     else the next in its clause, else the last of the paragraph; a change or a test is at a
     follow-up visit, so it passes over the baseline."""
-    follow_up = statement.statistic in ("p_value",) + CHANGES
+    follow_up = statement.statistic in ("p_value",) + CHANGES or bool(statement.words.get("to"))
     named = [m for m in context.visits if not (follow_up and m.code == context.baseline)]
     end = statement.words.get("after", statement.end)
     right_after = [m for m in named if 0 <= m.start - end <= AFTER]
     mention = context.forced_visit or (right_after[0] if right_after else None)
+    if mention is None and statement.words.get("from"):  # 'from 30.6 to 17.6': at baseline
+        found.visit = context.baseline
+        found.matched.append(f"visit {context.baseline} ('from')")
+        return
     mention = mention or nearest(named, statement.start, context.clause[1])
     carried = context.carried_visit
     if follow_up and carried is not None and carried.code == context.baseline:

@@ -191,6 +191,11 @@ def _change(match):
     return [statement]
 
 
+def _change_sd(match):
+    change = _change(match)
+    return change + [_number(match, 3, "sd_change", "change")]
+
+
 def _from_to(match):
     """'decreased from 27 at baseline to 14 at week 12': the mean at each end."""
     return [_number(match, 1, "mean", "from ... to"), _number(match, 2, "mean", "from ... to")]
@@ -255,26 +260,28 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
     # up to three words between a count and its noun ("Sixteen DM patients"), not a word that
     # makes the number count something else ("two values of each patient", "12 in patients")
     words = r"(?:(?!(?i:of|in|each|per|for|than|with)\s)[\w()+-]+\s+){0,3}?"
-    bracketed = (
+    bracketed = (  # '30.6 (9.1)', '135.2 [12.1]' (a bracket inside brackets), '30.6 (SD 9.1)'
         r"("
         + DIGITS
-        + r")\s*\(\s*(?:SD[\s:=]*)"
+        + r")\s*[(\[]\s*(?:SD[\s:=]*)"
         + ("?" if spread_in_brackets else "")
         + "("
         + DIGITS
-        + r")\s*\)"
+        + r")\s*[)\]]"
     )
     return [
         *[(name, trap, None) for name, trap in PRE_TRAPS.items()],
         ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
-        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
+        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + r")(?:\s*%)?" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
+        # 'a mean (SD) decrease of 13.0 (8.2) points': the change and the SD of the changes
+        ("mean change", r"(?i:\b(?:mean|average)\s*[(\[]\s*SD\s*[)\]]\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement))\s+(?:of\s+)?(" + DIGITS + r")\s*[(\[]\s*(" + DIGITS + r")\s*[)\]]", _change_sd),
         ("mean (SD)", bracketed, _mean_sd),
         # 'the mean age was 48.4 years (SD 13.4)': a unit between the mean and its SD
         ("mean unit (SD)", r"(" + DIGITS + r")\s*[A-Za-z/]+\s*\(\s*SD[\s:=,]*(" + DIGITS + r")\s*\)", _mean_sd),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
-        ("x (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)", _count_percent),
+        ("x (%)", r"(" + NUMBER + r")\s*[(\[]\s*(" + DIGITS + r")\s*%\s*[)\]]", _count_percent),
         # '(22 women; mean age 53.6 years)': an abstract's age without a verb
         ("mean", r"(?i:\b(mean|average|median)\s+age)\s+(" + DIGITS + r")(?=\s*(?:years|yrs|y)\b)", _summary),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
@@ -355,7 +362,28 @@ def statements(sentence: str, subjects: list[str]) -> list[Statement]:
             scan = blank(scan, match.start(), match.end())
     found += _continued(scan, found)
     found += _another(sentence, scan, found)
-    return _signed_intervals(_without_restated(sorted(found, key=lambda s: s.start)))
+    return _from_and_to(
+        sentence, _signed_intervals(_without_restated(sorted(found, key=lambda s: s.start)))
+    )
+
+
+_FROM = re.compile(
+    r"(?i)\bfrom\s+(?:a\s+)?(?:(?:mean|median)\s*(?:[(\[]\s*(?:SD|IQR)\s*[)\]])?\s*(?:of\s+)?)?$"
+)
+_TO_AFTER = re.compile(r"(?i)\bto\s+(?:a\s+)?(?:(?:mean|median)\s*(?:of\s+)?)?$")
+
+
+def _from_and_to(sentence: str, found: list[Statement]) -> list[Statement]:
+    """'fell from a mean (SD) of 30.6 (9.1) to 17.6 (10.4)', '135.2 [12.1] vs 137.0 [10.3]': the
+    first summary is the baseline's, the second a follow-up's (when no visit is printed
+    beside them)."""
+    summaries = [s for s in found if s.statistic in ("mean", "median")]
+    for first, second in zip(summaries, summaries[1:]):
+        before = sentence[: second.start]
+        from_to = _FROM.search(sentence[: first.start]) and _TO_AFTER.search(before)
+        if from_to or re.search(r"(?i)\b(?:vs\.?|versus)\s+$", before):  # '135.2 [12.1] vs 137.0'
+            first.words["from"], second.words["to"] = True, True
+    return found
 
 
 def _signed_intervals(found: list[Statement]) -> list[Statement]:
