@@ -23,6 +23,8 @@ CRITERION_WORDS = re.compile(
 )
 # how far after a number (in characters) a visit named belongs to it: "14 at week 12"
 AFTER = 12
+# a clause saying a criterion was met ('met the response criterion', 'was reached by')
+ATTAINED = re.compile(r"(?i)\bresponse criteri|\b(?:reach|achiev|attain)\w*|\b(?:met|meet)\b")
 # a daily dose as a text prints it: '10 mg/day', '15 mg daily', '5 mg twice daily' (twice: x 2)
 DAILY_DOSE = re.compile(
     r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
@@ -104,7 +106,11 @@ def _visit(context: Context, statement: Statement, found: Lookup, default: str |
     """The visit named right after the number ('14 at week 12'), else the nearest before it,
     else the next in its clause, else the last of the paragraph; a change or a test is at a
     follow-up visit, so it passes over the baseline."""
-    follow_up = statement.statistic in ("p_value",) + CHANGES or bool(statement.words.get("to"))
+    follow_up = (
+        statement.statistic in ("p_value",) + CHANGES
+        or bool(statement.words.get("to"))
+        or found.analysis == "response"  # a response is never at baseline
+    )
     named = [m for m in context.visits if not (follow_up and m.code == context.baseline)]
     end = statement.words.get("after", statement.end)
     right_after = [m for m in named if 0 <= m.start - end <= AFTER]
@@ -204,16 +210,18 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     only = [Mention("response", r, "response", 0, 0) for r in study.response][
         : len(study.response) == 1
     ]
-    # or a measure the sentence names in another clause: 'CDASI decreased by ..., and 89% of
-    # evaluable patients met the response criterion'
+    # or a measure the sentence names in another clause, when this one says a criterion was
+    # met: 'CDASI decreased by ..., and 89% of evaluable patients met the response criterion',
+    # 'The primary endpoint, a decrease of the CDASI of at least 5 points, was reached by 91%'
     elsewhere = [
         Mention("response", role, m.words, m.start, m.end)
         for m in context.measures
         for role, criterion in study.response.items()
         if criterion["parameter"] == m.code
-    ][: not inside and not by_measure and bool(re.search(r"(?i)\bresponse criteri", clause))]
+    ][: not inside and not by_measure and bool(ATTAINED.search(clause))]
     responders = inside or by_measure or elsewhere or only
     restated = [m for m in by_measure if _restates(study.response[m.code], clause)]
+    restated += [m for m in elsewhere if _restates(study.response[m.code], sentence)]
     if responders and (RESPONSE_WORDS.search(clause) or restated):
         role = (restated or responders)[0]
         criterion = study.response[role.code]
@@ -310,6 +318,14 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
             )
         )
     _visit(context, statement, found, study.baseline if found.analysis == "summary" else None)
+    follow_ups = [
+        code
+        for code, visit in study.visits.items()
+        if code != study.baseline and not visit.get("reported_only")
+    ]
+    if not found.visit and len(follow_ups) == 1:  # 'MMT-8 did not change (P = .52)'
+        found.visit = follow_ups[0]
+        found.assumed.append(f"visit {found.visit} (the only follow-up with per-patient data)")
     if not found.visit:
         found.reason = "no follow-up visit is named"
     return found

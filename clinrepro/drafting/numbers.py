@@ -11,10 +11,29 @@ _UNITS = (
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}  # fmt: skip
 WORD_VALUES = {word: value for value, word in enumerate(_UNITS)} | _TENS
-# a number in words: "sixteen", "twenty-one", "twenty one"
-NUMBER_WORDS = (
+# a number in words: "sixteen", "twenty-one", "twenty one", "nine hundred (and) forty-five",
+# "one thousand"
+_BELOW_100 = (
     r"(?:(?:" + "|".join(_TENS) + r")(?:[- ](?:" + "|".join(_UNITS[1:10]) + r"))?"
     r"|" + "|".join(sorted(_UNITS, key=len, reverse=True)) + r")"
+)
+_HUNDREDS = (
+    r"(?:(?:" + "|".join(_UNITS[1:10]) + r"|a)\s+hundred(?:(?:\s+and)?\s+" + _BELOW_100 + ")?)"
+)
+NUMBER_WORDS = (
+    r"(?:(?:"
+    + _HUNDREDS
+    + "|"
+    + _BELOW_100
+    + r"|a)\s+thousand(?:(?:\s+and)?\s+(?:"
+    + _HUNDREDS
+    + "|"
+    + _BELOW_100
+    + "))?|"
+    + _HUNDREDS
+    + "|"
+    + _BELOW_100
+    + ")"
 )
 # a number in digits, not part of a word or code ("MMT8", "NCT04972760", "M3"); a sign when
 # it stands alone ("-81%", "(−10.9")
@@ -25,12 +44,20 @@ PROPORTION_WORDS = {"all": 100, "half": 50, "none": 0}
 
 
 def value_of(printed: str) -> float:
-    """'16' -> 16, '1.8' -> 1.8, 'Sixteen' -> 16, 'twenty-one' -> 21."""
+    """'16' -> 16, '1.8' -> 1.8, 'Sixteen' -> 16, 'twenty-one' -> 21, 'Nine hundred forty-five'
+    -> 945, 'One thousand' -> 1000."""
     text = printed.strip().lower()
     if re.fullmatch(r"-?(\d+(\.\d+)?|\.\d+)", text):
         return float(text)
-    parts = re.split(r"[- ]", text)
-    return float(sum(WORD_VALUES[part] for part in parts))
+    total = current = 0
+    for part in re.split(r"[-\s]+", text):
+        if part == "hundred":
+            current *= 100
+        elif part == "thousand":
+            total, current = total + current * 1000, 0
+        elif part != "and":
+            current += 1 if part == "a" else WORD_VALUES[part]
+    return float(total + current)
 
 
 def precision_of(printed: str) -> int:

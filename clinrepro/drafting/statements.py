@@ -80,7 +80,10 @@ PRE_TRAPS = {
     # who was studied, not what was found: "we reviewed all adults who started ...", "all
     # patients gave written consent"
     "eligibility": r"(?i:\b(?:reviewed|included|enrolled|identified|screened|studied)\s+all\b"
-    + r"|\ball\s+(?:patients|participants)\s+(?:gave|provided|signed)\b)",
+    + r"|\ball\s+(?:patients|participants|pts)\s+(?:gave|provided|signed|received\s+(?:a\s+)?written)\b"
+    + r"|\ball\b(?=[^.;]{0,200}?\bwere\s+(?:included|eligible|enrolled|recruited)\b))",
+    # another study's number, cited: "the first series of 16 pts [6]"
+    "cited": r"(?<![\w.])\d+\s+[A-Za-z]+\s*(?=\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])",
     # a scale's range ("(range 0-100)"), not the range of the values
     "scale range": r"\(\s*(?i:range)[:,]?\s*0\s*(?:-|–|to)\s*" + DIGITS + r"\s*\)",
 }  # fmt: skip
@@ -197,8 +200,14 @@ def _change_sd(match):
 
 
 def _from_to(match):
-    """'decreased from 27 at baseline to 14 at week 12': the mean at each end."""
-    return [_number(match, 1, "mean", "from ... to"), _number(match, 2, "mean", "from ... to")]
+    """'decreased from 27 at baseline to 14 at week 12': the mean at each end (the median,
+    when the words before say so: 'the median IFN-α decreased from 58 fg/mL at M0 to 33')."""
+    said = match.string[max(0, match.start() - 60) : match.start()].lower()
+    statistic = "median" if said.rfind("median") > said.rfind("mean") else "mean"
+    return [
+        _number(match, 1, statistic, "from ... to"),
+        _number(match, 2, statistic, "from ... to"),
+    ]
 
 
 def _range(match):
@@ -290,7 +299,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("mean change", r"(?i:\bmean\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement|difference)\b)[^.;()]{0,50}?\b(?:was|were|of|=|:)\s*(" + DIGITS + ")", _change),
         *[(name, trap, None) for name, trap in TRAPS.items()],
         ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
-        ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
+        ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w/-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
         ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
         ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
@@ -312,7 +321,7 @@ _CONTINUED = re.compile(
 _ELLIPTIC = re.compile(
     r"(?:\b(?:and|while|whereas|only|but|remaining|other)|[;,])\s+("
     + NUMBER
-    + r")\s+(?:had|were|was|received|met|showed"
+    + r")\s+(?:had|were|was|received|met|showed|with"
     r"|developed|reached|achieved|did)\b"
 )
 
