@@ -24,7 +24,9 @@ CRITERION_WORDS = re.compile(
 # how far after a number (in characters) a visit named belongs to it: "14 at week 12"
 AFTER = 12
 # a clause saying a criterion was met ('met the response criterion', 'was reached by')
-ATTAINED = re.compile(r"(?i)\bresponse criteri|\b(?:reach|achiev|attain)\w*|\b(?:met|meet)\b")
+ATTAINED = re.compile(
+    r"(?i)\bresponse criteri|\b(?:reach|achiev|attain|meeting)\w*|\b(?:met|meet)\b"
+)
 # a daily dose as a text prints it: '10 mg/day', '15 mg daily', '5 mg twice daily' (twice: x 2)
 DAILY_DOSE = re.compile(
     r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
@@ -32,7 +34,7 @@ DAILY_DOSE = re.compile(
 )
 # the count of the patients studied, said again: 'Forty patients were included; their ...'
 ENROLLED = re.compile(
-    r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\s+(?:were|had been)\s+"
+    r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\b[^.;]{0,50}?\b(?:were|had been)\s+"
     r"(?:included|enrolled|analy[sz]ed|identified|studied|reviewed)\b"
 )
 # a sentence that speaks of the measure the one before named: 'It fell by week 24, when the
@@ -113,7 +115,7 @@ def _visit(context: Context, statement: Statement, found: Lookup, default: str |
     )
     named = [m for m in context.visits if not (follow_up and m.code == context.baseline)]
     end = statement.words.get("after", statement.end)
-    right_after = [m for m in named if 0 <= m.start - end <= AFTER]
+    right_after = [m for m in named if 0 <= m.start - end <= AFTER and m.start < context.clause[1]]
     mention = context.forced_visit or (right_after[0] if right_after else None)
     if mention is None and statement.words.get("from"):  # 'from 30.6 to 17.6': at baseline
         found.visit = context.baseline
@@ -195,6 +197,28 @@ def _restates(criterion: dict, clause: str) -> bool:
     return re.search(rf"(?<![\d.]){threshold:g}(?![\d.])", clause) is not None
 
 
+def _response(
+    study: Study, context: Context, statement: Statement, role: Mention, named_inside: bool
+) -> Lookup:
+    """A count or percentage of a response criterion's responders (or of its evaluable
+    patients, for the denominator), in the population the sentence names."""
+    criterion = study.response[role.code]
+    found = Lookup(population=role.code, analysis="response", parameter=criterion["parameter"])
+    found.statistic = {"pct": "pct"}.get(statement.statistic, "n_responders")
+    if statement.words.get("denominator"):  # "12/17 evaluable patients"
+        found.statistic = "n_evaluable"
+    found.matched.append(f"response of role {role.code} ('{role.words}')")
+    named = [m for m in context.roles if context.clause[0] <= m.start < context.clause[1]]
+    other = nearest(context.roles, statement.start)  # 'similar in the whole cohort, with 14'
+    if other is not None and other.code == study.everyone:
+        found.population = other.code
+        found.matched.append(f"population {other.code} ('{other.words}')")
+    elif not named_inside and not named:  # its population may be the whole cohort's: review
+        found.assumed.append(f"population {role.code} (the response's; none named)")
+    _visit(context, statement, found, criterion["visit"])
+    return found
+
+
 def _count(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     found = Lookup(statistic="n" if statement.statistic != "pct" else "pct")
     clause = sentence[context.clause[0] : context.clause[1]]
@@ -218,28 +242,16 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
         for m in context.measures
         for role, criterion in study.response.items()
         if criterion["parameter"] == m.code
-    ][: not inside and not by_measure and bool(ATTAINED.search(clause))]
+        and (ATTAINED.search(clause) or _restates(criterion, clause))  # '... of 1.2 or more'
+    ][: not inside and not by_measure]
     responders = inside or by_measure or elsewhere or only
     restated = [m for m in by_measure if _restates(study.response[m.code], clause)]
     restated += [m for m in elsewhere if _restates(study.response[m.code], sentence)]
-    if responders and (RESPONSE_WORDS.search(clause) or restated):
-        role = (restated or responders)[0]
-        criterion = study.response[role.code]
-        found.population, found.analysis, found.parameter = (
-            role.code,
-            "response",
-            criterion["parameter"],
-        )
-        found.statistic = {"pct": "pct"}.get(statement.statistic, "n_responders")
-        if statement.words.get("denominator"):  # "12/17 evaluable patients"
-            found.statistic = "n_evaluable"
-        found.matched.append(f"response of role {role.code} ('{role.words}')")
-        named = [m for m in context.roles if context.clause[0] <= m.start < context.clause[1]]
-        if not inside and not named:  # its population may be the whole cohort's: review
-            found.assumed.append(f"population {role.code} (the response's; none named)")
-        _visit(context, statement, found, criterion["visit"])
-        return found
+    met = ATTAINED.search(clause) and re.search(r"(?i)\bcriteri", clause)  # 'meeting the criterion'
+    if responders and (RESPONSE_WORDS.search(clause) or restated or met):
+        return _response(study, context, statement, (restated or responders)[0], bool(inside))
     role = _role_after(context, statement)
+    role = None if role is not None and role.code == study.everyone else role  # counted anyway
     found.population, found.analysis, found.category = study.everyone, "categorical", "Y"
     named = nearest(context.visits, statement.start)
     found.visit = study.baseline

@@ -66,7 +66,7 @@ def visit_phrases(
         label = visit.get("label", "")
         inner = re.findall(r"\(([^)]*)\)", label)
         names = [visit.get("printed"), re.sub(r"\s*\([^)]*\)", "", label), *inner]
-        names += visit.get("aliases") or []
+        names += [*(visit.get("aliases") or []), visit["code"]]  # 'W12', 'M3'
         for name in dict.fromkeys(n for n in names if n):
             phrases.append((visit["code"], _phrase(name, case=name == visit["code"])))
         for words in inner:

@@ -37,7 +37,7 @@ NUMBER_WORDS = (
 )
 # a number in digits, not part of a word or code ("MMT8", "NCT04972760", "M3"); a sign when
 # it stands alone ("-81%", "(−10.9")
-DIGITS = r"(?<![\w.])-?(?:\d+(?:\.\d+)?|\.\d+)(?![\w])"
+DIGITS = r"(?<![\w.+])[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?![\w])"
 NUMBER = rf"(?:{DIGITS}|(?<![\w-])(?i:{NUMBER_WORDS})(?![\w-]))"
 # words that stand for a proportion of the patients: the printed word and its percentage
 PROPORTION_WORDS = {"all": 100, "half": 50, "none": 0}
@@ -47,7 +47,7 @@ def value_of(printed: str) -> float:
     """'16' -> 16, '1.8' -> 1.8, 'Sixteen' -> 16, 'twenty-one' -> 21, 'Nine hundred forty-five'
     -> 945, 'One thousand' -> 1000."""
     text = printed.strip().lower()
-    if re.fullmatch(r"-?(\d+(\.\d+)?|\.\d+)", text):
+    if re.fullmatch(r"[-+]?(\d+(\.\d+)?|\.\d+)", text):
         return float(text)
     total = current = 0
     for part in re.split(r"[-\s]+", text):
@@ -63,11 +63,11 @@ def value_of(printed: str) -> float:
 def precision_of(printed: str) -> int:
     """Decimal places printed: '0.0001' -> 4, '27' -> 0, 'sixteen' -> 0."""
     text = printed.strip()
-    return len(text.split(".")[1]) if re.fullmatch(r"-?\d*\.\d+", text) else 0
+    return len(text.split(".")[1]) if re.fullmatch(r"[-+]?\d*\.\d+", text) else 0
 
 
 def as_digits(printed: str) -> str:
     """A number as the ledger writes it: digits ('Sixteen' -> '16', '.03' -> '.03')."""
-    if re.fullmatch(r"-?(\d+(\.\d+)?|\.\d+)", printed.strip()):
+    if re.fullmatch(r"[-+]?(\d+(\.\d+)?|\.\d+)", printed.strip()):
         return printed.strip()
     return f"{value_of(printed):g}"

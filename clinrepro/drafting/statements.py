@@ -70,7 +70,7 @@ PATTERNS = [
 # was considered significant", "alpha of 0.05"), the power of a sample size, a definition
 PRE_TRAPS = {
     "significance level": r"(?i:[pP][\s-]*(?:values?)?\s*[<≤]=?\s*" + DIGITS
-    + r"\s*(?:(?:was|were|is|are)\s+)?(?:considered|deemed|regarded|taken)[^.;]*"
+    + r"\s*(?:(?:was|were|is|are|being)\s+)?(?:considered|deemed|regarded|taken)[^.;]*"
     + r"|(?:significance|alpha|α)(?:\s+level)?\s*(?:of|was|was set at|=|:|at)?\s*" + DIGITS
     + r"|(?:significance(?:\s+level)?\s+(?:was\s+)?set\s+at|level\s+of\s+significance(?:\s+was)?"
     + r"|(?:considered|deemed)\s+(?:statistically\s+)?significant\s+(?:if|when|at|for))\s*"
@@ -82,6 +82,9 @@ PRE_TRAPS = {
     "eligibility": r"(?i:\b(?:reviewed|included|enrolled|identified|screened|studied)\s+all\b"
     + r"|\ball\s+(?:patients|participants|pts)\s+(?:gave|provided|signed|received\s+(?:a\s+)?written)\b"
     + r"|\ball\b(?=[^.;]{0,200}?\bwere\s+(?:included|eligible|enrolled|recruited)\b))",
+    # a prevalence in the population, not in the cohort: "affects approximately 0.5% to 1% of adults"
+    "prevalence": r"(?i:\b(?:approximately|about|around|roughly)\s+" + DIGITS + r"\s*%?\s*(?:to|-|–)\s*"
+    + DIGITS + r"\s*%\s+of\s+(?:adults|people|individuals|the\s+(?:general\s+)?population))",
     # another study's number, cited: "the first series of 16 pts [6]"
     "cited": r"(?<![\w.])\d+\s+[A-Za-z]+\s*(?=\[\s*\d+(?:\s*[,;–-]\s*\d+)*\s*\])",
     # a scale's range ("(range 0-100)"), not the range of the values
@@ -194,6 +197,12 @@ def _change(match):
     return [statement]
 
 
+def _to_value(match):
+    said = match.string[max(0, match.start() - 60) : match.start()].lower()
+    statistic = "median" if said.rfind("median") > said.rfind("mean") else "mean"
+    return [_number(match, 1, statistic, "from ... to")]
+
+
 def _change_sd(match):
     change = _change(match)
     return change + [_number(match, 3, "sd_change", "change")]
@@ -239,7 +248,12 @@ def _counts(match):
 
 
 def _none(match):
-    return [Statement("count", "n", "0", "=", 0.0, 0, match.start(1), match.end(1), "count")]
+    """'No patients ...'; 'none of the 32 evaluable patients ...': 0, and of how many."""
+    found = [Statement("count", "n", "0", "=", 0.0, 0, match.start(1), match.end(1), "count")]
+    if match.group(2):
+        found.append(_number(match, 2, "denominator", "x of n", "count"))
+        found[-1].reported = f"{found[-1].value:g}"
+    return found
 
 
 def _all_but(match):
@@ -283,7 +297,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
         ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + r")(?:\s*%)?" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
-        ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*[\])]", _median),
+        ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")(?:\s*[A-Za-z/]+)?\s*[\])]", _median),
         # 'a mean (SD) decrease of 13.0 (8.2) points': the change and the SD of the changes
         ("mean change", r"(?i:\b(?:mean|average)\s*[(\[]\s*SD\s*[)\]]\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement))\s+(?:of\s+)?(" + DIGITS + r")\s*[(\[]\s*(" + DIGITS + r")\s*[)\]]", _change_sd),
         ("mean (SD)", bracketed, _mean_sd),
@@ -294,14 +308,18 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         # '(22 women; mean age 53.6 years)': an abstract's age without a verb
         ("mean", r"(?i:\b(mean|average|median)\s+age)\s+(" + DIGITS + r")(?=\s*(?:years|yrs|y)\b)", _summary),
         ("mean", r"(?<!by a )(?<!by an )(?i:\b(mean|average|median)\b)(?:(?!(?i:decrease|reduction|increase|change|improvement|drop|rise|from))[^.;()]){0,50}?\b(?:was|were|of|is|=|:)\s*(" + DIGITS + r")(?!\s*(?:±|\+/-|%|\(|mg\b|g/|µg|mcg))", _summary),
-        ("(n = x)", r"\(\s*[nN]\s*=\s*(\d+)\s*\)", _n_equals),
+        # '(n = 17)', '(CS, n = 19)', '(n = 15; 37.5%)'
+        ("(n = x)", r"[(,;]\s*[nN]\s*=\s*(\d+)\s*(?=[);,])", _n_equals),
         ("range", r"\(\s*(?i:range)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*\)", _range),
         ("mean change", r"(?i:\bmean\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement|difference)\b)[^.;()]{0,50}?\b(?:was|were|of|=|:)\s*(" + DIGITS + ")", _change),
         *[(name, trap, None) for name, trap in TRAPS.items()],
         ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
+        # 'decreased from 28.1 ± 11.6 at baseline to 19.4 at W12': the value after 'to'
+        # (the value after 'from' read already: no number left between them)
+        ("from ... to", r"(?i:\bfrom\b(?:(?!(?<![\w.])\d)[^.;]){1,60}?\bto)\s+(" + DIGITS + r")(?=\s*(?:[A-Za-z/]+\s+)?(?:at|after|on|by|in)\s)", _to_value),
         ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w/-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
-        ("none", r"\b((?i:no|none of the))\s+" + words + subject, _none),
+        ("none", r"\b((?i:no|none of the))\s+(?:(" + NUMBER + r")\s+)?" + words + subject, _none),
         ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
         ("of them", r"(" + NUMBER + r")\s+of\s+(?:them|these|those)\b", _of_them),
         ("proportion", r"(?<!of )\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
@@ -321,7 +339,7 @@ _CONTINUED = re.compile(
 _ELLIPTIC = re.compile(
     r"(?:\b(?:and|while|whereas|only|but|remaining|other)|[;,])\s+("
     + NUMBER
-    + r")\s+(?:had|were|was|received|met|showed|with"
+    + r")\s+(?:had|were|was|received|met|showed|with|an|a"
     r"|developed|reached|achieved|did)\b"
 )
 
@@ -334,7 +352,7 @@ def _continued(scan: str, found: list[Statement]) -> list[Statement]:
     the sentence's earlier count's."""
     extra = []
     for statement in found:
-        if statement.statistic not in ("mean", "median"):
+        if statement.statistic not in ("mean", "median", "mean_change"):
             continue
         end = statement.words.get("after", statement.end)
         match = _CONTINUED.match(scan, end)
