@@ -32,6 +32,8 @@ DAILY_DOSE = re.compile(
     r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
     r"|(?:once\s+)?daily|a\s+day|per\s+day)"
 )
+# the count right after a verb of who was studied: 'We retrospectively reviewed 23 patients'
+STUDIED = re.compile(r"(?i)\b(?:reviewed|included|enrolled|identified|studied|analy[sz]ed)\s+$")
 # the count of the patients studied, said again: 'Forty patients were included; their ...'
 ENROLLED = re.compile(
     r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\b[^.;]{0,50}?\b(?:were|had been)\s+"
@@ -256,9 +258,14 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     named = nearest(context.visits, statement.start)
     found.visit = study.baseline
     level = _category(context, statement, sentence)
+    studied = STUDIED.search(sentence[: statement.start])  # 'We reviewed 23 patients who ...'
     if role is not None:
         found.parameter = study.populations[role.code]
         found.matched.append(f"population {role.code} ('{role.words}')")
+    elif studied and not statement.words.get("complement"):
+        found.parameter = study.populations[study.everyone]
+        why = "the text's first count" if context.first_count else "the patients studied"
+        found.assumed.append(f"population {study.everyone} ({why})")
     elif level is not None:
         found.parameter, found.category = level.code.split("=", 1)
         dose = _daily_dose(sentence, level, statement) if found.parameter == "TRTMOL" else None

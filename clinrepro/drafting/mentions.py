@@ -42,12 +42,17 @@ _OTHER_UNIT = {
 }
 
 
+# a time unit and its abbreviations, as a pattern
+_SHORT_UNIT = {"week": "(?:week|wk)", "month": "(?:month|mo|mth)", "day": "(?:day|d)"}
+
+
 def _time_phrases(time, unit: str) -> list[re.Pattern]:
     if time is None or float(time) != int(time):
         return []
     one = unit[:-1] if unit.endswith("s") else unit
     phrases = []
     for word, number in [(one, int(time)), *_OTHER_UNIT.get(one, lambda t: [])(int(time))]:
+        word = _SHORT_UNIT.get(word, word)  # 'week 12', 'wk 12', '12 wks'
         phrases += [
             re.compile(rf"(?<![\w.-]){number}[\s-]*{word}s?\b", re.IGNORECASE),
             re.compile(rf"\b{word}[\s-]*{number}(?![\w.])", re.IGNORECASE),

@@ -319,7 +319,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         ("from ... to", r"(?i:\bfrom\b(?:(?!(?<![\w.])\d)[^.;]){1,60}?\bto)\s+(" + DIGITS + r")(?=\s*(?:[A-Za-z/]+\s+)?(?:at|after|on|by|in)\s)", _to_value),
         ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w/-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
-        ("none", r"\b((?i:no|none of the))\s+(?:(" + NUMBER + r")\s+)?" + words + subject, _none),
+        ("none", r"\b((?i:no|none of(?: the)?))\s+(?:(" + NUMBER + r")\s+)?" + words + subject, _none),
         ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
         ("of them", r"(" + NUMBER + r")\s+of\s+(?:them|these|those)\b", _of_them),
         ("proportion", r"(?<!of )\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
