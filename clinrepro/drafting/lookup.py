@@ -32,6 +32,8 @@ DAILY_DOSE = re.compile(
     r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
     r"|(?:once\s+)?daily|a\s+day|per\s+day)"
 )
+# a level named after a negation: 'had no previous treatment', 'without prior therapy'
+NEGATED = re.compile(r"(?i)\b(?:no|without|never|not)\s+(?:\w+\s+){0,2}$")
 # the count right after a verb of who was studied: 'We retrospectively reviewed 23 patients'
 STUDIED = re.compile(r"(?i)\b(?:reviewed|included|enrolled|identified|studied|analy[sz]ed)\s+$")
 # the count of the patients studied, said again: 'Forty patients were included; their ...'
@@ -273,6 +275,8 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
             found.parameter, found.category = "TRT01A", f"{found.category} {dose:g} mg/day"
         if statement.words.get("complement"):  # 'all but two had ...': two had not
             found.category = {"Y": "N", "N": "Y"}.get(found.category, "")
+        elif found.category in ("Y", "N") and NEGATED.search(sentence[: level.start]):
+            found.category = {"Y": "N", "N": "Y"}[found.category]  # 'two had no previous ...'
         found.matched.append(f"category {found.parameter} {found.category} ('{level.words}')")
         if not found.category:
             found.reason = f"'all but' of {level.code}, a column of more than two levels"

@@ -36,13 +36,14 @@ TRAPS = {
     + r"\s*%?\s*(?:points?\s+)?(?i:or (?:more|greater|higher|above|less|fewer|lower|below))",
     "confidence level": r"(?i:" + DIGITS + r"\s*%\s*(?:CI|confidence))",
     # an amount a definition or an argument names, not one measured ("room for a 20% gain")
-    # ("reached the 20% improvement that defined", "little room for an improvement of 20%")
+    # ("reached the 20% improvement that defined", "little room for an improvement of 20%",
+    # "an MMT8 gain of 20% lies beyond the scale's maximum"; not "a mean reduction of 45%")
     "amount": r"(?i:\b(?:a|an|the)\s+"
     + DIGITS
     + r"(?:\s*%|[- ]points?)\s+(?:gain|rise|increase|decrease|drop|fall"
     r"|reduction|improvement|change|threshold|cut-?off)\b"
-    r"|\bfor\s+(?:a|an)\s+(?:gain|rise|increase|decrease|drop|fall|reduction|improvement"
-    r"|change)\s+of\s+" + DIGITS + r"\s*%)",
+    r"|\b(?:a|an)\s+(?:(?!mean|median|average)[\w-]+\s+)?(?:gain|rise|increase|decrease|drop|fall"
+    r"|reduction|improvement|change)\s+of\s+" + DIGITS + r"\s*%)",
     "scale maximum": r"(?i:(?:out of|maximum(?: of)?|max\.?|of a possible|scale of)\s*"
     + DIGITS
     + r"|\(\s*0\s*(?:-|–|to)\s*"
@@ -178,6 +179,16 @@ def _count_percent(match):
     return [count, share]
 
 
+def _count_percent_of(match):
+    count = _number(match, 1, "n", "x of n", "count", n=value_of(match.group(3)))
+    of = {"count": count.value, "of": value_of(match.group(3))}
+    share = _number(match, 2, "pct", "x of n (%)", "%", n=of["of"], words=of)
+    total = _number(match, 3, "denominator", "x of n", "count")
+    count.reported, share.reported = f"{count.value:g}", f"{match.group(2)}%"
+    total.reported = f"{total.value:g}"
+    return [count, share, total]
+
+
 def _percent(match):
     statement = _number(match, 1, "pct", "percentage", "%")  # "90 percent" reads "90%"
     statement.reported = f"{match.group(1)}%"
@@ -304,6 +315,8 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         # 'the mean age was 48.4 years (SD 13.4)': a unit between the mean and its SD
         ("mean unit (SD)", r"(" + DIGITS + r")\s*[A-Za-z/]+\s*\(\s*SD[\s:=,]*(" + DIGITS + r")\s*\)", _mean_sd),
         ("x of n", r"(" + NUMBER + r")\s*(?:of|out of|/)\s*(?:the\s+)?(" + NUMBER + r")(?:(?:\s+[A-Za-z-]+){0,4}?\s*\(\s*(" + DIGITS + r")\s*%\s*\)|)", _fraction),
+        # '19 (90%) of 21': the count, its percentage and of how many
+        ("x of n (%)", r"(" + NUMBER + r")\s*\(\s*(" + DIGITS + r")\s*%\s*\)\s+of\s+(?:the\s+)?(" + NUMBER + ")", _count_percent_of),
         ("x (%)", r"(" + NUMBER + r")\s*[(\[]\s*(" + DIGITS + r")\s*%\s*[)\]]", _count_percent),
         # '(22 women; mean age 53.6 years)': an abstract's age without a verb
         ("mean", r"(?i:\b(mean|average|median)\s+age)\s+(" + DIGITS + r")(?=\s*(?:years|yrs|y)\b)", _summary),
