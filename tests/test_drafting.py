@@ -409,6 +409,47 @@ def test_a_dense_letter_and_a_structured_article():
     ]
 
 
+def test_an_observational_study_and_a_general_journal():
+    assert found("39 of whom were women (97.5%)")[:1] == [("n", "39", "=", 39.0, 0)]
+    assert found("a decrease of 14.0 points (95% confidence interval [CI] -17.4 to -10.5)") == [
+        ("mean_change", "14.0", "=", -14.0, 1),
+        ("ci_lower", "-17.4", "=", -17.4, 1),
+        ("ci_upper", "-10.5", "=", -10.5, 1),
+    ]
+    assert found("the mean change at 24 weeks was an increase of only 2.1 points") == [
+        ("mean_change", "2.1", "=", 2.1, 1)
+    ]
+    assert found("(mean change 0.7 points; p=0.52)") == [
+        ("mean_change", "0.7", "=", 0.7, 1),
+        ("p_value", "0.52", "=", 0.52, 2),
+    ]
+    text = (
+        "1 Twenty-four patients started a JAK inhibitor during the study period (table 1).\n"
+        "2 At week 12, 19 (90%) of 21 evaluable patients with active skin disease had a cutaneous\n"
+        "3 response (95% CI 69.6–98.8), and their mean CDASI activity score fell by 13.0 points.\n"
+        "4\n"
+        "5 In the whole cohort, the mean ± SD CDASI activity score was 26.7 ± 12.9 at baseline and\n"
+        "6 decreased to 18.6 at 12 weeks. The mean change in CDASI was a decrease of 14.0 points.\n"
+    )
+    assert lookups_of("synthetic_tofacitinib", text) == [
+        # 'N patients started': the patients studied
+        ("24", "cohort", "categorical", "SAFFL", "M0", "Y", "n"),
+        ("19", "cutaneous", "response", "CDASI", "M3", "", "n_responders"),
+        ("90%", "cutaneous", "response", "CDASI", "M3", "", "pct"),
+        ("21", "cutaneous", "response", "CDASI", "M3", "", "n_evaluable"),
+        # an interval without '%' after the response, in a clause naming no measure
+        ("69.6", "cutaneous", "response", "CDASI", "M3", "", "ci_lower"),
+        ("98.8", "cutaneous", "response", "CDASI", "M3", "", "ci_upper"),
+        ("13.0", "cutaneous", "paired_test", "CDASI", "M3", "", "mean_change"),
+        ("26.7", "cohort", "summary", "CDASI", "M0", "", "mean"),
+        ("12.9", "cohort", "summary", "CDASI", "M0", "", "sd"),
+        # 'decreased to 18.6 at 12 weeks' without a 'from'
+        ("18.6", "cohort", "summary", "CDASI", "M3", "", "mean"),
+        # the population the paragraph set for this measure ('In the whole cohort, ...')
+        ("14.0", "cohort", "paired_test", "CDASI", "M3", "", "mean_change"),
+    ]
+
+
 def test_what_a_letter_and_a_registry_leave_to_the_reader():
     text = {
         "synthetic_tofacitinib": (
@@ -1046,6 +1087,27 @@ INDEPENDENT = {
         # CDASI at week 24 printed as 18.6 (13.6), HAQ-DI at baseline as 1.21 (0.91)
         {"cdasi_w24_mean": "mismatch", "haq_d0_mean": "mismatch"},
     ),
+    "synthetic_registry_dated_observational": (
+        # an observational study by Spanish-speaking writers ("85.3 percent", "95% confidence
+        # interval [CI] -17.4 to -10.5", "decreased to 18.6 at 12 weeks and to 12.9 after 24
+        # weeks"), written side by side with the next after the mends on the eight before;
+        # measured first at 30 of 36 found, 23 of 30 with the key's look-up (9 of the 20
+        # claims about measures, 45%), 2 rows no claim. Still differs: the abstract's mean
+        # CDASI, which names no population (the key: the whole cohort; the draft: active
+        # cutaneous disease, marked assumed), and MMT8 (the key: the whole cohort)
+        {"text_claims": 36, "found": 36, "with_lookup": 36, "same_lookup": 31, "not_claims": 2},
+        # CDASI at 12 weeks printed as 18.6 (14.6), HAQ-DI after 24 weeks as 0.64 (0.44)
+        {"cdasi_w12_mean": "mismatch", "haq_w24_mean": "mismatch"},
+    ),
+    "synthetic_tofacitinib_summary": (
+        # a British general journal's style ("19 (90%) of 21", "p<0·0001" as "p<0.0001",
+        # "(mean change 0.7 points; p=0.52)"), numbered lines; measured first at 35 of 36
+        # found, 32 of 35 with the key's look-up (20 of the 23 claims about measures, 87%),
+        # 2 rows no claim: every target met
+        {"text_claims": 36, "found": 36, "with_lookup": 36, "same_lookup": 36, "not_claims": 2},
+        # the mean age printed as 58.5 (53.5), CDASI at week 12 as 21.5 (17.5)
+        {"age_m0_mean": "mismatch", "cdasi_m3_mean": "mismatch"},
+    ),
 }
 # the cohort of a text named otherwise (a second text about the same cohort)
 COHORT_OF_TEXT = {
@@ -1054,6 +1116,8 @@ COHORT_OF_TEXT = {
     "synthetic_rheumatoid_article": "synthetic_rheumatoid",
     "synthetic_upadacitinib_series": "synthetic_upadacitinib",
     "synthetic_registry_export_abstract": "synthetic_registry_export",
+    "synthetic_registry_dated_observational": "synthetic_registry_dated",
+    "synthetic_tofacitinib_summary": "synthetic_tofacitinib",
 }
 
 
@@ -1098,7 +1162,7 @@ def test_what_the_independent_drafts_propose_beyond_their_keys():
     assert extra["synthetic_rheumatoid_article"][["draft_claim_id", "draft_value"]].values.tolist() == [
         ["das28_w12_n_evaluable", 17.0], ["das28_w12_n_evaluable_2", 19.0],
     ]  # fmt: skip
-    assert [len(extra[name]) for name in INDEPENDENT] == [3, 0, 0, 1, 0, 2, 0, 0, 2, 2, 0]
+    assert [len(extra[name]) for name in INDEPENDENT] == [3, 0, 0, 1, 0, 2, 0, 0, 2, 2, 0, 2, 2]
 
 
 def generated_table(name: str, folder) -> str:
@@ -1158,6 +1222,10 @@ def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(name, tm
             "l64_n": "not_computable", "l64_n_2": "not_computable", "l64_pct": "not_computable",
         },
         "synthetic_rheumatoid_article": {"l105_n": "not_computable"},
+        # the abstract's mean CDASI, the whole cohort's, looked up in active cutaneous disease
+        "synthetic_registry_dated_observational": {
+            "cdasi_d0_mean": "mismatch", "cdasi_w24_mean": "mismatch",
+        },
     }.get(name, {})  # fmt: skip
 
 

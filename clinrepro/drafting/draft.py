@@ -135,10 +135,13 @@ def _respectively(sentence: str, found: list[Statement], visits: list[Mention]) 
     return forced
 
 
-def _inherited(statement: Statement, percentage: Lookup | None) -> Lookup | None:
+def _inherited(statement: Statement, percentage: Lookup | None, measured: bool) -> Lookup | None:
     """'(90%; 95% CI, 70-99%)': an interval of a percentage right after a response
-    percentage is that percentage's."""
-    if not statement.words.get("percent") or percentage is None:
+    percentage is that percentage's; so is one printed without '%' in a clause that names
+    no measure ('19 (90%) of 21 ... had a cutaneous response (95% CI 69.6–98.8), and ...')."""
+    if percentage is None or statement.statistic not in ("ci_lower", "ci_upper"):
+        return None
+    if not statement.words.get("percent") and measured:
         return None
     follows = "the response percentage the interval follows"
     return dataclasses.replace(
@@ -187,14 +190,19 @@ class Drafter:
             if names
             else None
         )
-        self.paragraph, self.carried = -1, {"visit": None, "measure": None, "follow_up": None}
+        self.paragraph, self.carried = -1, {
+            "visit": None,
+            "measure": None,
+            "follow_up": None,
+            "role": None,
+        }
 
     def read(self, sentence: Sentence) -> None:
         words = sentence.words
         # a new paragraph, or a section of a structured abstract ('Results. Twenty-three ...')
         if sentence.paragraph != self.paragraph or SECTION.match(words):
             self.paragraph = sentence.paragraph
-            self.carried = {"visit": None, "measure": None, "follow_up": None}
+            self.carried = {"visit": None, "measure": None, "follow_up": None, "role": None}
         found = statements(words, self.drafting["subjects"])
         named = {kind: mentions(words, kind, p) for kind, p in self.phrases.items()}
         forced = _respectively(words, found, named["visit"])
@@ -210,12 +218,13 @@ class Drafter:
                 named["measure"], named["visit"], named["role"], named["response"], clause,
                 self.carried["visit"], self.carried["measure"], not self.counted,
                 forced.get(id(statement)), self.study.baseline, named["category"],
-                named["characteristic"], self.carried["follow_up"],
+                named["characteristic"], self.carried["follow_up"], self.carried["role"],
             )  # fmt: skip
             if statement.pattern == "no significant change":
                 statement.value = self.study.significance
                 statement.precision = len(self.study.significance_printed.partition(".")[2])
-            found_here = _inherited(statement, percentage) or look_up(
+            measured = any(clause[0] <= m.start < clause[1] for m in named["measure"])
+            found_here = _inherited(statement, percentage, measured) or look_up(
                 self.study, context, statement, words
             )
             if statement.words.get("complement"):
@@ -237,6 +246,11 @@ class Drafter:
         for kind in ("visit", "measure"):
             if named[kind]:
                 self.carried[kind] = named[kind][-1]
+        # a sentence set in a population ('In the whole cohort, the mean CDASI ...'): the
+        # paragraph's next numbers of that measure are in it too
+        framed = re.match(r"(?i)(?:in|among|for)\s", words) and named["role"]
+        if framed and named["role"][0].start < 40 and named["measure"]:
+            self.carried["role"] = (named["role"][0], named["measure"][0].code)
         follow_ups = [m for m in named["visit"] if m.code != self.study.baseline]
         if follow_ups:
             self.carried["follow_up"] = follow_ups[-1]

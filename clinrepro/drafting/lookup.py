@@ -38,8 +38,8 @@ NEGATED = re.compile(r"(?i)\b(?:no|without|never|not)\s+(?:\w+\s+){0,2}$")
 STUDIED = re.compile(r"(?i)\b(?:reviewed|included|enrolled|identified|studied|analy[sz]ed)\s+$")
 # the count of the patients studied, said again: 'Forty patients were included; their ...'
 ENROLLED = re.compile(
-    r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\b[^.;]{0,50}?\b(?:were|had been)\s+"
-    r"(?:included|enrolled|analy[sz]ed|identified|studied|reviewed)\b"
+    r"\s+(?:\w+\s+)?(?:patients|participants|adults|subjects)\b(?:[^.;]{0,50}?\b(?:were|had been)\s+"
+    r"(?:included|enrolled|analy[sz]ed|identified|studied|reviewed)\b|\s+(?:started|began|initiated)\b)"
 )
 # a sentence that speaks of the measure the one before named: 'It fell by week 24, when the
 # median score was 10'
@@ -92,6 +92,8 @@ class Context:
     categories: list[Mention] = field(default_factory=list)  # levels of ADSL columns
     characteristics: list[Mention] = field(default_factory=list)  # ADSL characteristics
     carried_follow_up: Mention | None = None  # the last follow-up visit of the paragraph
+    # the population the paragraph last named with a measure, and that measure's code
+    carried_role: tuple[Mention, str] | None = None
 
 
 @dataclass
@@ -326,9 +328,13 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
     if not found.assumed:
         found.matched.append(f"measure {measure.code} ('{measure.words}')")
     role = nearest(context.roles, statement.start)
+    carried = context.carried_role
     if role is not None:
         found.population = role.code
         found.matched.append(f"population {role.code} ('{role.words}')")
+    elif carried is not None and carried[1] == measure.code:  # 'In the whole cohort, ... . The'
+        found.population = carried[0].code
+        found.matched.append(f"population {carried[0].code} ('{carried[0].words}', before)")
     else:
         roles = [r for r, c in study.active.items() if c["parameter"] == measure.code]
         found.population = roles[0] if roles else study.everyone

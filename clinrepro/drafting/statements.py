@@ -306,7 +306,7 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
     return [
         *[(name, trap, None) for name, trap in PRE_TRAPS.items()],
         ("p-value", r"(?<![\w-])[pP](?:[- ]values?)?\s*(?:was|of|:)?\s*" + _C + r"\s*(" + DIGITS + ")", _p_values),
-        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + r")(?:\s*%)?" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
+        ("interval", r"(" + DIGITS + r")\s*%\s*(?:CI|confidence interval)(?:\s*\[CI\])?(?:\s+(?:of|for)\s+(?:the\s+)?(?:[a-z-]+\s+){0,3}?[a-z-]+)?[:,]?\s*(" + DIGITS + r")(?:\s*%)?" + _TO + "(" + DIGITS + r")(\s*%)?", _interval),
         ("mean ± SD", r"(" + DIGITS + r")\s*(?:±|\+/-|\+-)\s*(" + DIGITS + ")", _mean_sd),
         ("median", r"(?i:median)\b([^.;]{0,60}?)(" + DIGITS + r")\s*(?:[\w/]+\s*)?[\[(]\s*(range|IQR|interquartile range)?[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")(?:\s*[A-Za-z/]+)?\s*[\])]", _median),
         # 'a mean (SD) decrease of 13.0 (8.2) points': the change and the SD of the changes
@@ -324,17 +324,21 @@ def finders(subjects: list[str], spread_in_brackets: bool = False) -> list[tuple
         # '(n = 17)', '(CS, n = 19)', '(n = 15; 37.5%)'
         ("(n = x)", r"[(,;]\s*[nN]\s*=\s*(\d+)\s*(?=[);,])", _n_equals),
         ("range", r"\(\s*(?i:range)[:,]?\s*(" + DIGITS + ")" + _TO + "(" + DIGITS + r")\s*\)", _range),
+        # '(mean change 0.7 points; p=0.52)': without a verb
+        ("mean change", r"(?i:\bmean\s+(change|decrease|increase|difference))\s+(" + DIGITS + r")(?=\s*(?:points?|[;,)]))", _change),
         ("mean change", r"(?i:\bmean\s+(change|decrease|reduction|drop|fall|increase|rise|gain|improvement|difference)\b)[^.;()]{0,50}?\b(?:was|were|of|=|:)\s*(" + DIGITS + ")", _change),
         *[(name, trap, None) for name, trap in TRAPS.items()],
-        ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
+        ("change", r"(?i:(decrease|reduction|drop|fall|decline|increase|rise|gain|improvement|change|decreased|increased|improved|fell|rose|dropped|declined|reduced)\s+(?:of|by)\s+(?:(?:only|just|about|approximately|nearly|almost)\s+)?(?:a mean of\s+|an average of\s+)?)(" + DIGITS + ")", _change),
         # 'decreased from 28.1 ± 11.6 at baseline to 19.4 at W12': the value after 'to'
+        # 'was 26.7 ± 12.9 at baseline and decreased to 18.6 at 12 weeks and to 12.9 after 24'
+        ("from ... to", r"(?i:\b(?:decreased|fell|dropped|declined|increased|rose|improved|reduced|and)\s+to)\s+(" + DIGITS + r")(?=\s*(?:[A-Za-z/]+\s+)?(?:at|after|on|by|in)\s)", _to_value),
         # (the value after 'from' read already: no number left between them)
         ("from ... to", r"(?i:\bfrom\b(?:(?!(?<![\w.])\d)[^.;]){1,60}?\bto)\s+(" + DIGITS + r")(?=\s*(?:[A-Za-z/]+\s+)?(?:at|after|on|by|in)\s)", _to_value),
         ("from ... to", r"(?i:\bfrom)\s+(" + DIGITS + r")(?:\s+[\w/-]+){0,4}?\s+(?i:to)\s+(" + DIGITS + r")(?!\s*%)", _from_to),
         ("percentage", r"(" + DIGITS + r")\s*(?:%|(?i:percent|per cent)\b)", _percent),
         ("none", r"\b((?i:no|none of(?: the)?))\s+(?:(" + NUMBER + r")\s+)?" + words + subject, _none),
         ("all but", r"(?i:\ball but)\s+(" + NUMBER + r")\s+" + words + subject, _all_but),
-        ("of them", r"(" + NUMBER + r")\s+of\s+(?:them|these|those)\b", _of_them),
+        ("of them", r"(" + NUMBER + r")\s+of\s+(?:them|these|those|whom)\b", _of_them),
         ("proportion", r"(?<!of )\b((?i:all|half))\s+(?:of\s+)?(?:the\s+)?" + words + subject, _proportion),
         ("count", r"(" + NUMBER + r")(?:\s+and\s+(" + NUMBER + r"))?\s+" + words + subject, _counts),
         ("no significant change", r"(?i:\b(unchanged|did not change significantly|no significant (?:change|difference|effect|improvement)|not significantly (?:changed|different|improved)))", _unchanged),
