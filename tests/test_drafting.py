@@ -1108,6 +1108,28 @@ INDEPENDENT = {
         # the mean age printed as 58.5 (53.5), CDASI at week 12 as 21.5 (17.5)
         {"age_m0_mean": "mismatch", "cdasi_m3_mean": "mismatch"},
     ),
+    # the last two, written side by side after every mend above and NOT mended on (their
+    # first measure is what the draft does today with a text it has not seen)
+    "synthetic_rheumatoid_letter": (
+        # a German-style clinical letter ("mean±SD", "ACPA resp. RF ... in three patients
+        # each", "Methotrexate had been given previously to 11 (55%) patients and a TNF
+        # inhibitor to 6"): every hidden-text target met (32 found, 13 of 15 claims about
+        # measures with the key's look-up, 2 rows no claim); the methotrexate count is
+        # looked up as TNFI's (a false mismatch to review)
+        {"text_claims": 36, "found": 32, "with_lookup": 31, "same_lookup": 24, "not_claims": 2},
+        # DAS28-CRP at week 12 printed as 3.48 (3.84), the whole cohort's response as 79% (74%)
+        {"das28_w12_mean": "mismatch", "das28_w12_pct_2": "mismatch"},
+    ),
+    "synthetic_upadacitinib_translated": (
+        # an article translated from French, numbered lines: found 33, but the key reads
+        # every CDASI number the text gives without a population in the whole cohort and
+        # the draft in active cutaneous disease (1 of the 16 claims about measures with the
+        # key's look-up); "17 of 19 evaluable patients (95%)" names no measure nor response
+        # (the planted 95% is not looked up: not computable)
+        {"text_claims": 36, "found": 33, "with_lookup": 32, "same_lookup": 14, "not_claims": 0},
+        # 7 patients on 30 mg/day (5); 95% responders (17 of 19 is 89%)
+        {"trt01a_m0_n": "mismatch", "l81_pct": "not_computable"},
+    ),
 }
 # the cohort of a text named otherwise (a second text about the same cohort)
 COHORT_OF_TEXT = {
@@ -1118,6 +1140,8 @@ COHORT_OF_TEXT = {
     "synthetic_registry_export_abstract": "synthetic_registry_export",
     "synthetic_registry_dated_observational": "synthetic_registry_dated",
     "synthetic_tofacitinib_summary": "synthetic_tofacitinib",
+    "synthetic_rheumatoid_letter": "synthetic_rheumatoid",
+    "synthetic_upadacitinib_translated": "synthetic_upadacitinib",
 }
 
 
@@ -1162,7 +1186,23 @@ def test_what_the_independent_drafts_propose_beyond_their_keys():
     assert extra["synthetic_rheumatoid_article"][["draft_claim_id", "draft_value"]].values.tolist() == [
         ["das28_w12_n_evaluable", 17.0], ["das28_w12_n_evaluable_2", 19.0],
     ]  # fmt: skip
-    assert [len(extra[name]) for name in INDEPENDENT] == [3, 0, 0, 1, 0, 2, 0, 0, 2, 2, 0, 2, 2]
+    assert [len(extra[name]) for name in INDEPENDENT] == [
+        3,
+        0,
+        0,
+        1,
+        0,
+        2,
+        0,
+        0,
+        2,
+        2,
+        0,
+        2,
+        2,
+        2,
+        0,
+    ]
 
 
 def generated_table(name: str, folder) -> str:
@@ -1225,6 +1265,21 @@ def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(name, tm
         # the abstract's mean CDASI, the whole cohort's, looked up in active cutaneous disease
         "synthetic_registry_dated_observational": {
             "cdasi_d0_mean": "mismatch", "cdasi_w24_mean": "mismatch",
+        },
+        # not mended on: the methotrexate count read as TNFI's, and what is not looked up
+        "synthetic_rheumatoid_letter": {
+            "l31_median": "not_computable", "l31_q1": "not_computable", "l31_q3": "not_computable",
+            "priortrt_w0_n": "mismatch", "priortrt_w0_pct": "mismatch", "l38_n": "not_computable",
+            "l43_n": "not_computable",
+        },
+        # not mended on: the CDASI numbers the key reads in the whole cohort, and others
+        "synthetic_upadacitinib_translated": {
+            "l19_n": "not_computable", "l19_n_2": "not_computable",
+            "cdasi_m3_mean_change": "mismatch", "cdasi_m3_ci_lower": "mismatch",
+            "cdasi_m3_ci_upper": "mismatch", "cdasi_m3_n_responders": "mismatch",
+            "cdasi_m3_pct": "mismatch", "priortrt_m0_n": "mismatch", "cdasi_m0_mean": "mismatch",
+            "cdasi_m0_sd": "mismatch", "cdasi_m3_mean": "mismatch", "cdasi_m3_sd": "mismatch",
+            "l81_n": "not_computable", "l89_n": "not_computable",
         },
     }.get(name, {})  # fmt: skip
 
