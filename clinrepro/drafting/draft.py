@@ -10,7 +10,7 @@ import pandas as pd
 
 from clinrepro.base.study import domain_label, domains, population_flags
 from clinrepro.base.vocabularies import cohort_terms
-from clinrepro.drafting.lookup import Context, Lookup, Study, look_up
+from clinrepro.drafting.lookup import OTHER_LEVEL, Context, Lookup, Study, look_up
 from clinrepro.drafting.mentions import (
     Mention,
     category_phrases,
@@ -38,6 +38,9 @@ TESTED = ("p_value", "ci_lower", "ci_upper")
 # the statistics of a change from baseline: described "from <baseline> to <visit>"
 FROM_BASELINE = ("p_value", "mean_change", "sd_change", "ci_lower", "ci_upper", "pct_change")
 _CLAUSE_END = re.compile(r"[,;:]\s")
+# what a paragraph carries from sentence to sentence: the last visit, measure and follow-up
+# visit named, and the population a sentence was set in with its measure
+CARRIED = ("visit", "measure", "follow_up", "role")
 EACH = re.compile(r"\s*(?:[a-z]+\s+)?each\b")
 SECTION = re.compile(
     r"(?i)(?:background|objectives?|aims?|methods|results|conclusions?|discussion)\s*[.:](?:\s|$)"
@@ -190,19 +193,14 @@ class Drafter:
             if names
             else None
         )
-        self.paragraph, self.carried = -1, {
-            "visit": None,
-            "measure": None,
-            "follow_up": None,
-            "role": None,
-        }
+        self.paragraph, self.carried = -1, dict.fromkeys(CARRIED)
 
     def read(self, sentence: Sentence) -> None:
         words = sentence.words
         # a new paragraph, or a section of a structured abstract ('Results. Twenty-three ...')
         if sentence.paragraph != self.paragraph or SECTION.match(words):
             self.paragraph = sentence.paragraph
-            self.carried = {"visit": None, "measure": None, "follow_up": None, "role": None}
+            self.carried = dict.fromkeys(CARRIED)
         found = statements(words, self.drafting["subjects"])
         named = {kind: mentions(words, kind, p) for kind, p in self.phrases.items()}
         forced = _respectively(words, found, named["visit"])
@@ -266,7 +264,7 @@ class Drafter:
             f"{printed.group(1) if printed else 'all but'} {statement.reported.split()[-1]}"
         )
         had = f"the text's {self.total:g} patients less {statement.reported.split()[-1]}"
-        level = {"Y": "N", "N": "Y"}[found.category]
+        level = OTHER_LEVEL[found.category]
         named = f"category {found.parameter} "
         matched = [m.replace(named + found.category, named + level) for m in found.matched]
         return dataclasses.replace(found, category=level, matched=[*matched, had])

@@ -32,6 +32,8 @@ DAILY_DOSE = re.compile(
     r"(?i)(\d+(?:\.\d+)?)\s*mg\s*(?:/\s*(?:day|d)\b|(twice\s+(?:daily|a\s+day)|b\.?i\.?d\b)"
     r"|(?:once\s+)?daily|a\s+day|per\s+day)"
 )
+# the other level of a yes/no column ('all but two had': two had not)
+OTHER_LEVEL = {"Y": "N", "N": "Y"}
 # a level named after a negation: 'had no previous treatment', 'without prior therapy'
 NEGATED = re.compile(r"(?i)\b(?:no|without|never|not)\s+(?:\w+\s+){0,2}$")
 # the count right after a verb of who was studied: 'We retrospectively reviewed 23 patients'
@@ -263,12 +265,12 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     found.visit = study.baseline
     level = _category(context, statement, sentence)
     studied = STUDIED.search(sentence[: statement.start])  # 'We reviewed 23 patients who ...'
+    why = "the text's first count" if context.first_count else "the patients studied"
     if role is not None:
         found.parameter = study.populations[role.code]
         found.matched.append(f"population {role.code} ('{role.words}')")
     elif studied and not statement.words.get("complement"):
         found.parameter = study.populations[study.everyone]
-        why = "the text's first count" if context.first_count else "the patients studied"
         found.assumed.append(f"population {study.everyone} ({why})")
     elif level is not None:
         found.parameter, found.category = level.code.split("=", 1)
@@ -276,15 +278,14 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
         if dose is not None:  # 'Tofacitinib was prescribed at 10 mg/day in 8 patients'
             found.parameter, found.category = "TRT01A", f"{found.category} {dose:g} mg/day"
         if statement.words.get("complement"):  # 'all but two had ...': two had not
-            found.category = {"Y": "N", "N": "Y"}.get(found.category, "")
+            found.category = OTHER_LEVEL.get(found.category, "")
         elif found.category in ("Y", "N") and NEGATED.search(sentence[: level.start]):
-            found.category = {"Y": "N", "N": "Y"}[found.category]  # 'two had no previous ...'
+            found.category = OTHER_LEVEL[found.category]  # 'two had no previous ...'
         found.matched.append(f"category {found.parameter} {found.category} ('{level.words}')")
         if not found.category:
             found.reason = f"'all but' of {level.code}, a column of more than two levels"
     elif context.first_count or ENROLLED.match(sentence, statement.end):
         found.parameter = study.populations[study.everyone]
-        why = "the text's first count" if context.first_count else "the patients studied"
         found.assumed.append(f"population {study.everyone} ({why})")
     else:
         found.reason = "what is counted is not a population the settings declare"

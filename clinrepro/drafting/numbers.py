@@ -39,6 +39,8 @@ NUMBER_WORDS = (
 # it stands alone ("-81%", "(−10.9")
 DIGITS = r"(?<![\w.+])[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?![\w])"
 NUMBER = rf"(?:{DIGITS}|(?<![\w-])(?i:{NUMBER_WORDS})(?![\w-]))"
+# a number printed in digits alone, signed or not ('16', '-1.8', '+4.2', '.03')
+PLAIN = re.compile(r"[-+]?(\d+(\.\d+)?|\.\d+)")
 # words that stand for a proportion of the patients: the printed word and its percentage
 PROPORTION_WORDS = {"all": 100, "half": 50, "none": 0}
 
@@ -47,7 +49,7 @@ def value_of(printed: str) -> float:
     """'16' -> 16, '1.8' -> 1.8, 'Sixteen' -> 16, 'twenty-one' -> 21, 'Nine hundred forty-five'
     -> 945, 'One thousand' -> 1000."""
     text = printed.strip().lower()
-    if re.fullmatch(r"[-+]?(\d+(\.\d+)?|\.\d+)", text):
+    if PLAIN.fullmatch(text):
         return float(text)
     total = current = 0
     for part in re.split(r"[-\s]+", text):
@@ -68,6 +70,6 @@ def precision_of(printed: str) -> int:
 
 def as_digits(printed: str) -> str:
     """A number as the ledger writes it: digits ('Sixteen' -> '16', '.03' -> '.03')."""
-    if re.fullmatch(r"[-+]?(\d+(\.\d+)?|\.\d+)", printed.strip()):
+    if PLAIN.fullmatch(printed.strip()):
         return printed.strip()
     return f"{value_of(printed):g}"
