@@ -2,6 +2,7 @@ import csv
 import functools
 import os
 import sys
+from pathlib import Path
 
 import jsonschema
 import yaml
@@ -29,6 +30,10 @@ from clinrepro.base.settings import (
 os.environ.update(
     PYTHONPATH=os.pathsep.join(filter(None, (workflow.basedir, os.environ.get("PYTHONPATH"))))
 )
+# The jobs load no test plugins: where the test tools share the environment (`make` puts
+# them in .venv), pandera's first validation imports hypothesis, which would load its
+# plugins (pytest, trio) in every job, 0.2 s each (docs/benchmarks.md)
+os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")
 
 # --config hands nested values over as text: what reads as a number becomes one
 for section in set(config) - {"run", "cohorts"}:
@@ -215,10 +220,15 @@ def dataset(name):
 TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
 
 
+# the code inputs of the last start, kept while no source changed (clinrepro.base.imports)
+CODE_INPUTS_STORE = Path(workflow.basedir, ".snakemake", "clinrepro", "code_inputs.json")
+
+
 def script_code(script):
     """The package sources a rule's script imports, transitively (the real import graph),
-    so that editing code a job runs reruns it, and editing any other code does not."""
-    return code_of(f"scripts/{script}.py", workflow.basedir)
+    so that editing code a job runs reruns it, and editing any other code does not; kept
+    in .snakemake/ for the next start while no source changed."""
+    return code_of(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE)
 
 
 def seed_settings(wildcards):

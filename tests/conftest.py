@@ -77,6 +77,7 @@ def pilot(tables, analysis, cohort):
 # fixture name -> Snakemake's arguments, and what to change in the copy before the run
 BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
 BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
+SESSION_START = "CLINREPRO_TEST_START"  # when the session started (time.time()), for the log
 
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
@@ -99,6 +100,19 @@ FIRST_BUILDS = ("built", "built_synthetic", "built_examples", "cluster_run")
 def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
         os.environ[BUILDS_FOLDER] = tempfile.mkdtemp(prefix="clinrepro-builds-")
+        os.environ[SESSION_START] = str(time.time())
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """When each background run started and ended, in seconds from the session's start
+    (where a test waits long, look here first)."""
+    if hasattr(config, "workerinput"):
+        return
+    made = sorted(Path(os.environ[BUILDS_FOLDER]).glob("*.seconds"))
+    if made:
+        terminalreporter.write_sep("-", "background workflow runs (seconds from the start)")
+        for path in made:
+            terminalreporter.write_line(f"{path.stem}: {path.read_text('utf-8')}")
 
 
 def pytest_unconfigure(config):
@@ -133,6 +147,7 @@ class Builder:
 
         try:
             args, prepare = BUILDS[name]
+            started = time.time() - float(os.environ[SESSION_START])
             project = copy_project(self.folder / name)
             if prepare is not None:
                 prepare(project)
@@ -140,6 +155,9 @@ class Builder:
             # what Snakemake printed, for the tests that read it
             (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
             assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
+            ended = time.time() - float(os.environ[SESSION_START])
+            said = f"{started:.0f} to {ended:.0f} ({ended - started:.0f} s)"
+            (self.folder / f"{name}.seconds").write_text(said, "utf-8")
             (self.folder / f"{name}.done").write_text("made", "utf-8")
             return project
         except BaseException as error:
@@ -158,6 +176,10 @@ class Builder:
     def project(self, name: str) -> Path:
         if name not in self.runs:  # a run no collected test asked for at first
             self.runs[name] = self.pool.submit(self.run_if_unclaimed, name)
+        if self.runs[name].cancel():
+            # still queued behind this process's other runs: a test needs it now, so it is
+            # made here (or, claimed by another process, waited for there)
+            return self.run_if_unclaimed(name) or self.made_elsewhere(name)
         return self.runs[name].result() or self.made_elsewhere(name)
 
     def close(self) -> None:
@@ -171,7 +193,11 @@ def pytest_collection_finish(session):
     global BUILDER
     needed = []
     for item in session.items:  # in the order the tests run
-        for name in [*item.fixturenames, *getattr(item.module, "READS_LATER", ())]:
+        # a module's READS_LATER, for its workflow tests only (`make check` starts no run)
+        later = (
+            getattr(item.module, "READS_LATER", ()) if item.get_closest_marker("workflow") else ()
+        )
+        for name in [*item.fixturenames, *later]:
             if name in BUILDS and name not in needed:
                 needed.append(name)
     if needed:

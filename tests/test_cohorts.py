@@ -679,9 +679,21 @@ def test_a_criterion_of_an_undeclared_domain_stops_the_run_before_any_job(projec
     assert "(joint): response.cutaneous" in run.stdout + run.stderr
 
 
+def with_markup_in_the_ledger(project) -> None:
+    """A claim's description with a script in it (tests/test_report.py: the report escapes
+    it)."""
+    ledger = project / f"data/raw/{RHEUMATOID}/claims.csv"
+    text = ledger.read_text("utf-8")
+    assert text.count("SYNTHETIC: patients treated") == 1
+    ledger.write_text(
+        text.replace("SYNTHETIC: patients treated", "<script>alert(1)</script> treated"), "utf-8"
+    )
+
+
 build(
     "built_rheumatoid",
     ("--config", f"run={{cohorts: [{RHEUMATOID}], variants: [paper, nonresponder]}}"),
+    with_markup_in_the_ledger,
 )
 
 

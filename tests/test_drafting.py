@@ -2,6 +2,7 @@
 look-ups from the settings, and the measure of the draft on the pilot's paper against its
 hand-written ledger."""
 
+import functools
 import time
 
 import matplotlib
@@ -1145,6 +1146,8 @@ COHORT_OF_TEXT = {
 }
 
 
+# each text is drafted once and read by three tests (the frames are not changed by them)
+@functools.cache
 def independent_draft(name: str):
     cohort = cohort_of(COHORT_OF_TEXT.get(name, name))
     analysis = cohort_analysis(CONFIG, cohort)
@@ -1218,30 +1221,47 @@ def generated_table(name: str, folder) -> str:
     return outputs["table"]
 
 
-@pytest.mark.parametrize("name", INDEPENDENT)
-def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(name, tmp_path):
+PAPER_RESULTS = {}
+
+
+def paper_results(cohort_name: str, tmp_path_factory):
+    """A cohort's analysis settings and results of variant paper, built in process once for
+    all the texts written of it."""
+    if cohort_name in PAPER_RESULTS:
+        return PAPER_RESULTS[cohort_name]
     from clinrepro.adam.endpoints import build_adeff, build_adsl
-    from clinrepro.audit.recompute import audit_claims
-    from clinrepro.base.files import read_table
     from clinrepro.base.settings import variant_settings
     from clinrepro.reading.extract import extract_cohort
     from clinrepro.statistics.results import analysis_results
 
-    cohort, frame, key, comparison = independent_draft(name)
+    cohort = cohort_of(cohort_name)
     analysis = variant_settings(CONFIG, "paper", cohort)
     if "raw" in cohort:
         raw = {k: v for k, v in cohort["raw"].items() if k in ("table", "patients", "measurements")}
     else:  # a generated cohort: its table, generated as the workflow does
-        raw = {"table": generated_table(name, tmp_path)}
+        raw = {"table": generated_table(cohort_name, tmp_path_factory.mktemp(cohort_name))}
     tables, baseline = extract_cohort(raw, cohort), cohort["baseline_visit"]
     adsl = build_adsl(tables, analysis, baseline)
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
-    ard = analysis_results(adsl, adeff, analysis, baseline)
+    PAPER_RESULTS[cohort_name] = analysis, analysis_results(adsl, adeff, analysis, baseline)
+    return PAPER_RESULTS[cohort_name]
+
+
+@pytest.mark.parametrize("name", INDEPENDENT)
+def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(
+    name, tmp_path, tmp_path_factory
+):
+    from clinrepro.audit.recompute import audit_claims
+    from clinrepro.base.files import read_table
+
+    _, frame, key, comparison = independent_draft(name)
+    cohort_name = COHORT_OF_TEXT.get(name, name)
+    analysis, ard = paper_results(cohort_name, tmp_path_factory)
     # the draft as the audit reads it (the rule draft_ledger writes it without review columns)
     path = tmp_path / "claims.csv"
     frame.drop(columns=["pattern", "draft_confidence"]).to_csv(path, index=False)
     ledger = read_table(str(path), text_columns=("claim_id", "reported", "visit", "category"))
-    status = audit_claims(ledger, ard, analysis).set_index("claim_id")["status"]
+    status = audit_claims(ledger, ard.copy(), analysis).set_index("claim_id")["status"]
     drafted_as = comparison.dropna(subset=["ledger_claim_id", "draft_claim_id"])
     drafted_as = drafted_as.set_index("ledger_claim_id")["draft_claim_id"]
     planted = drafted_as[key.loc[key["planted"] == "1", "claim_id"]]

@@ -55,13 +55,29 @@ def verify_manifest(project: Path, manifest: str) -> int:
     return len(lines)
 
 
-def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(request, tmp_path):
-    project = copy_project(tmp_path / "killed")
+@pytest.fixture(scope="module")
+def killed(tmp_path_factory):
+    """One variant's run; a second run started while it runs; the first killed halfway
+    (one run of the workflow serves the lock and the kill)."""
+    project = copy_project(tmp_path_factory.mktemp("killed"))
     first = start(project, *ONLY_PAPER)
+    wait_for(lambda: any((project / ".snakemake/locks").glob("*.lock")) or first.poll() is not None)
+    second = snakemake(project, *ONLY_PAPER)
     # the ARD is written halfway through the job of endpoints, statistics and audit
-    wait_for(lambda: (project / PILOT / "paper/ard.csv").exists())
+    wait_for(lambda: (project / PILOT / "paper/ard.csv").exists() or first.poll() is not None)
     os.killpg(first.pid, signal.SIGKILL)
     first.wait()
+    return project, second
+
+
+def test_a_second_run_at_once_is_refused_by_the_lock(killed):
+    _, second = killed
+    assert second.returncode != 0
+    assert "Error: Directory cannot be locked." in second.stderr
+
+
+def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(killed, request):
+    project, _ = killed
     assert not (project / PILOT / "paper/report.html").exists()  # killed midway
     refused = snakemake(project, *ONLY_PAPER)
     assert refused.returncode != 0 and "Directory cannot be locked" in refused.stderr
@@ -69,29 +85,7 @@ def test_a_killed_run_finishes_when_run_again_with_the_same_bytes(request, tmp_p
     # the profile sets rerun-incomplete: half-written files are redone
     run = snakemake(project, *ONLY_PAPER)
     assert run.returncode == 0, run.stderr[-2000:]
-    assert_one_variant_as_built(project / "results", request.getfixturevalue("built"))
-
-
-@pytest.fixture(scope="module")
-def twice(tmp_path_factory):
-    """A clean run of one variant, and a second run started while it runs."""
-    project = copy_project(tmp_path_factory.mktemp("twice"))
-    first = start(project, *ONLY_PAPER)
-    wait_for(lambda: any((project / ".snakemake/locks").glob("*.lock")) or first.poll() is not None)
-    second = snakemake(project, *ONLY_PAPER)
-    assert first.wait(timeout=300) == 0, (project / "background-run.txt").read_text()[-2000:]
-    return project, second
-
-
-def test_a_second_run_at_once_is_refused_by_the_lock(twice):
-    _, second = twice
-    assert second.returncode != 0
-    assert "Error: Directory cannot be locked." in second.stderr
-
-
-def test_two_clean_runs_give_the_same_bytes(twice, request):
-    project, _ = twice
-    # the first run in one variant, the session's built project in all of them
+    # the run in one variant, the session's built project in all of them: the same bytes
     assert_one_variant_as_built(project / "results", request.getfixturevalue("built"))
     kinds = {Path(path).suffix for path in tree(project / "results")}
     assert {".png", ".svg", ".html", ".csv", ".json", ".sha256"} <= kinds

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from clinrepro.base import imports
 from clinrepro.base.imports import code_of, graph
 from conftest import ROOT
 
@@ -137,3 +138,39 @@ def test_a_data_file_a_module_reads_is_a_code_input(tmp_path):
     ]
     for script in ("extract", "validate", "analyse", "table1", "report"):
         assert "config/vocabularies.yaml" in code_of(f"scripts/{script}.py", ROOT)
+
+
+def test_the_code_inputs_kept_for_the_next_start_are_read_until_a_source_changes(tmp_path):
+    import json
+    import os
+
+    package = tmp_path / "clinrepro"
+    package.mkdir()
+    (package / "__init__.py").write_text("")
+    (package / "low.py").write_text("")
+    (package / "high.py").write_text("")
+    (tmp_path / "script.py").write_text("import clinrepro.high\n")
+    store = tmp_path / ".snakemake/clinrepro/code_inputs.json"
+    assert code_of("script.py", tmp_path, store) == ["clinrepro/__init__.py", "clinrepro/high.py"]
+    kept = json.loads(store.read_text("utf-8"))
+    assert kept["script.py"]["code"] == ["clinrepro/__init__.py", "clinrepro/high.py"]
+    # a start that finds the same sources reads the store, not the sources (a store written
+    # by hand shows it)
+    kept["script.py"]["code"] = ["read from the store"]
+    store.write_text(json.dumps(kept), "utf-8")
+    imports._kept.cache_clear()
+    assert code_of("script.py", tmp_path, store) == ["read from the store"]
+    # an edit (a new modification time and size) is parsed again, and kept
+    high = package / "high.py"
+    high.write_text("from clinrepro import low\n")
+    os.utime(high, ns=(1, 1))
+    imports._kept.cache_clear()
+    expected = ["clinrepro/__init__.py", "clinrepro/high.py", "clinrepro/low.py"]
+    assert code_of("script.py", tmp_path, store) == expected
+    edited = json.loads(store.read_text("utf-8"))["script.py"]
+    assert edited["code"] == expected
+    # a new source in the package, imported by no one yet, changes the stamp too
+    (package / "new.py").write_text("")
+    imports._kept.cache_clear()
+    assert code_of("script.py", tmp_path, store) == expected
+    assert json.loads(store.read_text("utf-8"))["script.py"]["stamp"] != edited["stamp"]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import browser
+import test_cohorts  # noqa: F401  declares the one-domain cohort's run (built_rheumatoid)
 from conftest import build, built_project
 from workflow import snakemake
 
@@ -261,28 +262,14 @@ def test_report_is_self_contained_and_escaped(project):
     )
 
 
-def with_markup_in_the_ledger(project: Path) -> None:
-    ledger = project / "data/raw/landon_cardinal_2022/claims.csv"
-    text = ledger.read_text("utf-8").replace(
-        "Patients treated with a JAK inhibitor", "<script>alert(1)</script> treated"
-    )
-    ledger.write_text(text, "utf-8")
-
-
-build(
-    "markup_run",
-    ("--config", "run={cohorts: [landon_cardinal_2022], variants: [paper]}"),
-    with_markup_in_the_ledger,
-)
-
-
 @pytest.fixture(scope="module")
-def markup_run():
-    return built_project("markup_run")
+def built_rheumatoid():
+    """The one-domain cohort's run (tests/test_cohorts.py), markup put in its ledger first."""
+    return built_project("built_rheumatoid")
 
 
-def test_markup_in_the_data_is_escaped(markup_run):
-    html = (markup_run / BASE / "paper/report.html").read_text("utf-8")
+def test_markup_in_the_data_is_escaped(built_rheumatoid):
+    html = (built_rheumatoid / "results/synthetic_rheumatoid/paper/report.html").read_text("utf-8")
     # the page's one script is its own (allowed by its digest); the data's is escaped
     assert html.count("<script") == 1 and "alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; treated" in html

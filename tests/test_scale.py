@@ -166,7 +166,7 @@ build(
     "parquet_run",
     (
         "--config",
-        f"run={{cohorts: [{PILOT}], variants: [paper, nonparametric]}}",
+        f"run={{cohorts: [{PILOT}], variants: [paper]}}",
         "storage={intermediates: parquet}",
     ),
 )
@@ -180,9 +180,9 @@ def parquet_run():
 def test_parquet_intermediates_give_the_csv_results(built, parquet_run):
     project = parquet_run
     assert (project / f"results/{PILOT}/paper/adeff.parquet").exists()
+    # one variant: the intermediates are read and written alike in every variant
     compared = ["tables/table1.csv"] + [
-        f"{variant}/{name}"
-        for variant in ("paper", "nonparametric")
+        f"paper/{name}"
         for name in ("ard.csv", "claims.csv", "power/power.csv", "tables/baseline.csv")
     ]
     for name in compared:

@@ -5,13 +5,15 @@ module or inside a function), and a module imported brings the `__init__.py` of 
 above it. The rules list the sources a script imports, transitively, as code inputs, so a
 job reruns when, and only when, code it runs (or a data file that code reads, DATA_FILES)
 changed; the layers test reads the same graph.
-Standard library only: the Snakefile uses it at parse time.
+Standard library only (but for the writer of its store): the Snakefile uses it at parse time.
 """
 
 from __future__ import annotations
 
 import ast
 import functools
+import hashlib
+import json
 from pathlib import Path
 
 PACKAGE = "clinrepro"
@@ -120,12 +122,59 @@ def _closure(root: Path, start: frozenset[str]) -> frozenset[str]:
     return frozenset(seen)
 
 
-def code_of(script: str | Path, root: str | Path) -> list[str]:
+def code_of(script: str | Path, root: str | Path, store: str | Path | None = None) -> list[str]:
     """The package sources a script runs: what it imports, transitively, and the data files
     those modules read (DATA_FILES), as paths relative to `root` (the project's folder),
-    sorted."""
+    sorted.
+
+    With `store` (a JSON file), the answer is kept there with the modification times and
+    sizes of the script and of every package source, and read back at the next start while
+    none of them changed: parsing the package's sources is most of a Snakemake start's own
+    time (docs/benchmarks.md)."""
     root = Path(root).resolve()
+    if store is None:
+        return _code_of(script, root)
+    kept = _kept(str(store))
+    stamp = _stamp(root, script)
+    if kept.get(str(script), {}).get("stamp") != stamp:
+        kept[str(script)] = {"stamp": stamp, "code": _code_of(script, root)}
+        _keep(Path(store), kept)
+    return list(kept[str(script)]["code"])
+
+
+def _code_of(script: str | Path, root: Path) -> list[str]:
     modules = _closure(root, frozenset(imported(Path(root, script), root)))
     sources = [module_file(m, root) for m in modules]
     read = {name for source in sources for name in _read(source, root)[1]}
     return sorted([*(str(source.relative_to(root)) for source in sources), *read])
+
+
+def _stamp(root: Path, script: str | Path) -> str:
+    """A digest of the names, modification times and sizes of the script and of every
+    package source: any edit, added or removed file changes it."""
+    files = [Path(root, script), *sorted((root / PACKAGE).rglob("*.py"))]
+    listed = []
+    for path in files:
+        stat = path.stat()
+        listed.append(f"{path.relative_to(root)} {stat.st_mtime_ns} {stat.st_size}")
+    return hashlib.sha256("\n".join(listed).encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _kept(store: str) -> dict:
+    """What an earlier start kept (nothing when the file is missing or unreadable)."""
+    try:
+        kept = json.loads(Path(store).read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return kept if isinstance(kept, dict) else {}
+
+
+def _keep(store: Path, kept: dict) -> None:
+    """Write the store whole (two starts at once each write a complete file)."""
+    from clinrepro.base.files import write_text  # the package's one atomic writer
+
+    try:
+        write_text(str(store), json.dumps(kept, indent=1, sort_keys=True) + "\n")
+    except OSError:  # a folder that cannot be written: the next start parses again
+        pass
