@@ -353,12 +353,16 @@ _CONTINUED = re.compile(
     + r")(?:\s*[A-Za-z/]+)?\s+(?:at|after|on|by|in)\b"
 )
 # a count whose noun the sentence has just given ("22 of 24 patients had ... and 23 had ...")
+_VERB = r"(?:had|were|was|received|met|showed|with|an|a|developed|reached|achieved|did)\b"
 _ELLIPTIC = re.compile(
-    r"(?:\b(?:and|while|whereas|only|but|remaining|other)|[;,])\s+("
-    + NUMBER
-    + r")\s+(?:had|were|was|received|met|showed|with|an|a"
-    r"|developed|reached|achieved|did)\b"
+    r"(?:\b(?:and|while|whereas|only|but|remaining|other)|[;,])\s+(" + NUMBER + r")\s+" + _VERB
 )
+# a second count that leaves out the first's verb: '11 received upadacitinib and 12
+# tofacitinib' (one word after each count, the clause ending after the second)
+_GAPPED = re.compile(
+    r"(?:\s+[A-Za-z-]+){0,2}?\s+" + _VERB + r"\s+[A-Za-z-]+\s+and\s+(" + NUMBER
+    + r")\s+[A-Za-z-]+(?=\s*(?:[.,;)]|$))"
+)  # fmt: skip
 
 # the same, at the end of a clause: '... at 10 mg/day in 8 patients and at 20 mg/day in 4'
 _IN_COUNT = re.compile(r"\bin\s+(" + NUMBER + r")(?=\s*(?:[,.;)]|\band\b|$))")
@@ -380,6 +384,11 @@ def _continued(scan: str, found: list[Statement]) -> list[Statement]:
         ellipses = [(m, True) for m in _ELLIPTIC.finditer(scan)]
         for match, after in [*ellipses, *[(m, False) for m in _IN_COUNT.finditer(scan)]]:
             if any(s.statistic == "n" and (s.end < match.start() or not after) for s in found):
+                extra.append(_number(match, 1, "n", "count", "count"))
+                extra[-1].reported = f"{extra[-1].value:g}"
+        for count in [s for s in found + extra if s.statistic == "n"]:
+            match = _GAPPED.match(scan, count.end)
+            if match and all(s.start != match.start(1) for s in found + extra):
                 extra.append(_number(match, 1, "n", "count", "count"))
                 extra[-1].reported = f"{extra[-1].value:g}"
     return extra
