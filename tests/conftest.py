@@ -89,7 +89,15 @@ def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
 
 
 build("built")  # the default run: every variant of the pilot
-build("built_synthetic", ("--config", "run={cohorts: [synthetic_tofacitinib], variants: [paper]}"))
+# the SYNTHETIC tofacitinib cohort, and the cohort of its paper's text alone (the audit on a
+# draft of the text)
+build(
+    "built_synthetic",
+    (
+        "--config",
+        "run={cohorts: [synthetic_tofacitinib, synthetic_tofacitinib_text], variants: [paper]}",
+    ),
+)
 
 
 # the longest runs first (the default run of every variant takes about a minute), then the
@@ -224,8 +232,8 @@ def built():
 
 @pytest.fixture(scope="session")
 def built_synthetic():
-    """A temporary copy of the project after a run of the SYNTHETIC tofacitinib cohort alone,
-    variant paper."""
+    """A temporary copy of the project after a run of the SYNTHETIC tofacitinib cohort and of
+    the cohort of its paper's text (audited on the draft), variant paper."""
     return built_project("built_synthetic")
 
 

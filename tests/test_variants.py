@@ -152,7 +152,7 @@ def test_subgroup_figure_counts_every_level(built):
 
 
 def test_a_second_cohort_from_config_alone(built_synthetic):
-    project = built_synthetic  # the session's run of the SYNTHETIC cohort alone
+    project = built_synthetic  # the session's run of the SYNTHETIC cohorts (not the pilot)
     base = project / "results" / SYNTHETIC
     statuses = {r["claim_id"]: r["status"] for r in rows(base / "paper/claims.csv")}
     assert statuses.pop("cdasi_m3_mean_planted_mismatch") == "mismatch"

@@ -331,7 +331,7 @@ class Drafter:
         study, words = self.study, STATISTIC_WORDS.get(found.statistic, found.statistic)
         measure = study.measures.get(found.parameter)
         if found.parameter in study.flag_words and not measure:  # a population's count
-            text = f"{words} {study.flag_words[found.parameter]} ({found.parameter})"
+            text = f"{words} {study.flag_words[found.parameter]}"
             if found.visit and found.visit != study.baseline:
                 text += f" at {self._visit_label(found.visit)}"
             return capitalised(text)
@@ -348,7 +348,7 @@ class Drafter:
             return capitalised(text + (f" ({named[0]})" if named else ""))
         if found.parameter in study.characteristics and not found.reason:
             named = study.characteristics[found.parameter][0]
-            text = f"{words} {found.parameter} ({named}) at {self._visit_label(found.visit)}"
+            text = f"{words} {named} at {self._visit_label(found.visit)}"
             return capitalised(f"{text}, in {everyone}")
         if measure is None:
             what = words.replace(" of", "")

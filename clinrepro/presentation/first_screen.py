@@ -220,7 +220,8 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
     if cohort.get("drafted_claims"):
         sentence = (
             "These claims are an unreviewed draft the workflow made from the paper's text, not "
-            f"a ledger a person checked: review and promote it before trusting a verdict. {sentence}"
+            "a list of claims a person checked: review it and keep it, checked, as the cohort's "
+            f"list of published claims before trusting a verdict. {sentence}"
         )
     return {"sentence": sentence, "scope": scope}
 
