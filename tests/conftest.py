@@ -72,7 +72,8 @@ def pilot(tables, analysis, cohort):
 # With pytest-xdist (`make test` runs two processes) the runs are shared: they live in one
 # folder the controlling process makes (its path in BUILDS_FOLDER), each is made once by the
 # process that claims it first (a folder `<name>.claimed`), and each process makes at most
-# one at a time, so that two run at once in all.
+# one at a time in the background, so that two run at once in all; a test that needs a run
+# still queued behind its process's others makes it at once, beside them.
 
 # fixture name -> Snakemake's arguments, and what to change in the copy before the run
 BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
@@ -151,9 +152,9 @@ class Builder:
         return self.run(name) if self.claim(name) else None
 
     def run(self, name: str) -> Path:
-        from workflow import copy_project, snakemake
-
         try:
+            from workflow import copy_project, snakemake
+
             args, prepare = BUILDS[name]
             started = time.time() - float(os.environ[SESSION_START])
             project = copy_project(self.folder / name)
@@ -172,10 +173,12 @@ class Builder:
             (self.folder / f"{name}.done").write_text(f"failed: {error}"[:4000], "utf-8")
             raise
 
-    def made_elsewhere(self, name: str) -> Path:
-        """Wait for a run another test process claimed."""
-        done = self.folder / f"{name}.done"
+    def made_elsewhere(self, name: str, seconds: float = 1800) -> Path:
+        """Wait for a run another test process claimed (a process that died with it claimed
+        leaves no outcome: the wait ends, and says so)."""
+        done, deadline = self.folder / f"{name}.done", time.monotonic() + seconds
         while not done.exists():
+            assert time.monotonic() < deadline, f"{name}: no outcome after {seconds:.0f} s"
             time.sleep(0.5)
         outcome = done.read_text("utf-8")
         assert outcome == "made", f"{name}, made by another test process: {outcome}"
@@ -186,8 +189,14 @@ class Builder:
             self.runs[name] = self.pool.submit(self.run_if_unclaimed, name)
         if self.runs[name].cancel():
             # still queued behind this process's other runs: a test needs it now, so it is
-            # made here (or, claimed by another process, waited for there)
-            return self.run_if_unclaimed(name) or self.made_elsewhere(name)
+            # made here (or, claimed by another process, waited for there), and kept as
+            # this process's outcome for the tests that ask again
+            made = concurrent.futures.Future()
+            try:
+                made.set_result(self.run_if_unclaimed(name))
+            except BaseException as error:
+                made.set_exception(error)
+            self.runs[name] = made
         return self.runs[name].result() or self.made_elsewhere(name)
 
     def close(self) -> None:

@@ -503,10 +503,12 @@ def test_an_abstracts_counts_without_verbs():
         ("n", "11", "=", 11.0, 0),
         ("n", "12", "=", 12.0, 0),
     ]
-    # not a count: a time after the 'and'
+    # not a count of patients: a time, or centres, after the 'and'
     assert found("Eleven patients received upadacitinib and 12 weeks later a biopsy.") == [
         ("n", "11", "=", 11.0, 0),
     ]
+    assert found("11 patients received prednisone and 12 weeks.") == [("n", "11", "=", 11.0, 0)]
+    assert found("40 patients were enrolled and 3 centres.") == [("n", "40", "=", 40.0, 0)]
     assert found("Tofacitinib was given at 10 mg/day in 8 patients and at 20 mg/day in 4.") == [
         ("n", "8", "=", 8.0, 0),
         ("n", "4", "=", 4.0, 0),

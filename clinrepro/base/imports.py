@@ -5,7 +5,7 @@ module or inside a function), and a module imported brings the `__init__.py` of 
 above it. The rules list the sources a script imports, transitively, as code inputs, so a
 job reruns when, and only when, code it runs (or a data file that code reads, DATA_FILES)
 changed; the layers test reads the same graph.
-Standard library only (but for the writer of its store): the Snakefile uses it at parse time.
+Standard library only: the Snakefile uses it at parse time.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import ast
 import functools
 import hashlib
 import json
+import os
 from pathlib import Path
 
 PACKAGE = "clinrepro"
@@ -171,10 +172,13 @@ def _kept(store: str) -> dict:
 
 
 def _keep(store: Path, kept: dict) -> None:
-    """Write the store whole (two starts at once each write a complete file)."""
-    from clinrepro.base.files import write_text  # the package's one atomic writer
-
+    """Write the store whole (two starts at once each write a complete file). Written here
+    with the standard library, not the package's writer (clinrepro.base.files), which
+    imports pandas: the Snakefile reads this module while it is parsed."""
     try:
-        write_text(str(store), json.dumps(kept, indent=1, sort_keys=True) + "\n")
+        store.parent.mkdir(parents=True, exist_ok=True)
+        temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", "utf-8")
+        os.replace(temporary, store)
     except OSError:  # a folder that cannot be written: the next start parses again
         pass

@@ -361,7 +361,8 @@ _ELLIPTIC = re.compile(
 # tofacitinib' (one word after each count, the clause ending after the second)
 _GAPPED = re.compile(
     r"(?:\s+[A-Za-z-]+){0,2}?\s+" + _VERB + r"\s+[A-Za-z-]+\s+and\s+(" + NUMBER
-    + r")\s+[A-Za-z-]+(?=\s*(?:[.,;)]|$))"
+    + r")\s+(?!(?i:days?|weeks?|months?|years?|hours?|mg|points?|centres?|centers?|sites?"
+    r"|visits?|doses?|times)\b)[A-Za-z-]+(?=\s*(?:[.,;)]|$))"
 )  # fmt: skip
 
 # the same, at the end of a clause: '... at 10 mg/day in 8 patients and at 20 mg/day in 4'

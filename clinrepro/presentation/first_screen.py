@@ -220,8 +220,8 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
     if cohort.get("drafted_claims"):
         sentence = (
             "These claims are an unreviewed draft the workflow made from the paper's text, not "
-            "a list of claims a person checked: review it and keep it, checked, as the cohort's "
-            f"list of published claims before trusting a verdict. {sentence}"
+            "a list of claims a person checked: review it and, once checked, save it as the "
+            f"cohort's list of published claims before trusting a verdict. {sentence}"
         )
     return {"sentence": sentence, "scope": scope}
 
