@@ -809,9 +809,9 @@ def test_levels_characteristics_and_what_a_sentence_carries():
         ("text l.8", "< .0001", "cutaneous", "paired_test", "CDASI", "M3", "", "p_value", ""),
     ]  # fmt: skip
     described = rows.set_index("claim_id")["description"]
-    assert described["sex_m0_n"] == "Number of treated patients with SEX = F (female)"
+    assert described["sex_m0_n"] == "Number of treated patients: female"
     assert described["age_m0_mean"] == "Mean age at week 0 (baseline), in treated patients"
-    assert described["anyprior_m0_n"] == "Number of treated patients with ANYPRIOR = N"
+    assert described["anyprior_m0_n"] == "Number of treated patients without previous treatment"
     assert described["cdasi_m3_ci_lower"] == (
         "Lower confidence limit of the percentage of cutaneous responders (CDASI activity "
         "score) at week 12, in patients with active cutaneous disease at baseline"

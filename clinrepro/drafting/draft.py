@@ -338,14 +338,20 @@ class Drafter:
         everyone = study.flag_words.get(study.populations.get(study.everyone, ""), "patients")
         columns = {level.partition("=")[0] for level in study.categories}
         if found.parameter in columns and found.category and not found.reason:
-            # a level of an ADSL column: 'Number of treated patients with SEX = F (female)'
+            # a level of an ADSL column in the words that name it: 'Number of treated
+            # patients: female'; the 'N' of a yes/no column by its 'Y': 'without previous
+            # treatment'; its codes only where no word names it
             named = [
                 w
                 for w in study.categories.get(f"{found.parameter}={found.category}", [])
                 if w.lower() != found.category.lower()
             ][:1]
-            text = f"{words} {everyone} with {found.parameter} = {found.category}"
-            return capitalised(text + (f" ({named[0]})" if named else ""))
+            yes = study.categories.get(f"{found.parameter}=Y", [])[:1]
+            if named:
+                return capitalised(f"{words} {everyone}: {named[0]}")
+            if found.category == "N" and yes:
+                return capitalised(f"{words} {everyone} without {yes[0]}")
+            return capitalised(f"{words} {everyone} with {found.parameter} = {found.category}")
         if found.parameter in study.characteristics and not found.reason:
             named = study.characteristics[found.parameter][0]
             text = f"{words} {named} at {self._visit_label(found.visit)}"
