@@ -346,9 +346,9 @@ class Drafter:
                 for w in study.categories.get(f"{found.parameter}={found.category}", [])
                 if w.lower() != found.category.lower()
             ][:1]
-            yes = study.categories.get(f"{found.parameter}=Y", [])[:1]
             if named:
                 return capitalised(f"{words} {everyone}: {named[0]}")
+            yes = study.categories.get(f"{found.parameter}=Y", [])[:1]
             if found.category == "N" and yes:
                 return capitalised(f"{words} {everyone} without {yes[0]}")
             return capitalised(f"{words} {everyone} with {found.parameter} = {found.category}")

@@ -385,14 +385,19 @@ def _continued(scan: str, found: list[Statement]) -> list[Statement]:
         ellipses = [(m, True) for m in _ELLIPTIC.finditer(scan)]
         for match, after in [*ellipses, *[(m, False) for m in _IN_COUNT.finditer(scan)]]:
             if any(s.statistic == "n" and (s.end < match.start() or not after) for s in found):
-                extra.append(_number(match, 1, "n", "count", "count"))
-                extra[-1].reported = f"{extra[-1].value:g}"
+                extra.append(_elided_count(match))
         for count in [s for s in found + extra if s.statistic == "n"]:
             match = _GAPPED.match(scan, count.end)
             if match and all(s.start != match.start(1) for s in found + extra):
-                extra.append(_number(match, 1, "n", "count", "count"))
-                extra[-1].reported = f"{extra[-1].value:g}"
+                extra.append(_elided_count(match))
     return extra
+
+
+def _elided_count(match: re.Match) -> Statement:
+    """A count whose noun (or verb) the sentence gave before it, reported in digits."""
+    statement = _number(match, 1, "n", "count", "count")
+    statement.reported = f"{statement.value:g}"
+    return statement
 
 
 def _another(sentence: str, scan: str, found: list[Statement]) -> list[Statement]:
