@@ -24,12 +24,14 @@ from clinrepro.audit.reconcile.search import KINDS, Search, rounding, trailing_z
 from clinrepro.statistics.results import analysis_results, describe
 from conftest import cohort_of, ROOT
 
+from clinrepro.base import typed
+
 # a misread cell must stay within its measure's range, from the cohort's settings
 RANGES = {
     code: (measure["low"], measure.get("high"))
     for code, measure in cohort_of("landon_cardinal_2022")["measures"].items()
 }
-LIMITS = {"max_pairs_patients": 60, "seed": 20221055, "ranges": RANGES}
+LIMITS = typed.reconciliation({"max_pairs_patients": 60, "seed": 20221055})
 LEDGER = ROOT / "data/raw/landon_cardinal_2022/claims.csv"
 # Table 1, MMT8 at baseline of the 9 patients with active muscle disease (MMT8 < 150):
 # patients 1, 4, 5, 7, 8, 11, 13, 14, 15
@@ -61,7 +63,7 @@ def run(pilot, analysis, ledger=None, limits=LIMITS):
     adsl, adeff, ard = pilot
     ledger = ledger_table() if ledger is None else ledger
     audit = audit_claims(ledger, ard, analysis)
-    return reconcile_claims(audit, ledger, adsl, adeff, analysis, limits)
+    return reconcile_claims(audit, ledger, adsl, adeff, analysis, limits, RANGES)
 
 
 @pytest.fixture(scope="module")
@@ -467,8 +469,8 @@ def test_pairs_are_sampled_above_the_limit_and_the_search_is_seeded(pilot, analy
     ard = analysis_results(adsl, adeff, analysis, "M0")
     ledger = ledger_table()
     audit = audit_claims(ledger, ard, analysis)
-    first = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS)
-    again = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS)
+    first = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS, RANGES)
+    again = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS, RANGES)
     pd.testing.assert_frame_equal(first[0], again[0])
     pd.testing.assert_frame_equal(first[1], again[1])
     bounded = first[1].set_index("claim_id")["bounded"]
@@ -482,8 +484,8 @@ def test_pairs_are_sampled_above_the_limit_and_the_search_is_seeded(pilot, analy
     assert len(rows) == MAX_LISTED
     assert first[1].set_index("claim_id").loc["mmt8_m0_mean", "found"] == 260
     # at the limit itself every pair is searched
-    small = {**LIMITS, "max_pairs_patients": 90}
-    _, tried = reconcile_claims(audit, ledger, adsl, adeff, analysis, small)
+    small = typed.reconciliation({**LIMITS, "max_pairs_patients": 90})
+    _, tried = reconcile_claims(audit, ledger, adsl, adeff, analysis, small, RANGES)
     assert not tried.set_index("claim_id").loc["mmt8_m0_mean", "bounded"].startswith("two")
     difference = tried.set_index("claim_id")["tried"] - first[1].set_index("claim_id")["tried"]
     assert difference["mmt8_m0_mean"] == 4005 - 1770

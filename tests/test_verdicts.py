@@ -32,6 +32,7 @@ from test_reconcile import (
     CDASI_M0,
     CDASI_M3,
     LIMITS,
+    RANGES,
     MMT8_CHANGE_ALL,
     MMT8_M0,
     MMT8_M3,
@@ -45,7 +46,7 @@ OUTCOMES = ROOT / "data/raw/landon_cardinal_2022/outcomes.csv"
 def graded(pilot, analysis, cohort, ledger):
     adsl, adeff, ard = pilot
     audit = audit_claims(ledger, ard, analysis)
-    explanations, _ = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS)
+    explanations, _ = reconcile_claims(audit, ledger, adsl, adeff, analysis, LIMITS, RANGES)
     checks = summary_checks(ledger, audit, cohort, len(adsl))
     return with_verdicts(audit, ledger, explanations, checks, ard, cohort, APPROXIMATE)
 

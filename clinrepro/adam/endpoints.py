@@ -26,6 +26,7 @@ from clinrepro.base.study import (
     visit_time,
 )
 from clinrepro.reading.validation import write_checked_tables
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 COMPARATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge}
@@ -256,6 +257,7 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
 
 def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, str]) -> None:
     """Build ADSL and ADEFF from the validated tidy tables."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
     tables = {name: read_table(path) for name, path in tidy.items()}
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)

@@ -100,7 +100,7 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     source = (
         "regimen" if column == "TRT01A" and "regimen" in columns else ADSL_SOURCE.get(column, "")
     )
-    header = columns.get(source, column)
+    header = columns.get(source, column) if source else column
     values = members[column] if column in members else pd.Series("Y", index=members.index)
     present = values.notna().to_numpy()
     kept = values[present].iloc[:limit]

@@ -25,6 +25,7 @@ from clinrepro.audit import schemas
 from clinrepro.base.files import read_table
 from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import read_ard
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 
@@ -121,6 +122,8 @@ def run(
     alone, and grade each; list the cells behind each claim, the stated outcomes, who could
     reach each endpoint and who meets the stated eligibility criteria. Without a ledger the
     claims' tables have no rows."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
+    limits = typed.reconciliation(limits)
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=AUDIT_READS)
     endpoints = {
@@ -147,7 +150,7 @@ def run(
     claims_audit = audit_claims(ledger, results, analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
     explanations, tried = reconcile_claims(
-        claims_audit, ledger, subjects, records, analysis, limits | {"ranges": ranges(cohort)}
+        claims_audit, ledger, subjects, records, analysis, limits, ranges(cohort)
     )
     logger.info("explanations: %d found for %d claims searched", len(explanations), len(tried))
     specifications = specification_search(claims_audit, ledger, subjects, records, analysis)

@@ -7,6 +7,8 @@ them here and never names a measure or a visit itself.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from clinrepro.base.terms import SYMBOLS, TEST_NAMES
 
 # the test of log(follow-up) - log(baseline) that stands for each test on the log scale
@@ -130,15 +132,18 @@ def criterion_text(response: dict, cohort: dict) -> str:
     )
 
 
-def active_words(criterion: dict) -> str:
+def comparison_words(criterion: Mapping) -> str:
+    """A measure compared with a threshold, e.g. 'CDASI ≥ 10'."""
+    return f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
+
+
+def active_words(criterion: Mapping) -> str:
     """An active-disease criterion in words, e.g. 'CDASI ≥ 10', or 'MMT8 < 150, or CK > 1000
     without a baseline MMT8' where the criterion has an `otherwise`."""
-    words = (
-        f"{criterion['parameter']} {SYMBOLS[criterion['comparator']]} {criterion['threshold']:g}"
-    )
+    words = comparison_words(criterion)
     otherwise = criterion.get("otherwise")
     if otherwise:
-        words += f", or {active_words(otherwise)} without a baseline {criterion['parameter']}"
+        words += f", or {comparison_words(otherwise)} without a baseline {criterion['parameter']}"
     return words
 
 

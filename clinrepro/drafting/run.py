@@ -11,6 +11,7 @@ from clinrepro.drafting.schemas import ClaimsDraft, ClaimsDraftVsLedger
 from clinrepro.drafting.text import read_text
 from clinrepro.reading.schemas import ClaimsLedger
 from clinrepro.reading.validation import write_checked_tables
+from clinrepro.base import typed
 
 
 def drafted(text: str, cohort: dict, analysis: dict, drafting: dict) -> pd.DataFrame:
@@ -25,6 +26,8 @@ def read_ledger(path: str) -> pd.DataFrame:
 
 def run(text: str, cohort: dict, analysis: dict, drafting: dict, output: str) -> None:
     """Write the draft ledger of the cohort's text."""
+    cohort, analysis = typed.cohort(cohort), typed.analysis(analysis)
+    drafting = typed.drafting(drafting)
     write_checked_tables({output: (drafted(text, cohort, analysis, drafting), ClaimsDraft)})
 
 

@@ -12,12 +12,15 @@ from clinrepro.power import figure as power_figure
 from clinrepro.power import planning
 from clinrepro.power.schemas import Power, PowerCurve, PowerSummary
 from clinrepro.reading.validation import write_checked_tables
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 
 
 def run(adeff: str, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Power and sample size of every endpoint of one variant: tables, figure, caption."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
+    settings = typed.power(settings)
     found = power_estimates.endpoints_of(
         read_adeff(adeff, columns=power_estimates.ADEFF_COLUMNS), analysis, cohort
     )

@@ -23,6 +23,7 @@ from clinrepro.presentation.course_figures import course, other_measures
 from clinrepro.presentation.response_figures import disease_overlap, response_patients, waterfall
 from clinrepro.presentation.subgroup_figure import subgroups
 from clinrepro.statistics.ard import read_ard
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +50,8 @@ def load_inputs(adsl: str, adeff: str, ard: str, reported: str | None) -> dict:
 def run(inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Draw every figure of a variant, one after the other; write each one's images, title
     and caption."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
+    settings = typed.figures(settings)
     tables = load_inputs(
         inputs["adsl"], inputs["adeff"], inputs["ard"], inputs.get("reported_summaries")
     )

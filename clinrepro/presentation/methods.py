@@ -8,6 +8,7 @@ import pandas as pd
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.study import (
     active_words,
+    comparison_words,
     criterion_text,
     follow_up_visits,
     has_ledger,
@@ -59,7 +60,7 @@ def methods(cohort: dict, analysis: dict, not_analysed: pd.DataFrame | None = No
     for side, criterion in active.items():
         otherwise = criterion.get("otherwise")
         missing = (
-            f"without a baseline {criterion['parameter']}, {active_words(otherwise)} counts as "
+            f"without a baseline {criterion['parameter']}, {comparison_words(otherwise)} counts as "
             "active"
             if otherwise
             else "a missing baseline value counts as not active"

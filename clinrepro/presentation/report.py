@@ -7,6 +7,7 @@ escaped; images are embedded as data URIs, so the file opens offline and can be 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping
 import hashlib
 import json
 import logging
@@ -65,6 +66,7 @@ from clinrepro.base.study import (
 from clinrepro.base.printed import percent
 from clinrepro.statistics.ard import read_ard
 from clinrepro.base.terms import CHECK_NAMES, TEST_NAMES, shown
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 PACKAGES = ("snakemake", "pandas", "pandera", "scipy", "numpy", "matplotlib", "jinja2")
@@ -95,9 +97,11 @@ def first_screen(
     }
 
 
-def settings_digest(settings: dict) -> str:
+def settings_digest(settings: Mapping) -> str:
     """SHA-256 of settings written canonically (sorted keys, no spaces)."""
-    text = json.dumps(settings, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(
+        typed.plain(settings), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    )
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -461,6 +465,7 @@ def run(
     max_rows_shown: int,
 ) -> None:
     """Render the reproduction report of one cohort and variant."""
+    cohort, analysis, power = typed.cohort(cohort), typed.analysis(analysis), typed.power(power)
     audit, claims = read_claims(inputs, analysis, cohort)
     ard = read_ard(inputs["ard"])
     adsl = read_adsl(inputs["adsl"])

@@ -12,6 +12,7 @@ from clinrepro.base.columns import among
 from clinrepro.base.printed import fixed
 from clinrepro.base.study import (
     active_words,
+    comparison_words,
     domains,
     measure_label,
     primary_role,
@@ -90,7 +91,7 @@ def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):
     notes = [
         f"{len(ids)} without a baseline {criterion['parameter']} ({patient_list(ids)}) "
         + (
-            f"judged by {active_words(criterion['otherwise'])} instead"
+            f"judged by {comparison_words(criterion['otherwise'])} instead"
             if criterion.get("otherwise")
             else "counted as not active"
         )
@@ -137,7 +138,9 @@ def disease_activity(data: dict, analysis: dict):
     unknown = baseline[(baseline["PARAMCD"] == criterion["parameter"]) & baseline["AVAL"].isna()]
     ids = unknown["SUBJID"].tolist()
     otherwise = criterion.get("otherwise")
-    how = f"judged by {active_words(otherwise)} instead" if otherwise else "counted as not active"
+    how = (
+        f"judged by {comparison_words(otherwise)} instead" if otherwise else "counted as not active"
+    )
     caption = (
         f"{active[0].upper()}{active[1:]} ({active_words(criterion)} at baseline) among all "
         f"{len(adsl)} treated patients: {counts[active]} active, {counts[names[('N',)]]} not. "

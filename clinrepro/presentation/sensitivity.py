@@ -26,6 +26,7 @@ from clinrepro.presentation.variant_patients import Patients, patient_changes, r
 from clinrepro.presentation.variant_words import variant_description
 from clinrepro.presentation.words import claim_p_text, p_text, population_label
 from clinrepro.statistics.ard import read_ard, value as result
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 # the ARD statistics (estimate, interval) of the change that each primary method gives, the
@@ -308,6 +309,8 @@ def run(
     described by what it changes from the first that overrides nothing (the cohort's default
     analysis), and compared with it patient by patient.
     """
+    analyses = {variant: typed.analysis(settings) for variant, settings in analyses.items()}
+    cohort = typed.cohort(cohort)
     ards = {v: read_ard(inputs[f"{v}_ard"]) for v in variants}
     claims = {
         v: read_table(inputs[f"{v}_claims"], text_columns=("claim_id", "reported"))

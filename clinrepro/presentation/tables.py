@@ -32,6 +32,7 @@ from clinrepro.base.study import (
 )
 from clinrepro.base.terms import TEST_NAMES, shown
 from clinrepro.base.vocabularies import cohort_terms
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 
@@ -368,6 +369,7 @@ def run(
 ) -> None:
     """Write the baseline-characteristics and claims-audit tables, as CSV and HTML pages
     (the change from baseline and its tests are the report's own table)."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=("SUBJID", "PARAMCD", "AVISIT", "ABLFL", "AVAL"))
     audit = read_table(claims, text_columns=("claim_id", "reported", "recomputed_rounded"))

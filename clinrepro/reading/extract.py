@@ -40,6 +40,7 @@ from clinrepro.reading.validation import (
     readable,
 )
 from clinrepro.reading.windows import NOT_ANALYSED_COLUMNS, dates, windowed
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 # the raw files of the per-patient data: a wide table, or a registry's two files
@@ -257,10 +258,9 @@ def patient_tables(
     patients = raw["subject"]
     if checkboxes(settings):  # the folded lists hold the codes themselves
         codes = {code: code for code in checkboxes(settings).values()}
-        settings = {
-            **settings,
-            "vocabularies": {**settings["vocabularies"], "prior_treatment": codes},
-        }
+        settings = typed.cohort(
+            {**settings, "vocabularies": {**settings["vocabularies"], "prior_treatment": codes}}
+        )
         header_of["prior_treatment"] = ", ".join(checkboxes(settings))
     coder = _Coder(settings, file, header_of, patients)
     prior_text = raw["prior_treatment"]
@@ -562,6 +562,7 @@ def extract_cohort(raw_files: dict[str, str] | str, settings: dict) -> dict[str,
 
 def run(raw: dict[str, str], settings: dict, outputs: dict[str, str]) -> None:
     """Extract a cohort's raw files and write its tidy tables."""
+    settings = typed.cohort(settings)
     tables = extract_cohort(raw, settings)
     logger.info("read %d patients from %s", len(tables["subjects"]), ", ".join(raw.values()))
     not_analysed = tables.get("not_analysed", pd.DataFrame(columns=list(NOT_ANALYSED_COLUMNS)))

@@ -22,6 +22,7 @@ from clinrepro.reading.schemas import (
     tidy_vocabulary_schemas,
 )
 from clinrepro.reading.validation import check_table, raise_if_any
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 TIDY_TABLES = ("subjects", "regimens", "prior_treatments", "measurements")
@@ -261,6 +262,7 @@ def run(
     tidy: dict[str, str], claims, reported, settings: dict, output: str, outcomes=None, roles=None
 ) -> None:
     """Validate a cohort and write the report of the checks it passed."""
+    settings = typed.cohort(settings)
     report = validate_cohort(tidy, claims, reported, settings, outcomes, roles)
     logger.info("%d checks passed on %s", len(report), ", ".join(sorted(set(report["table"]))))
     write_tables({output: report})

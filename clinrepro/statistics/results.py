@@ -19,6 +19,7 @@ from clinrepro.base.columns import population_columns, repeated, split_list
 from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.study import scale_for
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 NUMERIC_CHARACTERISTICS = ("AGE", "DISDUR", "NPRIOR", "TRTDOSE")
@@ -570,6 +571,7 @@ def analysis_results(
 
 def run(adsl: str, adeff: str, analysis: dict, cohort: dict, output: str) -> None:
     """Compute the analysis results data from ADSL and ADEFF."""
+    analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
     subjects = read_adsl(adsl)
     records = read_adeff(adeff, columns=ADEFF_USED)
     ard = analysis_results(

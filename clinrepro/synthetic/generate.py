@@ -22,6 +22,7 @@ from clinrepro.base.files import read_text_table, write_tables
 from clinrepro.base.printed import printed_numbers
 from clinrepro.base.vocabularies import cohort_terms
 from clinrepro.synthetic.generator import claims_ledger, reported_summaries
+from clinrepro.base import typed
 
 logger = logging.getLogger(__name__)
 
@@ -133,6 +134,7 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
 
 def run(seed_table: str, seed_settings: dict, n: int, seed: int, outputs: dict) -> None:
     """Generate a cohort of n patients and write its raw files and the generator's profile."""
+    seed_settings = typed.cohort(seed_settings)
     result = generate(seed_table, seed_settings, n, seed)
     facts = result["facts"]
     regimens = sorted(set(zip(facts["molecule"], facts["dose"])))

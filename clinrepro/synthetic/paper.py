@@ -34,13 +34,13 @@ def paper_sentences(ledger: pd.DataFrame, settings: dict) -> list[str]:
     response, its test, the measure at the response visit (the planted one), follow-up."""
     treated = _row(ledger, claim_id="n_patients")
     base = _row(ledger, analysis="summary", statistic="mean", visit=settings["baseline_visit"])
-    response = _row(ledger, analysis="response", statistic="pct")
+    responders = _row(ledger, analysis="response", statistic="pct")
     test = _row(ledger, analysis="paired_test", statistic="p_value")
     planted = _row(ledger, claim_id="_planted_mismatch")
     follow = _row(ledger, claim_id="followup_years_mean")
     measure = settings["measures"][base["parameter"]]
     name, before = measure["printed"], _visit_words(settings, base["visit"])
-    after = _visit_words(settings, response["visit"])
+    after = _visit_words(settings, responders["visit"])
     moved = f"{measure['improvement']}d"
     return [
         "SYNTHETIC paper text, written by clinrepro.synthetic with the data; nothing in it is "
@@ -48,7 +48,7 @@ def paper_sentences(ledger: pd.DataFrame, settings: dict) -> list[str]:
         f"{_in_words(int(float(treated['value'])))} patients were treated with a JAK inhibitor.",
         f"At {before}, mean {name} was {base['reported']} in patients with active cutaneous "
         "disease.",
-        f"At {after}, {response['reported']} of patients with active cutaneous disease had a "
+        f"At {after}, {responders['reported']} of patients with active cutaneous disease had a "
         "cutaneous response.",
         f"{name} {moved} from {before} to {after} ({test['reported']}).",
         f"At {after}, mean {name} was {planted['reported']}.",

@@ -3,6 +3,8 @@ rounding, populations, tests, patients left out, one cell), its explanations ran
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -24,7 +26,7 @@ TRIED_COLUMNS = ["claim_id", "tried", "found", "summary", "bounded"]
 MAX_LISTED = 200
 
 
-def search_claim(claim, recipe, ledger, subjects, limits) -> Search:
+def search_claim(claim, recipe, ledger, subjects, limits, ranges) -> Search:
     """Every kind of explanation of one claim, in the order of KINDS."""
     search = Search(claim, limits)
     base = recipe.base()
@@ -39,7 +41,7 @@ def search_claim(claim, recipe, ledger, subjects, limits) -> Search:
     leave_out(search, recipe, base, numbers, positions, subjects, 1)
     leave_out(search, recipe, base, numbers, positions, subjects, 2)
     # a misread cell must still be a possible value of its measure (the cohort's ranges)
-    one_cell(search, recipe, base, numbers, positions, subjects, limits.get("ranges", {}))
+    one_cell(search, recipe, base, numbers, positions, subjects, ranges)
     return search
 
 
@@ -64,10 +66,12 @@ def reconcile_claims(
     ledger: pd.DataFrame,
     adsl: pd.DataFrame,
     adeff: pd.DataFrame,
-    analysis: dict,
-    limits: dict,
+    analysis: Mapping,
+    limits: Mapping,
+    ranges: dict | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Returns (explanations, tried). explanations: one row per explanation that reproduces
+    """`ranges`: measure code -> its (low, high), the values a misread cell may have.
+    Returns (explanations, tried). explanations: one row per explanation that reproduces
     the printed value (claim_id, rank, kind, detail, value, printed); tried: one row per
     claim searched (claim_id, tried, found, summary, bounded)."""
     flags = population_members(adsl)
@@ -79,7 +83,7 @@ def reconcile_claims(
         if isinstance(recipe, str):
             searched.append([claim.claim_id, 0, 0, f"not searched: {recipe}", ""])
             continue
-        search = search_claim(claim, recipe, ledger, subjects, limits)
+        search = search_claim(claim, recipe, ledger, subjects, limits, ranges or {})
         found = ranked(search.found)
         if len(found) > MAX_LISTED:
             search.bounded.append(
