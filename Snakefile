@@ -17,7 +17,6 @@ include: "rules/table1.smk"
 include: "rules/draft.smk"
 include: "rules/analyse.smk"
 include: "rules/figures.smk"
-include: "rules/power.smk"
 include: "rules/report.smk"
 include: "rules/sensitivity.smk"
 

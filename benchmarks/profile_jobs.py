@@ -36,8 +36,7 @@ STAGES = {
     "validate": ("validate",),
     "table1": ("table1",),
     "analyse": ("endpoints", "statistics", "audit"),
-    "figures": ("figures",),
-    "power": ("power",),
+    "figures": ("figures", "power"),
     "report": ("tables", "report", "manifest"),
     "sensitivity": ("sensitivity",),
 }

@@ -30,7 +30,6 @@ rule report:
             rules.table1.output,
             rules.analyse.output,
             rules.figures.output,
-            rules.power.output,
         ],
     output:
         baseline_csv=report(

@@ -73,8 +73,7 @@ VARIANTS = 8  # the default run: the pilot's variants
 # the jobs of every variant, from the analysis on, and what gathers them
 ANALYSIS_JOBS = {
     "analyse": VARIANTS,
-    "figures": VARIANTS,
-    "power": VARIANTS,
+    "figures": VARIANTS,  # with the power step
     "report": VARIANTS,
     "sensitivity": 1,
     "all": 1,
@@ -104,6 +103,15 @@ def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
         "figures": VARIANTS,
         "report": VARIANTS,
         "sensitivity": 1,
+        "all": 1,
+    }
+
+
+def test_editing_the_power_step_reruns_the_figures_job_and_the_report(built):
+    # the power step runs in the figures' job (rules/figures.smk): the analysis is kept
+    assert edited(built, "clinrepro/power/formulas.py") == {
+        "figures": VARIANTS,
+        "report": VARIANTS,
         "all": 1,
     }
 

@@ -36,7 +36,7 @@ FIGURES = (
     "other_measures",
     "subgroups",
 )
-# the report shows this one too; it comes from a rule of its own
+# the report shows this one too; the power step draws it (in the figures' job)
 REPORT_FIGURES = (*FIGURES, "power_curve")
 NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
