@@ -219,7 +219,7 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
     sentence = audit_sentence(audit, outcomes, analysis, cohort.get("sources"), cohort)
     if cohort.get("drafted_claims"):
         sentence = (
-            "These claims are an unreviewed draft the workflow made from the paper's text, not "
+            "These claims are an unreviewed draft the workflow made from the published text, not "
             "a list of claims a person checked: review it and, once checked, save it as the "
             f"cohort's list of published claims before trusting a verdict. {sentence}"
         )
@@ -245,7 +245,13 @@ def bottom_line(
             + f" ({safety['findings'][0]['source']})"
         )  # fmt: skip
     if not audit.empty:
-        parts.append(f"checked against {audited_against(cohort)}, " + verdict_words(audit))
+        # a draft's claims are said to be one before they are counted
+        drafted = cohort.get("drafted_claims")
+        parts.append(
+            ("the claims are an unreviewed draft made from the published text; " if drafted else "")
+            + f"checked against {audited_against(cohort)}, "
+            + verdict_words(audit)
+        )
     return "; ".join(parts) + "."
 
 
