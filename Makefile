@@ -24,7 +24,7 @@ run: $(STAMP)
 	$(BIN)/snakemake
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20
 
 check: $(STAMP)
 	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick -n auto
