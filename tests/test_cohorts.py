@@ -383,20 +383,27 @@ def settings_error(project, cohort, change, *args):
 
 
 def test_unknown_keys_are_refused_at_every_level_naming_key_and_file(project):
-    for change, key in (
-        (lambda s: s.update(dose="Daily dose (mg)"), "dose"),
-        (lambda s: s["columns"].update(weight="Weight"), "weight"),
-        (lambda s: s["measures"]["CDASI"].update(range="0-100"), "range"),
-        (lambda s: s["visits"][0].update(day=0), "day"),
+    def unknown_everywhere(settings):  # one unknown key at each level, in one run
+        settings.update(dose="Daily dose (mg)")
+        settings["columns"].update(weight="Weight")
+        settings["measures"]["CDASI"].update(range="0-100")
+        settings["visits"][0].update(day=0)
+
+    code, said = settings_error(project, WIDE, unknown_everywhere)
+    assert code != 0
+    assert (
+        "The settings of cohort 'synthetic_upadacitinib' (config/cohorts/synthetic_upadacitinib.yaml) are invalid"
+        in said
+    )
+    # every one is listed, with where it is
+    for key, where in (
+        ("dose", ""),
+        ("weight", " (at columns)"),
+        ("range", " (at measures.CDASI)"),
+        ("day", " (at visits.0)"),
     ):
-        code, said = settings_error(project, WIDE, change)
-        assert code != 0
-        assert (
-            "The settings of cohort 'synthetic_upadacitinib' (config/cohorts/synthetic_upadacitinib.yaml) are invalid"
-            in said
-        )
-        assert f"('{key}' was unexpected)" in said
-        assert "Traceback" not in said
+        assert f"('{key}' was unexpected){where}" in said, key
+    assert "Traceback" not in said
 
 
 def test_key_claims_are_checked_against_the_ledger_before_any_job(project):

@@ -162,3 +162,33 @@ def test_literal_names_the_package_reads_from_settings_are_declared():
     # the scan sees a misspelling
     wrong = ast.parse('analysis["confidence_levl"]\ncohort.get("baseline_visit")')
     assert [key for _, _, key in literal_reads(wrong) if key not in declared] == ["confidence_levl"]
+
+
+def test_typed_cohort_settings_equal_their_file_and_merge_as_dictionaries():
+    from clinrepro.base.settings import merged
+
+    settings = cohort_of(PILOT)
+    cohort = typed.cohort(settings)
+    # lists of objects (visits) compare as the file's lists
+    assert cohort == settings and cohort.visits == settings["visits"]
+    # typed overrides merge key by key, as the generator merges a seed cohort's own analysis
+    defaults = {"response": {"cutaneous": {"visit": "M3", "threshold": 5}}}
+    own = typed.analysis({"response": {"cutaneous": {"visit": "W24"}}})
+    assert merged(defaults, own) == {"response": {"cutaneous": {"visit": "W24", "threshold": 5}}}
+
+
+def test_a_tidy_tables_problem_names_the_printed_header_with_typed_settings():
+    from clinrepro.reading.extract import extract_cohort
+    from clinrepro.reading.validate import tidy_problems
+
+    settings = cohort_of(PILOT)
+    table = str(ROOT / settings["raw"]["table"])
+    tables = extract_cohort(table, settings)
+    subjects = tables["subjects"]
+    tables["subjects"] = subjects.assign(subject_id=["1"] + list(subjects["subject_id"][1:]))
+    tables["subjects"].loc[1, "subject_id"] = "1"  # patient 2's row says it is patient 1
+    files = {name: table for name in tables}
+    problems = tidy_problems(tables, typed.cohort(settings), files)
+    duplicates = [p for p in problems if p.value == "1" and "Patient" in p.column]
+    # the column as the table prints it (Table 1's "Patient"), not the tidy name subject_id
+    assert duplicates and {p.column for p in duplicates} == {settings["columns"]["subject"]}

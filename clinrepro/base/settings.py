@@ -8,10 +8,12 @@ from __future__ import annotations
 import copy
 import functools
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
+from clinrepro.base import typed
 from clinrepro.base.study import (
     POPULATION_FLAG,
     SAFETY_FLAG,
@@ -41,10 +43,11 @@ REPORT_FIGURES = (*FIGURES, "power_curve")
 NUMBER = re.compile(r"^-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$")
 
 
-def merged(defaults: dict, overrides: dict) -> dict:
-    """Defaults with overrides applied; nested keys are merged one by one."""
-    result = copy.deepcopy(defaults)
-    for key, value in overrides.items():
+def merged(defaults: Mapping, overrides: Mapping) -> dict:
+    """Defaults with overrides applied; nested keys are merged one by one (typed settings
+    are merged as the dictionaries they hold)."""
+    result = copy.deepcopy(typed.plain(defaults))
+    for key, value in typed.plain(overrides).items():
         if isinstance(value, dict) and isinstance(result.get(key), dict):
             result[key] = merged(result[key], value)
         else:

@@ -5,14 +5,21 @@ The schemas are the settings' one data dictionary: the Snakefile validates every
 file against them before any job runs, docs/settings.md describes them, and this module
 reads them to type the objects a stage receives. A declared name is an attribute
 (`analysis.confidence_level`, `cohort.measures["CDASI"].unit`); an optional one the file
-leaves out reads as its schema default, or None. A name the schema does not declare fails
-wherever it is read (an AttributeError naming the settings and what they declare), in a
-test, not in a user's run, and so does `.get` and `[...]` of an undeclared name: no
-misspelt key quietly reads as missing. A map the schema keys by the user's codes
-(`measures`, `response`, `populations`) is read with `[code]`, `.get(code)`, `.items()`.
+leaves out reads as None. A name the schema does not declare fails wherever it is read (an
+AttributeError naming the settings and what they declare), in a test, not in a user's run,
+and so does `.get` and `[...]` of an undeclared name: no misspelt key quietly reads as
+missing. A map the schema keys by the user's codes (`measures`, `response`, `populations`)
+is read with `[code]`, `.get(code)`, `.items()`. An object is closed where its schema
+says `additionalProperties: false` or `unevaluatedProperties: false` (every object of the
+shipped schemas), open otherwise.
 
-Nothing heavier than yaml is imported: the objects are plain read-only mappings, so code
-written for the dictionaries (json.dumps of `plain()`, `dict(...)`, `==`) reads them too.
+Nothing heavier than yaml is imported: the objects are read-only mappings, so code written
+for the dictionaries (`[...]`, `in`, iteration, `dict(...)`) reads them too; `==` compares
+the dictionaries they hold; `plain()` gives those dictionaries back (for JSON, digests and
+merging). What the schemas here use is read: local `$ref`, `allOf`/`oneOf`/`anyOf`
+(every branch's names), `properties`, `additionalProperties`, `unevaluatedProperties`,
+`items` (one schema for every item); not `patternProperties`, `if`/`then`, or a `$ref` to
+another file.
 """
 
 from __future__ import annotations
@@ -51,7 +58,7 @@ def _resolved(node: dict, root: dict) -> dict:
         for key in ("allOf", "oneOf", "anyOf"):
             parts.extend(part.get(key, []))
         result["properties"].update(part.get("properties", {}))
-        for key in ("additionalProperties", "items", "type", "default"):
+        for key in ("additionalProperties", "unevaluatedProperties", "items", "type"):
             if key in part and key not in result:
                 result[key] = part[key]
     return result
@@ -76,10 +83,10 @@ class Settings(Mapping):
         if name in declared:
             return declared[name]
         # a map keyed by the user's codes, or an object of the names it declares alone
-        extra = self._node.get("additionalProperties", not declared)
+        extra = self._node.get("additionalProperties", self._node.get("unevaluatedProperties"))
         if isinstance(extra, dict):
             return extra
-        return {} if extra is True else None
+        return None if extra is False else {}
 
     def _undeclared(self, name: str) -> AttributeError:
         declared = ", ".join(sorted(self._node["properties"])) or "codes of its own"
@@ -101,7 +108,7 @@ class Settings(Mapping):
         if name not in declared:
             raise self._undeclared(name)
         if name not in self._values:
-            return _resolved(declared[name], self._root).get("default")
+            return None
         return self._child(name, declared[name])
 
     def __setattr__(self, name: str, value: Any) -> None:
@@ -130,6 +137,11 @@ class Settings(Mapping):
     def __len__(self) -> int:
         return len(self._values)
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Mapping) and self.plain() == _plain(other)
+
+    __hash__ = None  # type: ignore[assignment]  (mutable contents, as a dict's)
+
     def __repr__(self) -> str:
         return f"Settings({self._where}: {self.plain()!r})"
 
@@ -139,6 +151,15 @@ class Settings(Mapping):
     def plain(self) -> dict:
         """The settings as plain dictionaries and lists (for JSON, digests and copies)."""
         return _plain(self._values)
+
+
+class Items(tuple):
+    """A list of settings objects, read-only; equal to the list of dictionaries it holds."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, (list, tuple)) and _plain(self) == _plain(other)
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def _rebuilt(values: dict, node: dict, root: dict, where: str) -> Settings:
@@ -162,7 +183,7 @@ def _plain(value: Any) -> Any:
 
 def _typed(value: Any, node: dict, root: dict, where: str) -> Any:
     """A value of the settings as its schema node types it: objects become Settings, lists
-    of objects tuples of Settings, anything else stays as it is."""
+    of objects Items of Settings, anything else stays as it is."""
     if isinstance(value, Settings):
         return value
     if isinstance(value, Mapping):
@@ -170,7 +191,7 @@ def _typed(value: Any, node: dict, root: dict, where: str) -> Any:
     if isinstance(value, list):
         items = _resolved(node, root).get("items", {})
         if any(isinstance(item, Mapping) for item in value):
-            return tuple(_typed(item, items, root, f"{where}[{i}]") for i, item in enumerate(value))
+            return Items(_typed(item, items, root, f"{where}[{i}]") for i, item in enumerate(value))
     return value
 
 

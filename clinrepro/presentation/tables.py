@@ -335,6 +335,7 @@ def run_table1(
 ) -> None:
     """Write Table 1 rebuilt from the tidy tables, as CSV and as an HTML page (its first
     `max_rows_shown` patients)."""
+    settings = typed.cohort(settings)
     tables = {name: read_table(path, columns=TABLE1_READS.get(name)) for name, path in tidy.items()}
     table1 = publication_table1(tables, settings)
     write_tables({outputs["csv"]: table1})

@@ -62,7 +62,7 @@ _FROM_SOURCE_CELL = ("value", "replicate_sd", "visit", "parameter")
 
 def _locators(frame: pd.DataFrame, settings: dict):
     """Where a tidy cell came from: its printed header, and the printed cell if kept."""
-    printed = settings["columns"]
+    printed = typed.plain(settings["columns"])  # looked up by tidy column names
     keeps_source = "source_column" in frame
 
     def header_of(index, column):
