@@ -338,6 +338,27 @@ def test_report_renders_in_a_real_browser(project, tmp_path):
     assert widths[0] <= widths[1] and widths[2] <= widths[1], widths
 
 
+@pytest.mark.skipif(not browser.available(), reason="chromium and chromedriver are not installed")
+def test_no_word_of_the_claims_verdicts_is_broken_across_lines(project):
+    report = project / BASE / "paper/report.html"
+    for width in (1000, 1280):
+        driver = browser.open_browser(width, 900)
+        try:
+            driver.get(report.as_uri())
+            driver.execute_script(
+                "document.querySelectorAll('details').forEach(d => d.open = true)"
+            )
+            broken = driver.execute_script(browser.BROKEN_WORDS)
+            cells = driver.execute_script(
+                "return document.querySelectorAll('table.claims tbody tr').length"
+            )
+        finally:
+            driver.quit()
+        # the pilot's 54 claims, each row's verdict ("consistent with reported numbers",
+        # "not computable") on whole words
+        assert cells == 54 and broken == [], (width, broken)
+
+
 def test_power_in_the_report(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
     start = html.index('<h2 id="power">')

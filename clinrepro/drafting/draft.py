@@ -182,7 +182,14 @@ class Drafter:
                 drafting.get("baseline_words") or [],
             ),
             "role": role_phrases(study.role_words),
-            "response": role_phrases({role: [role] for role in study.response}),
+            # a criterion by its domain's code ('cutaneous response'), the first (the main
+            # outcome) also by the words of drafting.primary ('the primary endpoint')
+            "response": role_phrases(
+                {
+                    role: [role] + (drafting.get("primary") or [] if i == 0 else [])
+                    for i, role in enumerate(study.response)
+                }
+            ),
             "category": category_phrases(study.categories),
             "characteristic": role_phrases(study.characteristics),
         }

@@ -256,7 +256,9 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     restated = [m for m in by_measure if _restates(study.response[m.code], clause)]
     restated += [m for m in elsewhere if _restates(study.response[m.code], sentence)]
     met = ATTAINED.search(clause) and re.search(r"(?i)\bcriteri", clause)  # 'meeting the criterion'
-    if responders and (RESPONSE_WORDS.search(clause) or restated or met):
+    # or the main outcome by name: 'The primary endpoint was reached by 762 of 833'
+    main = ATTAINED.search(clause) and any(m.words.lower() != m.code for m in inside)
+    if responders and (RESPONSE_WORDS.search(clause) or restated or met or main):
         return _response(study, context, statement, (restated or responders)[0], bool(inside))
     role = _role_after(context, statement)
     role = None if role is not None and role.code == study.everyone else role  # counted anyway
