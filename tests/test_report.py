@@ -2,6 +2,7 @@
 
 import base64
 import csv
+import html
 import hashlib
 import json
 import math
@@ -359,6 +360,18 @@ def test_no_word_of_the_claims_verdicts_is_broken_across_lines(project):
         assert cells == 54 and broken == [], (width, broken)
 
 
+def test_a_claims_cells_are_listed_by_column(project):
+    # "MMT8 was unchanged": Table 1's MMT8 of the 8 patients with active muscle disease and
+    # both visits (patient 11 has no M3 value), each column's header said once
+    text = html.unescape((project / BASE / "paper/report.html").read_text("utf-8"))
+    assert (
+        "Cells used (16)</dt><dd>'MMT8 Baseline': 145 (patient 1), 131 (patient 4), 146 "
+        "(patient 5), 69 (patient 7), 131 (patient 8), 79 (patient 13), 109 (patient 14), 135 "
+        "(patient 15); 'MMT8 M3': 145 (patient 1), 143 (patient 4), 144 (patient 5), 93 "
+        "(patient 7), 145 (patient 8), 78 (patient 13), 124 (patient 14), 144 (patient 15)</dd>"
+    ) in text
+
+
 def test_power_in_the_report(project):
     html = (project / BASE / "paper/report.html").read_text("utf-8")
     start = html.index('<h2 id="power">')
@@ -408,7 +421,11 @@ def test_claims_open_to_their_cells_and_explanations(project):
     assert (
         "one patient: leaving out patient 4 (MMT8 Baseline 131) (gives 119.75, printed 120)" in html
     )
-    assert "patient 7: &#39;MMT8 Baseline&#39; 69" in html
+    # the cells under their column's header, once (Table 1: MMT8 at baseline)
+    assert (
+        "&#39;MMT8 Baseline&#39;: 145 (patient 1), 131 (patient 4), 146 (patient 5), 69 (patient 7)"
+        in html
+    )
     assert (
         "not in the population (active muscle disease (MMT8 &lt; 150)): patient 2, 3, 6, 9, 10, 12, 16"
         in html

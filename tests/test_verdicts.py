@@ -389,6 +389,28 @@ def test_audit_in_one_sentence_per_source(verdicts, pilot, analysis, cohort):
     assert "never reported (the data give 1 of 8 (12.5%))" in sentence
 
 
+def test_the_audit_sentence_names_every_inconsistent_claim(verdicts, pilot, analysis, cohort):
+    # two claims made inconsistent: a count, which bears on no effect (no direction), and a
+    # mean; the sentence names both, the count first, as the audit lists them
+    _, _, ard = pilot
+    outcomes = outcome_report(read_table(str(OUTCOMES)), ledger_table(), ard, analysis)
+    audit = verdicts.reset_index()
+    # as the report reads claims.csv: no direction is a missing value, not ""
+    audit["direction"] = audit["direction"].replace("", float("nan"))
+    audit.loc[audit["claim_id"].isin(["n_patients", "cdasi_m0_mean"]), "verdict"] = "inconsistent"
+    sentence = audit_sentence(audit, outcomes, analysis, cohort["sources"])
+    assert (
+        "'Patients treated with a JAK inhibitor' (the paper prints “16”): inconsistent" in sentence
+    )
+    assert "'Mean CDASI activity at baseline' (the paper prints “27”): inconsistent" in sentence
+    # five inconsistent: four named, one counted
+    more = ["n_active_cutaneous", "pct_active_cutaneous", "cdasi_m0_sd"]
+    audit.loc[audit["claim_id"].isin(more), "verdict"] = "inconsistent"
+    sentence = audit_sentence(audit, outcomes, analysis, cohort["sources"])
+    assert sentence.count("): inconsistent: ") == 4
+    assert " 1 more claim is inconsistent (the claims in full)." in sentence
+
+
 def test_a_claim_must_report_a_stated_outcome():
     from clinrepro.reading.validate import outcome_problems
 

@@ -152,6 +152,18 @@ def checks_in_words(text) -> str:
     return re.sub(rf"(^|; )({names}): ", lambda m: f"{m[1]}{CHECK_NAMES[m[2]]}: ", str(text))
 
 
+def cells_by_column(cells: pd.DataFrame, words) -> list[str]:
+    """A claim's cells, each column's header once (in `words`), then each value and whose
+    it is: "'MMT8 Baseline': 145 (patient 1), 131 (patient 4)"."""
+    return [
+        f"'{words(column)}': "
+        + ", ".join(
+            f"{'' if pd.isna(r.cell) else r.cell} (patient {r.patient})" for r in part.itertuples()
+        )
+        for column, part in cells.groupby("column", sort=False)
+    ]
+
+
 def claim_records(
     audit: pd.DataFrame,
     cells: pd.DataFrame,
@@ -211,10 +223,7 @@ def claim_records(
                     ),
                     "",
                 ),
-                "cells": [
-                    f"patient {r.patient}: '{words(r.column)}' {'' if pd.isna(r.cell) else r.cell}"
-                    for r in used.head(LISTED_CELLS).itertuples()
-                ],
+                "cells": cells_by_column(used.head(LISTED_CELLS), words),
                 "more_cells": max(len(used) - LISTED_CELLS, 0),
                 "unlisted": unlisted,
                 "n_cells": len(used),

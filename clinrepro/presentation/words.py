@@ -319,6 +319,10 @@ def source_name(source: str, sources: dict) -> str:
     return f"the {source}" if source in sources else f"source '{source}'"
 
 
+# the first screen names at most this many inconsistent claims, and counts the others
+NAMED_INCONSISTENT = 4
+
+
 def audit_sentence(
     audit: pd.DataFrame,
     outcomes: pd.DataFrame,
@@ -357,16 +361,26 @@ def audit_sentence(
         name = source_name(source, sources)
         parts.append(f"of the {len(claims)} claims of {name}, " + ", ".join(words))
     sentence = "Checked against the data: " + "; ".join(parts) + "."
+    # every inconsistent claim is named (up to NAMED_INCONSISTENT), whether or not it bears
+    # on the effect; then, up to two in all, the others that bear on it
+    inconsistent = audit[audit["verdict"] == "inconsistent"]
     matters = audit[audit["direction"].fillna("").astype(bool)].sort_values(
         "verdict",
         key=lambda v: v.map({"inconsistent": 0, "population or test not stated": 1}).fillna(2),
     )
-    for _, claim in matters.head(2).iterrows():
+    shown = inconsistent.head(NAMED_INCONSISTENT)
+    others = matters[~matters.index.isin(shown.index)]
+    named = pd.concat([shown, others]).head(max(2, len(shown)))
+    for _, claim in named.iterrows():
         sentence += (
             f" '{claim['description']}' ({source_name(claim['source'], sources)} prints "
             f"“{claim['reported']}”): {claim['verdict']}: "
             f"{readable(readable_reason(claim), analysis, cohort)}."
         )
+    unnamed = len(inconsistent) - len(shown)
+    if unnamed:
+        are = "claims are" if unnamed > 1 else "claim is"
+        sentence += f" {unnamed} more {are} inconsistent (the claims in full)."
     never = outcomes[outcomes["status"] == "never reported"] if not outcomes.empty else outcomes
     for _, outcome in never.iterrows():
         given = outcome["recomputed"]
@@ -383,8 +397,9 @@ def readable_reason(claim: pd.Series) -> str:
     reason = str(claim["verdict_reason"]).split("; summary checks:")[0]
     if reason.startswith("the source does not state"):
         reason = reason.split("; ", 1)[-1]
-    if claim["direction"] and claim["direction"] not in reason:
-        reason += f"; {claim['direction']}"
+    direction = claim["direction"] if isinstance(claim["direction"], str) else ""  # NaN: none
+    if direction and direction not in reason:
+        reason += f"; {direction}"
     return reason
 
 
