@@ -138,7 +138,7 @@ class Settings(Mapping):
         return len(self._values)
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, Mapping) and self.plain() == _plain(other)
+        return isinstance(other, Mapping) and self.plain() == plain(other)
 
     __hash__ = None  # type: ignore[assignment]  (mutable contents, as a dict's)
 
@@ -150,14 +150,14 @@ class Settings(Mapping):
 
     def plain(self) -> dict:
         """The settings as plain dictionaries and lists (for JSON, digests and copies)."""
-        return _plain(self._values)
+        return plain(self._values)
 
 
 class Items(tuple):
     """A list of settings objects, read-only; equal to the list of dictionaries it holds."""
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, (list, tuple)) and _plain(self) == _plain(other)
+        return isinstance(other, (list, tuple)) and plain(self) == plain(other)
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -168,16 +168,10 @@ def _rebuilt(values: dict, node: dict, root: dict, where: str) -> Settings:
 
 def plain(value: Any) -> Any:
     """Settings, typed or not, as plain dictionaries and lists (for JSON and digests)."""
-    return _plain(value)
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Settings):
-        return value.plain()
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, Mapping):  # a Settings object or a dictionary
+        return {key: plain(item) for key, item in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
+        return [plain(item) for item in value]
     return value
 
 
