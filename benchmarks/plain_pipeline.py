@@ -34,6 +34,7 @@ from clinrepro.base.files import write_manifest  # noqa: E402
 from clinrepro.base.settings import (  # noqa: E402
     FIGURES,
     TIDY_TABLES,
+    cohort_analysis,
     cohort_settings,
     population_roles,
     variant_settings,
@@ -60,7 +61,7 @@ def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: P
     limits = config["reconciliation"]
     audit.run(
         raw.get("claims"), raw.get("outcomes"), files["ard"], files["adsl"], files["adeff"],
-        analysis, study, limits, audit_files,
+        analysis, study, limits, audit_files, cohort_analysis(config, cohort),
     )  # fmt: skip
     figure_files = {}
     for figure in FIGURES:
@@ -117,7 +118,8 @@ def run_variant(config: dict, cohort: dict, name: str, upstream: dict, folder: P
         }
     )
     shown = config["tables"]["max_rows_shown"]
-    report.run(report_inputs, study, analysis, power_settings, name, ".", page, shown)
+    default = cohort_analysis(config, cohort)
+    report.run(report_inputs, study, analysis, power_settings, name, ".", page, shown, default)
     every = [
         *upstream["tidy"].values(), upstream["not_analysed"], upstream["validation"], *upstream["table1"].values(),
         *files.values(), *audit_files.values(), *figure_files.values(), *power_files.values(),

@@ -32,6 +32,9 @@ rule analyse:
         runtime=runtime_minutes,
     params:
         analysis=analysis_settings,
+        # the cohort's analysis without the variant's overrides: the ledger's readings
+        # are written for it (clinrepro/audit/readings.py)
+        default=cohort_analysis,
         cohort=cohort_settings,
         limits=config["reconciliation"],
     script:

@@ -66,6 +66,9 @@ rule report:
     params:
         cohort=cohort_settings,
         analysis=analysis_settings,
+        # the cohort's analysis without the variant's overrides, which the page says the
+        # variant departs from
+        default=cohort_analysis,
         power=power_settings,
         max_rows_shown=config["tables"]["max_rows_shown"],
     script:

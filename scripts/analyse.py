@@ -32,5 +32,6 @@ with running_step(job=snakemake):
         analysis=snakemake.params.analysis,
         cohort=snakemake.params.cohort,
         limits=snakemake.params.limits,
+        default=snakemake.params.default,
         outputs={name: out[name] for name in audit.OUTPUTS},
     )

@@ -25,6 +25,7 @@ with running_step(job=snakemake):
         cohort=snakemake.params.cohort,
         analysis=snakemake.params.analysis,
         power=snakemake.params.power,
+        default=snakemake.params.default,
         max_rows_shown=snakemake.params.max_rows_shown,
         variant=snakemake.wildcards.variant,
         project=str(Path(snakemake.scriptdir).parent),

@@ -114,8 +114,8 @@ def test_not_computable_with_reason():
     )
 
 
-def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysis, cohort):
-    from clinrepro.audit.cells import claim_cells
+def pilot_ledger_and_data(tables, analysis, cohort):
+    """The pilot's ADSL, ADEFF and ARD under `analysis`, and its ledger."""
     from clinrepro.adam.endpoints import build_adeff, build_adsl
     from clinrepro.statistics.results import analysis_results
 
@@ -126,6 +126,13 @@ def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysi
         str(ROOT / cohort["raw"]["claims"]),
         text_columns=("claim_id", "reported", "visit", "category"),
     )
+    return adsl, adeff, ard, ledger
+
+
+def test_the_cells_behind_a_claim_and_the_patients_it_leaves_out(tables, analysis, cohort):
+    from clinrepro.audit.cells import claim_cells
+
+    adsl, adeff, ard, ledger = pilot_ledger_and_data(tables, analysis, cohort)
     audit = audit_claims(ledger, ard, analysis)
     cells = claim_cells(ledger, audit, adsl, adeff, cohort)
     mean = cells[cells["claim_id"] == "mmt8_m0_mean"]
@@ -173,3 +180,43 @@ def test_a_patient_without_prior_treatment_shows_the_token_the_table_prints():
     # Table 1 prints "none" for S002 (no earlier DMARD): an empty PRIORTRT, printed so
     assert cells.loc[["S001", "S002", "S003"], "cell"].tolist() == ["LEF", "none", "HCQ;TNFI"]
     assert set(cells["column"]) == {"Previous DMARDs"}
+
+
+def test_a_population_count_lists_the_baseline_cells_its_flag_comes_from(tables, analysis, cohort):
+    # 'active muscle disease' 9 of 16: ACTMUSFL of every treated patient, and beside it the
+    # Table 1 cell it is read from, MMT8 at baseline (< 150: patients 1, 4, 5, 7, 8, 11, 13,
+    # 14, 15; patient 3 has no baseline MMT8, printed NA); 'both' reads CDASI first (the
+    # domains in their declared order)
+    from clinrepro.audit.cells import claim_cells
+
+    adsl, adeff, ard, ledger = pilot_ledger_and_data(tables, analysis, cohort)
+    ledger = ledger[ledger["claim_id"].isin(["n_active_muscle", "n_active_both"])]
+    audit = audit_claims(ledger, ard, analysis)
+    cells = claim_cells(ledger, audit, adsl, adeff, cohort, analysis=analysis)
+    muscle = cells[cells["claim_id"] == "n_active_muscle"]
+    assert muscle["column"].drop_duplicates().tolist() == ["ACTMUSFL", "MMT8 Baseline"]
+    flag = muscle[muscle["column"] == "ACTMUSFL"].set_index("patient")["cell"]
+    mmt8 = muscle[muscle["column"] == "MMT8 Baseline"].set_index("patient")["cell"]
+    assert flag.index.tolist() == mmt8.index.tolist() == [str(p) for p in range(1, 17)]
+    assert mmt8.loc[["1", "2", "3", "7"]].tolist() == ["145", "150", "NA", "69"]
+    assert sorted(flag[flag == "Y"].index, key=int) == [
+        "1",
+        "4",
+        "5",
+        "7",
+        "8",
+        "11",
+        "13",
+        "14",
+        "15",
+    ]
+    assert set(muscle["used"]) == {"Y"}
+    both = cells[cells["claim_id"] == "n_active_both"]
+    assert both["column"].drop_duplicates().tolist() == [
+        "ACTBOTFL",
+        "CDASI activity Baseline",
+        "MMT8 Baseline",
+    ]
+    # without the analysis settings, the flag alone (as before)
+    alone = claim_cells(ledger, audit, adsl, adeff, cohort)
+    assert set(alone["column"]) == {"ACTMUSFL", "ACTBOTFL"}

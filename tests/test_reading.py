@@ -183,8 +183,12 @@ def test_the_registrys_main_outcome_in_words_from_its_raw_files(registry):
     context = {"ard": ard, "analysis": analysis, "cohort": cohort, "rows": rows, "adeff": adeff,
                "attainable": attainability_summary(attainability(adsl, adeff, analysis, cohort))}  # fmt: skip
     falls = [-c for c in active]
+    # the population counts those without a week-24 value too: k of the n evaluable of them
+    population = int((day0["value"] >= 10).sum())
+    assert population > n
     assert response_sentence("cutaneous", context) == (
-        f"{k} of {n} patients with active cutaneous disease (CDASI ≥ 10) fell by at least 5 "
+        f"{k} of {n} evaluable of the {population} patients with active cutaneous disease "
+        "(CDASI ≥ 10) fell by at least 5 "
         f"points on the CDASI activity by week 24 ({half_up(100 * k / n, 1, '')}%, 95% CI "
         f"{half_up(100 * low, 1, '')}% to {half_up(100 * high, 1, '')}%); the mean CDASI fell "
         f"by {half_up(statistics.mean(falls), 1, '')} points (95% CI "

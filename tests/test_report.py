@@ -362,13 +362,12 @@ def test_no_word_of_the_claims_verdicts_is_broken_across_lines(project):
 
 def test_a_claims_cells_are_listed_by_column(project):
     # "MMT8 was unchanged": Table 1's MMT8 of the 8 patients with active muscle disease and
-    # both visits (patient 11 has no M3 value), each column's header said once
+    # both visits (patient 11 has no M3 value), the two visits side by side, each patient once
     text = html.unescape((project / BASE / "paper/report.html").read_text("utf-8"))
     assert (
-        "Cells used (16)</dt><dd>'MMT8 Baseline': 145 (patient 1), 131 (patient 4), 146 "
-        "(patient 5), 69 (patient 7), 131 (patient 8), 79 (patient 13), 109 (patient 14), 135 "
-        "(patient 15); 'MMT8 M3': 145 (patient 1), 143 (patient 4), 144 (patient 5), 93 "
-        "(patient 7), 145 (patient 8), 78 (patient 13), 124 (patient 14), 144 (patient 15)</dd>"
+        "Cells used (16)</dt><dd>'MMT8 Baseline' / 'MMT8 M3': 145 / 145 (patient 1), 131 / 143 "
+        "(patient 4), 146 / 144 (patient 5), 69 / 93 (patient 7), 131 / 145 (patient 8), 79 / 78 "
+        "(patient 13), 109 / 124 (patient 14), 135 / 144 (patient 15)</dd>"
     ) in text
 
 
@@ -612,9 +611,13 @@ def test_the_registry_export_first_screen(built_examples):
     response = ard_values(built_examples, "synthetic_registry_export", analysis="response",
                           population="ACTCUTFL", parameter="CDASI", visit="W24")  # fmt: skip
     assert (response["n_responders"], response["n_evaluable"]) == (29, 34)
+    # 38 have active cutaneous disease; 4 of them have no CDASI at week 24
+    with open(built_examples / REGISTRY / "paper/adsl.csv", encoding="utf-8") as handle:
+        assert sum(row["ACTCUTFL"] == "Y" for row in csv.DictReader(handle)) == 38
     assert (
-        "<b>Main outcome.</b> 29 of 34 patients with active cutaneous disease (CDASI ≥ 10) fell by "
-        "at least 5 points on the CDASI activity by week 24 (85.3%, 95% CI 68.9% to 95.0%)"
+        "<b>Main outcome.</b> 29 of 34 evaluable of the 38 patients with active cutaneous disease "
+        "(CDASI ≥ 10) fell by at least 5 points on the CDASI activity by week 24 (85.3%, 95% CI "
+        "68.9% to 95.0%)"
     ) in first
     ck = [
         log_scale_words(built_examples, "synthetic_registry_export", "CK", v)
@@ -716,3 +719,65 @@ def test_the_address_opens_the_appendix_it_names(project):
     assert layout(report, 1280, open_all=False, hash_="#power")["open"] == ["power"]
     # a place inside an appendix opens it too
     assert layout(report, 1280, open_all=False, hash_="#multiplicity")["open"] == ["methods"]
+
+
+def test_a_variant_report_says_it_is_a_sensitivity_analysis_and_reads_its_own_definition(project):
+    """ck_when_no_mmt8: a patient without a baseline MMT8 has active muscle disease when CK >
+    1000 (patient 3, CK 2559 at baseline, per Table 1): 10 patients, 8 of them with an MMT8
+    at both visits; the claims that rest on the ledger's reading (MMT8 < 150) say that this
+    variant departs from it, and the printed 9 / 56% are one patient from its 10."""
+    folder = project / BASE / "ck_when_no_mmt8"
+    page = (folder / "report.html").read_text("utf-8")
+    first = page[page.index("<body") : page.index('<h2 id="changes">')]
+    assert first.index('class="notice"') < first.index("Bottom line")
+    assert (
+        '<b>Sensitivity analysis.</b> This report, of the variant <code class="variant">'
+        "ck_when_no_mmt8</code>, does not follow the cohort's default analysis: patients "
+        "without a baseline MMT8 count as having active muscle disease when CK &gt; 1000 IU/L."
+    ) in first
+    # the reference variant says nothing of the kind
+    assert "Sensitivity analysis" not in (project / BASE / "paper/report.html").read_text("utf-8")
+    with open(folder / "ard.csv", encoding="utf-8") as handle:
+        ard = list(csv.DictReader(handle))
+    value = {
+        (r["analysis"], r["population"], r["parameter"], r["category"], r["statistic"]): float(
+            r["value"]
+        )
+        for r in ard
+        if r["analysis"] in ("categorical", "response") and r["visit"] in ("M0", "M3")
+    }
+    size = value[("categorical", "SAFFL", "ACTMUSFL", "Y", "n")]
+    responders = value[("response", "ACTMUSFL", "MMT8", "", "n_responders")]
+    evaluable = value[("response", "ACTMUSFL", "MMT8", "", "n_evaluable")]
+    assert (size, evaluable, responders) == (10, 8, 1)
+    assert (
+        "<b>Secondary outcome.</b> 1 of 8 evaluable of the 10 patients with active muscle "
+        "disease (MMT8 &lt; 150, or CK &gt; 1000 without a baseline MMT8) gained at least 20% on "
+        "the Manual Muscle Testing 8 by M3 (12.5%, 95% CI 0.3% to 52.7%)"
+    ) in first
+    assert (
+        "the active muscle disease population was chosen at baseline by MMT8 &lt; 150, or CK "
+        "&gt; 1000 without a baseline MMT8; MMT8 is also the outcome measure"
+    ) in page
+    with open(folder / "claims.csv", encoding="utf-8") as handle:
+        claims = {row["claim_id"]: row for row in csv.DictReader(handle)}
+    departs = (
+        "(MMT8 of 142 or less gives 6), in the default analysis; this variant departs from that "
+        "reading: it reads active muscle disease as MMT8 < 150, or CK > 1000 without a baseline "
+        "MMT8"
+    )
+    # 10 of 16 is 62.5%; 56% prints 9 of 16: one patient, as the count 9 against 10 is
+    for claim in ("n_active_muscle", "pct_active_muscle"):
+        assert claims[claim]["verdict"] == "approximate"
+        assert "; 1 patient among 16;" in claims[claim]["verdict_reason"]
+        assert claims[claim]["verdict_reason"].endswith(departs)
+    assert "the data give 62.5%, printed 56%: 6.5 percentage points lower" in (
+        claims["pct_active_muscle"]["verdict_reason"]
+    )
+    # 'half' is 8 of 16: two patients from 10, inconsistent
+    assert claims["half_active_muscle"]["verdict"] == "inconsistent"
+    assert "; 2 patients among 16;" in claims["half_active_muscle"]["verdict_reason"]
+    # wherever the page shows the ledger's reading, it says the variant departs from it
+    text = html.unescape(page)
+    shown = text.count("(MMT8 of 142 or less gives 6)")
+    assert shown > 0 and text.count(departs) == shown

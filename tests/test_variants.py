@@ -331,13 +331,20 @@ def test_claims_are_counted_per_source():
 
     from clinrepro.presentation.sensitivity import claim_counts
 
+    # in the report's groups: exact and within rounding together, approximate with a
+    # population or test not stated, not computable with consistent with reported numbers
     claims = pd.DataFrame(
         {
-            "source": ["paper", "paper", "news", "paper", "news"],
-            "status": ["match", "mismatch", "match", "not_computable", "match"],
+            "source": ["paper", "paper", "news", "paper", "news", "paper", "paper"],
+            "verdict": ["exact", "approximate", "within rounding", "not computable", "exact",
+                        "population or test not stated", "inconsistent"],
         }
+    )  # fmt: skip
+    assert claim_counts(claims) == (
+        "paper: 1 exact or within rounding, 2 approximate or under a population or test not "
+        "stated, 1 beyond the per-patient data, 1 inconsistent; news: 2 exact or within "
+        "rounding, none inconsistent"
     )
-    assert claim_counts(claims) == "paper: 1 match, 1 do not, 1 not computable; news: 2 match"
     assert claim_counts(claims.iloc[:0]) == "no claims"
 
 
@@ -351,11 +358,16 @@ def test_the_variants_page_reads_in_words(built):
         "removes patients 1, 5 and 11 from active muscle disease; removes patients 1 and 5 from "
         "both active cutaneous and active muscle disease</td>"
     ) in html
-    # the pilot's audit under the paper's choices: 13 + 6 + 25 claims of the paper, 10 of the
-    # news summary (README, 'What the audit finds')
-    assert "paper: 13 match, 6 do not, 25 not computable; news: 10 match" in html
-    # the key claims as printed: the CDASI p < 0.0001, and the exact rank test's 2/2^14
-    assert "<td>match (&lt; 0.0001)</td><td>mismatch (0.00012)</td>" in html
+    # the pilot's audit under the paper's choices, in the report's groups of verdicts: of the
+    # paper's 44 claims 8 + 5 + 6 + 25, of the news summary 10 (README, 'What the audit finds')
+    assert (
+        "paper: 8 exact or within rounding, 5 only on our reading, 6 approximate or under a "
+        "population or test not stated, 25 beyond the per-patient data, none inconsistent; "
+        "news: 10 exact or within rounding, none inconsistent"
+    ) in html
+    # the key claims as the report grades them: the CDASI p < 0.0001, and the exact rank
+    # test's 2/2^14
+    assert "<td>exact (&lt; 0.0001)</td><td>population or test not stated (0.00012)</td>" in html
     # the MMT8 change in active muscle disease: paired t p = 0.0298
     assert "<td>active muscle disease (MMT8 &lt; 150)</td><td>8</td><td>8.88</td>" in html
     for code in ("SAFFL", "ACTCUTFL", "ACTMUSFL", "ACTBOTFL", "mmt8_m0_m3_p", "{'", "e-0"):

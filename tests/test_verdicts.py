@@ -6,11 +6,13 @@ import statistics
 
 import pandas as pd
 import pytest
+import yaml
 from scipy import stats as scipy_stats
 
 from clinrepro.audit.recompute import audit_claims
 from clinrepro.base.files import read_table
 from clinrepro.audit.outcomes import outcome_report
+from clinrepro.base.study import population_label
 from clinrepro.presentation.words import (
     audit_sentence,
     distinct_best,
@@ -18,7 +20,6 @@ from clinrepro.presentation.words import (
     p_phrase,
     p_text,
     percent_text,
-    population_label,
 )
 from clinrepro.base.terms import probability_text
 from clinrepro.audit.reconcile.run import reconcile_claims
@@ -27,7 +28,7 @@ from clinrepro.audit.summary_checks import summary_checks
 from clinrepro.base.printed import significant
 from clinrepro.presentation.tables import fixed_numbers, mean_sd, n_pct
 from clinrepro.audit.verdicts import counts_by_source, readable_number, with_verdicts
-from conftest import ROOT
+from conftest import ROOT, cohort_of
 from test_reconcile import (
     CDASI_M0,
     CDASI_M3,
@@ -447,3 +448,72 @@ def test_stated_outcomes_are_checked_against_the_cohort_and_the_ledger(cohort):
         "source",
         "no claim of claims.csv has this source (its sources: news, paper)",
     )
+
+
+def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading():
+    # the ledger's reading of active muscle disease (MMT8 < 150) is the default analysis's;
+    # ck_when_no_mmt8 adds CK > 1000 for a patient without a baseline MMT8, mmt8_142 moves
+    # the cut-off, all_patients analyses the muscle claims in every treated patient
+    from clinrepro.audit.readings import departed_readings
+    from clinrepro.base.settings import cohort_analysis, variant_settings
+
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+    cohort = cohort_of("landon_cardinal_2022")
+    default = cohort_analysis(config, cohort)
+    ledger = ledger_table()
+    original = ledger.set_index("claim_id")["reading"]
+    said = " (the scale's maximum): a cut-off chosen because it reproduces the paper's 9 and 7"
+
+    def readings(variant):
+        analysis = variant_settings(config, variant, cohort)
+        return departed_readings(ledger, analysis, default).set_index("claim_id")["reading"]
+
+    # the reference variant reads as the ledger, and so does a variant of another setting
+    assert readings("paper").equals(original)
+    assert readings("nonparametric").equals(original)
+    departs = ", in the default analysis; this variant departs from that reading: "
+    ck = readings("ck_when_no_mmt8")
+    for claim in ("n_active_muscle", "pct_active_both", "mmt8_m0_mean", "mmt8_m0_m3_p"):
+        assert said in ck[claim]
+        assert ck[claim] == (
+            original[claim] + departs + "it reads active muscle disease as MMT8 < 150, or CK > "
+            "1000 without a baseline MMT8"
+        )
+    assert readings("mmt8_142")["n_active_muscle"].endswith(
+        "it reads active muscle disease as MMT8 ≤ 142"
+    )
+    # all_patients keeps the definition (the counts of the cohort read as the ledger) but
+    # analyses the muscle population's claims in everyone
+    every = readings("all_patients")
+    assert every["n_active_muscle"] == original["n_active_muscle"]
+    assert every["mmt8_m0_mean"] == (
+        original["mmt8_m0_mean"] + departs + "it analyses these claims in all treated patients"
+    )
+    # a claim without a reading gets none
+    assert pd.isna(ck["cdasi_m0_mean"]) or ck["cdasi_m0_mean"] == ""
+
+
+def test_a_percentage_is_so_many_patients_from_the_data_by_the_counts_it_prints_as():
+    # 56% of 16 is 9 (56.25%); against the 10 of a variant (62.5%) that is 1 patient, not
+    # the 6.5 points x 16 / 100 = 1.04 of the printed number; 'half' (8) is 2 from 10
+    from clinrepro.audit.verdicts import patients_apart
+
+    percent = pd.Series({"unit": "%", "precision": 0, "value": 56.0})
+    assert patients_apart(percent, pd.Series({"n": 16, "recomputed": 62.5}), 56 - 62.5) == 1
+    half = pd.Series({"unit": "%", "precision": 0, "value": 50.0})
+    assert patients_apart(half, pd.Series({"n": 16, "recomputed": 62.5}), 50 - 62.5) == 2
+    # 90% is no k/14 at 0 decimals: the difference itself, (1300/14 - 90) x 14 / 100 = 0.4
+    ninety = pd.Series({"unit": "%", "precision": 0, "value": 90.0})
+    apart = patients_apart(ninety, pd.Series({"n": 14, "recomputed": 1300 / 14}), 90 - 1300 / 14)
+    assert apart == pytest.approx(0.4)
+    # printed to tens, 13 of 14 (92.86%) prints as 90%: no patient apart
+    tens = pd.Series({"unit": "%", "precision": -1, "value": 90.0})
+    assert patients_apart(tens, pd.Series({"n": 14, "recomputed": 1300 / 14}), 0) == 0
+    # a registry: 33.3% of a million is 332,950 to 333,499; 40% is 400,000: 66,501 apart
+    third = pd.Series({"unit": "%", "precision": 1, "value": 33.3})
+    assert patients_apart(third, pd.Series({"n": 10**6, "recomputed": 40.0}), -6.7) == 66501
+    # a count is its difference; a mean is no count
+    count = pd.Series({"unit": "count", "precision": 0, "value": 9.0})
+    assert patients_apart(count, pd.Series({"n": 16, "recomputed": 10.0}), -1.0) == 1
+    mean = pd.Series({"unit": "points", "precision": 0, "value": 120.0})
+    assert math.isnan(patients_apart(mean, pd.Series({"n": 9, "recomputed": 121.0}), -1.0))

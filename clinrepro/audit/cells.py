@@ -11,6 +11,7 @@ import pandas as pd
 
 from clinrepro.base.columns import among
 from clinrepro.base.printed import printed_number
+from clinrepro.base.study import combined, domains
 
 CELL_COLUMNS = ["claim_id", "patient", "used", "reason", "column", "cell"]
 # ADSL column -> the cohort's canonical column it is read from (its printed header)
@@ -115,6 +116,33 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     return rows + _left_out(claim["claim_id"], members.index, pd.Index(adsl["SUBJID"]), flag, limit)
 
 
+def flag_sources(analysis: dict | None) -> dict[str, list[str]]:
+    """Each disease population's flag -> the measures its active-disease criterion reads at
+    baseline (the criterion's, then its `otherwise`'s); the combined population's, every
+    domain's."""
+    if analysis is None:
+        return {}
+    sources = {}
+    for code, domain in domains(analysis).items():
+        criterion = analysis["active_disease"][code]
+        otherwise = criterion.get("otherwise")
+        sources[domain["flag"]] = [criterion["parameter"]] + (
+            [otherwise["parameter"]] if otherwise else []
+        )
+    both = combined(analysis)
+    if both:
+        sources[both["flag"]] = list(dict.fromkeys(p for ps in sources.values() for p in ps))
+    return sources
+
+
+def criterion_cells(claim, adsl, records: Records, flag, measure, base, limit: int) -> list:
+    """The baseline cells a population flag is derived from, for every patient the claim
+    counts (a missing value as printed: the criterion decides without it)."""
+    members = pd.Index(adsl.loc[adsl[flag] == "Y", "SUBJID"])
+    part = records[(measure, base)].reindex(members)
+    return _rows(claim["claim_id"], members, "Y", "", part["SRCCOL"], part["SRCCELL"], limit)
+
+
 def claim_cells(
     ledger: pd.DataFrame,
     audit: pd.DataFrame,
@@ -122,11 +150,14 @@ def claim_cells(
     adeff: pd.DataFrame,
     cohort: dict,
     limit: int = 10_000,
+    analysis: dict | None = None,
 ) -> pd.DataFrame:
     """For each claim the data answer, every cell it used (used = Y) and every patient it
     left out with the reason (used = N); over `limit` patients a claim lists the first and
-    counts the others."""
+    counts the others. A claim on a disease population's flag also lists the baseline cells
+    the flag is derived from (`analysis`'s active-disease criteria)."""
     flags = audit.set_index("claim_id")["population_flag"]
+    sources = flag_sources(analysis)
     base = cohort["baseline_visit"]
     records = Records(adeff)
     measures = set(adeff["PARAMCD"].astype(str))
@@ -143,4 +174,6 @@ def claim_cells(
             rows += measure_cells(claim, adsl, records, flag, visits, limit)
         else:
             rows += characteristic_cells(claim, adsl, flag, cohort, limit)
+            for measure in [m for m in sources.get(parameter, []) if m in measures]:
+                rows += criterion_cells(claim, adsl, records, flag, measure, base, limit)
     return pd.DataFrame(rows, columns=CELL_COLUMNS)

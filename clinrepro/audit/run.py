@@ -15,6 +15,7 @@ from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.audit.cells import CELL_COLUMNS, claim_cells
 from clinrepro.audit.eligibility import attainability, eligibility
 from clinrepro.audit.outcomes import OUTCOME_COLUMNS, outcome_report
+from clinrepro.audit.readings import departed_readings
 from clinrepro.audit.recompute import CLAIM_COLUMNS, audit_claims
 from clinrepro.audit.reconcile.run import reconcile_claims
 from clinrepro.audit.specifications import SPECIFICATION_COLUMNS, specification_search
@@ -106,6 +107,18 @@ def write_audit(tables: dict[str, pd.DataFrame], outputs: dict) -> None:
     write_checked_tables({outputs[name]: (frame, MODELS[name]) for name, frame in tables.items()})
 
 
+def empty_claims_tables() -> dict[str, pd.DataFrame]:
+    """The claims' tables of a cohort without a ledger: their columns, no rows."""
+    return {
+        "claims": pd.DataFrame(columns=AUDIT_COLUMNS),
+        "reconciliation": pd.DataFrame(columns=EXPLANATION_COLUMNS),
+        "cells": pd.DataFrame(columns=CELL_COLUMNS),
+        "specifications": pd.DataFrame(columns=SPECIFICATION_COLUMNS),
+        "checks": pd.DataFrame(columns=CHECK_COLUMNS),
+        "outcomes": pd.DataFrame(columns=OUTCOME_COLUMNS),
+    }
+
+
 def run(
     claims: str | None,
     outcomes: str | None,
@@ -116,12 +129,13 @@ def run(
     cohort: dict,
     limits: dict,
     outputs: dict,
+    default: dict | None = None,
 ) -> None:
     """Audit the ledger's claims against the analysis results data: search explanations of
     those that do not match, the joint specification, the checks from the reported numbers
     alone, and grade each; list the cells behind each claim, the stated outcomes, who could
-    reach each endpoint and who meets the stated eligibility criteria. Without a ledger the
-    claims' tables have no rows."""
+    reach each endpoint and who meets the stated eligibility criteria (no claims' rows
+    without a ledger). `default`: the analysis the ledger's readings are for (readings.py)."""
     analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
     limits = typed.reconciliation(limits)
     subjects = read_adsl(adsl)
@@ -131,21 +145,11 @@ def run(
         "eligibility": eligibility(subjects, records, cohort),
     }
     if claims is None:
-        write_audit(
-            {
-                "claims": pd.DataFrame(columns=AUDIT_COLUMNS),
-                "reconciliation": pd.DataFrame(columns=EXPLANATION_COLUMNS),
-                "cells": pd.DataFrame(columns=CELL_COLUMNS),
-                "specifications": pd.DataFrame(columns=SPECIFICATION_COLUMNS),
-                "checks": pd.DataFrame(columns=CHECK_COLUMNS),
-                "outcomes": pd.DataFrame(columns=OUTCOME_COLUMNS),
-                **endpoints,
-            },
-            outputs,
-        )
+        write_audit({**empty_claims_tables(), **endpoints}, outputs)
         logger.info("no claims ledger: nothing to audit")
         return
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
+    ledger = departed_readings(ledger, analysis, default and typed.analysis(default))
     results = read_ard(ard)
     claims_audit = audit_claims(ledger, results, analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
@@ -172,7 +176,13 @@ def run(
             "claims": with_specification(graded, specifications).reindex(columns=AUDIT_COLUMNS),
             "reconciliation": explanations.reindex(columns=EXPLANATION_COLUMNS),
             "cells": claim_cells(
-                ledger, claims_audit, subjects, records, cohort, limits["max_cells_listed"]
+                ledger,
+                claims_audit,
+                subjects,
+                records,
+                cohort,
+                limits["max_cells_listed"],
+                analysis,
             ),
             "specifications": specifications,
             "checks": checks.reindex(columns=CHECK_COLUMNS),

@@ -35,12 +35,13 @@ another standard test in the same population does (the ARD's other tests, reconc
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from clinrepro.audit.recompute import claim_status
-from clinrepro.base.printed import significant
+from clinrepro.base.printed import round_half_up, significant
 from clinrepro.base.terms import TEST_NAMES
 from clinrepro.statistics.ard import select
 
@@ -170,12 +171,38 @@ def explanation_words(found: pd.DataFrame) -> str:
     return f"explained {EXPLAINED_BY.get(kind, 'by')}: {first['detail']} ({first['printed']})"
 
 
-def less_than_a_patient(row: pd.Series, claim: pd.Series, difference: float) -> bool:
-    """A count or a percentage off by less than one patient: the printed precision's."""
+def patients_apart(row: pd.Series, claim: pd.Series, difference: float) -> float:
+    """How many patients a count or a percentage is from the data's: for a percentage,
+    from the nearest count of the claim's n that prints as the claim at its precision
+    (9 of 16 prints as 56%: against 10 of 16 that is 1 patient, not the 1.04 of 62.5 - 56);
+    where no count prints so, the difference itself in patients. NaN when the claim is
+    neither or has no n."""
     n = claim["n"]
     if row["unit"] not in ("%", "count") or pd.isna(n) or int(n) <= 0:
-        return False
-    return abs(difference) * (int(n) / 100 if row["unit"] == "%" else 1) < 1
+        return np.nan
+    if row["unit"] == "count":
+        return abs(difference)
+    n, places = int(n), int(row["precision"]) if pd.notna(row["precision"]) else 0
+    recomputed = float(claim["recomputed"]) * n / 100
+    printed = Decimal(repr(float(row["value"])))
+    half = 0.5 * 10.0**-places
+    low = math.floor((float(printed) - half) * n / 100)
+    high = math.ceil((float(printed) + half) * n / 100)
+    # the counts that print as the claim are a run from near `low` to near `high`: its ends,
+    # and the counts either side of the data's, are the only candidates for the nearest
+    near = {low, low + 1, high - 1, high, math.floor(recomputed), math.ceil(recomputed)}
+    counts = [
+        k for k in near
+        if low <= k <= high and 0 <= k <= n and round_half_up(100 * k / n, places) == printed
+    ]  # fmt: skip
+    if counts:
+        return min(abs(k - recomputed) for k in counts)
+    return abs(difference) * n / 100
+
+
+def less_than_a_patient(row: pd.Series, claim: pd.Series, difference: float) -> bool:
+    """A count or a percentage off by less than one patient: the printed precision's."""
+    return patients_apart(row, claim, difference) < 1
 
 
 def stated(row: pd.Series) -> set[str]:
@@ -369,7 +396,7 @@ def how_far(
         words[-1] += f" ({readable_number(abs(out['difference_sd']))} SD)"
         within = abs(out["difference_sd"]) <= limits["max_sd"]
     if pd.notna(n) and int(n) > 0 and (row["unit"] in ("%", "count")):
-        patients = abs(out["difference"]) * (int(n) / 100 if row["unit"] == "%" else 1)
+        patients = patients_apart(row, claim, out["difference"])
         words.append(
             f"less than one patient among {int(n)} ({readable_number(patients)} of a patient)"
             if patients < 1

@@ -296,3 +296,17 @@ def active_disease_words(analysis: dict) -> dict[str, str]:
     if both:
         words[both["flag"]] = both["active"]
     return words
+
+
+def population_label(flag: str, analysis: dict) -> str:
+    """'all treated patients', 'active cutaneous disease (CDASI ≥ 10)'."""
+    active = analysis["active_disease"]
+    words = {SAFETY_FLAG: f"all {SAFETY_WORDS}"}
+    words |= {
+        domain["flag"]: f"{domain['active']} ({active_words(active[code])})"
+        for code, domain in domains(analysis).items()
+    }
+    both = combined(analysis)
+    if both:
+        words[both["flag"]] = both["active"]
+    return words.get(flag, flag)

@@ -48,7 +48,7 @@ from clinrepro.presentation.figure_words import (
     population_phrase,
     tested_words,
 )
-from clinrepro.presentation.words import population_label
+from clinrepro.base.study import population_label
 
 
 def course(data: dict, analysis: dict, settings: dict, cohort: dict):

@@ -6,7 +6,8 @@ import numpy as np
 
 from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, criterion_text, visit_label
 from clinrepro.base.terms import TEST_NAMES, joined_words, shown
-from clinrepro.presentation.words import p_text, population_label
+from clinrepro.presentation.words import p_text
+from clinrepro.base.study import population_label
 
 
 def tick_label(cohort: dict, code: str) -> str:

@@ -45,9 +45,9 @@ def design_limitations(cohort: dict, analysis: dict) -> list[str]:
         response = analysis["response"].get(role)
         if response and response["parameter"] == criterion["parameter"]:
             lines.append(
-                f"Selection on the outcome: the {domains(analysis)[role]['active']} population was chosen by "
-                f"{active_words(criterion)} at baseline, the measure whose change is the outcome, "
-                "so part of the change is regression to the mean."
+                f"Selection on the outcome: the {domains(analysis)[role]['active']} population was "
+                f"chosen at baseline by {active_words(criterion)}; {criterion['parameter']} is also "
+                "the outcome measure, so part of its change is regression to the mean."
             )
     if facts.get("concomitant"):
         lines.append(f"Concomitant treatments: {facts['concomitant']}.")

@@ -16,7 +16,7 @@ from clinrepro.base.study import (
     visit_label,
 )
 from clinrepro.base.terms import shown
-from clinrepro.presentation.words import population_label
+from clinrepro.base.study import population_label
 
 
 def data_words(cohort: dict, not_analysed: pd.DataFrame | None = None) -> str:

@@ -40,6 +40,7 @@ from clinrepro.presentation.first_screen import (
     secondary_block,
     with_measures,
 )
+from clinrepro.base.study import population_label
 from clinrepro.presentation.words import (
     attainability_display,
     eligibility_display,
@@ -51,12 +52,12 @@ from clinrepro.presentation.words import (
     multiplicity,
     other_tests_words,
     never_reproduced,
-    population_label,
     readable,
 )
 from clinrepro.presentation.clinical import ADEFF_READ, reading_notes
 from clinrepro.presentation.limitations import limitations
 from clinrepro.presentation.methods import methods
+from clinrepro.presentation.variant_words import settings_changes
 from clinrepro.base.settings import REPORT_FIGURES
 from clinrepro.base.study import (
     design_words,
@@ -152,16 +153,35 @@ def checks_in_words(text) -> str:
     return re.sub(rf"(^|; )({names}): ", lambda m: f"{m[1]}{CHECK_NAMES[m[2]]}: ", str(text))
 
 
-def cells_by_column(cells: pd.DataFrame, words) -> list[str]:
-    """A claim's cells, each column's header once (in `words`), then each value and whose
-    it is: "'MMT8 Baseline': 145 (patient 1), 131 (patient 4)"."""
+def more_words(n: int, what: str) -> str:
+    return f"{n:,} more {what}{'s' if n > 1 else ''}" if n > 0 else ""
+
+
+def cells_by_column(cells: pd.DataFrame, words, limit: int) -> tuple[list[str], str]:
+    """A claim's cells, at most `limit` patients' (or cells), and how many more in words
+    ('4 more patients', '' for none). Columns that hold the
+    same patients (a paired change's two visits, a population flag and the cell it is read
+    from) are read side by side, each patient once: "'MMT8 Baseline' / 'MMT8 M3': 145 / 145
+    (patient 1)"; otherwise each column's header once, then each value and whose it is:
+    "'MMT8 Baseline': 145 (patient 1), 131 (patient 4)"."""
+    parts = [part for _, part in cells.groupby("column", sort=False)]
+    patients = [part["patient"].tolist() for part in parts]
+    if len(parts) > 1 and all(p == patients[0] for p in patients[1:]):
+        header = " / ".join(f"'{words(part['column'].iloc[0])}'" for part in parts)
+        values = [["" if pd.isna(cell) else str(cell) for cell in part["cell"]] for part in parts]
+        listed = [
+            f"{' / '.join(column[i] for column in values)} (patient {patient})"
+            for i, patient in enumerate(patients[0][:limit])
+        ]
+        return [f"{header}: " + ", ".join(listed)], more_words(len(patients[0]) - limit, "patient")
+    shown = cells.head(limit)
     return [
         f"'{words(column)}': "
         + ", ".join(
             f"{'' if pd.isna(r.cell) else r.cell} (patient {r.patient})" for r in part.itertuples()
         )
-        for column, part in cells.groupby("column", sort=False)
-    ]
+        for column, part in shown.groupby("column", sort=False)
+    ], more_words(len(cells) - limit, "cell")
 
 
 def claim_records(
@@ -223,8 +243,7 @@ def claim_records(
                     ),
                     "",
                 ),
-                "cells": cells_by_column(used.head(LISTED_CELLS), words),
-                "more_cells": max(len(used) - LISTED_CELLS, 0),
+                **dict(zip(("cells", "more_cells"), cells_by_column(used, words, LISTED_CELLS))),
                 "unlisted": unlisted,
                 "n_cells": len(used),
                 "left_out": [
@@ -472,9 +491,12 @@ def run(
     project: str,
     output: str,
     max_rows_shown: int,
+    default: dict | None = None,
 ) -> None:
-    """Render the reproduction report of one cohort and variant."""
+    """Render the reproduction report of one cohort and variant; `default`, the cohort's
+    default analysis, which the page says the variant departs from."""
     cohort, analysis, power = typed.cohort(cohort), typed.analysis(analysis), typed.power(power)
+    departures = settings_changes(analysis, typed.analysis(default), cohort) if default else []
     audit, claims = read_claims(inputs, analysis, cohort)
     ard = read_ard(inputs["ard"])
     adsl = read_adsl(inputs["adsl"])
@@ -499,6 +521,7 @@ def run(
         inputs["template"],
         cohort=cohort,
         variant=variant,
+        departures=departures,
         first=first_screen(adsl, adeff, ard, rows, audit, outcomes, attainable, analysis, cohort),
         script=script,
         script_source=script_source,

@@ -47,7 +47,7 @@ from clinrepro.presentation.figure_words import (
     patient_list,
     population_phrase,
 )
-from clinrepro.presentation.words import population_label
+from clinrepro.base.study import population_label
 
 
 def disease_overlap(data: dict, analysis: dict, settings: dict, cohort: dict):

@@ -24,7 +24,8 @@ from clinrepro.presentation.figure_parts import forest
 from clinrepro.presentation.figure_words import p_words
 from clinrepro.presentation.variant_patients import Patients, patient_changes, read_patients
 from clinrepro.presentation.variant_words import variant_description
-from clinrepro.presentation.words import claim_p_text, p_text, population_label
+from clinrepro.presentation.words import claim_p_text, grouped_verdicts, p_text
+from clinrepro.base.study import population_label
 from clinrepro.statistics.ard import read_ard, value as result
 from clinrepro.base import typed
 
@@ -121,10 +122,10 @@ def status_cell(claim: pd.Series) -> str:
     return f"{claim['status']} ({claim['recomputed']:.3g})"
 
 
-def status_words(claim: pd.Series) -> str:
-    """A claim's status and recomputed value for reading: 'match (< 0.0001)',
-    'mismatch (92.9%)', 'not computable'."""
-    status = claim["status"].replace("_", " ")
+def verdict_cell(claim: pd.Series) -> str:
+    """A claim's verdict and recomputed value for reading, as the report grades it:
+    'exact (< 0.0001)', 'approximate (92.9%)', 'not computable'."""
+    status = claim["verdict"]
     if pd.isna(claim["recomputed"]):
         return status
     value = claim["recomputed"]
@@ -164,21 +165,15 @@ def conclusions_table(
 
 
 def claim_counts(claims: pd.DataFrame) -> str:
-    """How a variant's claims fare, per source: 'paper: 13 match, 6 do not, 25 not
-    computable; news: 10 match'."""
+    """How a variant's claims fare, per source, in the report's groups of verdicts: 'paper:
+    8 exact or within rounding, 5 only on our reading, ..., none inconsistent; news: 10
+    exact or within rounding, none inconsistent'."""
     if claims.empty:
         return "no claims"
-    parts = []
-    for source, part in claims.groupby("source", sort=False):
-        counts = part["status"].value_counts()
-        words = [f"{int(counts.get('match', 0))} match"]
-        words += [
-            f"{int(counts[status])} {what}"
-            for status, what in (("mismatch", "do not"), ("not_computable", "not computable"))
-            if counts.get(status, 0)
-        ]
-        parts.append(f"{source}: {', '.join(words)}")
-    return "; ".join(parts)
+    return "; ".join(
+        f"{source}: {grouped_verdicts(part['verdict'])}"
+        for source, part in claims.groupby("source", sort=False)
+    )
 
 
 def draw(
@@ -329,7 +324,7 @@ def run(
         table, dpi, {"png": outputs["png"], "svg": outputs["svg"]}, cohort["synthetic"], level
     )
     uri, width, height = pages.png_uri(outputs["png"])
-    readable_conclusions = conclusions_table(claims, key_claims, cell=status_words).drop(
+    readable_conclusions = conclusions_table(claims, key_claims, cell=verdict_cell).drop(
         columns="claim"
     )
     html = pages.render(

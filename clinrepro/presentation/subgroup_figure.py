@@ -14,7 +14,7 @@ from clinrepro.presentation import style
 from clinrepro.presentation.figure_data import forest_rows, subgroup_data, subgroup_levels
 from clinrepro.presentation.figure_parts import forest
 from clinrepro.presentation.figure_words import criterion_words, population_phrase
-from clinrepro.presentation.words import population_label
+from clinrepro.base.study import population_label
 
 
 def subgroup_label(category: str, antibodies: dict | None = None) -> str:

@@ -16,10 +16,10 @@ from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.base.files import read_table, write_tables
 from clinrepro.base.printed import fixed, percent, printed_numbers, significant
 from clinrepro.presentation import pages
+from clinrepro.base.study import population_label
 from clinrepro.presentation.words import (
     claim_p_text,
     other_tests_words,
-    population_label,
     readable,
 )
 from clinrepro.base.study import (

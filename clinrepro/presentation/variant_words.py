@@ -13,7 +13,7 @@ from clinrepro.base.study import (
     visit_label,
 )
 from clinrepro.base.terms import SUBGROUP_NAMES, SYMBOLS, TEST_NAMES, joined_words
-from clinrepro.presentation.words import population_label
+from clinrepro.base.study import population_label
 
 # the population role of every treated patient, as the analyses it is read in (a domain's
 # role by its declared label)

@@ -34,6 +34,7 @@ from clinrepro.base.study import (
 )
 from clinrepro.base.study import visits as study_visits
 from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, combined, domains, population_flags
+from clinrepro.base.study import population_label
 from clinrepro.base.terms import SUBGROUP_NAMES, TEST_NAMES, joined_words
 
 # the role of a change's test at the response visit of a response measure: the outcome is
@@ -92,18 +93,30 @@ def other_tests_words(text: str, precision: int) -> str:
     return "; ".join(parts)
 
 
-def population_label(flag: str, analysis: dict) -> str:
-    """'all treated patients', 'active cutaneous disease (CDASI ≥ 10)'."""
-    active = analysis["active_disease"]
-    words = {SAFETY_FLAG: f"all {SAFETY_WORDS}"}
-    words |= {
-        domain["flag"]: f"{domain['active']} ({active_words(active[code])})"
-        for code, domain in domains(analysis).items()
-    }
-    both = combined(analysis)
-    if both:
-        words[both["flag"]] = both["active"]
-    return words.get(flag, flag)
+# the verdicts as a reader counts them, in groups, on the first screen and the page of
+# variants side by side
+VERDICT_GROUPS = {
+    "exact or within rounding": ("exact", "within rounding"),
+    "only on our reading": ("reading-dependent",),
+    "approximate or under a population or test not stated": (
+        "approximate",
+        "population or test not stated",
+    ),
+    "beyond the per-patient data": ("not computable", "consistent with reported numbers"),
+    "inconsistent": ("inconsistent",),
+}
+
+
+def grouped_verdicts(verdicts: pd.Series) -> str:
+    """'8 exact or within rounding, 5 only on our reading, 25 beyond the per-patient data,
+    none inconsistent': each group with a claim, and always the inconsistent."""
+    counts = verdicts.value_counts()
+    words = []
+    for group, members in VERDICT_GROUPS.items():
+        n = int(sum(counts.get(v, 0) for v in members))
+        if n or group == "inconsistent":
+            words.append(f"{n or 'none'} {group}")
+    return ", ".join(words)
 
 
 # ADSL characteristics as an eligibility definition names them, in words
@@ -266,9 +279,18 @@ def response_words(ard: pd.DataFrame, analysis: dict, cohort: dict, role: str) -
         if criterion["measure"] == "percent_change"
         else f" {unit(cohort, criterion['parameter'])}"
     )
+    evaluable = int(found["n_evaluable"])
+    size_of = values(ard, analysis="categorical", population="SAFFL", parameter=flag,
+                     category="Y", statistic="n")  # fmt: skip
+    of_all = int(size_of.get("n", evaluable))
+    who = (
+        SAFETY_WORDS if flag == SAFETY_FLAG else f"patients with {population_label(flag, analysis)}"
+    )
+    if of_all > evaluable:  # the others left out, without the values to judge it
+        who = f"evaluable of the {of_all} {who}"
     return (
-        f"{int(found['n_responders'])} of {int(found['n_evaluable'])} patients with "
-        f"{population_label(flag, analysis)} {'gained' if criterion['direction'] == 'increase' else 'fell by'} "
+        f"{int(found['n_responders'])} of {evaluable} {who} "
+        f"{'gained' if criterion['direction'] == 'increase' else 'fell by'} "
         f"at least {size} on the {measure_label(cohort, criterion['parameter'])} by "
         f"{visit_label(cohort, criterion['visit'])} ({pct}, {level} CI {low} to {high})"
     )

@@ -1,0 +1,76 @@
+"""The ledger's readings under a variant that departs from them.
+
+A ledger's `reading` is written for the cohort's default analysis: 'active muscle disease
+read as a baseline MMT8 below 150, a cut-off chosen because it reproduces the printed
+counts'. A variant that changes the definition of a population (its active-disease
+criterion, or the flag a population role is analysed in) makes that sentence false for
+the claims about that population. Their reading is then said as the default analysis's,
+followed by what this variant reads instead, so that no verdict's reason states a
+definition the variant's numbers do not use.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from clinrepro.base.study import active_words, combined, domains, population_label
+from clinrepro.base.terms import joined_words
+
+
+def redefined(analysis: dict, default: dict) -> tuple[set[str], str]:
+    """The population flags whose definition the variant changes (a domain whose
+    active-disease criterion differs, and then the combined population too), and the new
+    definitions in words ('active muscle disease as MMT8 < 150, or CK > 1000 without a
+    baseline MMT8')."""
+    changed = {
+        code: domain
+        for code, domain in domains(analysis).items()
+        if analysis["active_disease"].get(code) != default["active_disease"].get(code)
+    }
+    flags = {domain["flag"] for domain in changed.values()}
+    both = combined(analysis)
+    if flags and both:
+        flags.add(both["flag"])
+    words = joined_words(
+        [
+            f"{domain['active']} as {active_words(analysis['active_disease'][code])}"
+            for code, domain in changed.items()
+        ]
+    )
+    return flags, words
+
+
+def departure(row: pd.Series, analysis: dict, default: dict, changed: tuple) -> str:
+    """How the variant departs from one ledger row's reading, or '' when it reads as the
+    default: the population of the row's role replaced, or the flag it counts (or its
+    role's) redefined."""
+    flags, words = changed
+    role = row.get("population")
+    role = role if isinstance(role, str) else ""
+    now, was = analysis["populations"].get(role), default["populations"].get(role)
+    if now is not None and now != was:
+        return f"it analyses these claims in {population_label(now, analysis)}"
+    counted = row.get("parameter") if row.get("analysis") == "categorical" else None
+    if counted in flags or now in flags:
+        return f"it reads {words}"
+    return ""
+
+
+def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None) -> pd.DataFrame:
+    """The ledger with each reading the variant departs from said as the default
+    analysis's, and what the variant reads instead (a copy; the file is not changed)."""
+    if default is None or "reading" not in ledger:
+        return ledger
+    changed = redefined(analysis, default)
+    ledger = ledger.copy()
+    for index, row in ledger.iterrows():
+        reading = row["reading"]
+        if not isinstance(reading, str) or not reading.strip():
+            continue
+        instead = departure(row, analysis, default, changed)
+        if instead:
+            ledger.at[index, "reading"] = (
+                f"{reading.strip()}, in the default analysis; this variant departs from that "
+                f"reading: {instead}"
+            )
+    return ledger
