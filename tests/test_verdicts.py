@@ -471,23 +471,23 @@ def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading(
     # the reference variant reads as the ledger, and so does a variant of another setting
     assert readings("paper").equals(original)
     assert readings("nonparametric").equals(original)
-    departs = ", in the default analysis; this variant departs from that reading: "
     ck = readings("ck_when_no_mmt8")
     for claim in ("n_active_muscle", "pct_active_both", "mmt8_m0_mean", "mmt8_m0_m3_p"):
         assert said in ck[claim]
         assert ck[claim] == (
-            original[claim] + departs + "it reads active muscle disease as MMT8 < 150, or CK > "
-            "1000 without a baseline MMT8"
+            "this variant's, active muscle disease read as MMT8 < 150, or CK > 1000 without a "
+            f"baseline MMT8, not the default analysis's ({original[claim]})"
         )
-    assert readings("mmt8_142")["n_active_muscle"].endswith(
-        "it reads active muscle disease as MMT8 ≤ 142"
+    assert readings("mmt8_142")["n_active_muscle"].startswith(
+        "this variant's, active muscle disease read as MMT8 ≤ 142, not the default analysis's ("
     )
     # all_patients keeps the definition (the counts of the cohort read as the ledger) but
     # analyses the muscle population's claims in everyone
     every = readings("all_patients")
     assert every["n_active_muscle"] == original["n_active_muscle"]
     assert every["mmt8_m0_mean"] == (
-        original["mmt8_m0_mean"] + departs + "it analyses these claims in all treated patients"
+        "this variant's, these claims analysed in all treated patients, not the default "
+        f"analysis's ({original['mmt8_m0_mean']})"
     )
     # a claim without a reading gets none
     assert pd.isna(ck["cdasi_m0_mean"]) or ck["cdasi_m0_mean"] == ""

@@ -4,9 +4,9 @@ A ledger's `reading` is written for the cohort's default analysis: 'active muscl
 read as a baseline MMT8 below 150, a cut-off chosen because it reproduces the printed
 counts'. A variant that changes the definition of a population (its active-disease
 criterion, or the flag a population role is analysed in) makes that sentence false for
-the claims about that population. Their reading is then said as the default analysis's,
-followed by what this variant reads instead, so that no verdict's reason states a
-definition the variant's numbers do not use.
+the claims about that population. Their reading is then the variant's, said first, with
+the default analysis's after it, so that no verdict's reason leads with a definition the
+variant's numbers do not use.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ def redefined(analysis: dict, default: dict) -> tuple[set[str], str]:
         flags.add(both["flag"])
     words = joined_words(
         [
-            f"{domain['active']} as {active_words(analysis['active_disease'][code])}"
+            f"{domain['active']} read as {active_words(analysis['active_disease'][code])}"
             for code, domain in changed.items()
         ]
     )
@@ -49,16 +49,16 @@ def departure(row: pd.Series, analysis: dict, default: dict, changed: tuple) -> 
     role = role if isinstance(role, str) else ""
     now, was = analysis["populations"].get(role), default["populations"].get(role)
     if now is not None and now != was:
-        return f"it analyses these claims in {population_label(now, analysis)}"
+        return f"these claims analysed in {population_label(now, analysis)}"
     counted = row.get("parameter") if row.get("analysis") == "categorical" else None
     if counted in flags or now in flags:
-        return f"it reads {words}"
+        return words
     return ""
 
 
 def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None) -> pd.DataFrame:
-    """The ledger with each reading the variant departs from said as the default
-    analysis's, and what the variant reads instead (a copy; the file is not changed)."""
+    """The ledger with each reading the variant departs from replaced by the variant's own,
+    the default analysis's after it (a copy; the file is not changed)."""
     if default is None or "reading" not in ledger:
         return ledger
     changed = redefined(analysis, default)
@@ -70,7 +70,6 @@ def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None
         instead = departure(row, analysis, default, changed)
         if instead:
             ledger.at[index, "reading"] = (
-                f"{reading.strip()}, in the default analysis; this variant departs from that "
-                f"reading: {instead}"
+                f"this variant's, {instead}, not the default analysis's ({reading.strip()})"
             )
     return ledger

@@ -141,7 +141,7 @@ def recomputed_shown(claim: pd.Series) -> str:
         return claim_p_text(float(claim["recomputed"]), claim["precision"])
     if claim["comparator"] != "=":
         return f"{float(claim['recomputed']):.4g}"
-    return str(claim["recomputed_rounded"]) + ("%" if "%" in str(claim["reported"]) else "")
+    return str(claim["recomputed_rounded"]) + ("%" if claim["unit"] == "%" else "")
 
 
 def checks_in_words(text) -> str:
@@ -251,7 +251,7 @@ def claim_records(
                     for reason, part in left.groupby("reason", sort=False)
                 ],
                 "explanations": [
-                    f"{r.kind}: {words(r.detail)} (gives {shown_number(r.value)}, printed {r.printed})"
+                    f"{r.kind}: {words(r.detail)} (gives {shown_number(r.value)}, {r.printed} at the claim's precision)"
                     for r in found.head(LISTED_EXPLANATIONS).itertuples()
                 ],
                 "more_explanations": max(len(found) - LISTED_EXPLANATIONS, 0),

@@ -274,7 +274,7 @@ def estimates_for_reading(table: pd.DataFrame, analyses: dict) -> pd.DataFrame:
                 population_label(flag, analyses[v])
                 for v, flag in zip(table["variant"], table["population"])
             ],
-            "n": table["n"].map(number),
+            "n analysed": table["n"].map(number),
             "value": table["value"].map(number),
             "interval": [
                 "" if pd.isna(low) else f"{number(low)} to {number(high)}"

@@ -11,7 +11,8 @@ rounded numbers:
   responses left out or counted as non-responders;
 - test: the other paired test, exact or normal approximation, one- or two-sided;
 - leaving out one patient, or two (every pair up to `max_pairs_patients`, a seeded sample
-  of as many pairs above);
+  of as many pairs above); not for a count of a category, which any of its patients left
+  out lowers by one (the verdict says how many patients it is off);
 - one printed cell read differently: two adjacent digits transposed, a digit dropped, the
   value of the next or previous visit's column.
 

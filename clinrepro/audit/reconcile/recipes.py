@@ -123,6 +123,7 @@ class Recipe:
     read_columns: tuple[int, ...] = ()  # the visits whose printed cells the claim reads
     closed_form: dict[str, str] = {}  # statistic -> closed form on sums
     integer = False  # whether every number counted is a whole number
+    leaving_out_explains = True  # whether leaving out patients is searched as an explanation
 
     def __init__(self, claim: Claim, flags: dict[str, np.ndarray], analysis: dict):
         self.claim, self.flags, self.analysis = claim, flags, analysis
@@ -248,6 +249,13 @@ class Categorical(Recipe):
 
     closed_form = {"n": "sum", "denominator": "count", "pct": "pct"}
     integer = True
+
+    @property
+    def leaving_out_explains(self) -> bool:
+        """A count less one of its patients is the count less one, whichever: no
+        explanation, the verdict already says how many patients it is from the data. A
+        percentage's denominator moves with it: searched."""
+        return self.claim.statistic != "n"
 
     def __init__(self, claim, flags, analysis, adsl: pd.DataFrame):
         super().__init__(claim, flags, analysis)

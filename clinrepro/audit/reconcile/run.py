@@ -38,8 +38,9 @@ def search_claim(claim, recipe, ledger, subjects, limits, ranges) -> Search:
     rounding(search, value)
     alternatives(search, recipe, "population", recipe.populations())
     alternatives(search, recipe, "test", recipe.tests())
-    leave_out(search, recipe, base, numbers, positions, subjects, 1)
-    leave_out(search, recipe, base, numbers, positions, subjects, 2)
+    if recipe.leaving_out_explains:
+        leave_out(search, recipe, base, numbers, positions, subjects, 1)
+        leave_out(search, recipe, base, numbers, positions, subjects, 2)
     # a misread cell must still be a possible value of its measure (the cohort's ranges)
     one_cell(search, recipe, base, numbers, positions, subjects, ranges)
     return search
