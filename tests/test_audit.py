@@ -220,3 +220,18 @@ def test_a_population_count_lists_the_baseline_cells_its_flag_comes_from(tables,
     # without the analysis settings, the flag alone (as before)
     alone = claim_cells(ledger, audit, adsl, adeff, cohort)
     assert set(alone["column"]) == {"ACTMUSFL", "ACTBOTFL"}
+
+
+def test_a_patient_without_a_baseline_record_is_listed_with_no_cell(tables, analysis, cohort):
+    # a layout that leaves missing visits out: patient 1 (active muscle disease, MMT8 145)
+    # without an MMT8 record at baseline is still counted, listed under the column, no cell
+    from clinrepro.audit.cells import claim_cells
+
+    adsl, adeff, ard, ledger = pilot_ledger_and_data(tables, analysis, cohort)
+    ledger = ledger[ledger["claim_id"] == "n_active_muscle"]
+    audit = audit_claims(ledger, ard, analysis)
+    gone = (adeff["SUBJID"] == "1") & (adeff["PARAMCD"] == "MMT8") & (adeff["AVISIT"] == "M0")
+    assert gone.sum() == 1
+    cells = claim_cells(ledger, audit, adsl, adeff[~gone], cohort, analysis=analysis)
+    mmt8 = cells[cells["column"] == "MMT8 Baseline"].set_index("patient")["cell"]
+    assert len(mmt8) == 16 and mmt8["1"] == "" and mmt8["4"] == "131"

@@ -472,22 +472,38 @@ def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading(
     assert readings("paper").equals(original)
     assert readings("nonparametric").equals(original)
     ck = readings("ck_when_no_mmt8")
+    instead = ", in place of the default analysis's in the ledger's reading ("
     for claim in ("n_active_muscle", "pct_active_both", "mmt8_m0_mean", "mmt8_m0_m3_p"):
         assert said in ck[claim]
         assert ck[claim] == (
-            "this variant's, active muscle disease read as MMT8 < 150, or CK > 1000 without a "
-            f"baseline MMT8, not the default analysis's ({original[claim]})"
+            "active muscle disease read as MMT8 < 150, or CK > 1000 without a baseline MMT8"
+            f"{instead}{original[claim]})"
         )
+    # mild weakness keeps its own reading (a median above 120), after the new definition
+    assert ck["mild_weakness"] == (
+        "active muscle disease read as MMT8 < 150, or CK > 1000 without a baseline MMT8"
+        f"{instead}{original['mild_weakness']})"
+    )
+    assert original["mild_weakness"].startswith("mild weakness, which the paper does not define")
     assert readings("mmt8_142")["n_active_muscle"].startswith(
-        "this variant's, active muscle disease read as MMT8 ≤ 142, not the default analysis's ("
+        "active muscle disease read as MMT8 ≤ 142, in place of the default analysis's"
     )
     # all_patients keeps the definition (the counts of the cohort read as the ledger) but
     # analyses the muscle population's claims in everyone
     every = readings("all_patients")
     assert every["n_active_muscle"] == original["n_active_muscle"]
     assert every["mmt8_m0_mean"] == (
-        "this variant's, these claims analysed in all treated patients, not the default "
-        f"analysis's ({original['mmt8_m0_mean']})"
+        f"these claims analysed in all treated patients{instead}{original['mmt8_m0_mean']})"
+    )
+    # a variant that moves the muscle claims to the combined population and redefines active
+    # muscle disease says both
+    config["variants"]["mixed"] = {
+        "populations": {"muscle": "ACTBOTFL"},
+        "active_disease": {"muscle": {"comparator": "<=", "threshold": 142}},
+    }
+    assert readings("mixed")["mmt8_m0_mean"] == (
+        "these claims analysed in both active cutaneous and active muscle disease, with active "
+        f"muscle disease read as MMT8 ≤ 142{instead}{original['mmt8_m0_mean']})"
     )
     # a claim without a reading gets none
     assert pd.isna(ck["cdasi_m0_mean"]) or ck["cdasi_m0_mean"] == ""
@@ -509,6 +525,13 @@ def test_a_percentage_is_so_many_patients_from_the_data_by_the_counts_it_prints_
     # printed to tens, 13 of 14 (92.86%) prints as 90%: no patient apart
     tens = pd.Series({"unit": "%", "precision": -1, "value": 90.0})
     assert patients_apart(tens, pd.Series({"n": 14, "recomputed": 1300 / 14}), 0) == 0
+    # registry sizes, where a run's end computed in floats would miss its last count:
+    # 31.1% of a million is 310,950 to 311,499, the data's 311,500 (31.15%) one from it;
+    # 12.3% of 4,000 is 490 to 493, the data's 494 one from it
+    close = pd.Series({"unit": "%", "precision": 1, "value": 31.1})
+    assert patients_apart(close, pd.Series({"n": 10**6, "recomputed": 31.15}), -0.05) == 1
+    close = pd.Series({"unit": "%", "precision": 1, "value": 12.3})
+    assert patients_apart(close, pd.Series({"n": 4000, "recomputed": 12.35}), -0.05) == 1
     # a registry: 33.3% of a million is 332,950 to 333,499; 40% is 400,000: 66,501 apart
     third = pd.Series({"unit": "%", "precision": 1, "value": 33.3})
     assert patients_apart(third, pd.Series({"n": 10**6, "recomputed": 40.0}), -6.7) == 66501

@@ -140,7 +140,12 @@ def criterion_cells(claim, adsl, records: Records, flag, measure, base, limit: i
     counts (a missing value as printed: the criterion decides without it)."""
     members = pd.Index(adsl.loc[adsl[flag] == "Y", "SUBJID"])
     part = records[(measure, base)].reindex(members)
-    return _rows(claim["claim_id"], members, "Y", "", part["SRCCOL"], part["SRCCELL"], limit)
+    # a patient without a baseline record (a layout that leaves missing visits out) is
+    # listed under the measure's column, with no cell
+    printed = part["SRCCOL"].dropna()
+    columns = part["SRCCOL"].fillna(printed.iloc[0] if len(printed) else measure)
+    cells = part["SRCCELL"].fillna("")
+    return _rows(claim["claim_id"], members, "Y", "", columns, cells, limit)
 
 
 def claim_cells(

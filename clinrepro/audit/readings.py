@@ -4,9 +4,10 @@ A ledger's `reading` is written for the cohort's default analysis: 'active muscl
 read as a baseline MMT8 below 150, a cut-off chosen because it reproduces the printed
 counts'. A variant that changes the definition of a population (its active-disease
 criterion, or the flag a population role is analysed in) makes that sentence false for
-the claims about that population. Their reading is then the variant's, said first, with
-the default analysis's after it, so that no verdict's reason leads with a definition the
-variant's numbers do not use.
+the claims about that population. Their reading then leads with the variant's definition,
+which takes the default analysis's place in the ledger's reading, said after it (its other
+parts, a reading of mild weakness say, still hold), so that no verdict's reason leads with
+a definition the variant's numbers do not use.
 """
 
 from __future__ import annotations
@@ -42,23 +43,25 @@ def redefined(analysis: dict, default: dict) -> tuple[set[str], str]:
 
 def departure(row: pd.Series, analysis: dict, default: dict, changed: tuple) -> str:
     """How the variant departs from one ledger row's reading, or '' when it reads as the
-    default: the population of the row's role replaced, or the flag it counts (or its
-    role's) redefined."""
+    default: the population of the row's role replaced (and its definition, where the
+    variant changes that too), or the flag it counts (or its role's) redefined."""
     flags, words = changed
     role = row.get("population")
     role = role if isinstance(role, str) else ""
     now, was = analysis["populations"].get(role), default["populations"].get(role)
-    if now is not None and now != was:
-        return f"these claims analysed in {population_label(now, analysis)}"
     counted = row.get("parameter") if row.get("analysis") == "categorical" else None
+    if now is not None and now != was:
+        moved = f"these claims analysed in {population_label(now, analysis)}"
+        return moved + (f", with {words}" if now in flags else "")
     if counted in flags or now in flags:
         return words
     return ""
 
 
 def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None) -> pd.DataFrame:
-    """The ledger with each reading the variant departs from replaced by the variant's own,
-    the default analysis's after it (a copy; the file is not changed)."""
+    """The ledger with each reading the variant departs from led by the variant's
+    definition, which takes the default analysis's place in it, the ledger's reading after
+    it (a copy; the file is not changed)."""
     if default is None or "reading" not in ledger:
         return ledger
     changed = redefined(analysis, default)
@@ -70,6 +73,7 @@ def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None
         instead = departure(row, analysis, default, changed)
         if instead:
             ledger.at[index, "reading"] = (
-                f"this variant's, {instead}, not the default analysis's ({reading.strip()})"
+                f"{instead}, in place of the default analysis's in the ledger's reading "
+                f"({reading.strip()})"
             )
     return ledger

@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -185,12 +186,14 @@ def patients_apart(row: pd.Series, claim: pd.Series, difference: float) -> float
     n, places = int(n), int(row["precision"]) if pd.notna(row["precision"]) else 0
     recomputed = float(claim["recomputed"]) * n / 100
     printed = Decimal(repr(float(row["value"])))
-    half = 0.5 * 10.0**-places
-    low = math.floor((float(printed) - half) * n / 100)
-    high = math.ceil((float(printed) + half) * n / 100)
-    # the counts that print as the claim are a run from near `low` to near `high`: its ends,
-    # and the counts either side of the data's, are the only candidates for the nearest
-    near = {low, low + 1, high - 1, high, math.floor(recomputed), math.ceil(recomputed)}
+    half = Fraction(1, 2) * Fraction(10) ** -places  # exact: no float at a run's end
+    low = math.floor((Fraction(printed) - half) * n / 100)
+    high = math.ceil((Fraction(printed) + half) * n / 100)
+    # the counts that print as the claim are a run from `low` + 1 to `high` - 1 (give or take
+    # one where a count's percentage, as a float, falls on an end): those ends, and the
+    # counts either side of the data's, are the only candidates for the nearest
+    near = {*range(low, low + 3), *range(high - 2, high + 1)}
+    near |= {math.floor(recomputed), math.ceil(recomputed)}
     counts = [
         k for k in near
         if low <= k <= high and 0 <= k <= n and round_half_up(100 * k / n, places) == printed
