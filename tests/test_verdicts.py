@@ -472,7 +472,7 @@ def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading(
     assert readings("paper").equals(original)
     assert readings("nonparametric").equals(original)
     ck = readings("ck_when_no_mmt8")
-    instead = ", in place of the default analysis's in the ledger's reading ("
+    instead = ", in place of the default analysis's, in the reading written for it ("
     for claim in ("n_active_muscle", "pct_active_both", "mmt8_m0_mean", "mmt8_m0_m3_p"):
         assert said in ck[claim]
         assert ck[claim] == (

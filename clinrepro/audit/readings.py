@@ -73,7 +73,7 @@ def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None
         instead = departure(row, analysis, default, changed)
         if instead:
             ledger.at[index, "reading"] = (
-                f"{instead}, in place of the default analysis's in the ledger's reading "
+                f"{instead}, in place of the default analysis's, in the reading written for it "
                 f"({reading.strip()})"
             )
     return ledger
