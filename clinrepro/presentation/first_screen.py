@@ -15,6 +15,7 @@ import pandas as pd
 
 from clinrepro.base.printed import fixed
 from clinrepro.presentation.words import (
+    VERDICT_GROUPS,
     audit_sentence,
     change_words,
     p_phrase,
@@ -261,7 +262,7 @@ def verdict_words(audit: pd.DataFrame) -> str:
     only under a population or test not stated, 25 reach beyond those data and none is
     inconsistent' (parts with no claim left out)."""
     counts = audit["verdict"].value_counts()
-    count = lambda *verdicts: int(sum(counts.get(v, 0) for v in verdicts))  # noqa: E731
+    count = lambda group: int(sum(counts.get(v, 0) for v in VERDICT_GROUPS[group]))  # noqa: E731
     by_source = audit["source"].astype(str).value_counts(sort=False)
     sources = (
         f" ({joined_words([f'{n} of the {source}' for source, n in by_source.items()])})"
@@ -269,16 +270,16 @@ def verdict_words(audit: pd.DataFrame) -> str:
         else ""
     )
     parts = [
-        f"{count('exact', 'within rounding')} of the {len(audit)} claims{sources} are "
+        f"{count('exact or within rounding')} of the {len(audit)} claims{sources} are "
         "reproduced exactly or within rounding"
     ]
-    ours = count("reading-dependent")
+    ours = count("only on our reading")
     if ours:
         parts.append(f"{ours} only on a reading that is ours, not the source's")
-    close = count("approximate", "population or test not stated")
+    close = count("approximate or under a population or test not stated")
     if close:
         parts.append(f"{close} approximately or only under a population or test not stated")
-    beyond = count("not computable", "consistent with reported numbers")
+    beyond = count("beyond the per-patient data")
     if beyond:
         parts.append(f"{beyond} {'reaches' if beyond == 1 else 'reach'} beyond those data")
     inconsistent = count("inconsistent")

@@ -22,7 +22,6 @@ from clinrepro.presentation.clinical import (
 )
 from clinrepro.base.printed import fixed, round_half_up
 from clinrepro.base.study import (
-    active_words,
     design_words,
     measure_label,
     measured_visits,
@@ -33,8 +32,7 @@ from clinrepro.base.study import (
     visit_label,
 )
 from clinrepro.base.study import visits as study_visits
-from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, combined, domains, population_flags
-from clinrepro.base.study import population_label
+from clinrepro.base.study import SAFETY_FLAG, SAFETY_WORDS, population_flags, population_label
 from clinrepro.base.terms import SUBGROUP_NAMES, TEST_NAMES, joined_words
 
 # the role of a change's test at the response visit of a response measure: the outcome is
@@ -93,8 +91,8 @@ def other_tests_words(text: str, precision: int) -> str:
     return "; ".join(parts)
 
 
-# the verdicts as a reader counts them, in groups, on the first screen and the page of
-# variants side by side
+# the verdicts as a reader counts them, in groups: the first screen's bottom line
+# (first_screen.verdict_words) and the page of variants side by side
 VERDICT_GROUPS = {
     "exact or within rounding": ("exact", "within rounding"),
     "only on our reading": ("reading-dependent",),
