@@ -361,8 +361,14 @@ def figure_dpi(wildcards):
     return config["figures"]["dpi"]
 
 
+# figures drawn before, by what they draw: most are the same in several variants
+# (clinrepro.presentation.style.save; docs/benchmarks.md)
+FIGURE_CACHE = ".snakemake/clinrepro/figures"
+
+
 def figure_settings(wildcards):
-    return config["figures"] | {"synthetic": COHORTS[wildcards.cohort]["synthetic"]}
+    synthetic = COHORTS[wildcards.cohort]["synthetic"]
+    return config["figures"] | {"synthetic": synthetic, "cache": FIGURE_CACHE}
 
 
 def figure_outputs():
@@ -386,6 +392,11 @@ def figure_outputs():
 
 def power_settings(wildcards):
     return config["power"] | {"dpi": config["figures"]["dpi"]}
+
+
+def power_figure_settings(wildcards):
+    """The power settings with the folder of figures drawn before, for the figures' job."""
+    return power_settings(wildcards) | {"cache": FIGURE_CACHE}
 
 
 def report_inputs(wildcards):

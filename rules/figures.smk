@@ -42,7 +42,7 @@ rule figures:
     params:
         analysis=analysis_settings,
         settings=figure_settings,
-        power=power_settings,
+        power=power_figure_settings,
         cohort=cohort_settings,
     script:
         "../scripts/figures.py"

@@ -183,3 +183,84 @@ def test_over_the_threshold_no_patient_line_is_built(name, data, analysis, cohor
     figure, title, caption, meta, drawn = figures.FIGURES[name](data, analysis, settings, cohort)
     figure.clf()
     assert "boxes: median and quartiles" in caption
+
+
+# a small figure in the house style, built the same way in this process and in another
+SMALL_FIGURE = """
+from clinrepro.presentation import style
+figure, (ax,) = style.new_figure(3, 2)
+ax.plot([0, 3, 6], [27.1, 13.4, MEAN_M6], marker="o", label="CDASI")
+ax.set_title("CDASI, mean")
+ax.legend()
+style.footnote(figure, "n = 14")
+"""
+
+
+def small_figure(mean_m6: float = 9.0):
+    namespace = {}
+    exec(SMALL_FIGURE.replace("MEAN_M6", repr(mean_m6)), namespace)
+    return namespace["figure"]
+
+
+def test_a_figure_drawn_before_is_copied_from_the_cache_byte_for_byte(tmp_path, monkeypatch):
+    from matplotlib.figure import Figure
+
+    from clinrepro.presentation import style
+
+    def paths(stem):
+        return {fmt: str(tmp_path / f"{stem}.{fmt}") for fmt in style.FORMATS}
+
+    cache = tmp_path / "cache"
+    style.save(small_figure(), paths("uncached"), 72)
+    style.save(small_figure(), paths("first"), 72, str(cache))
+    kept = sorted(path.name for path in cache.rglob("*") if path.is_file())
+    key = style.fingerprint(small_figure(), [(fmt, 72, style.METADATA[fmt]) for fmt in paths("x")])
+    assert kept == [f"{key}.png", f"{key}.svg"]
+
+    def no_drawing(*args, **kwargs):
+        raise AssertionError("drawn again")
+
+    monkeypatch.setattr(Figure, "savefig", no_drawing)
+    style.save(small_figure(), paths("second"), 72, str(cache))
+    for fmt in style.FORMATS:
+        uncached = (tmp_path / f"uncached.{fmt}").read_bytes()
+        assert (tmp_path / f"first.{fmt}").read_bytes() == uncached
+        assert (tmp_path / f"second.{fmt}").read_bytes() == uncached
+    # one value drawn otherwise, or another dpi, is another figure: drawn, not copied
+    with pytest.raises(AssertionError, match="drawn again"):
+        style.save(small_figure(9.1), paths("other"), 72, str(cache))
+    with pytest.raises(AssertionError, match="drawn again"):
+        style.save(small_figure(), paths("other"), 73, str(cache))
+
+
+def test_a_figures_fingerprint_is_the_same_in_another_process(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from clinrepro.presentation import style
+
+    formats = [("png", 72, style.METADATA["png"])]
+    here = style.fingerprint(small_figure(), formats)
+    code = (
+        f"{SMALL_FIGURE.replace('MEAN_M6', '9.0')}\nprint(style.fingerprint(figure, {formats!r}))"
+    )
+    environment = os.environ | {"PYTHONHASHSEED": "12345"}
+    there = subprocess.run(
+        [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT
+    )
+    assert there.stdout.strip() == here, there.stderr
+    assert style.fingerprint(small_figure(9.1), formats) != here
+
+
+def test_a_figure_that_cannot_be_pickled_is_drawn_every_time(tmp_path):
+    from matplotlib.ticker import FuncFormatter
+
+    from clinrepro.presentation import style
+
+    figure = small_figure()
+    figure.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} pt"))
+    assert style.fingerprint(figure, [("png", 72, style.METADATA["png"])]) is None
+    style.save(figure, {"png": str(tmp_path / "drawn.png")}, 72, str(tmp_path / "cache"))
+    assert (tmp_path / "drawn.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "cache").exists()

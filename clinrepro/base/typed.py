@@ -204,6 +204,8 @@ def _of(schema: str, pointer: str, shown: str, added: dict | None = None):
 
 
 # names the workflow adds to what the files say (rules/common.smk), never read from a file
+# the folder of figures drawn before (clinrepro.presentation.style.save); none: draw every one
+_CACHE = {"type": "string", "description": "the folder of figures drawn before"}
 ADDED = {
     "cohort": {
         "file": {"type": "string", "description": "the settings file, as config.yaml names it"},
@@ -212,8 +214,14 @@ ADDED = {
             "description": "the claims are the unreviewed draft of the cohort's text",
         },
     },
-    "figures": {"synthetic": {"type": "boolean", "description": "the cohort is SYNTHETIC"}},
-    "power": {"dpi": {"type": "integer", "description": "the figures' dpi (figures: dpi)"}},
+    "figures": {
+        "synthetic": {"type": "boolean", "description": "the cohort is SYNTHETIC"},
+        "cache": _CACHE,
+    },
+    "power": {
+        "dpi": {"type": "integer", "description": "the figures' dpi (figures: dpi)"},
+        "cache": _CACHE,
+    },
     "drafting": {"time_unit": {"type": "string", "description": "the cohort's time unit"}},
 }
 

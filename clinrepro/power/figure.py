@@ -108,7 +108,7 @@ def draw(results, settings: dict, cohort: dict, paths: dict) -> str:
     if cohort["synthetic"]:
         style.mark_synthetic(figure)
     with matplotlib.rc_context({"savefig.bbox": "standard"}):
-        style.save(figure, paths, settings["dpi"])
+        style.save(figure, paths, settings["dpi"], settings.cache)
     return caption(settings, cohort, bool(results.own), simulated)
 
 

@@ -67,7 +67,8 @@ def draw_figure(
     if cohort["synthetic"]:
         style.mark_synthetic(figure)
         caption = f"SYNTHETIC DATA. {caption}"
-    style.save(figure, {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}, settings["dpi"])
+    paths = {fmt: outputs[f"{name}_{fmt}"] for fmt in style.FORMATS}
+    style.save(figure, paths, settings["dpi"], settings.cache)
     write_tables({outputs[f"{name}_data"]: drawn})
     write_caption(
         outputs[f"{name}_caption"], {"figure": name, "title": title, "caption": caption, **meta}
