@@ -362,7 +362,7 @@ def figure_dpi(wildcards):
 
 
 # figures drawn before, by what they draw: most are the same in several variants
-# (clinrepro.presentation.style.save; docs/benchmarks.md)
+# (clinrepro.presentation.figure_cache; docs/benchmarks.md)
 FIGURE_CACHE = ".snakemake/clinrepro/figures"
 
 

@@ -1,6 +1,8 @@
 """The figures' data steps, by value: what each figure draws, worked out by hand from
 Table 1, and the rules that keep a figure from drawing a number no table gives."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -187,7 +189,7 @@ def test_over_the_threshold_no_patient_line_is_built(name, data, analysis, cohor
 
 # a small figure in the house style, built the same way in this process and in another
 SMALL_FIGURE = """
-from clinrepro.presentation import style
+from clinrepro.presentation import figure_cache, style
 figure, (ax,) = style.new_figure(3, 2)
 ax.plot([0, 3, 6], [27.1, 13.4, MEAN_M6], marker="o", label="CDASI")
 ax.set_title("CDASI, mean")
@@ -202,35 +204,56 @@ def small_figure(mean_m6: float = 9.0):
     return namespace["figure"]
 
 
-def test_a_figure_drawn_before_is_copied_from_the_cache_byte_for_byte(tmp_path, monkeypatch):
-    from matplotlib.figure import Figure
+def as_points(value, position):
+    """A tick formatter of this module's own: pickled by its name, not its code."""
+    return f"{value:.0f} pt"
 
+
+@pytest.fixture
+def saving(tmp_path):
+    """Save a figure under a stem, through the cache or not; read back what was written."""
     from clinrepro.presentation import style
 
-    def paths(stem):
-        return {fmt: str(tmp_path / f"{stem}.{fmt}") for fmt in style.FORMATS}
+    def save(figure, stem, dpi=72, cache=True):
+        paths = {fmt: str(tmp_path / f"{stem}.{fmt}") for fmt in style.FORMATS}
+        style.save(figure, paths, dpi, str(tmp_path / "cache") if cache else None)
+        return {fmt: Path(path).read_bytes() for fmt, path in paths.items()}
 
-    cache = tmp_path / "cache"
-    style.save(small_figure(), paths("uncached"), 72)
-    style.save(small_figure(), paths("first"), 72, str(cache))
-    kept = sorted(path.name for path in cache.rglob("*") if path.is_file())
-    key = style.fingerprint(small_figure(), [(fmt, 72, style.METADATA[fmt]) for fmt in paths("x")])
-    assert kept == [f"{key}.png", f"{key}.svg"]
+    return save
+
+
+def test_a_figure_drawn_before_is_copied_from_the_cache_byte_for_byte(
+    tmp_path, saving, monkeypatch
+):
+    from matplotlib.figure import Figure
+
+    from clinrepro.presentation import figure_cache, style
+
+    uncached = saving(small_figure(), "uncached", cache=False)
+    assert saving(small_figure(), "first") == uncached
+    formats = [(fmt, 72, style.METADATA[fmt]) for fmt in style.FORMATS]
+    key = figure_cache.fingerprint(small_figure(), formats)
+    kept = sorted(path.name for path in (tmp_path / "cache").rglob("*") if path.is_file())
+    assert kept == [f"{key}.png", f"{key}.sha256", f"{key}.svg"]
 
     def no_drawing(*args, **kwargs):
         raise AssertionError("drawn again")
 
     monkeypatch.setattr(Figure, "savefig", no_drawing)
-    style.save(small_figure(), paths("second"), 72, str(cache))
-    for fmt in style.FORMATS:
-        uncached = (tmp_path / f"uncached.{fmt}").read_bytes()
-        assert (tmp_path / f"first.{fmt}").read_bytes() == uncached
-        assert (tmp_path / f"second.{fmt}").read_bytes() == uncached
+    assert saving(small_figure(), "second") == uncached
     # one value drawn otherwise, or another dpi, is another figure: drawn, not copied
     with pytest.raises(AssertionError, match="drawn again"):
-        style.save(small_figure(9.1), paths("other"), 72, str(cache))
+        saving(small_figure(9.1), "other")
     with pytest.raises(AssertionError, match="drawn again"):
-        style.save(small_figure(), paths("other"), 73, str(cache))
+        saving(small_figure(), "other", dpi=73)
+    # a kept file cut short (a crash, a full disk) is not copied: the figure is drawn again
+    png = tmp_path / "cache" / key[:2] / f"{key}.png"
+    png.write_bytes(png.read_bytes()[:100])
+    with pytest.raises(AssertionError, match="drawn again"):
+        saving(small_figure(), "third")
+    monkeypatch.undo()
+    assert saving(small_figure(), "fourth") == uncached
+    assert png.read_bytes() == uncached["png"]
 
 
 def test_a_figures_fingerprint_is_the_same_in_another_process(tmp_path):
@@ -238,29 +261,37 @@ def test_a_figures_fingerprint_is_the_same_in_another_process(tmp_path):
     import subprocess
     import sys
 
-    from clinrepro.presentation import style
+    from clinrepro.presentation import figure_cache, style
 
     formats = [("png", 72, style.METADATA["png"])]
-    here = style.fingerprint(small_figure(), formats)
-    code = (
-        f"{SMALL_FIGURE.replace('MEAN_M6', '9.0')}\nprint(style.fingerprint(figure, {formats!r}))"
-    )
+    here = figure_cache.fingerprint(small_figure(), formats)
+    code = SMALL_FIGURE.replace("MEAN_M6", "9.0")
+    code += f"\nprint(figure_cache.fingerprint(figure, {formats!r}))"
     environment = os.environ | {"PYTHONHASHSEED": "12345"}
     there = subprocess.run(
         [sys.executable, "-c", code], env=environment, capture_output=True, text=True, cwd=ROOT
     )
     assert there.stdout.strip() == here, there.stderr
-    assert style.fingerprint(small_figure(9.1), formats) != here
+    assert figure_cache.fingerprint(small_figure(9.1), formats) != here
+    # pickling a figure takes a callback id of each of its registries: given back
+    figure = small_figure()
+    assert figure_cache.fingerprint(figure, formats) == here
+    assert figure_cache.fingerprint(figure, formats) == here
 
 
-def test_a_figure_that_cannot_be_pickled_is_drawn_every_time(tmp_path):
+def test_a_figure_holding_code_of_its_own_is_drawn_every_time(tmp_path, saving):
     from matplotlib.ticker import FuncFormatter
 
-    from clinrepro.presentation import style
+    from clinrepro.presentation import figure_cache, style
 
-    figure = small_figure()
-    figure.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:.0f} pt"))
-    assert style.fingerprint(figure, [("png", 72, style.METADATA["png"])]) is None
-    style.save(figure, {"png": str(tmp_path / "drawn.png")}, 72, str(tmp_path / "cache"))
-    assert (tmp_path / "drawn.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    formats = [("png", 72, style.METADATA["png"])]
+    by_name = small_figure()
+    by_name.axes[0].yaxis.set_major_formatter(FuncFormatter(as_points))
+    unpicklable = small_figure()
+    unpicklable.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value}"))
+    connected = small_figure()
+    connected.axes[0].callbacks.connect("xlim_changed", as_points)
+    for figure in (by_name, unpicklable, connected):
+        assert figure_cache.fingerprint(figure, formats) is None
+    assert saving(by_name, "by_name")["png"] != saving(small_figure(), "plain", cache=False)["png"]
     assert not (tmp_path / "cache").exists()

@@ -203,9 +203,9 @@ def _of(schema: str, pointer: str, shown: str, added: dict | None = None):
     return parse
 
 
-# names the workflow adds to what the files say (rules/common.smk), never read from a file
-# the folder of figures drawn before (clinrepro.presentation.style.save); none: draw every one
+# the folder of figures drawn before (clinrepro.presentation.figure_cache); none: draw each
 _CACHE = {"type": "string", "description": "the folder of figures drawn before"}
+# names the workflow adds to what the files say (rules/common.smk), never read from a file
 ADDED = {
     "cohort": {
         "file": {"type": "string", "description": "the settings file, as config.yaml names it"},

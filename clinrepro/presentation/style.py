@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
-import pickle
-import shutil
 from pathlib import Path
 
 import matplotlib
 from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from matplotlib.transforms import TransformNode
 
-from clinrepro.base.files import write_all
+from clinrepro.presentation import figure_cache
 
 # no pyplot: figures are plain Figure objects (no GUI state to import or to close), saved
 # by Matplotlib's Agg (PNG) and SVG backends
@@ -113,55 +108,15 @@ FORMATS = ("png", "svg")
 
 
 def save(figure, paths: dict[str, str], dpi: int, cache: str | None = None) -> None:
-    """Write the figure in every requested format with fixed metadata. With a `cache`
-    folder, a figure drawn before (the same drawing, formats, dpi and Matplotlib settings,
-    by `fingerprint`) is copied from it instead of rendered again, and one rendered is kept
-    there: most of a cohort's figures are the same in several variants."""
+    """Write the figure in every requested format with fixed metadata; with a `cache`
+    folder, a figure drawn the same before is copied from it instead of rendered, and one
+    rendered is kept there (clinrepro.presentation.figure_cache)."""
     formats = [(fmt, dpi, METADATA[fmt]) for fmt in paths]
-    key = fingerprint(figure, formats) if cache else None
-    kept = {fmt: Path(cache, key[:2], f"{key}.{fmt}") for fmt in paths} if key else {}
-    if kept and all(path.is_file() for path in kept.values()):
-        for fmt, path in paths.items():
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(kept[fmt], path)
+    key = figure_cache.fingerprint(figure, formats) if cache else None
+    if key and figure_cache.fetch(cache, key, paths):
         return
     for fmt, path in paths.items():
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         figure.savefig(path, format=fmt, dpi=dpi, metadata=METADATA[fmt])
-    # kept whole or not at all: two jobs may keep the same figure at once
-    write_all({str(path): _copy_of(paths[fmt]) for fmt, path in kept.items()})
-
-
-def _copy_of(source: str):
-    return lambda target: shutil.copyfile(source, target)
-
-
-class _Canonical(pickle.Pickler):
-    """Pickles a figure for its fingerprint alone. A transform lists the transforms that
-    depend on it by their memory address (matplotlib.transforms.TransformNode); here by
-    their order, which is the order the figure was built in, so that the same drawing
-    gives the same bytes in any process."""
-
-    def reducer_override(self, obj):
-        if isinstance(obj, TransformNode):
-            constructor, arguments, state, *rest = obj.__reduce_ex__(5)
-            state = state | {"_parents": list(state["_parents"].values())}
-            return (constructor, arguments, state, *rest)
-        return NotImplemented
-
-
-def fingerprint(figure, formats: list) -> str | None:
-    """What a saved figure's bytes depend on, hashed: every artist of the figure with its
-    data and properties, the formats, dpi and metadata asked for, Matplotlib's settings at
-    saving and its version. Measured on the default run's 57 figures: the figures with the
-    same fingerprint are the same bytes, and those with the same bytes the same
-    fingerprint (docs/benchmarks.md). None for a figure that cannot be pickled (a function
-    of its own as a tick formatter, say): it is drawn every time."""
-    buffer = io.BytesIO()
-    try:
-        _Canonical(buffer, protocol=5).dump(figure)
-    except (pickle.PicklingError, TypeError, AttributeError):
-        return None
-    settings = repr((formats, sorted(matplotlib.rcParams.items()), matplotlib.__version__))
-    buffer.write(settings.encode("utf-8"))
-    return hashlib.sha256(buffer.getvalue()).hexdigest()
+    if key:
+        figure_cache.keep(cache, key, paths)
