@@ -4,9 +4,10 @@ sideways import), read from the real import graph."""
 from clinrepro.base.imports import graph
 from conftest import ROOT
 
-# lowest first: house style and pages, words, the limitations, the figures' words, data and parts, the
+# lowest first: the kept renderings of figures, house style and pages, words, the limitations, the figures' words, data and parts, the
 # figures by family, the tables, the variants side by side, the report
 ORDER = [
+    "figure_cache",
     "style",
     "pages",
     "clinical",
