@@ -280,6 +280,8 @@ def test_a_figures_fingerprint_is_the_same_in_another_process(tmp_path):
 
 
 def test_a_figure_holding_code_of_its_own_is_drawn_every_time(tmp_path, saving):
+    import operator
+
     from matplotlib.ticker import FuncFormatter
 
     from clinrepro.presentation import figure_cache, style
@@ -289,9 +291,33 @@ def test_a_figure_holding_code_of_its_own_is_drawn_every_time(tmp_path, saving):
     by_name.axes[0].yaxis.set_major_formatter(FuncFormatter(as_points))
     unpicklable = small_figure()
     unpicklable.axes[0].yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value}"))
+    compiled = small_figure()  # a C function of a module other than the libraries'
+    compiled.axes[0].yaxis.set_major_formatter(FuncFormatter(operator.mod))
     connected = small_figure()
     connected.axes[0].callbacks.connect("xlim_changed", as_points)
-    for figure in (by_name, unpicklable, connected):
+    for figure in (by_name, unpicklable, compiled, connected):
         assert figure_cache.fingerprint(figure, formats) is None
     assert saving(by_name, "by_name")["png"] != saving(small_figure(), "plain", cache=False)["png"]
     assert not (tmp_path / "cache").exists()
+
+
+def test_the_workflow_renders_each_distinct_figure_once_and_keeps_it(built):
+    from clinrepro.base.files import sha256_of
+
+    drawn = [
+        path
+        for pattern in ("*/figures/*.png", "*/power/*.png")
+        for path in (built / f"results/{PILOT}").glob(pattern)
+    ]
+    pairs = {(sha256_of(png), sha256_of(png.with_suffix(".svg"))) for png in drawn}
+    kept = {
+        tuple(
+            sorted(tuple(line.split("  ")[::-1]) for line in record.read_text("utf-8").splitlines())
+        )
+        for record in (built / ".snakemake/clinrepro/figures").rglob("*.sha256")
+    }
+    # every figure the workflow wrote is one it kept, its PNG and SVG together
+    assert {(("png", png), ("svg", svg)) for png, svg in pairs} <= kept
+    # eight variants' seven figures (the side-by-side page's, one a cohort, is not kept):
+    # 56 files, 24 drawings
+    assert (len(drawn), len(pairs)) == (56, 24)

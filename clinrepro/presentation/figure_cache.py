@@ -50,8 +50,11 @@ def _library_code(function) -> bool:
     while isinstance(function, functools.partial):
         function = function.func
     function = getattr(function, "__func__", function)
-    if function is None or isinstance(function, types.BuiltinFunctionType):
-        return True  # a dead weak reference; the interpreter's own (a list's remove)
+    if function is None:
+        return True  # a callback whose object is gone
+    if isinstance(function, types.BuiltinFunctionType):
+        if not isinstance(function.__self__, types.ModuleType):
+            return True  # a method of an object pickled with it (a list's remove)
     return (getattr(function, "__module__", None) or "").split(".")[0] in LIBRARIES
 
 
@@ -63,7 +66,7 @@ class _Canonical(pickle.Pickler):
     that the figure is as it was and a second fingerprint the same as the first."""
 
     def reducer_override(self, obj):
-        if isinstance(obj, (types.FunctionType, types.MethodType, type)):
+        if isinstance(obj, (types.FunctionType, types.MethodType, types.BuiltinFunctionType, type)):
             if not _library_code(obj):
                 raise NotFingerprinted(f"{obj!r} is pickled by its name, not its code")
             return NotImplemented
