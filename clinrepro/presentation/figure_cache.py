@@ -25,7 +25,6 @@ import sys
 import types
 import zlib
 from pathlib import Path
-from types import SimpleNamespace
 
 import matplotlib
 import numpy
@@ -98,7 +97,7 @@ def fingerprint(figure, formats: list) -> str | None:
     digest = hashlib.sha256()
     try:
         # hashed as it is pickled: a figure of a million points is never held twice
-        _Canonical(SimpleNamespace(write=digest.update), protocol=5).dump(figure)
+        _Canonical(types.SimpleNamespace(write=digest.update), protocol=5).dump(figure)
     except Exception as reason:  # noqa: BLE001 - any failure: the figure is drawn
         logger.debug("drawn, not cached: %s", reason)
         return None
