@@ -10,23 +10,33 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-requirements
 
-.PHONY: run test check clean pins docs
+.PHONY: run test check clean pins docs compiled
 
 # the pinned requirements (runtime and development), then this checkout's package, editable:
-# the rules' scripts import it from here
+# the rules' scripts import it from here. pip compiles what it installs one file at a time:
+# installed without, then compiled on every core (42 s in all, not 53: docs/benchmarks.md)
 $(STAMP): envs/requirements.txt envs/requirements-dev.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r envs/requirements-dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile \
+		-r envs/requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
 	cat envs/requirements.txt envs/requirements-dev.txt > $@
 
-run: $(STAMP)
+# the package's own modules compiled (an editable install is not): each job and each
+# Snakemake start imports them, and where the environment forbids writing bytecode
+# (PYTHONDONTWRITEBYTECODE) they would be compiled again in every process. A module edited
+# since is compiled afresh in memory, as without this step.
+compiled: $(STAMP)
+	$(BIN)/python -m compileall -q clinrepro
+
+run: compiled
 	$(BIN)/snakemake
 
-test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=20
+test: compiled
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=20
 
-check: $(STAMP)
+check: compiled
 	$(BIN)/python -m pytest -m "not workflow" --hypothesis-profile=quick -n auto
 
 # the column lists of docs/outputs.md, written afresh from the pandera models

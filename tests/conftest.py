@@ -79,6 +79,7 @@ def pilot(tables, analysis, cohort):
 BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
 BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
 SESSION_START = "CLINREPRO_TEST_START"  # when the session started (time.time()), for the log
+FIGURE_STORE = "CLINREPRO_TEST_FIGURES"  # the figure store every run of the session shares
 
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
@@ -110,6 +111,7 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
         os.environ[BUILDS_FOLDER] = tempfile.mkdtemp(prefix="clinrepro-builds-")
         os.environ[SESSION_START] = str(time.time())
+        os.environ[FIGURE_STORE] = str(Path(os.environ[BUILDS_FOLDER]) / "figure-store")
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -217,7 +219,7 @@ def pytest_collection_finish(session):
         for name in [*item.fixturenames, *later]:
             if name in BUILDS and name not in needed:
                 needed.append(name)
-    if needed:
+    if needed and not session.config.option.collectonly:
         BUILDER = Builder(needed)
 
 
@@ -275,6 +277,7 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if item.module.__name__ in WORKFLOW_MODULES or fixtures & set(item.fixturenames):
             item.add_marker(pytest.mark.workflow)
+        if item.get_closest_marker("workflow"):  # also where a test is marked by hand
             with_workflow.add(item.module.__name__)
     # the modules without a workflow run first, while the background runs start; a module's
     # tests stay together (their module fixtures are made once)

@@ -1,11 +1,12 @@
 """Run the workflow in a temporary copy of the project."""
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-from conftest import ROOT
+from conftest import FIGURE_STORE, ROOT
 
 PROJECT_FILES = (
     "Snakefile",
@@ -34,7 +35,19 @@ def copy_project(destination: Path, project: Path = ROOT) -> Path:
             )
         else:
             shutil.copy2(source, destination / name)
+    share_figure_store(destination)
     return destination
+
+
+def share_figure_store(project: Path) -> None:
+    """The session's runs keep their figures in one store (clinrepro.presentation.
+    figure_cache), as a user's successive runs do: a figure one run drew, another copies."""
+    shared = os.environ.get(FIGURE_STORE)
+    store = project / ".snakemake/clinrepro/figures"
+    if shared and not store.exists():
+        Path(shared).mkdir(parents=True, exist_ok=True)
+        store.parent.mkdir(parents=True, exist_ok=True)
+        store.symlink_to(shared, target_is_directory=True)
 
 
 def snakemake(project: Path, *args: str) -> subprocess.CompletedProcess:
