@@ -22,17 +22,13 @@ PROJECT_FILES = (
 
 
 def copy_project(destination: Path, project: Path = ROOT) -> Path:
-    """The project's files (not its results), as a fresh clone has them, in a new folder."""
+    """The project's files (not its results), as a fresh clone has them after `make` (the
+    package's modules compiled, as `make` leaves them), in a new folder."""
     destination.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = project / name
         if source.is_dir():
-            shutil.copytree(
-                source,
-                destination / name,
-                symlinks=True,
-                ignore=shutil.ignore_patterns("__pycache__"),
-            )
+            shutil.copytree(source, destination / name, symlinks=True)
         else:
             shutil.copy2(source, destination / name)
     share_figure_store(destination)
