@@ -20,7 +20,7 @@ $(STAMP): envs/requirements.txt envs/requirements-dev.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-compile \
 		-r envs/requirements-dev.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
-	$(BIN)/python -m compileall -q -j 0 $(VENV)/lib > /dev/null
+	$(BIN)/python -m compileall -qq -j 0 $(VENV)/lib || true  # as pip: a file that fails is left
 	cat envs/requirements.txt envs/requirements-dev.txt > $@
 
 # the package's own modules compiled (an editable install is not): each job and each
