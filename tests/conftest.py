@@ -80,6 +80,9 @@ BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
 BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
 SESSION_START = "CLINREPRO_TEST_START"  # when the session started (time.time()), for the log
 FIGURE_STORE = "CLINREPRO_TEST_FIGURES"  # the figure store every run of the session shares
+# runs that draw into a store of their own (a test reads what the run itself kept), which is
+# then added to the shared one for the runs after
+OWN_STORE = ("built",)
 
 
 def build(name: str, args: tuple[str, ...] = (), prepare=None) -> None:
@@ -159,13 +162,16 @@ class Builder:
 
             args, prepare = BUILDS[name]
             started = time.time() - float(os.environ[SESSION_START])
-            project = copy_project(self.folder / name)
+            project = copy_project(self.folder / name, share_store=name not in OWN_STORE)
             if prepare is not None:
                 prepare(project)
             run = snakemake(project, *args)
             # what Snakemake printed, for the tests that read it
             (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
             assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
+            if name in OWN_STORE:  # each kept file's digest is checked before a copy
+                store = project / ".snakemake/clinrepro/figures"
+                shutil.copytree(store, os.environ[FIGURE_STORE], dirs_exist_ok=True)
             ended = time.time() - float(os.environ[SESSION_START])
             said = f"{started:.0f} to {ended:.0f} ({ended - started:.0f} s)"
             (self.folder / f"{name}.seconds").write_text(said, "utf-8")

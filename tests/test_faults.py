@@ -59,7 +59,8 @@ def verify_manifest(project: Path, manifest: str) -> int:
 def killed(tmp_path_factory):
     """One variant's run; a second run started while it runs; the first killed halfway
     (one run of the workflow serves the lock and the kill)."""
-    project = copy_project(tmp_path_factory.mktemp("killed"))
+    # its own figure store: the rerun draws its figures, compared with the built project's
+    project = copy_project(tmp_path_factory.mktemp("killed"), share_store=False)
     first = start(project, *ONLY_PAPER)
     # the ARD is written halfway through the job of endpoints, statistics and audit: there
     # the run and its job are stopped (not yet killed), so that the second run meets the

@@ -21,23 +21,28 @@ PROJECT_FILES = (
 )
 
 
-def copy_project(destination: Path, project: Path = ROOT) -> Path:
+def copy_project(destination: Path, project: Path = ROOT, share_store: bool = True) -> Path:
     """The project's files (not its results), as a fresh clone has them after `make` (the
     package's modules compiled, as `make` leaves them), in a new folder."""
     destination.mkdir(parents=True, exist_ok=True)
     for name in PROJECT_FILES:
         source = project / name
         if source.is_dir():
-            shutil.copytree(source, destination / name, symlinks=True)
+            # a compiled file being written (renamed into place when whole) is left out
+            ignore = shutil.ignore_patterns("*.pyc.*")
+            shutil.copytree(source, destination / name, symlinks=True, ignore=ignore)
         else:
             shutil.copy2(source, destination / name)
-    share_figure_store(destination)
+    if share_store:
+        share_figure_store(destination)
     return destination
 
 
 def share_figure_store(project: Path) -> None:
     """The session's runs keep their figures in one store (clinrepro.presentation.
-    figure_cache), as a user's successive runs do: a figure one run drew, another copies."""
+    figure_cache), as a user's successive runs do: a figure one run drew, another copies.
+    A test that needs a run to draw its own figures copies the project without it
+    (`share_store=False`)."""
     shared = os.environ.get(FIGURE_STORE)
     store = project / ".snakemake/clinrepro/figures"
     if shared and not store.exists():
