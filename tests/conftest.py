@@ -80,6 +80,7 @@ BUILDS: dict[str, tuple[tuple[str, ...], object]] = {}
 BUILDS_FOLDER = "CLINREPRO_TEST_BUILDS"
 SESSION_START = "CLINREPRO_TEST_START"  # when the session started (time.time()), for the log
 FIGURE_STORE = "CLINREPRO_TEST_FIGURES"  # the figure store every run of the session shares
+STORE = ".snakemake/clinrepro/figures"  # a project's own (FIGURE_CACHE, rules/common.smk)
 # runs that draw into a store of their own (a test reads what the run itself kept), which is
 # then added to the shared one for the runs after
 OWN_STORE = ("built",)
@@ -114,7 +115,9 @@ def pytest_configure(config):
     if not hasattr(config, "workerinput"):  # the controlling process (or the only one)
         os.environ[BUILDS_FOLDER] = tempfile.mkdtemp(prefix="clinrepro-builds-")
         os.environ[SESSION_START] = str(time.time())
-        os.environ[FIGURE_STORE] = str(Path(os.environ[BUILDS_FOLDER]) / "figure-store")
+        shared = Path(os.environ[BUILDS_FOLDER]) / "figure-store"
+        shared.mkdir()
+        os.environ[FIGURE_STORE] = str(shared)
 
 
 def pytest_terminal_summary(terminalreporter, config):
@@ -170,8 +173,7 @@ class Builder:
             (project / "snakemake-output.txt").write_text(run.stdout + run.stderr, "utf-8")
             assert run.returncode == 0, f"{name}: " + run.stderr[-3000:]
             if name in OWN_STORE:  # each kept file's digest is checked before a copy
-                store = project / ".snakemake/clinrepro/figures"
-                shutil.copytree(store, os.environ[FIGURE_STORE], dirs_exist_ok=True)
+                shutil.copytree(project / STORE, os.environ[FIGURE_STORE], dirs_exist_ok=True)
             ended = time.time() - float(os.environ[SESSION_START])
             said = f"{started:.0f} to {ended:.0f} ({ended - started:.0f} s)"
             (self.folder / f"{name}.seconds").write_text(said, "utf-8")

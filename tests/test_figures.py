@@ -13,7 +13,7 @@ from clinrepro.presentation.figure_parts import spread_apart
 from clinrepro.presentation.response_figures import order_words
 from clinrepro.presentation.subgroup_figure import sensible_limits, subgroup_rows
 from clinrepro.presentation.figure_data import DuplicateKey, one, part
-from conftest import ROOT
+from conftest import ROOT, STORE
 from drawn import check_variant
 
 CONFIG = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
@@ -314,7 +314,7 @@ def test_the_workflow_renders_each_distinct_figure_once_and_keeps_it(built):
         tuple(
             sorted(tuple(line.split("  ")[::-1]) for line in record.read_text("utf-8").splitlines())
         )
-        for record in (built / ".snakemake/clinrepro/figures").rglob("*.sha256")
+        for record in (built / STORE).rglob("*.sha256")
     }
     # every figure the workflow wrote is one it kept, its PNG and SVG together
     assert {(("png", png), ("svg", svg)) for png, svg in pairs} <= kept

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import FIGURE_STORE, ROOT
+from conftest import FIGURE_STORE, ROOT, STORE
 
 PROJECT_FILES = (
     "Snakefile",
@@ -43,10 +43,8 @@ def share_figure_store(project: Path) -> None:
     figure_cache), as a user's successive runs do: a figure one run drew, another copies.
     A test that needs a run to draw its own figures copies the project without it
     (`share_store=False`)."""
-    shared = os.environ.get(FIGURE_STORE)
-    store = project / ".snakemake/clinrepro/figures"
+    shared, store = os.environ.get(FIGURE_STORE), project / STORE
     if shared and not store.exists():
-        Path(shared).mkdir(parents=True, exist_ok=True)
         store.parent.mkdir(parents=True, exist_ok=True)
         store.symlink_to(shared, target_is_directory=True)
 
