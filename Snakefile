@@ -16,7 +16,6 @@ include: "rules/validate.smk"
 include: "rules/table1.smk"
 include: "rules/draft.smk"
 include: "rules/analyse.smk"
-include: "rules/figures.smk"
 include: "rules/report.smk"
 include: "rules/sensitivity.smk"
 

@@ -36,8 +36,7 @@ STAGES = {
     "validate": ("validate",),
     "table1": ("table1",),
     "analyse": ("endpoints", "statistics", "audit"),
-    "figures": ("figures", "power"),
-    "report": ("tables", "report", "manifest"),
+    "report": ("figures", "power", "tables", "report", "manifest"),
     "sensitivity": ("sensitivity",),
 }
 

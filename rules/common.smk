@@ -391,28 +391,13 @@ def figure_outputs():
 
 
 def power_settings(wildcards):
-    return config["power"] | {"dpi": config["figures"]["dpi"]}
-
-
-def power_figure_settings(wildcards):
-    """The power settings with the folder of figures drawn before, for the figures' job."""
-    return power_settings(wildcards) | {"cache": FIGURE_CACHE}
+    """The power settings with the figures' dpi and the folder of figures drawn before."""
+    return config["power"] | {"dpi": config["figures"]["dpi"], "cache": FIGURE_CACHE}
 
 
 def report_inputs(wildcards):
-    """Every figure's PNG and caption and every raw file, keyed for the report script."""
-    folder = f"results/{wildcards.cohort}/{wildcards.variant}/power"
-    raw = {f"raw_{kind}": path for kind, path in every_raw_file(wildcards).items()}
-    inputs = raw | {
-        "power_curve_png": f"{folder}/power_curve.png",
-        "power_curve_caption": f"{folder}/power_curve.json",
-        "power_summary": f"{folder}/power_summary.csv",
-    }
-    for name in FIGURES:
-        folder = f"results/{wildcards.cohort}/{wildcards.variant}/figures/{name}"
-        inputs[f"{name}_png"] = f"{folder}.png"
-        inputs[f"{name}_caption"] = f"{folder}.json"
-    return inputs
+    """Every raw file of the cohort, keyed for the report script (the page lists them)."""
+    return {f"raw_{kind}": path for kind, path in every_raw_file(wildcards).items()}
 
 
 # Resources for schedulers (SLURM, Kubernetes, ...): every step is single-threaded; its

@@ -1,10 +1,12 @@
-# One job per variant from the results to the page: the baseline and claims tables, the
-# report that shows them, then the manifest of every file of the variant. The tables and
-# the manifest are always made just before and just after the report, and each took a
-# process of its own for a fraction of a second (docs/benchmarks.md).
+# One job per variant from the results to the page: the figures, the power and sample size,
+# the baseline and claims tables, the report that shows them, then the manifest of every
+# file of the variant. Each user edit (a threshold, a figure setting, the ledger) reruns all
+# of them anyway, a figure drawn before is copied (FIGURE_CACHE), and each part took a
+# process of its own for a few seconds, most of it imports (docs/benchmarks.md).
 rule report:
     input:
         unpack(report_inputs),
+        unpack(summaries),
         **TEMPLATES,
         code=script_code("report"),
         claims="results/{cohort}/{variant}/claims.csv",
@@ -29,9 +31,29 @@ rule report:
             rules.validate.output,
             rules.table1.output,
             rules.analyse.output,
-            rules.figures.output,
         ],
     output:
+        **figure_outputs(),
+        power_csv="results/{cohort}/{variant}/power/power.csv",
+        power_summary=report(
+            "results/{cohort}/{variant}/power/power_summary.csv",
+            caption="../report/power.rst",
+            category="Power",
+            labels={
+                "cohort": "{cohort}",
+                "variant": "{variant}",
+                "table": "power and sample size",
+            },
+        ),
+        power_curve="results/{cohort}/{variant}/power/power_curve.csv",
+        power_curve_png=report(
+            "results/{cohort}/{variant}/power/power_curve.png",
+            caption="../report/power.rst",
+            category="Power",
+            labels={"cohort": "{cohort}", "variant": "{variant}", "figure": "power curve"},
+        ),
+        power_curve_svg="results/{cohort}/{variant}/power/power_curve.svg",
+        power_curve_caption="results/{cohort}/{variant}/power/power_curve.json",
         baseline_csv=report(
             "results/{cohort}/{variant}/tables/baseline.csv",
             caption="../report/baseline.rst",
@@ -61,7 +83,7 @@ rule report:
         "../envs/analysis.yaml"
     threads: 1
     resources:
-        mem_mb=memory_mb(1.2),
+        mem_mb=memory_mb(1.5),
         runtime=runtime_minutes,
     params:
         cohort=cohort_settings,
@@ -69,6 +91,7 @@ rule report:
         # the cohort's analysis without the variant's overrides, which the page says the
         # variant departs from
         default=cohort_analysis,
+        figures=figure_settings,
         power=power_settings,
         max_rows_shown=config["tables"]["max_rows_shown"],
     script:

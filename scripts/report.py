@@ -5,11 +5,30 @@ sys.stderr = open(snakemake.log[0], "w")
 
 from clinrepro.base.errors import running_step
 from clinrepro.base.files import write_manifest
+from clinrepro.power import run as power
+from clinrepro.presentation import figures
 from clinrepro.presentation import report
 from clinrepro.presentation import tables
 
 out = snakemake.output
+# the power step's outputs, as it names them (rules/report.smk)
+POWER = {"csv": "power_csv", "summary": "power_summary", "curve": "power_curve"}
+POWER |= {part: f"power_curve_{part}" for part in ("png", "svg", "caption")}
 with running_step(job=snakemake):
+    figures.run(
+        inputs=dict(snakemake.input.items()),
+        analysis=snakemake.params.analysis,
+        settings=snakemake.params.figures,
+        cohort=snakemake.params.cohort,
+        outputs=dict(out.items()),
+    )
+    power.run(
+        adeff=snakemake.input.adeff,
+        analysis=snakemake.params.analysis,
+        settings=snakemake.params.power,
+        cohort=snakemake.params.cohort,
+        outputs={part: out[name] for part, name in POWER.items()},
+    )
     tables.run(
         adsl=snakemake.input.adsl,
         adeff=snakemake.input.adeff,
@@ -21,6 +40,7 @@ with running_step(job=snakemake):
     )
     report.run(
         inputs=dict(snakemake.input.items())
+        | dict(out.items())
         | {"claims_table": out.claims_csv, "baseline": out.baseline_csv},
         cohort=snakemake.params.cohort,
         analysis=snakemake.params.analysis,
@@ -31,5 +51,5 @@ with running_step(job=snakemake):
         project=str(Path(snakemake.scriptdir).parent),
         output=out.page,
     )
-    own = [out[name] for name in tables.OUTPUTS] + [out.page]
+    own = [path for name, path in out.items() if name != "manifest"]
     write_manifest(paths=list(snakemake.input.upstream) + own, output=out.manifest)

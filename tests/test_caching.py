@@ -73,8 +73,7 @@ VARIANTS = 8  # the default run: the pilot's variants
 # the jobs of every variant, from the analysis on, and what gathers them
 ANALYSIS_JOBS = {
     "analyse": VARIANTS,
-    "figures": VARIANTS,  # with the power step
-    "report": VARIANTS,
+    "report": VARIANTS,  # with the figures and the power step
     "sensitivity": 1,
     "all": 1,
 }
@@ -94,23 +93,20 @@ def test_editing_the_audit_reruns_only_analysis_and_presentation(built, module):
 
 def test_editing_a_figure_reruns_the_figures_and_what_shows_them(built):
     assert edited(built, "clinrepro/presentation/course_figures.py") == {
-        "figures": VARIANTS,
         "report": VARIANTS,
         "all": 1,
     }
     # the parts the figures share draw the variants' forest too
     assert edited(built, "clinrepro/presentation/figure_parts.py") == {
-        "figures": VARIANTS,
         "report": VARIANTS,
         "sensitivity": 1,
         "all": 1,
     }
 
 
-def test_editing_the_power_step_reruns_the_figures_job_and_the_report(built):
-    # the power step runs in the figures' job (rules/figures.smk): the analysis is kept
+def test_editing_the_power_step_reruns_the_report_job_not_the_analysis(built):
+    # the power step runs in the report's job (rules/report.smk): the analysis is kept
     assert edited(built, "clinrepro/power/formulas.py") == {
-        "figures": VARIANTS,
         "report": VARIANTS,
         "all": 1,
     }

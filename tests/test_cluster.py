@@ -24,8 +24,8 @@ def test_cluster_jobs_give_the_local_results(built, cluster_run):
     said = (cluster / "snakemake-output.txt").read_text("utf-8")
     submitted = re.findall(r"Submitted job \d+ with external jobid '(\d+)'", said)
     # every job of one variant but `all` went through the submit script: extract, validate,
-    # table1, analyse, figures (with the power step), report, sensitivity
-    assert len(submitted) == 7
+    # table1, analyse, report (with the figures and the power step), sensitivity
+    assert len(submitted) == 6
     # the local run is the session's built project
     assert_one_variant_as_built(cluster / "results", built)
 

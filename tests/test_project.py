@@ -39,7 +39,7 @@ def test_every_rule_has_a_log_and_its_script_writes_there():
     ]
     names = {block.split(":")[0].split()[1] for _, block in declared}
     assert names == {
-        "extract", "validate", "table1", "analyse", "figures", "report", "sensitivity",
+        "extract", "validate", "table1", "analyse", "report", "sensitivity",
         "synthesize", "draft", "draft_vs_ledger", "draft_ledger",
     }  # fmt: skip
     for name, block in declared:
