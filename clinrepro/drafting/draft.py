@@ -40,7 +40,7 @@ FROM_BASELINE = ("p_value", "mean_change", "sd_change", "ci_lower", "ci_upper", 
 _CLAUSE_END = re.compile(r"[,;:]\s")
 # what a paragraph carries from sentence to sentence: the last visit, measure and follow-up
 # visit named, and the population a sentence was set in with its measure
-CARRIED = ("visit", "measure", "follow_up", "role")
+CARRIED = ("visit", "measure", "follow_up", "role", "roles")
 EACH = re.compile(r"\s*(?:[a-z]+\s+)?each\b")
 SECTION = re.compile(
     r"(?i)(?:background|objectives?|aims?|methods|results|conclusions?|discussion)\s*[.:](?:\s|$)"
@@ -224,6 +224,7 @@ class Drafter:
                 self.carried["visit"], self.carried["measure"], not self.counted,
                 forced.get(id(statement)), self.study.baseline, named["category"],
                 named["characteristic"], self.carried["follow_up"], self.carried["role"],
+                tuple(self.carried["roles"] or ()),
             )  # fmt: skip
             if statement.pattern == "no significant change":
                 statement.value = self.study.significance
@@ -256,6 +257,7 @@ class Drafter:
         framed = re.match(r"(?i)(?:in|among|for)\s", words) and named["role"]
         if framed and named["role"][0].start < 40 and named["measure"]:
             self.carried["role"] = (named["role"][0], named["measure"][0].code)
+        self.carried["roles"] = [*(self.carried["roles"] or ()), *(m.code for m in named["role"])]
         follow_ups = [m for m in named["visit"] if m.code != self.study.baseline]
         if follow_ups:
             self.carried["follow_up"] = follow_ups[-1]

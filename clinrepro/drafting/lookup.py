@@ -96,6 +96,8 @@ class Context:
     carried_follow_up: Mention | None = None  # the last follow-up visit of the paragraph
     # the population the paragraph last named with a measure, and that measure's code
     carried_role: tuple[Mention, str] | None = None
+    # the population roles the paragraph named before this sentence
+    paragraph_roles: tuple[str, ...] = ()
 
 
 @dataclass
@@ -301,6 +303,20 @@ def _count(study: Study, context: Context, statement: Statement, sentence: str) 
     return found
 
 
+def _unnamed_population(study: Study, context: Context, code: str) -> tuple[str, str]:
+    """The population of a measure's number whose sentence names none: the population whose
+    active disease the measure defines, where it is the study's one domain (its patients are
+    enrolled for it) or the paragraph named it before ('14 of 16 had active cutaneous
+    disease ... At baseline, mean CDASI was 27'); else the whole cohort."""
+    defined = [role for role, criterion in study.active.items() if criterion["parameter"] == code]
+    if defined and len(study.active) == 1:
+        return defined[0], f"the study's one domain, its active disease defined on {code}"
+    named = [role for role in defined if role in context.paragraph_roles]
+    if named:
+        return named[0], f"its active disease, defined on {code}, named before in the paragraph"
+    return study.everyone, "the whole cohort: neither the sentence nor its paragraph names one"
+
+
 def _measure(study: Study, context: Context, statement: Statement, sentence: str) -> Lookup:
     found = Lookup(statistic=statement.statistic)
     measure = nearest(context.measures, statement.start, context.clause[1])
@@ -339,16 +355,8 @@ def _measure(study: Study, context: Context, statement: Statement, sentence: str
         found.population = carried[0].code
         found.matched.append(f"population {carried[0].code} ('{carried[0].words}', before)")
     else:
-        roles = [r for r, c in study.active.items() if c["parameter"] == measure.code]
-        found.population = roles[0] if roles else study.everyone
-        found.assumed.append(
-            f"population {found.population} ("
-            + (
-                f"its active disease is defined on {measure.code})"
-                if roles
-                else "the whole cohort)"
-            )
-        )
+        found.population, why = _unnamed_population(study, context, measure.code)
+        found.assumed.append(f"population {found.population} ({why})")
     _visit(context, statement, found, study.baseline if found.analysis == "summary" else None)
     follow_ups = [
         code
