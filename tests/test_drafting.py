@@ -315,6 +315,12 @@ def test_numbers_in_words_past_a_hundred_and_an_abbreviated_noun():
     assert found("two thousand three hundred and one participants") == [
         ("n", "2301", "=", 2301.0, 0)
     ]
+    # thousands grouped by commas (it was read as "000", 0); a decimal comma is no group
+    assert found("We retrospectively analysed 1,000 patients.") == [("n", "1000", "=", 1000.0, 0)]
+    assert found("Of 12,345 patients, 2,301 of 10,000 (23.0%) responded.") == [
+        ("n", "12345", "=", 12345.0, 0), ("n", "2301", "=", 2301.0, 0),
+        ("denominator", "10000", "=", 10000.0, 0), ("pct", "23.0%", "=", 23.0, 1),
+    ]  # fmt: skip
 
 
 def lookups_of(name: str, text: str) -> list[tuple]:
@@ -1221,6 +1227,32 @@ INDEPENDENT = {
         # 7 patients on 30 mg/day (5); 95% responders (17 of 19 is 89%)
         {"trt01a_m0_n": "mismatch", "l81_pct": "not_computable"},
     ),
+    # two more, written side by side on 2026-12-07 after every change above (their writers
+    # saw the cohort's data, results and the ledger's docs, nothing of the drafting nor any
+    # other text) and NOT mended on: their first measure is the draft's on unseen texts
+    "synthetic_registry_export_nordic": (
+        # a Nordic registry study, numbered lines, "29/34 (85%)", "28.1 (SD 11.6)": every
+        # hidden-text target met (34 found, 20 of the 22 claims about measures with the
+        # key's look-up, 1 row no claim, both planted numbers mismatches). Missed: "a mean
+        # change of -12.9" and the 34 of "29/34"; "38 (95%) had received previous systemic
+        # treatment" and "Ruxolitinib (n=15)" get no look-up; the row no claim is the
+        # figure legend's threshold ("a decrease of 5 points")
+        {"text_claims": 36, "found": 34, "with_lookup": 34, "same_lookup": 31, "not_claims": 1},
+        # the mean age printed as 61.0 (56.0), CDASI at week 24 as 10.6 (13.6)
+        {"age_d0_mean": "mismatch", "cdasi_w24_mean": "mismatch"},
+    ),
+    "synthetic_registry_multicentre": (
+        # a Japanese multicentre cohort, no line numbers, "mean (SD)", "45.2%": every
+        # hidden-text target met (35 found, 15 of the 21 claims about measures with the key's
+        # look-up, 71%, 2 rows no claim, both planted numbers mismatches). Missed: the
+        # abstract's "1,000 patients" (read as 0: the thousands separator, a bug mended since:
+        # 36 found, 29 of 36, 1 row no claim); "762 of 833 evaluable patients (91.5%)" names
+        # no response and gets none; the IFN-α geometric mean ratio 0.49 read as a mean
+        {"text_claims": 36, "found": 36, "with_lookup": 36, "same_lookup": 29, "not_claims": 1},
+        # 684 with active muscle disease printed as 64.8% (68.4%), CDASI at baseline as 33.4
+        # (28.4)
+        {"actmusfl_m0_pct_2": "mismatch", "cdasi_m0_mean": "mismatch"},
+    ),
 }
 # the cohort of a text named otherwise (a second text about the same cohort)
 COHORT_OF_TEXT = {
@@ -1233,6 +1265,8 @@ COHORT_OF_TEXT = {
     "synthetic_tofacitinib_summary": "synthetic_tofacitinib",
     "synthetic_rheumatoid_letter": "synthetic_rheumatoid",
     "synthetic_upadacitinib_translated": "synthetic_upadacitinib",
+    "synthetic_registry_export_nordic": "synthetic_registry_export",
+    "synthetic_registry_multicentre": "synthetic_registry",
 }
 
 
@@ -1295,6 +1329,8 @@ def test_what_the_independent_drafts_propose_beyond_their_keys():
         2,
         2,
         0,
+        1,
+        1,
     ]
 
 
@@ -1384,6 +1420,20 @@ def test_the_audit_of_an_independent_draft_finds_its_two_planted_errors(
             "l19_n": "not_computable", "l19_n_2": "not_computable", "l19_n_3": "not_computable",
             "cdasi_m3_n_responders": "mismatch", "cdasi_m3_pct": "mismatch",
             "priortrt_m0_n": "mismatch", "l81_n": "not_computable", "l89_n": "not_computable",
+        },
+        # not mended on: counts the draft does not look up, and the legend's threshold
+        # read as a change (a row no claim)
+        "synthetic_registry_export_nordic": {
+            "l84_n": "not_computable", "l84_pct": "not_computable", "l85_n": "not_computable",
+            "cdasi_w24_mean_change_2": "mismatch",
+        },
+        # not mended on: the abstract's 839 at M3, a response percentage read as a count of
+        # active muscle disease, the geometric mean ratio read as a mean
+        "synthetic_registry_multicentre": {
+            "actcutfl_m3_n": "not_computable",
+            "actmusfl_m0_pct": "mismatch", "l94_n": "not_computable",
+            "l94_n_2": "not_computable", "l94_pct": "not_computable",
+            "l99_pct": "not_computable", "l104_n": "not_computable", "ifna_m0_mean": "mismatch",
         },
     }.get(name, {})  # fmt: skip
 

@@ -36,8 +36,11 @@ NUMBER_WORDS = (
     + ")"
 )
 # a number in digits, not part of a word or code ("MMT8", "NCT04972760", "M3"); a sign when
-# it stands alone ("-81%", "(−10.9")
-DIGITS = r"(?<![\w.+])[-+]?(?:\d+(?:\.\d+)?|\.\d+)(?![\w])"
+# it stands alone ("-81%", "(−10.9"); thousands grouped by commas ("1,000", "12,292")
+DIGITS = (
+    r"(?<![\w.+])(?<!\d,)[-+]?(?:\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d,])|\d+(?:\.\d+)?|\.\d+)(?![\w])"
+)
+_GROUPED = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 NUMBER = rf"(?:{DIGITS}|(?<![\w-])(?i:{NUMBER_WORDS})(?![\w-]))"
 # a number printed in digits alone, signed or not ('16', '-1.8', '+4.2', '.03')
 PLAIN = re.compile(r"[-+]?(\d+(\.\d+)?|\.\d+)")
@@ -49,6 +52,7 @@ def value_of(printed: str) -> float:
     """'16' -> 16, '1.8' -> 1.8, 'Sixteen' -> 16, 'twenty-one' -> 21, 'Nine hundred forty-five'
     -> 945, 'One thousand' -> 1000."""
     text = printed.strip().lower()
+    text = text.replace(",", "") if _GROUPED.fullmatch(text) else text
     if PLAIN.fullmatch(text):
         return float(text)
     total = current = 0
@@ -65,6 +69,7 @@ def value_of(printed: str) -> float:
 def precision_of(printed: str) -> int:
     """Decimal places printed: '0.0001' -> 4, '27' -> 0, 'sixteen' -> 0."""
     text = printed.strip()
+    text = text.replace(",", "") if _GROUPED.fullmatch(text) else text
     return len(text.split(".")[1]) if re.fullmatch(r"[-+]?\d*\.\d+", text) else 0
 
 
@@ -72,4 +77,6 @@ def as_digits(printed: str) -> str:
     """A number as the ledger writes it: digits ('Sixteen' -> '16', '.03' -> '.03')."""
     if PLAIN.fullmatch(printed.strip()):
         return printed.strip()
+    if _GROUPED.fullmatch(printed.strip()):  # '1,000' -> '1000', '12,292.5' -> '12292.5'
+        return printed.strip().replace(",", "")
     return f"{value_of(printed):g}"
