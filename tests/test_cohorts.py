@@ -3,6 +3,7 @@ settings, and the workflow's own words when a step fails. Values are worked out 
 from the committed example files."""
 
 import copy
+import json
 import math
 import sys
 import types
@@ -465,6 +466,24 @@ def test_every_value_the_examples_figures_draw_is_found_where_it_comes_from(buil
         for variant in ("paper", "mcid4"):
             checked = check_variant(built_examples, cohort, variant)
             assert checked["ard"] > 0 and checked["adeff"] > 0, (cohort, variant)
+
+
+def test_who_could_reach_the_muscle_response_is_counted_alike_in_caption_and_record(
+    built_examples,
+):
+    # the registry export: active muscle disease with MMT8 at day 0 and week 24, and a
+    # baseline from which +20% stays within the scale's 150 (at most 125); the record said
+    # 15, counting also the 5 patients without both values, while the caption said 12
+    results = built_examples / "results" / REGISTRY / "paper"
+    adeff = pd.read_csv(results / "adeff.csv", dtype={"SUBJID": str})
+    mmt8 = adeff[(adeff["PARAMCD"] == "MMT8") & (adeff["ACTMUSFL"] == "Y")]
+    values = mmt8.pivot(index="SUBJID", columns="AVISIT", values="AVAL")
+    both = values.dropna(subset=["D0", "W24"])
+    reachable = int((both["D0"] * 1.2 <= 150).sum())
+    assert (len(both), reachable) == (32, 12)
+    record = json.loads((results / "figures/response_patients.json").read_text("utf-8"))
+    assert record["n_attainable"] == reachable
+    assert f"{reachable} of the {len(both)} with both values could reach" in record["caption"]
 
 
 def test_the_subgroup_figure_draws_the_response_visit_alone(built_examples):

@@ -1528,16 +1528,16 @@ def test_a_cohort_with_a_text_and_no_ledger_is_audited_on_the_draft(built_synthe
     assert round(audit.loc["cdasi_m3_mean", "recomputed"], 2) == 17.48
     report = (results / "paper/report.html").read_text("utf-8")
     assert (
-        "<b>These claims are an unreviewed draft</b>, made by the workflow from the published text "
-        "(data/raw/synthetic_tofacitinib_text/paper.txt), not a list of claims written by a person: 6 "
+        "<b>These claims are an unreviewed draft</b>, made by the workflow from the text given "
+        "for this cohort (data/raw/synthetic_tofacitinib_text/paper.txt), not a list of claims written by a person: 6 "
         "numbers found in the text, 5 of them looked up in the per-patient data." in report
     )
     # and the first screen says so before any verdict, its bottom line before it counts them
     first = report.index("These claims are an unreviewed draft the workflow made from the")
     assert first < report.index("<b>These claims are an unreviewed draft</b>")
     bottom = report.index(
-        "the claims are an unreviewed draft made from the published text; checked against this "
-        "cohort&#39;s own per-patient data, 4 of the 6 claims are reproduced exactly or within "
+        "the claims are an unreviewed draft made from the text given for this cohort; checked "
+        "against this cohort&#39;s own per-patient data, 4 of the 6 claims are reproduced exactly or within "
         "rounding"
     )
     assert bottom < first and report.index(" of the 6 claims") > bottom

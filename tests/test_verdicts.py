@@ -337,6 +337,15 @@ def test_stated_outcomes(pilot, analysis):
     # (69 -> 93, +34.8%) of the 8 with active muscle disease and both visits
     assert rows.loc["muscle_response", "status"] == "never reported"
     assert rows.loc["muscle_response", "recomputed"] == "1 of 8 (12.5%)"
+    # under a variant that changes a response criterion, what the data give says so (here
+    # the pilot's results, with the words readings.changed_criteria gives mcid4)
+    changed = {"CDASI": "a response read as CDASI decrease >= 4 points at M3, in place of ..."}
+    moved = outcome_report(read_table(str(OUTCOMES)), ledger_table(), ard, analysis, changed)
+    moved = moved.set_index("outcome_id")["recomputed"]
+    assert moved["cutaneous_response"] == (
+        "13 of 14 (92.9%), a response read as CDASI decrease >= 4 points at M3, in place of ..."
+    )
+    assert moved.drop("cutaneous_response").equals(rows["recomputed"].drop("cutaneous_response"))
     # the harms the paper reports, named by the ledger's `outcome: safety`
     assert rows.loc["safety", "reported_by"].split() == [
         "n_deaths",
@@ -466,7 +475,7 @@ def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading(
 
     def readings(variant):
         analysis = variant_settings(config, variant, cohort)
-        return departed_readings(ledger, analysis, default).set_index("claim_id")["reading"]
+        return departed_readings(ledger, analysis, default, cohort).set_index("claim_id")["reading"]
 
     # the reference variant reads as the ledger, and so does a variant of another setting
     assert readings("paper").equals(original)
@@ -507,6 +516,28 @@ def test_a_variant_that_redefines_a_population_departs_from_the_ledgers_reading(
     )
     # a claim without a reading gets none
     assert pd.isna(ck["cdasi_m0_mean"]) or ck["cdasi_m0_mean"] == ""
+    # mcid4 moves the cutaneous response's threshold: the one claim about that response
+    # (written without a reading) is read on the variant's criterion, and no other claim
+    mcid4 = readings("mcid4")
+    assert mcid4["cutaneous_response_m3_pct"] == (
+        "a response read as CDASI decrease >= 4 points at M3, in place of the default "
+        "analysis's CDASI decrease >= 5 points at M3"
+    )
+    assert mcid4.drop("cutaneous_response_m3_pct").equals(
+        original.drop("cutaneous_response_m3_pct")
+    )
+    # and with a reading of the ledger's, the criterion first, then that reading
+    config["variants"]["mcid4_on_muscle"] = {"response": {"muscle": {"threshold": 10}}}
+    with_reading = ledger.assign(
+        analysis=ledger["analysis"].where(ledger["claim_id"] != "mild_weakness", "response")
+    )
+    moved = departed_readings(
+        with_reading, variant_settings(config, "mcid4_on_muscle", cohort), default, cohort
+    ).set_index("claim_id")["reading"]
+    assert moved["mild_weakness"] == (
+        "a response read as MMT8 increase >= 10% at M3, in place of the default analysis's "
+        f"MMT8 increase >= 20% at M3; {original['mild_weakness']}"
+    )
 
 
 def test_a_percentage_is_so_many_patients_from_the_data_by_the_counts_it_prints_as():

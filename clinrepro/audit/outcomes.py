@@ -67,16 +67,24 @@ def recomputed_words(outcome: pd.Series, ard: pd.DataFrame, analysis: dict) -> t
 
 
 def outcome_report(
-    outcomes: pd.DataFrame | None, ledger: pd.DataFrame, ard: pd.DataFrame, analysis: dict
+    outcomes: pd.DataFrame | None,
+    ledger: pd.DataFrame,
+    ard: pd.DataFrame,
+    analysis: dict,
+    criteria: dict | None = None,
 ) -> pd.DataFrame:
     """One row a stated outcome: the claims reporting it, `reported` or `never reported`,
-    and what the data give."""
+    and what the data give; a response's under a criterion the variant changes says so
+    (`criteria`: by measure, readings.changed_criteria)."""
     if outcomes is None or outcomes.empty:
         return pd.DataFrame(columns=OUTCOME_COLUMNS)
     rows = []
     for _, outcome in outcomes.iterrows():
         claims = reporting_claims(outcome, ledger)
         words, flag = recomputed_words(outcome, ard, analysis)
+        changed = (criteria or {}).get(outcome["parameter"])
+        if words and changed and outcome["analysis"] == "response":
+            words += f", {changed}"
         rows.append(
             {
                 **{c: outcome[c] for c in ("outcome_id", "role", "description", "source")},

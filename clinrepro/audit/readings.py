@@ -8,13 +8,26 @@ the claims about that population. Their reading then leads with the variant's de
 which takes the default analysis's place in the ledger's reading, said after it (its other
 parts, a reading of mild weakness say, still hold), so that no verdict's reason leads with
 a definition the variant's numbers do not use.
+
+A variant that changes a response criterion (its threshold, visit, measure or direction)
+grades the claims about that response against its own criterion, not the one the source
+states: each such claim gets that reading, with or without a reading of the ledger's
+('a response read as CDASI decrease >= 3 points at M3, in place of the default
+analysis's CDASI decrease >= 5 points at M3'), so that a claim the variant's criterion
+reproduces is reproduced only on that reading.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from clinrepro.base.study import active_words, combined, domains, population_label
+from clinrepro.base.study import (
+    active_words,
+    combined,
+    criterion_text,
+    domains,
+    population_label,
+)
 from clinrepro.base.terms import joined_words
 
 
@@ -41,6 +54,20 @@ def redefined(analysis: dict, default: dict) -> tuple[set[str], str]:
     return flags, words
 
 
+def changed_criteria(analysis: dict, default: dict, cohort: dict) -> dict[str, str]:
+    """The response criteria the variant changes, by their measure: the variant's criterion
+    in place of the default analysis's, in words."""
+    changed = {}
+    for role, criterion in analysis["response"].items():
+        before = default["response"].get(role)
+        if before is not None and criterion != before:
+            changed[criterion["parameter"]] = (
+                f"a response read as {criterion_text(criterion, cohort)}, in place of the "
+                f"default analysis's {criterion_text(before, cohort)}"
+            )
+    return changed
+
+
 def departure(row: pd.Series, analysis: dict, default: dict, changed: tuple) -> str:
     """How the variant departs from one ledger row's reading, or '' when it reads as the
     default: the population of the row's role replaced (and its definition, where the
@@ -58,22 +85,32 @@ def departure(row: pd.Series, analysis: dict, default: dict, changed: tuple) -> 
     return ""
 
 
-def departed_readings(ledger: pd.DataFrame, analysis: dict, default: dict | None) -> pd.DataFrame:
+def departed_readings(
+    ledger: pd.DataFrame, analysis: dict, default: dict | None, cohort: dict
+) -> pd.DataFrame:
     """The ledger with each reading the variant departs from led by the variant's
     definition, which takes the default analysis's place in it, the ledger's reading after
-    it (a copy; the file is not changed)."""
-    if default is None or "reading" not in ledger:
+    it; each claim about a response whose criterion the variant changes read on the
+    variant's criterion (a copy; the file is not changed)."""
+    if default is None:
         return ledger
-    changed = redefined(analysis, default)
+    changed, criteria = redefined(analysis, default), changed_criteria(analysis, default, cohort)
+    if "reading" not in ledger and not criteria:
+        return ledger
     ledger = ledger.copy()
+    if "reading" not in ledger:
+        ledger["reading"] = ""
     for index, row in ledger.iterrows():
-        reading = row["reading"]
-        if not isinstance(reading, str) or not reading.strip():
-            continue
-        instead = departure(row, analysis, default, changed)
+        reading = row["reading"].strip() if isinstance(row["reading"], str) else ""
+        instead = departure(row, analysis, default, changed) if reading else ""
+        criterion = criteria.get(row["parameter"]) if row.get("analysis") == "response" else ""
         if instead:
-            ledger.at[index, "reading"] = (
+            reading = (
                 f"{instead}, in place of the default analysis's, in the reading written for it "
-                f"({reading.strip()})"
+                f"({reading})"
             )
+        if criterion:
+            reading = f"{criterion}; {reading}" if reading else criterion
+        if instead or criterion:
+            ledger.at[index, "reading"] = reading
     return ledger

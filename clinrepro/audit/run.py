@@ -15,7 +15,7 @@ from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.audit.cells import CELL_COLUMNS, claim_cells
 from clinrepro.audit.eligibility import attainability, eligibility
 from clinrepro.audit.outcomes import OUTCOME_COLUMNS, outcome_report
-from clinrepro.audit.readings import departed_readings
+from clinrepro.audit.readings import changed_criteria, departed_readings
 from clinrepro.audit.recompute import CLAIM_COLUMNS, audit_claims
 from clinrepro.audit.reconcile.run import reconcile_claims
 from clinrepro.audit.specifications import SPECIFICATION_COLUMNS, specification_search
@@ -149,7 +149,9 @@ def run(
         logger.info("no claims ledger: nothing to audit")
         return
     ledger = read_table(claims, text_columns=("claim_id", "reported", "visit", "category"))
-    ledger = departed_readings(ledger, analysis, default and typed.analysis(default))
+    default = typed.analysis(default) if default else None
+    ledger = departed_readings(ledger, analysis, default, cohort)
+    criteria = changed_criteria(analysis, default, cohort) if default else {}
     results = read_ard(ard)
     claims_audit = audit_claims(ledger, results, analysis)
     logger.info("claims: %s", claims_audit["status"].value_counts().to_dict())
@@ -186,7 +188,7 @@ def run(
             ),
             "specifications": specifications,
             "checks": checks.reindex(columns=CHECK_COLUMNS),
-            "outcomes": outcome_report(stated, ledger, results, analysis),
+            "outcomes": outcome_report(stated, ledger, results, analysis, criteria),
             **endpoints,
         },
         outputs,

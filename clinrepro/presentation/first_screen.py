@@ -220,8 +220,8 @@ def audit_block(audit: pd.DataFrame, outcomes: pd.DataFrame, analysis: dict, coh
     sentence = audit_sentence(audit, outcomes, analysis, cohort.get("sources"), cohort)
     if cohort.get("drafted_claims"):
         sentence = (
-            "These claims are an unreviewed draft the workflow made from the published text, not "
-            "a list of claims a person checked: review it and, once checked, save it as the "
+            "These claims are an unreviewed draft the workflow made from the text given for this "
+            "cohort, not a list of claims a person checked: review it and, once checked, save it as the "
             f"cohort's list of published claims before trusting a verdict. {sentence}"
         )
     return {"sentence": sentence, "scope": scope}
@@ -249,7 +249,11 @@ def bottom_line(
         # a draft's claims are said to be one before they are counted
         drafted = cohort.get("drafted_claims")
         parts.append(
-            ("the claims are an unreviewed draft made from the published text; " if drafted else "")
+            (
+                "the claims are an unreviewed draft made from the text given for this cohort; "
+                if drafted
+                else ""
+            )
             + f"checked against {audited_against(cohort)}, "
             + verdict_words(audit)
         )

@@ -263,7 +263,7 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
                    f"paired n = {len(paired)}.")  # fmt: skip
     title = f"{measure_label(cohort, parameter)} per patient, {role} response"
     meta = {"population": flag, "n": len(values), "n_missing": len(missing),
-            "n_responders": n_responders, "n_attainable": len(reachable)}  # fmt: skip
+            "n_responders": n_responders, "n_attainable": len(reach)}  # fmt: skip
     return figure, title, caption, meta, drawn
 
 
