@@ -321,3 +321,30 @@ def test_the_workflow_renders_each_distinct_figure_once_and_keeps_it(built):
     # eight variants' seven figures (the side-by-side page's, one a cohort, is not kept):
     # 56 files, 24 drawings
     assert (len(drawn), len(pairs)) == (56, 24)
+
+
+def test_a_drawn_table_types_each_column_as_the_list_of_its_values():
+    """Blocks of patients' rows (10^6 at scale) are joined column by column, not value by
+    value: the table is the one pandas makes of the list of every value (numbers float,
+    texts text with missing values NaN, a mix of kinds objects), in order."""
+    block = pd.DataFrame(
+        {column: ["a", "b"] for column in figure_data.DRAWN_COLUMNS}
+        | {"x": [0.0, 3.0], "value": [1.5, np.nan], "visit": pd.Categorical(["M0", "M3"])}
+    )
+    rows = [
+        {"panel": "course", "mark": "mean", "x": 0.0, "value": 2.0, "label": 7},
+        block,
+        {"panel": "course", "mark": "n", "value": np.nan, "x": np.nan, "visit": "M3"},
+    ]
+    drawn = figure_data.drawn_table(rows)
+    assert drawn["panel"].tolist() == ["course", "a", "b", "course"]
+    assert drawn["panel"].dtype == pd.Series(["a", np.nan]).dtype
+    assert drawn["visit"].tolist() == [np.nan, "M0", "M3", "M3"]
+    assert drawn["visit"].dtype == drawn["panel"].dtype
+    assert drawn["x"].dtype == np.float64 and drawn["x"].tolist()[:3] == [0.0, 0.0, 3.0]
+    assert drawn["value"].to_numpy().tobytes() == np.array([2.0, 1.5, np.nan, np.nan]).tobytes()
+    assert drawn["label"].dtype == object and drawn["label"].tolist()[:3] == [7, "a", "b"]
+    assert drawn.to_csv(index=False) == pd.DataFrame(
+        {column: [v for r in rows for v in (r[column].tolist() if isinstance(r, pd.DataFrame)
+                  else [r.get(column, np.nan)])] for column in figure_data.DRAWN_COLUMNS}
+    ).to_csv(index=False)  # fmt: skip

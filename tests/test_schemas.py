@@ -27,6 +27,7 @@ from clinrepro.reading.schemas import (
     Subjects,
 )
 from clinrepro.reading.validate import validate_cohort
+from clinrepro.reading import validation
 from clinrepro.reading.validation import check_table, row_check_columns, write_checked_tables
 from clinrepro.statistics.schemas import ARD
 from conftest import ROOT
@@ -343,3 +344,44 @@ def test_row_checks_name_their_column_without_a_global():
     )
     cohort = yaml.safe_load((ROOT / "config/cohorts/landon_cardinal_2022.yaml").read_text())
     assert row_check_columns(measurement_schema(cohort))[range_message] == "value"
+
+
+def test_a_long_table_is_checked_in_blocks_and_its_problems_name_their_rows(
+    tmp_path, pilot, monkeypatch
+):
+    """ADEFF's checks are each about one row: a long ADEFF is checked CHECKED_ROWS rows at
+    a time (bounded memory at 10^6 patients), and a problem in a later block names its own
+    patient, as the check of the whole table does; a categorical column is checked as text."""
+    adeff = pilot[1].copy()
+    adeff["CRIT1FL"] = adeff["CRIT1FL"].cat.add_categories(["maybe"])
+    last = adeff.index[-1]  # patient 16's last record
+    adeff.loc[last, "CRIT1FL"] = "maybe"
+    adeff.loc[adeff.index[0], "AVALSD"] = -2.0  # patient 1, in the first block
+    whole = written_problems(tmp_path, adeff, ADEFF)
+    monkeypatch.setattr(validation, "CHECKED_ROWS", 10)
+    assert len(adeff) > 100
+    assert (
+        written_problems(tmp_path, adeff, ADEFF)
+        == whole
+        == [
+            "In out.csv:",
+            "  - patient 1, column 'AVALSD', value '-2': below the allowed minimum: "
+            "must be at least 0",
+            "  - patient 16, column 'CRIT1FL', value 'maybe': not in the controlled vocabulary; "
+            "one of: Y, N (or empty)",
+        ]
+    )
+
+
+def test_a_unique_column_is_checked_across_the_whole_table(tmp_path, pilot, monkeypatch):
+    """ADSL's patient numbers are unique: a table with a unique column is never cut into
+    blocks, so a patient repeated 15 rows apart is found."""
+    monkeypatch.setattr(validation, "CHECKED_ROWS", 4)
+    adsl = pilot[0].copy()
+    adsl.loc[15, ["SUBJID", "USUBJID"]] = ["1", "LC2022-1"]
+    assert written_problems(tmp_path, adsl, ADSL) == [
+        "In out.csv:",
+        "  - patient 1, column 'SUBJID', value '1': appears more than once; each must be unique",
+        "  - patient 1, column 'USUBJID', value 'LC2022-1': appears more than once; each must "
+        "be unique",
+    ]

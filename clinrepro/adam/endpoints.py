@@ -255,12 +255,18 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
     return adeff
 
 
+def built(tidy: dict[str, str], analysis: dict, cohort: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """ADSL and ADEFF from the tidy tables' files; the tables are let go before the datasets
+    are checked and written (at 10^6 patients they hold more than a GB)."""
+    tables = {name: read_table(path) for name, path in tidy.items()}
+    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
+    return adsl, build_adeff(tables["measurements"], adsl, analysis, cohort)
+
+
 def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, str]) -> None:
     """Build ADSL and ADEFF from the validated tidy tables."""
     analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
-    tables = {name: read_table(path) for name, path in tidy.items()}
-    adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
-    adeff = build_adeff(tables["measurements"], adsl, analysis, cohort)
+    adsl, adeff = built(tidy, analysis, cohort)
     logger.info("ADSL: %d patients; ADEFF: %d records", len(adsl), len(adeff))
     sizes = {flag: int((adsl[flag] == "Y").sum()) for flag in population_flags(analysis)}
     logger.info("population sizes: %s", sizes)

@@ -165,7 +165,7 @@ def claim_cells(
     sources = flag_sources(analysis)
     base = cohort["baseline_visit"]
     records = Records(adeff)
-    measures = set(adeff["PARAMCD"].astype(str))
+    measures = set(pd.Series(adeff["PARAMCD"].unique()).astype(str))  # not a value a record
     rows = []
     for _, claim in ledger.iterrows():
         flag = flags.get(claim["claim_id"])

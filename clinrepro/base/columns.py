@@ -17,6 +17,19 @@ def _text(values) -> pa.Array:
     return pa.array(values, type=pa.string())
 
 
+# pandas' type of a column of texts, missing values NaN: what a list of str becomes
+TEXT = pd.Series(["", np.nan]).dtype
+
+
+def decoded(values: pd.Series) -> pd.Series:
+    """A categorical column of texts as the text column `.astype(str)` makes of it, decoded
+    by Arrow from its codes: no Python object a cell (10^7 cells in a fraction of a second)."""
+    codes = values.cat.codes.to_numpy()
+    categories = pa.array(values.cat.categories.astype(TEXT), type=pa.large_string())
+    texts = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), categories)
+    return pd.Series(pd.array(texts.dictionary_decode(), dtype=TEXT), index=values.index)
+
+
 def as_codes(column: pd.Series) -> pd.Series:
     """Repeated codes (a visit, a parameter, a flag) as a categorical column: its values in
     sorted order, '' missing. Filtering and grouping then move small integer codes, not

@@ -190,7 +190,8 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
         parts.append("Every measure of this cohort is named by a response criterion")
     many, logged, with_sd, clipped = False, [], [], []
     codes = data["adsl"].set_index(data["adsl"]["SUBJID"].astype(str))["ABTYPE"]
-    antibody = codes.map(lambda code: cohort_terms(cohort)["antibodies"].get(code, code))
+    names = cohort_terms(cohort)["antibodies"]  # a code without words stays the code
+    antibody = codes.map({code: names.get(code, code) for code in codes.unique()})
     for ax, parameter in zip(axes, shown_measures):
         values = wide(data["adeff"], parameter, flag, measured)
         paired = values.dropna(subset=[base, target])

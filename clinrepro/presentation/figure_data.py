@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
+from clinrepro.base.columns import TEXT
 from clinrepro.statistics.ard import select
 from clinrepro.base.study import primary_method, visit_label, visits
 
@@ -66,18 +68,51 @@ def patient_marks(values: pd.DataFrame, panel: str, flag: str, parameter: str,
 
 def drawn_table(rows: list) -> pd.DataFrame:
     """The drawn rows in order: single rows (dicts) and blocks of rows (data frames), each
-    column's type read from all its values at once."""
+    column typed as pandas types the list of all its values."""
     single = [row for row in rows if not isinstance(row, pd.DataFrame)]
     if sum(len(row) for row in rows if isinstance(row, pd.DataFrame)) == 0:
         return pd.DataFrame(single, columns=DRAWN_COLUMNS)
-    columns = {column: [] for column in DRAWN_COLUMNS}
-    for row in rows:
-        for column, values in columns.items():
-            if isinstance(row, pd.DataFrame):
-                values.extend(row[column].tolist())
-            else:
-                values.append(row.get(column, np.nan))
-    return pd.DataFrame(columns, columns=DRAWN_COLUMNS)
+    return pd.DataFrame({column: _joined(rows, column) for column in DRAWN_COLUMNS})
+
+
+def _joined(rows: list, column: str):
+    """One column of the drawn rows. A column of numbers only, or of texts only (missing
+    values aside), is joined array by array: a block of 10^6 rows is never turned into
+    Python objects (time and memory: docs/scale.md); any other mix as a list of values."""
+    parts = [row[column] if isinstance(row, pd.DataFrame) else row.get(column, np.nan)
+             for row in rows]  # fmt: skip
+    blocks = [part for part in parts if isinstance(part, pd.Series)]
+    values = [part for part in parts if not isinstance(part, pd.Series)]
+    if all(map(pd.api.types.is_float_dtype, blocks)) and all(
+        isinstance(value, float) for value in values
+    ):
+        return np.concatenate([np.asarray(part, dtype=float).reshape(-1) for part in parts])
+    if all(map(_is_text, blocks)) and all(
+        isinstance(value, str) or _missing(value) for value in values
+    ):
+        arrays = [
+            pa.array(part.astype(TEXT), from_pandas=True) if isinstance(part, pd.Series)
+            else pa.array([None if _missing(part) else part])
+            for part in parts
+        ]  # fmt: skip
+        joined = pa.concat_arrays([array.cast(pa.large_string()) for array in arrays])
+        return pd.array(joined, dtype=TEXT)
+    return [value for part in parts for value in (
+        part.tolist() if isinstance(part, pd.Series) else [part])]  # fmt: skip
+
+
+def _is_text(block: pd.Series) -> bool:
+    dtype = block.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        return pd.api.types.is_string_dtype(dtype.categories)
+    return pd.api.types.is_string_dtype(dtype) and pd.api.types.infer_dtype(block, skipna=True) in (
+        "string",
+        "empty",
+    )
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and np.isnan(value))
 
 
 def one(drawn: pd.DataFrame, **where) -> float:
@@ -174,14 +209,15 @@ def response_data(adeff, response, flag, cohort, attainable: pd.DataFrame) -> pd
     parameter = response["parameter"]
     rows = patient_marks(wide(adeff, parameter, flag, measured), "course", flag, parameter, x)
     rows += change_marks(adeff, response, flag, "improvement")
-    rows += [
-        {"panel": "improvement", "mark": "best_possible", "label": str(row.patient),
-         "x": np.nan, "value": float(row.best_possible), "source": "attainability",
+    chosen = attainable[(attainable["population"] == flag) & (attainable["parameter"] == parameter)]
+    patients = chosen["patient"].astype(str).to_numpy()
+    rows.append(pd.DataFrame(
+        {"panel": "improvement", "mark": "best_possible", "label": patients, "x": np.nan,
+         "value": chosen["best_possible"].to_numpy(dtype=float), "source": "attainability",
          "analysis": "", "population": flag, "parameter": parameter, "visit": response["visit"],
-         "category": str(row.patient), "method": "", "statistic": "best_possible"}
-        for row in attainable.itertuples()
-        if row.population == flag and row.parameter == parameter
-    ]  # fmt: skip
+         "category": patients, "method": "", "statistic": "best_possible"},
+        columns=DRAWN_COLUMNS,
+    ))  # fmt: skip
     return drawn_table(rows)
 
 

@@ -226,10 +226,16 @@ def measure_rows(table: BaselineRows, adeff: pd.DataFrame, cohort: dict) -> None
     baseline = adeff[adeff["AVISIT"] == cohort["baseline_visit"]].pivot(
         index="SUBJID", columns="PARAMCD", values="AVAL"
     )
+    rows = {}  # each group's patients' rows of `baseline` (-1: none), found once a group
+
+    def values(part: pd.DataFrame, parameter: str) -> pd.Series:
+        if id(part) not in rows:
+            rows[id(part)] = baseline.index.get_indexer(part["SUBJID"])
+        return pd.Series(np.append(baseline[parameter].to_numpy(float), np.nan)[rows[id(part)]])
+
     for parameter, meta in cohort["measures"].items():
         if parameter not in baseline:
             continue
-        values = lambda part, p=parameter: baseline[p].reindex(part["SUBJID"])  # noqa: E731
         records = adeff[adeff["PARAMCD"] == parameter]
         at = {code: records.loc[records["AVISIT"] == code, "AVAL"] for code in table.later}
         places = meta["decimals"] + 1
@@ -237,14 +243,14 @@ def measure_rows(table: BaselineRows, adeff: pd.DataFrame, cohort: dict) -> None
         table.add(
             name,
             "mean ± SD",
-            lambda part, v=values: mean_sd(v(part), places),
+            lambda part, p=parameter: mean_sd(values(part, p), places),
             int(baseline[parameter].isna().sum()),
             {code: mean_sd(values_at, places) for code, values_at in at.items()},
         )
         table.add(
             name,
             "median [IQR]",
-            lambda part, v=values: median_iqr(v(part), places),
+            lambda part, p=parameter: median_iqr(values(part, p), places),
             "",
             {code: median_iqr(values_at, places) for code, values_at in at.items()},
         )
