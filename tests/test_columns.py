@@ -14,6 +14,7 @@ from clinrepro.base.columns import (
     split_once,
     translated,
 )
+from clinrepro.base import files
 from clinrepro.base.printed import printed_number, printed_numbers
 
 
@@ -110,3 +111,33 @@ def test_cells_read_in_chunks_are_cut_and_split_as_one_column():
     before, after = split_once(cells, ",")
     assert before.tolist() == ["CS", "AZA", "HCQ", "X"]
     assert after.isna().tolist() == [False, True, False, True] and after[2] == "IVIg"
+
+
+def test_a_long_table_is_written_as_pandas_writes_it(tmp_path, monkeypatch):
+    """A long table of plain cells goes through Arrow's CSV writer, in blocks: the bytes
+    are pandas' to_csv's (numbers as numpy's shortest text, missing values empty); a cell
+    that needs quotes sends the table through pandas."""
+    monkeypatch.setattr(files, "LONG_TABLE", 3)
+    frame = pd.DataFrame(
+        {
+            "x": [0.1 + 0.2, np.nan, -0.0, 1e-05, 1e20, np.inf, 123456789.0, 2.5],
+            "n": np.array([1, -2, 3, 40, 5, 6, 7, 8], dtype=np.int64),
+            "yes": [True, False] * 4,
+            "text": pd.Series(["a", np.nan, "", "é ü", " b ", "a;b", "-", "M3"], dtype="str"),
+            "object": ["R1", None, "R3", "R4", "R5", "R6", "R7", "R8"],
+        }
+    )
+    assert files._plain_blocks(frame) is not None  # the Arrow path, not pandas
+    files.write_csv(frame, str(tmp_path / "arrow.csv"))
+    frame.to_csv(tmp_path / "pandas.csv", index=False, lineterminator="\n")
+    written = (tmp_path / "arrow.csv").read_bytes()
+    assert written == (tmp_path / "pandas.csv").read_bytes()
+    assert written.splitlines()[:3] == [
+        b"x,n,yes,text,object",
+        b"0.30000000000000004,1,True,a,R1",
+        b",-2,False,,",
+    ]
+    quoted = frame.assign(text=frame["text"].replace("a;b", 'say "a, b"'))
+    assert files._plain_blocks(quoted) is None
+    files.write_csv(quoted, str(tmp_path / "quoted.csv"))
+    assert b'"say ""a, b"""' in (tmp_path / "quoted.csv").read_bytes()

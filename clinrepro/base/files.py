@@ -6,9 +6,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import re
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
 import pandas as pd
 
 from clinrepro.base.errors import InputError, Problem
@@ -117,9 +119,77 @@ def write_tables(tables: dict[str, pd.DataFrame]) -> None:
     def writer(frame: pd.DataFrame, parquet: bool):
         if parquet:
             return lambda tmp: frame.to_parquet(tmp, index=False, compression="zstd")
-        return lambda tmp: frame.to_csv(tmp, index=False, lineterminator="\n")
+        return lambda tmp: write_csv(frame, tmp)
 
     write_all({path: writer(frame, path.endswith(".parquet")) for path, frame in tables.items()})
+
+
+# a table of at least this many rows is written by Arrow's CSV writer where its cells allow
+# (write_csv), a block of this many rows at a time
+LONG_TABLE = 100_000
+# what makes a CSV cell need quotes: the delimiter, the quote, a line break
+NEEDS_QUOTES = re.compile(r'[,"\r\n]')
+
+
+def write_csv(frame: pd.DataFrame, path: str) -> None:
+    """`frame.to_csv(path, index=False, lineterminator="\\n")`, byte for byte. A long table
+    whose cells need no quotes and whose columns are numbers (float64, int64, bool) or
+    texts goes through Arrow's CSV writer, each number formatted as pandas formats it
+    (numpy's shortest text): about 2.5 times faster on the millions of rows of a registry's
+    figures (docs/scale.md); the rest through pandas."""
+    blocks = _plain_blocks(frame) if len(frame) >= LONG_TABLE else None
+    if blocks is None:
+        frame.to_csv(path, index=False, lineterminator="\n")
+        return
+    import pyarrow.csv
+
+    options = pyarrow.csv.WriteOptions(include_header=False, quoting_style="none", eol="\n")
+    with open(path, "wb") as handle:
+        handle.write((",".join(frame.columns) + "\n").encode("utf-8"))
+        for block in blocks:
+            pyarrow.csv.write_csv(block, handle, options)
+
+
+def _plain_blocks(frame: pd.DataFrame):
+    """The frame's cells as Arrow texts, LONG_TABLE rows a block, as pandas writes them; None
+    if a column is of another type or a cell or name needs quotes (or there is one column:
+    the csv module quotes a row of one empty cell)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    names = list(frame.columns)
+    if len(names) < 2 or not all(isinstance(n, str) and not NEEDS_QUOTES.search(n) for n in names):
+        return None
+    kinds = []
+    for _, values in frame.items():
+        if isinstance(values.dtype, np.dtype) and values.dtype.kind in "fiub":
+            if values.dtype.kind == "f" and values.dtype != np.float64:
+                return None
+            kinds.append("number")
+            continue
+        if (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            or not pd.api.types.is_string_dtype(values.dtype)
+            or pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
+        ):
+            return None
+        texts = pa.array(values, from_pandas=True, type=pa.large_string())
+        if pc.any(pc.match_substring_regex(texts, NEEDS_QUOTES.pattern)).as_py():
+            return None
+        kinds.append(texts)
+
+    def block(start: int):
+        columns = {}
+        for i, kind in enumerate(kinds):
+            if isinstance(kind, str):  # a number: numpy's text, as pandas writes it
+                values = frame.iloc[start : start + LONG_TABLE, i].to_numpy()
+                missing = np.isnan(values) if values.dtype.kind == "f" else None
+                columns[str(i)] = pa.array(values.astype(str), mask=missing)
+            else:
+                columns[str(i)] = kind.slice(start, LONG_TABLE)
+        return pa.table(columns)
+
+    return (block(start) for start in range(0, len(frame), LONG_TABLE))
 
 
 def write_all(writers: dict[str, Callable[[str], None]]) -> None:
