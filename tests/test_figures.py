@@ -348,3 +348,23 @@ def test_a_drawn_table_types_each_column_as_the_list_of_its_values():
         {column: [v for r in rows for v in (r[column].tolist() if isinstance(r, pd.DataFrame)
                   else [r.get(column, np.nan)])] for column in figure_data.DRAWN_COLUMNS}
     ).to_csv(index=False)  # fmt: skip
+
+
+def test_a_drawn_table_of_empty_or_pieced_blocks_or_missing_texts_is_typed_as_its_list():
+    """An empty block (a measure nobody of the population has), a text column held in two
+    Arrow pieces, and a text column with no text at all (typed float64 as a list of NaN is,
+    not text) give the table that the list of every value gives."""
+    label = pd.concat([pd.Series(["1"], dtype="str"), pd.Series(["2"], dtype="str")])
+    texts = {column: "" for column in figure_data.DRAWN_COLUMNS}
+    pieced = pd.DataFrame(texts | {"label": label.to_numpy(), "x": 0.0, "value": 1.0})
+    pieced["label"] = label.reset_index(drop=True)
+    empty = pieced.iloc[:0]
+    missing = pd.DataFrame(
+        {column: pd.Series([np.nan], dtype="str") for column in figure_data.DRAWN_COLUMNS}
+        | {"x": [0.0], "value": [1.0]}
+    )
+    drawn = figure_data.drawn_table([{"panel": "p", "x": 1.0, "value": 2.0}, empty, pieced])
+    assert drawn["label"].tolist()[1:] == ["1", "2"] and drawn["label"].dtype == "str"
+    assert drawn["panel"].tolist() == ["p", "", ""]
+    alone = figure_data.drawn_table([missing])
+    assert alone["label"].dtype == np.float64 and alone["label"].isna().all()

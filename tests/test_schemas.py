@@ -373,6 +373,24 @@ def test_a_long_table_is_checked_in_blocks_and_its_problems_name_their_rows(
     )
 
 
+def test_the_problems_of_a_table_checked_in_blocks_are_those_of_the_whole_table(
+    tmp_path, pilot, monkeypatch
+):
+    """A column missing is one problem, not one a block; a patient whose records straddle
+    two blocks is listed once; the problems listed and counted are the whole table's."""
+    adeff = pilot[1].drop(columns="PARAM").assign(AVALSD=-1.0)
+    whole = written_problems(tmp_path, adeff, ADEFF)
+    monkeypatch.setattr(validation, "CHECKED_ROWS", 10)
+    assert written_problems(tmp_path, adeff, ADEFF) == whole
+    below = "below the allowed minimum: must be at least 0"
+    assert whole == [
+        "In out.csv:",
+        *(f"  - patient {n}, column 'AVALSD', value '-1': {below}" for n in (1, 2, 3)),
+        "  - whole file, column 'ADEFF', value 'PARAM': required column is missing",
+        f"  - whole file, column 'AVALSD': 108 more not listed: {below}",
+    ]
+
+
 def test_a_unique_column_is_checked_across_the_whole_table(tmp_path, pilot, monkeypatch):
     """ADSL's patient numbers are unique: a table with a unique column is never cut into
     blocks, so a patient repeated 15 rows apart is found."""

@@ -77,21 +77,27 @@ def drawn_table(rows: list) -> pd.DataFrame:
 
 def _joined(rows: list, column: str):
     """One column of the drawn rows. A column of numbers only, or of texts only (missing
-    values aside), is joined array by array: a block of 10^6 rows is never turned into
-    Python objects (time and memory: docs/scale.md); any other mix as a list of values."""
+    values aside, at least one text), is joined array by array: a block of 10^6 rows is
+    never turned into Python objects (time and memory: docs/scale.md); any other mix as a
+    list of values."""
     parts = [row[column] if isinstance(row, pd.DataFrame) else row.get(column, np.nan)
              for row in rows]  # fmt: skip
     blocks = [part for part in parts if isinstance(part, pd.Series)]
     values = [part for part in parts if not isinstance(part, pd.Series)]
-    if all(map(pd.api.types.is_float_dtype, blocks)) and all(
-        isinstance(value, float) for value in values
-    ):
+    if all(
+        isinstance(block.dtype, np.dtype) and block.dtype.kind == "f" for block in blocks
+    ) and all(isinstance(value, float) for value in values):
         return np.concatenate([np.asarray(part, dtype=float).reshape(-1) for part in parts])
-    if all(map(_is_text, blocks)) and all(
-        isinstance(value, str) or _missing(value) for value in values
+    some_text = any(isinstance(value, str) for value in values) or any(
+        block.notna().any() for block in blocks
+    )
+    if (
+        some_text
+        and all(map(_is_text, blocks))
+        and all(isinstance(value, str) or _missing(value) for value in values)
     ):
         arrays = [
-            pa.array(part.astype(TEXT), from_pandas=True) if isinstance(part, pd.Series)
+            _text_array(part) if isinstance(part, pd.Series)
             else pa.array([None if _missing(part) else part])
             for part in parts
         ]  # fmt: skip
@@ -99,6 +105,11 @@ def _joined(rows: list, column: str):
         return pd.array(joined, dtype=TEXT)
     return [value for part in parts for value in (
         part.tolist() if isinstance(part, pd.Series) else [part])]  # fmt: skip
+
+
+def _text_array(block: pd.Series) -> pa.Array:
+    array = pa.array(block.astype(TEXT), from_pandas=True)
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
 
 
 def _is_text(block: pd.Series) -> bool:
@@ -126,7 +137,7 @@ def one(drawn: pd.DataFrame, **where) -> float:
 def part(drawn: pd.DataFrame, **where) -> pd.DataFrame:
     mask = np.ones(len(drawn), dtype=bool)
     for column, wanted in where.items():
-        mask &= drawn[column].to_numpy() == wanted
+        mask &= (drawn[column] == wanted).to_numpy(dtype=bool)  # text compared by Arrow
     return drawn[mask]
 
 
@@ -210,7 +221,7 @@ def response_data(adeff, response, flag, cohort, attainable: pd.DataFrame) -> pd
     rows = patient_marks(wide(adeff, parameter, flag, measured), "course", flag, parameter, x)
     rows += change_marks(adeff, response, flag, "improvement")
     chosen = attainable[(attainable["population"] == flag) & (attainable["parameter"] == parameter)]
-    patients = chosen["patient"].astype(str).to_numpy()
+    patients = chosen["patient"].map(str).to_numpy(dtype=object)  # as str(patient) does
     rows.append(pd.DataFrame(
         {"panel": "improvement", "mark": "best_possible", "label": patients, "x": np.nan,
          "value": chosen["best_possible"].to_numpy(dtype=float), "source": "attainability",

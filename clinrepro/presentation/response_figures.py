@@ -207,7 +207,7 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     change = changes_of(drawn, "improvement").sort_values(kind="stable")
     best = part(drawn, mark="best_possible").set_index("label")["value"]
     reachable = best[best >= response["threshold"]].index.tolist()
-    reach = [*pd.Index(reachable)[pd.Index(reachable).isin(change.index)]]  # of those with a bar
+    reach = [*pd.Index(reachable)[among(pd.Index(reachable), change.index)]]  # with a bar
     many = aggregated(len(values), settings)
     # one bar a patient: the figure grows with them so their labels stay apart
     height = 4.4 if many else max(4.4, 1.6 + 0.2 * len(change))
@@ -343,7 +343,7 @@ def waterfall(data: dict, analysis: dict, settings: dict, cohort: dict):
     population = wide(data["adeff"], response["parameter"], flag, [response["visit"]])
     change = changes_of(drawn, "waterfall").sort_values(ascending=False, kind="stable")
     patients = population.index.astype(str)
-    missing = [*patients[~patients.isin(change.index)]]
+    missing = [*patients[~among(patients, change.index)]]
     treatment = data["adsl"].set_index(data["adsl"]["SUBJID"].astype(str))["TRT01A"]
     groups = sorted(treatment.unique())
     colour_of = {group: style.PALETTE[i % len(style.PALETTE)] for i, group in enumerate(groups)}

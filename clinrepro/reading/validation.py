@@ -181,46 +181,93 @@ WRITTEN_HINT = (
 def check_written_tables(tables: dict[str, tuple[pd.DataFrame, Checked]]) -> None:
     """Check every table the workflow is about to write against its model; raise with
     every problem: file, row (its id, or its number from 1), column and value. The check
-    reads a copy: the frame as given is what gets written."""
+    reads a copy: the frame as given is what gets written. A long table is checked in
+    blocks (row_blocks) and its problems are those of the whole table."""
     problems = []
     for path, (frame, model) in tables.items():
         key = next((column for column in ROW_KEYS if column in frame.columns), ROW_NUMBER)
         schema = model if isinstance(model, pa.DataFrameSchema) else model.to_schema()
-        for rows in row_blocks(frame.reset_index(drop=True), schema):
-            problems += check_table(schema, as_text(rows), path, patient_column=key)[1]
+        frame = frame.reset_index(drop=True)
+        cases = []
+        for rows in row_blocks(frame, schema):
+            try:
+                schema.validate(as_text(rows, schema), lazy=True)
+            except pa.errors.SchemaErrors as errors:
+                cases.append(errors.failure_cases)
+        if cases:
+            cases = pd.concat(cases, ignore_index=True)
+            # a problem of the table (a column missing) is found in every block: once
+            of_table = cases["index"].isna()
+            cases = pd.concat([cases[of_table].drop_duplicates(), cases[~of_table]])
+            about = row_check_columns(schema)
+            problems += _problems(cases, frame, path, (key, about), None, None)
     raise_if_any(problems, hint=WRITTEN_HINT)
 
 
 # rows checked at once in a long table whose checks are each about one row (ADEFF of a
 # registry): the copy the check makes stays this size, whatever the table's
 CHECKED_ROWS = 1_000_000
+# pandera's built-in checks that look at each value alone (a check of a column that
+# compares its values, unique or one of a caller's own, keeps the table whole)
+ROW_BY_ROW = {
+    "isin", "notin", "equal_to", "not_equal_to", "greater_than", "greater_than_or_equal_to",
+    "less_than", "less_than_or_equal_to", "in_range", "str_matches", "str_contains",
+    "str_startswith", "str_endswith", "str_length",
+}  # fmt: skip
 
 
 def row_blocks(frame: pd.DataFrame, schema: pa.DataFrameSchema):
-    """The frame in blocks of CHECKED_ROWS rows, or whole where a check compares rows
-    (a unique column or key, a check of the whole table). Each block keeps the frame's row
-    numbers, so that a problem names its row."""
-    across = schema.unique or schema.checks
-    across = across or any(column.unique for column in schema.columns.values())
-    if across or len(frame) <= CHECKED_ROWS:
+    """The frame in blocks of CHECKED_ROWS rows, or whole where a check may compare rows
+    (a unique column or key, a check of the whole table, a check that is not one of
+    ROW_BY_ROW). Each block keeps the frame's row numbers, so that a problem names its
+    row."""
+    columns = schema.columns.values()
+    by_row = not (schema.unique or schema.checks) and all(
+        not column.unique and all(check.name in ROW_BY_ROW for check in column.checks)
+        for column in columns
+    )
+    if not by_row or len(frame) <= CHECKED_ROWS:
         yield frame
         return
     for start in range(0, len(frame), CHECKED_ROWS):
         yield frame.iloc[start : start + CHECKED_ROWS]
 
 
-def as_text(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with each categorical column of texts as the text column pandera's
-    coercion to `str` would make of it, decoded by Arrow from the codes: the same values,
-    checked the same way, without a Python object a cell (ADEFF of 10^6 patients: 3 s and
-    half a GB to check, not 15 s and 2 GB; docs/scale.md)."""
-    texts = {
-        column: decoded(values)
-        for column, values in frame.items()
-        if isinstance(values.dtype, pd.CategoricalDtype)
-        and pd.api.types.is_string_dtype(values.dtype.categories)
-    }
-    return frame.assign(**texts) if texts else frame
+def as_text(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
+    """The frame with each categorical column of texts that the schema coerces to text as
+    the text column pandera's coercion makes of it, decoded by Arrow from the codes: the
+    same values, checked the same way, without a Python object a cell (ADEFF of 10^6
+    patients: 3 s and half a GB to check, not 15 s and 2 GB; docs/scale.md)."""
+    checked = frame
+    for column, values in frame.items():
+        declared = _declared(schema, column)
+        if (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            and pd.api.types.is_string_dtype(values.dtype.categories)
+            and declared is not None
+            and (declared.coerce or schema.coerce)
+            and _is_text(declared.dtype)
+        ):
+            checked = checked.copy(deep=False) if checked is frame else checked
+            checked[column] = decoded(values)
+    return checked
+
+
+def _is_text(dtype) -> bool:
+    try:
+        return pd.api.types.is_string_dtype(pd.api.types.pandas_dtype(str(dtype)))
+    except TypeError:
+        return False
+
+
+def _declared(schema: pa.DataFrameSchema, name):
+    """The schema's column that `name` is checked as: by its name, or a pattern's."""
+    if name in schema.columns:
+        return schema.columns[name]
+    for pattern, column in schema.columns.items():
+        if column.regex and isinstance(name, str) and re.match(pattern, name):
+            return column
+    return None
 
 
 def write_checked_tables(tables: dict[str, tuple[pd.DataFrame, Checked]]) -> None:
