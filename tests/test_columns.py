@@ -141,3 +141,26 @@ def test_a_long_table_is_written_as_pandas_writes_it(tmp_path, monkeypatch):
     assert files._plain_blocks(quoted) is None
     files.write_csv(quoted, str(tmp_path / "quoted.csv"))
     assert b'"say ""a, b"""' in (tmp_path / "quoted.csv").read_bytes()
+
+
+def test_repeated_texts_read_as_codes_give_the_same_codes(tmp_path):
+    """A Parquet table's repeated texts read as categoricals (as ADSL and ADEFF's build
+    reads the tidy measurements) give the same codes as the texts read one a record: an
+    empty text a missing code either way; the columns not asked for are not read."""
+    frame = pd.DataFrame(
+        {
+            "subject_id": ["1", "1", "2", "2"],
+            "visit": ["M3", "M0", "", "M0"],
+            "value": [1.0, 2.0, np.nan, 4.0],
+            "unused": ["a", "b", "c", "d"],
+        }
+    )
+    path = str(tmp_path / "measurements.parquet")
+    frame.to_parquet(path, index=False)
+    coded = files.read_table(path, columns=lambda name: name != "unused", codes=("visit",))
+    texts = files.read_table(path)
+    assert list(coded.columns) == ["subject_id", "visit", "value"]
+    assert isinstance(coded["visit"].dtype, pd.CategoricalDtype)
+    assert texts["visit"].tolist()[:2] == ["M3", "M0"] and pd.isna(texts["visit"][2])
+    pd.testing.assert_series_equal(as_codes(coded["visit"]), as_codes(texts["visit"]))
+    assert as_codes(coded["visit"]).cat.codes.tolist() == [1, 0, -1, 0]

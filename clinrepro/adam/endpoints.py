@@ -258,9 +258,21 @@ def read_adeff(path: str, columns=None) -> pd.DataFrame:
 def built(tidy: dict[str, str], analysis: dict, cohort: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
     """ADSL and ADEFF from the tidy tables' files; the tables are let go before the datasets
     are checked and written (at 10^6 patients they hold more than a GB)."""
-    tables = {name: read_table(path) for name, path in tidy.items()}
+    tables = {
+        name: read_table(path, columns=ADAM_READS.get(name), codes=CODES)
+        for name, path in tidy.items()
+    }
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     return adsl, build_adeff(tables["measurements"], adsl, analysis, cohort)
+
+
+# what ADSL and ADEFF leave of the tidy tables, unread
+ADAM_READS = {
+    "measurements": lambda name: name != "sd_printed",
+    "prior_treatments": lambda name: name != "treatment_name",
+}
+# the tidy tables' repeated texts that ADEFF holds as codes (as_codes)
+CODES = ("parameter", "visit", "source_column")
 
 
 def run(tidy: dict[str, str], analysis: dict, cohort: dict, outputs: dict[str, str]) -> None:

@@ -67,16 +67,20 @@ def read_text_table(path: str) -> pd.DataFrame:
     return frame
 
 
-def read_table(path: str, text_columns=("subject_id",), columns=None) -> pd.DataFrame:
+def read_table(path: str, text_columns=("subject_id",), columns=None, codes=()) -> pd.DataFrame:
     """Read one of the workflow's tables: only empty cells are missing, ids stay text.
 
     `columns(name)` says which columns to read (all if not given): a step reads only what
     it uses. A Parquet file (storage: intermediates: parquet) is read to the same frame as
     its CSV would be: its types are kept, and an empty text is missing as an empty CSV
-    cell is.
+    cell is; the `codes` columns, repeated texts the step turns into codes itself
+    (clinrepro.base.columns.as_codes), are read as categoricals (an empty text a category),
+    never a text a record.
     """
     if path.endswith(".parquet"):
-        frame = pd.read_parquet(path, columns=None if columns is None else _kept(path, columns))
+        kept = _kept(path, columns or (lambda name: True))
+        coded = [name for name in codes if name in kept]
+        frame = pd.read_parquet(path, columns=kept, read_dictionary=coded or None)
         for column in frame.columns[frame.dtypes.map(pd.api.types.is_string_dtype)]:
             frame[column] = frame[column].mask(frame[column] == "")
         return frame
