@@ -21,13 +21,33 @@ def _text(values) -> pa.Array:
 TEXT = pd.Series(["", np.nan]).dtype
 
 
+def is_text(values: pd.Series, codes: bool = True) -> bool:
+    """Whether a column holds texts only, missing values aside: a text column, or (with
+    `codes`) a categorical of texts."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return codes and pd.api.types.is_string_dtype(values.dtype.categories)
+    return pd.api.types.is_string_dtype(values.dtype) and pd.api.types.infer_dtype(
+        values, skipna=True
+    ) in ("string", "empty")
+
+
+def arrow_text(values: pd.Series) -> pa.Array:
+    """A column of texts (is_text) as one Arrow array of texts, missing values null; a
+    categorical decoded from its codes: no Python object a cell (10^7 cells in a fraction
+    of a second)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        categories = pa.array(values.cat.categories.astype(TEXT), type=pa.large_string())
+        return pa.DictionaryArray.from_arrays(
+            pa.array(codes, mask=codes < 0), categories
+        ).dictionary_decode()
+    array = pa.array(values.astype(TEXT), from_pandas=True, type=pa.large_string())
+    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+
+
 def decoded(values: pd.Series) -> pd.Series:
-    """A categorical column of texts as the text column `.astype(str)` makes of it, decoded
-    by Arrow from its codes: no Python object a cell (10^7 cells in a fraction of a second)."""
-    codes = values.cat.codes.to_numpy()
-    categories = pa.array(values.cat.categories.astype(TEXT), type=pa.large_string())
-    texts = pa.DictionaryArray.from_arrays(pa.array(codes, mask=codes < 0), categories)
-    return pd.Series(pd.array(texts.dictionary_decode(), dtype=TEXT), index=values.index)
+    """A categorical column of texts as the text column `.astype(str)` makes of it."""
+    return pd.Series(pd.array(arrow_text(values), dtype=TEXT), index=values.index)
 
 
 def as_codes(column: pd.Series) -> pd.Series:

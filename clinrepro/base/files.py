@@ -161,6 +161,8 @@ def _plain_blocks(frame: pd.DataFrame):
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from clinrepro.base.columns import arrow_text, is_text
+
     names = list(frame.columns)
     if len(names) < 2 or not all(isinstance(n, str) and not NEEDS_QUOTES.search(n) for n in names):
         return None
@@ -171,13 +173,9 @@ def _plain_blocks(frame: pd.DataFrame):
                 return None
             kinds.append("number")
             continue
-        if (
-            isinstance(values.dtype, pd.CategoricalDtype)
-            or not pd.api.types.is_string_dtype(values.dtype)
-            or pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty")
-        ):
+        if not is_text(values, codes=False):
             return None
-        texts = pa.array(values, from_pandas=True, type=pa.large_string())
+        texts = arrow_text(values)
         if pc.any(pc.match_substring_regex(texts, NEEDS_QUOTES.pattern)).as_py():
             return None
         kinds.append(texts)

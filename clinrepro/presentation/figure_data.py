@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from clinrepro.base.columns import TEXT
+from clinrepro.base.columns import TEXT, arrow_text, is_text
 from clinrepro.statistics.ard import select
 from clinrepro.base.study import primary_method, visit_label, visits
 
@@ -93,11 +93,11 @@ def _joined(rows: list, column: str):
     )
     if (
         some_text
-        and all(map(_is_text, blocks))
+        and all(map(is_text, blocks))
         and all(isinstance(value, str) or _missing(value) for value in values)
     ):
         arrays = [
-            _text_array(part) if isinstance(part, pd.Series)
+            arrow_text(part) if isinstance(part, pd.Series)
             else pa.array([None if _missing(part) else part])
             for part in parts
         ]  # fmt: skip
@@ -105,21 +105,6 @@ def _joined(rows: list, column: str):
         return pd.array(joined, dtype=TEXT)
     return [value for part in parts for value in (
         part.tolist() if isinstance(part, pd.Series) else [part])]  # fmt: skip
-
-
-def _text_array(block: pd.Series) -> pa.Array:
-    array = pa.array(block.astype(TEXT), from_pandas=True)
-    return array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
-
-
-def _is_text(block: pd.Series) -> bool:
-    dtype = block.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return pd.api.types.is_string_dtype(dtype.categories)
-    return pd.api.types.is_string_dtype(dtype) and pd.api.types.infer_dtype(block, skipna=True) in (
-        "string",
-        "empty",
-    )
 
 
 def _missing(value) -> bool:

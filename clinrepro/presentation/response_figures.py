@@ -206,8 +206,8 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     responder, label = response_values(data["adeff"], response, flag, cohort)
     change = changes_of(drawn, "improvement").sort_values(kind="stable")
     best = part(drawn, mark="best_possible").set_index("label")["value"]
-    reachable = best[best >= response["threshold"]].index.tolist()
-    reach = [*pd.Index(reachable)[among(pd.Index(reachable), change.index)]]  # with a bar
+    reachable = best.index[best >= response["threshold"]]
+    reach = [*reachable[among(reachable, change.index)]]  # of those with a bar
     many = aggregated(len(values), settings)
     # one bar a patient: the figure grows with them so their labels stay apart
     height = 4.4 if many else max(4.4, 1.6 + 0.2 * len(change))

@@ -10,7 +10,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from clinrepro.base import errors
-from clinrepro.base.columns import decoded
+from clinrepro.base.columns import decoded, is_text
 from clinrepro.base.files import write_tables
 from clinrepro.base.errors import InputError, Problem
 from clinrepro.reading.schemas import ABOUT, FORMS
@@ -243,17 +243,17 @@ def as_text(frame: pd.DataFrame, schema: pa.DataFrameSchema) -> pd.DataFrame:
         declared = _declared(schema, column)
         if (
             isinstance(values.dtype, pd.CategoricalDtype)
-            and pd.api.types.is_string_dtype(values.dtype.categories)
+            and is_text(values)
             and declared is not None
             and (declared.coerce or schema.coerce)
-            and _is_text(declared.dtype)
+            and _declared_text(declared.dtype)
         ):
             checked = checked.copy(deep=False) if checked is frame else checked
             checked[column] = decoded(values)
     return checked
 
 
-def _is_text(dtype) -> bool:
+def _declared_text(dtype) -> bool:
     try:
         return pd.api.types.is_string_dtype(pd.api.types.pandas_dtype(str(dtype)))
     except TypeError:
