@@ -9,6 +9,7 @@ from clinrepro.base.columns import (
     among,
     as_codes,
     joined,
+    positions,
     repeated,
     split_list,
     split_once,
@@ -53,6 +54,22 @@ def test_joined_keeps_each_patients_order():
     # the same as a Python join per patient
     expected = treatments.groupby(patients).agg(";".join)
     assert joined(treatments, patients, ";").sort_index().equals(expected.astype("str"))
+
+
+def test_positions_find_each_record_its_patients_row():
+    patients = pd.Series(["03", "1", "2"], dtype="str")
+    records = pd.Series(["2", "03", "9", None, "2", "1"], dtype="str")
+    assert positions(patients, records).tolist() == [2, 0, -1, -1, 2, 1]
+    assert positions(patients, records).dtype == np.intp
+    # as pandas' lookup gives it, for texts in several Arrow chunks, categoricals with a
+    # missing code and categories no record has, an index of patients, and no records
+    chunked = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array([["1", "9"], ["03"]])))
+    coded = pd.Series(pd.Categorical(["2", None, "03"], categories=["03", "2", "7"]))
+    empty = pd.Series(pd.Categorical([], categories=["03"]))
+    for keys in (patients, pd.Index(patients)):
+        for values in (records, chunked, coded, empty, records.astype(object)):
+            expected = pd.Index(keys).get_indexer(values)
+            assert positions(keys, values).tolist() == expected.tolist()
 
 
 def test_split_once_cuts_at_the_first_separator():

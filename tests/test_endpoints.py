@@ -61,6 +61,27 @@ def test_baseline_change_and_percent_change(tables, analysis):
     assert len(adeff) == 128
 
 
+def test_adeff_is_in_patient_parameter_visit_order_whatever_the_tidy_order(tables, analysis):
+    subjects = build_adsl(tables, analysis, "M0")
+    adeff = build_adeff(tables["measurements"], subjects, analysis, PILOT)
+    # the pilot's 16 patients as ADSL lists them, each with CDASI, CK, IFNA, MMT8 (codes in
+    # sorted order) at M0 then M3; each record numbered by its row in the tidy table
+    patients = subjects["SUBJID"].tolist()
+    assert adeff["SUBJID"].tolist() == [p for p in patients for _ in range(8)]
+    assert adeff["PARAMCD"].astype(str).tolist()[:8] == [
+        *("CDASI", "CDASI", "CK", "CK", "IFNA", "IFNA", "MMT8", "MMT8")
+    ]
+    assert adeff["AVISIT"].astype(str).tolist()[:4] == ["M0", "M3", "M0", "M3"]
+    measured = tables["measurements"].loc[adeff.index]
+    assert adeff["AVAL"].equals(measured["value"])
+    assert (adeff["SRCCELL"] == measured["source_cell"]).all()
+    # the same dataset from the tidy rows in another order, numbered by their new rows
+    shuffled = tables["measurements"].sample(frac=1, random_state=7).reset_index(drop=True)
+    again = build_adeff(shuffled, subjects, analysis, PILOT)
+    pd.testing.assert_frame_equal(again.reset_index(drop=True), adeff.reset_index(drop=True))
+    assert shuffled.loc[again.index, "source_cell"].tolist() == adeff["SRCCELL"].tolist()
+
+
 def test_percent_change_from_zero_baseline_is_missing_not_infinite():
     frame = pd.DataFrame({"CHG": [5.0, 0.0, -2.0], "BASE": [0.0, 0.0, 4.0]})
     result = derive_percent_change(frame)

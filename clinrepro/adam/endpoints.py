@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from clinrepro.base.columns import POPULATION_FLAG as POPULATION_COLUMN
-from clinrepro.base.columns import as_codes, joined, repeated
+from clinrepro.base.columns import as_codes, joined, positions, repeated
 from clinrepro.adam.schemas import ADEFF, ADSL
-from clinrepro.base.files import read_table
+from clinrepro.base.files import let_go, read_table
 from clinrepro.base.study import (
     combined,
     criterion_text,
@@ -165,26 +165,58 @@ def build_adeff(
 ) -> pd.DataFrame:
     """Parameter-level analysis dataset: one row per patient, parameter and visit; AVISITN
     is the visit's time in the cohort's settings."""
-    baseline_visit = cohort["baseline_visit"]
-    # each record's patient row in ADSL: patient-level columns are repeated as codes
-    patient = pd.Index(adsl["SUBJID"]).get_indexer(measurements["subject_id"])
+    return derived_adeff(*adeff_records(measurements, adsl, cohort), adsl, analysis, cohort)
+
+
+def adeff_records(
+    measurements: pd.DataFrame, adsl: pd.DataFrame, cohort: dict
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """ADEFF's columns taken from the tidy measurements, before anything is derived, in
+    ADEFF's order (patients in ADSL's order, then parameter, then visit), and each record's
+    patient row in ADSL (-1: none), and its row in the tidy table: the records are numbered
+    from 0 while ADEFF is derived (lookups by position, not by label), then by that row."""
+    patient = positions(adsl["SUBJID"], measurements["subject_id"])
     parameter, visit = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
-    adeff = pd.DataFrame(
+    time = visit.map(visit_time(cohort)).astype(float).to_numpy()
+    # a stable sort on numbers
+    order = np.lexsort((time, parameter.cat.codes, patient))
+    labels = parameter.map(
+        {code: f"{m['label']} ({m['unit']})" for code, m in cohort["measures"].items()}
+    )
+    patient = patient[order]
+    records = pd.DataFrame(
         {
+            # patient-level columns are repeated as codes
             "STUDYID": repeated(adsl["STUDYID"], patient),
             "USUBJID": repeated(adsl["USUBJID"], patient),
-            "SUBJID": measurements["subject_id"],
-            "PARAMCD": parameter,
-            "PARAM": parameter.map(
-                {code: f"{m['label']} ({m['unit']})" for code, m in cohort["measures"].items()}
-            ),
-            "AVISIT": visit,
-            "AVISITN": visit.map(visit_time(cohort)).astype(float),
-            "AVAL": measurements["value"],
-            "AVALSD": measurements["replicate_sd"],
+            "SUBJID": measurements["subject_id"].array.take(order),
+            "PARAMCD": parameter.array.take(order),
+            "PARAM": labels.array.take(order),
+            "AVISIT": visit.array.take(order),
+            "AVISITN": time[order],
+            "AVAL": measurements["value"].to_numpy()[order],
+            "AVALSD": measurements["replicate_sd"].to_numpy()[order],
+            "SRCCOL": as_codes(measurements["source_column"]).array.take(order),
+            "SRCCELL": measurements["source_cell"].array.take(order),
         }
     )
-    adeff = derive_baseline(adeff, baseline_visit)
+    for column, name in WINDOW_COLUMNS.items():  # dated registries: each value's window
+        if column in measurements:
+            records[name] = measurements[column].to_numpy()[order]
+    return records, patient, order
+
+
+def derived_adeff(
+    records: pd.DataFrame,
+    patient: np.ndarray,
+    rows: np.ndarray,
+    adsl: pd.DataFrame,
+    analysis: dict,
+    cohort: dict,
+) -> pd.DataFrame:
+    """ADEFF derived from its records (adeff_records): baseline, change, population and
+    responder flags, then the traceability columns."""
+    adeff = derive_baseline(records, cohort["baseline_visit"])
     adeff = derive_change(adeff)
     adeff = derive_percent_change(adeff)
     for flag in population_flags(analysis):
@@ -199,14 +231,9 @@ def build_adeff(
         adeff[column] = pd.Categorical.from_codes(np.zeros(len(adeff), np.int8), ["", *values])
     for response in analysis["response"].values():
         adeff = flag_responders(adeff, response, analysis["missing_response"], cohort)
-    adeff["SRCCOL"] = as_codes(measurements["source_column"])
-    adeff["SRCCELL"] = measurements["source_cell"]
-    for column, name in WINDOW_COLUMNS.items():  # dated registries: each value's window
-        if column in measurements:
-            adeff[name] = measurements[column].to_numpy()
-    # patients in ADSL's order, then parameter, then visit; a stable sort on numbers
-    order = np.lexsort((adeff["AVISITN"], adeff["PARAMCD"].cat.codes, patient))
-    return adeff.iloc[order]
+    trace = ["SRCCOL", "SRCCELL", *(name for name in WINDOW_COLUMNS.values() if name in adeff)]
+    columns = [name for name in adeff.columns if name not in trace] + trace
+    return adeff[columns].set_axis(pd.Index(rows))
 
 
 # a dated registry's tidy columns -> ADEFF's (ADaM: analysis date, study day, window)
@@ -263,7 +290,12 @@ def built(tidy: dict[str, str], analysis: dict, cohort: dict) -> tuple[pd.DataFr
         for name, path in tidy.items()
     }
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
-    return adsl, build_adeff(tables["measurements"], adsl, analysis, cohort)
+    measurements = tables.pop("measurements")
+    del tables  # the tidy tables let go as soon as ADEFF holds what it needs of them
+    records, patient, rows = adeff_records(measurements, adsl, cohort)
+    del measurements
+    let_go()
+    return adsl, derived_adeff(records, patient, rows, adsl, analysis, cohort)
 
 
 # what ADSL and ADEFF leave of the tidy tables, unread

@@ -11,7 +11,7 @@ import logging
 import numpy as np
 import pandas as pd
 
-from clinrepro.base.columns import as_codes, joined, split_list
+from clinrepro.base.columns import as_codes, joined, positions, split_list
 from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.base.files import read_table, write_tables
 from clinrepro.base.printed import fixed, percent, printed_numbers, significant
@@ -92,7 +92,7 @@ def publication_table1(tables: dict[str, pd.DataFrame], settings: dict) -> pd.Da
         index=patients,
     )
     measurements = tables["measurements"]
-    row = patients.get_indexer(measurements["subject_id"])  # each record's line of Table 1
+    row = positions(patients, measurements["subject_id"])  # each record's line of Table 1
     parameters, visits = as_codes(measurements["parameter"]), as_codes(measurements["visit"])
     for code, measure in settings["measures"].items():
         for visit in measured_visits(settings):
@@ -332,8 +332,13 @@ def claims_for_reading(table: pd.DataFrame, analysis: dict) -> pd.DataFrame:
     )
 
 
-# Table 1 does not read where each measurement was printed
-TABLE1_READS = {"measurements": lambda name: name not in ("source_column", "source_cell")}
+# Table 1 does not read where each measurement was printed, nor the treatments as printed
+TABLE1_READS = {
+    "measurements": lambda name: name not in ("source_column", "source_cell"),
+    "prior_treatments": lambda name: name != "treatment_name",
+}
+# the measurements' repeated texts, read from Parquet as codes
+TABLE1_CODES = {"measurements": ("parameter", "visit")}
 
 
 def run_table1(
@@ -342,7 +347,10 @@ def run_table1(
     """Write Table 1 rebuilt from the tidy tables, as CSV and as an HTML page (its first
     `max_rows_shown` patients)."""
     settings = typed.cohort(settings)
-    tables = {name: read_table(path, columns=TABLE1_READS.get(name)) for name, path in tidy.items()}
+    tables = {
+        name: read_table(path, columns=TABLE1_READS.get(name), codes=TABLE1_CODES.get(name, ()))
+        for name, path in tidy.items()
+    }
     table1 = publication_table1(tables, settings)
     write_tables({outputs["csv"]: table1})
     shown, note = pages.first_rows(table1, len(table1), max_rows_shown, outputs["csv"])

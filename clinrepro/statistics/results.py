@@ -15,7 +15,7 @@ from scipy import stats
 from clinrepro.reading.validation import write_checked_tables
 from clinrepro.statistics.ard import ARD_COLUMNS
 from clinrepro.statistics.schemas import ARD
-from clinrepro.base.columns import population_columns, repeated, split_list
+from clinrepro.base.columns import population_columns, positions, repeated, split_list
 from clinrepro.adam.endpoints import read_adeff, read_adsl
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.study import scale_for
@@ -425,7 +425,7 @@ def subgroups(adsl: pd.DataFrame, adeff: pd.DataFrame, analysis: dict) -> list[d
     rows = []
     used = ["PARAMCD", "AVISIT", "ABLFL", "CHG", "CRIT1", "CRIT1FL", "CRIT1IMP"]
     records = adeff[used + population_columns(adeff)]
-    patient = pd.Index(adsl["SUBJID"]).get_indexer(adeff["SUBJID"])
+    patient = positions(adsl["SUBJID"], adeff["SUBJID"])
     for variable in analysis["subgroups"]:
         levels = repeated(adsl[variable], patient)
         for category, part in records.groupby(levels, sort=True, observed=True):
