@@ -4,6 +4,7 @@ cell-by-cell operations they replace."""
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pytest
 
 from clinrepro.base.columns import (
     among,
@@ -70,6 +71,9 @@ def test_positions_find_each_record_its_patients_row():
         for values in (records, chunked, coded, empty, records.astype(object)):
             expected = pd.Index(keys).get_indexer(values)
             assert positions(keys, values).tolist() == expected.tolist()
+    # repeated keys are refused, as pandas refuses them
+    with pytest.raises(pd.errors.InvalidIndexError, match="the keys to look up repeat"):
+        positions(pd.Series(["1", "2", "1"]), records)
 
 
 def test_split_once_cuts_at_the_first_separator():

@@ -51,14 +51,21 @@ def decoded(values: pd.Series) -> pd.Series:
 
 
 def positions(keys: pd.Series, values: pd.Series) -> np.ndarray:
-    """Each value's position among `keys`, distinct texts (a patient's row, say), -1 where
-    it is none of them: what `pd.Index(keys).get_indexer(values)` gives, by one Arrow hash
-    lookup instead of a Python text a value (10^7 records: a fifth of the time, and no
-    transient copy of half a GB); a categorical is looked up once a category."""
+    """Each value's position among `keys`, distinct texts (a patient's row, say; values
+    are texts too, as the tables' ids are), -1 where it is none of them: what
+    `pd.Index(keys).get_indexer(values)` gives, by one Arrow hash lookup instead of a
+    Python text a value (10^7 records: a fifth of the time, and no transient copy of half
+    a GB); a categorical is looked up once a category. Repeated keys are refused."""
     if isinstance(values.dtype, pd.CategoricalDtype):
         found = positions(keys, pd.Series(values.cat.categories))
         return np.append(found, -1)[values.cat.codes.to_numpy()]  # code -1: missing
-    found = pc.index_in(arrow_text(pd.Series(values)), value_set=arrow_text(pd.Series(keys)))
+    keys = pd.Series(keys)
+    distinct = arrow_text(keys)
+    if pc.count_distinct(distinct, mode="all").as_py() < len(keys):  # as pandas refuses them
+        raise pd.errors.InvalidIndexError(
+            f"the keys to look up repeat: {keys[keys.duplicated()].iloc[0]!r} more than once"
+        )
+    found = pc.index_in(arrow_text(pd.Series(values)), value_set=distinct)
     return found.fill_null(-1).to_numpy().astype(np.intp)
 
 
