@@ -215,7 +215,8 @@ def derived_adeff(
     cohort: dict,
 ) -> pd.DataFrame:
     """ADEFF derived from its records (adeff_records): baseline, change, population and
-    responder flags, then the traceability columns."""
+    responder flags, then the traceability columns; each record indexed by `rows`, its row
+    in the tidy table."""
     adeff = derive_baseline(records, cohort["baseline_visit"])
     adeff = derive_change(adeff)
     adeff = derive_percent_change(adeff)
@@ -291,9 +292,9 @@ def built(tidy: dict[str, str], analysis: dict, cohort: dict) -> tuple[pd.DataFr
     }
     adsl = build_adsl(tables, analysis, cohort["baseline_visit"])
     measurements = tables.pop("measurements")
-    del tables  # the tidy tables let go as soon as ADEFF holds what it needs of them
+    del tables  # the other tidy tables let go before ADEFF's records are taken, the
     records, patient, rows = adeff_records(measurements, adsl, cohort)
-    del measurements
+    del measurements  # measurements once they are
     let_go()
     return adsl, derived_adeff(records, patient, rows, adsl, analysis, cohort)
 
