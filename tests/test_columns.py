@@ -146,6 +146,7 @@ def test_a_long_table_is_written_as_pandas_writes_it(tmp_path, monkeypatch):
             "yes": [True, False] * 4,
             "text": pd.Series(["a", np.nan, "", "é ü", " b ", "a;b", "-", "M3"], dtype="str"),
             "object": ["R1", None, "R3", "R4", "R5", "R6", "R7", "R8"],
+            "codes": pd.Categorical(["Y", "", None, "N", "Y", "é", "", "N"]),
         }
     )
     assert files._plain_blocks(frame) is not None  # the Arrow path, not pandas
@@ -154,14 +155,40 @@ def test_a_long_table_is_written_as_pandas_writes_it(tmp_path, monkeypatch):
     written = (tmp_path / "arrow.csv").read_bytes()
     assert written == (tmp_path / "pandas.csv").read_bytes()
     assert written.splitlines()[:3] == [
-        b"x,n,yes,text,object",
-        b"0.30000000000000004,1,True,a,R1",
-        b",-2,False,,",
+        b"x,n,yes,text,object,codes",
+        b"0.30000000000000004,1,True,a,R1,Y",
+        b",-2,False,,,",
     ]
     quoted = frame.assign(text=frame["text"].replace("a;b", 'say "a, b"'))
     assert files._plain_blocks(quoted) is None
     files.write_csv(quoted, str(tmp_path / "quoted.csv"))
     assert b'"say ""a, b"""' in (tmp_path / "quoted.csv").read_bytes()
+
+
+@pytest.mark.parametrize("cell", ["a,b", 'say "a"', "a\rb", "a\nb", "é,"])
+def test_a_cell_that_needs_quotes_is_found_in_the_bytes_the_cells_use(cell):
+    """Each character that makes pandas quote a cell is found, in a text array and in a
+    slice of it, and only in the cells the slice holds (the buffer beyond is not read)."""
+    texts = pa.array(["ab", cell, "cd"], type=pa.large_string())
+    assert files._needs_quotes(texts) and files._needs_quotes(texts.slice(1, 1))
+    assert not files._needs_quotes(texts.slice(0, 1)) and not files._needs_quotes(texts.slice(2))
+    assert files._needs_quotes(pa.array(["x", cell], type=pa.string()))
+    assert not files._needs_quotes(pa.array([None, "é ü", ";"], type=pa.large_string()))
+
+
+def test_first_rows_and_count_of_a_table_with_a_line_break_in_a_cell(tmp_path, monkeypatch):
+    """A table for people: its first rows as written, and its rows counted as rows, not
+    lines (a quoted cell holds a line break), over several blocks."""
+    monkeypatch.setattr(files, "LONG_TABLE", 4)
+    path = tmp_path / "table.csv"
+    rows = [f'{i},"line\nbreak {i}",007' for i in range(25)]
+    path.write_text("id,note,code\n" + "\n".join(rows) + "\n", "utf-8")
+    first, total = files.read_first_rows(str(path), 3)
+    assert total == 25 and first.to_dict("list") == {
+        "id": ["0", "1", "2"],
+        "note": ["line\nbreak 0", "line\nbreak 1", "line\nbreak 2"],
+        "code": ["007"] * 3,
+    }
 
 
 def test_repeated_texts_read_as_codes_give_the_same_codes(tmp_path):

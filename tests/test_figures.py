@@ -132,6 +132,37 @@ def test_a_duplicate_row_raises_instead_of_being_averaged(data, analysis):
                          ["M0", "M3"])  # fmt: skip
 
 
+def test_wide_is_pandas_pivot_in_the_order_of_adeff():
+    """A patient a row in ADEFF's order (not sorted), a visit a column in the order asked,
+    a visit asked that nobody had all missing, a visit not asked left out, a missing
+    value missing, other parameters and patients out of the population left out; a
+    patient seen twice at a visit not asked still raises, as pivot does."""
+    adeff = pd.DataFrame(
+        {
+            "SUBJID": ["9", "9", "10", "2", "2", "10", "5"],
+            "PARAMCD": pd.Categorical(["X", "X", "X", "X", "X", "Y", "X"]),
+            "AVISIT": pd.Categorical(["M3", "M0", "M0", "M0", "M9", "M3", "M3"]),
+            "AVAL": [4.0, 3.0, np.nan, 7.5, 1.0, 99.0, 8.0],
+            "FL": pd.Categorical(["Y", "Y", "Y", "Y", "Y", "Y", "N"]),
+        }
+    )
+    table = figure_data.wide(adeff, "X", "FL", ["M0", "M3", "M6"])
+    expected = pd.DataFrame(
+        [[3.0, 4.0, np.nan], [np.nan, np.nan, np.nan], [7.5, np.nan, np.nan]],
+        index=pd.Index(["9", "10", "2"], name="SUBJID"),
+        columns=pd.Index(["M0", "M3", "M6"], name="AVISIT"),
+    )
+    pd.testing.assert_frame_equal(table, expected, check_index_type=False)
+    rows = adeff[(adeff["PARAMCD"] == "X") & (adeff["FL"] == "Y")]
+    pivoted = rows.pivot(index="SUBJID", columns="AVISIT", values="AVAL")
+    pd.testing.assert_frame_equal(
+        table, pivoted.reindex(index=pd.unique(rows["SUBJID"]), columns=["M0", "M3", "M6"])
+    )
+    twice = pd.concat([adeff, adeff.iloc[[4]]])
+    with pytest.raises(ValueError, match="^Index contains duplicate entries, cannot reshape$"):
+        figure_data.wide(twice, "X", "FL", ["M0", "M3"])
+
+
 # the report's column at a 1280 px window: body max-width 1200 px less 2 x 1em padding
 REPORT_COLUMN_PX = 1168
 

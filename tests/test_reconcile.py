@@ -530,3 +530,30 @@ def test_a_trailing_zero_may_be_printed_to_tens():
     assert not trailing_zero_ambiguous("95", 0, 14, percent=True)
     assert not trailing_zero_ambiguous("90.0", 1, 14, percent=True)
     assert not trailing_zero_ambiguous("50", 0, 3, percent=True)
+
+
+def test_a_measure_as_a_wide_table_orders_visits_by_time_and_rows_by_adsl():
+    """The records of one measure, one row a patient of ADSL (a record of a patient not
+    in ADSL left out), one column a visit ordered by its earliest time (ties by name),
+    the baseline the visit of the baseline records, a cell the printed number."""
+    from clinrepro.audit.reconcile.recipes import measure_table
+
+    adeff = pd.DataFrame(
+        {
+            "SUBJID": ["2", "1", "1", "2", "9", "1", "1"],
+            "PARAMCD": pd.Categorical(["X", "X", "X", "X", "X", "X", "Y"]),
+            "AVISIT": pd.Categorical(["W24", "W24", "D0", "D0", "W12", "W12", "D0"]),
+            "AVISITN": [24.0, 24.0, 0.0, 0.0, 12.0, 12.0, 0.0],
+            "AVAL": [3.0, 4.5, 1.0, np.nan, 7.0, 2.0, 8.0],
+            "ABLFL": pd.Categorical(["", "", "Y", "Y", "", "", "Y"]),
+        }
+    )
+    table = measure_table(adeff, pd.Index(["1", "2", "3"]), "X")
+    assert table.visits == ["D0", "W12", "W24"] and table.baseline == 0
+    assert table.columns == ["X D0", "X W12", "X W24"]
+    np.testing.assert_array_equal(
+        table.values, [[1.0, 2.0, 4.5], [np.nan, np.nan, 3.0], [np.nan] * 3]
+    )
+    assert table.recorded.tolist() == [[True] * 3, [True, False, True], [False] * 3]
+    assert table.cells.tolist() == [["1", "2", "4.5"], ["NA", "", "3"], ["", "", ""]]
+    assert measure_table(adeff, pd.Index(["1"]), "Z") is None

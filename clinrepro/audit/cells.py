@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import pandas as pd
 
-from clinrepro.base.columns import among
 from clinrepro.base.printed import printed_number
 from clinrepro.base.study import combined, domains
 
@@ -65,9 +64,10 @@ def _rows(claim_id, patients, used, reason, columns, cells, limit: int) -> list[
     return rows
 
 
-def _left_out(claim_id, members: pd.Index, everyone: pd.Index, flag: str, limit: int) -> list:
-    """The patients outside the claim's population."""
-    others = everyone[~among(everyone, members)]
+def _left_out(claim_id, adsl: pd.DataFrame, flag: str, limit: int) -> list:
+    """The patients outside the claim's population, in ADSL's order: those not flagged
+    'Y' (ADSL's ids are unique, by its schema)."""
+    others = pd.Index(adsl.loc[(adsl[flag] != "Y").to_numpy(), "SUBJID"])
     blank = [""] * min(len(others), limit + 1)
     return _rows(claim_id, others, "N", f"not in the population ({flag})", blank, blank, limit)
 
@@ -89,7 +89,7 @@ def measure_cells(claim, adsl, records: Records, flag, visits, limit: int) -> li
         cell = records[missing[0]].at[patient, "SRCCELL"]
         reason = f"no {claim['parameter']} value at {', '.join(missing)}"
         rows += _rows(claim["claim_id"], [patient], "N", reason, [column], [cell], limit)
-    return rows + _left_out(claim["claim_id"], members, pd.Index(adsl["SUBJID"]), flag, limit)
+    return rows + _left_out(claim["claim_id"], adsl, flag, limit)
 
 
 def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
@@ -113,7 +113,7 @@ def characteristic_cells(claim, adsl, flag, cohort, limit: int) -> list[dict]:
     absent = values.index[~present]
     rows += _rows(claim["claim_id"], absent, "N", f"no {column} recorded", headers,
                   [""] * min(len(absent), limit), limit)  # fmt: skip
-    return rows + _left_out(claim["claim_id"], members.index, pd.Index(adsl["SUBJID"]), flag, limit)
+    return rows + _left_out(claim["claim_id"], adsl, flag, limit)
 
 
 def flag_sources(analysis: dict | None) -> dict[str, list[str]]:

@@ -21,11 +21,11 @@ def _text(values) -> pa.Array:
 TEXT = pd.Series(["", np.nan]).dtype
 
 
-def is_text(values: pd.Series, codes: bool = True) -> bool:
-    """Whether a column holds texts only, missing values aside: a text column, or (with
-    `codes`) a categorical of texts."""
+def is_text(values: pd.Series) -> bool:
+    """Whether a column holds texts only, missing values aside: a text column, or a
+    categorical of texts."""
     if isinstance(values.dtype, pd.CategoricalDtype):
-        return codes and pd.api.types.is_string_dtype(values.dtype.categories)
+        return pd.api.types.is_string_dtype(values.dtype.categories)
     return pd.api.types.is_string_dtype(values.dtype) and pd.api.types.infer_dtype(
         values, skipna=True
     ) in ("string", "empty")

@@ -307,7 +307,7 @@ def summaries(adsl: pd.DataFrame, adeff: pd.DataFrame, baseline_visit: str) -> l
                 "visit": visit,
             }
             rows += _rows(key, describe(group["AVAL"]), QUANTILE_NOTE, QUARTILES)
-        subjects = in_population(adsl, flag)
+        subjects = in_population(adsl, flag, NUMERIC_CHARACTERISTICS)
         for name in NUMERIC_CHARACTERISTICS:
             key = {
                 "analysis": "summary",
@@ -325,8 +325,9 @@ def categorical_counts(adsl: pd.DataFrame, baseline_visit: str) -> list[dict]:
     priors = split_list(adsl["PRIORTRT"], ";").replace("", np.nan)
     flags = population_columns(adsl)
     for flag in flags:
-        subjects = in_population(adsl, flag)
-        columns = {name: subjects[name] for name in (*flags, *CATEGORICAL_CHARACTERISTICS)}
+        shown = (*flags, *CATEGORICAL_CHARACTERISTICS)
+        subjects = in_population(adsl, flag, shown)
+        columns = {name: subjects[name] for name in shown}
         columns["PRIORTRT"] = priors[(adsl[flag] == "Y").loc[priors.index].to_numpy()]
         for name, values in columns.items():
             present = values.dropna()
@@ -353,13 +354,14 @@ def paired_tests(
 ) -> list[dict]:
     """Every paired test of baseline against each follow-up visit; the log-scale rows of the
     parameters in `log_primary` (analysis.scales) say in their note that they are primary."""
-    columns = ["PARAMCD", "AVISIT", "ABLFL", "CHG"]
+    columns = ["PARAMCD", "AVISIT", "CHG"]
     columns += ["BASE", "AVAL"] if "paired_t_log" in methods else []
     rows = []
+    # the follow-up records with a change, found once and copied once a population
+    follow_up = (adeff["ABLFL"] != "Y") & adeff["CHG"].notna()
     for flag in population_columns(adeff):
-        records = in_population(adeff, flag, columns)
-        follow_up = records[(records["ABLFL"] != "Y") & records["CHG"].notna()]
-        for (parameter, visit), group in follow_up.groupby(
+        records = adeff.loc[follow_up & (adeff[flag] == "Y"), columns]
+        for (parameter, visit), group in records.groupby(
             ["PARAMCD", "AVISIT"], sort=True, observed=True
         ):
             change = group["CHG"].to_numpy(dtype=float)
@@ -394,10 +396,10 @@ def paired_tests(
 def response_rates(adeff: pd.DataFrame, confidence_level: float) -> list[dict]:
     rows = []
     flags = population_columns(adeff)
-    columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP", *flags]
-    criteria = adeff.loc[adeff["CRIT1"].notna() & (adeff["CRIT1"] != ""), columns]
+    columns = ["PARAMCD", "AVISIT", "CRIT1", "CRIT1FL", "CRIT1IMP"]
+    criteria = adeff.loc[adeff["CRIT1"].notna() & (adeff["CRIT1"] != ""), columns + flags]
     for flag in flags:
-        for (parameter, visit, criterion), group in in_population(criteria, flag).groupby(
+        for (parameter, visit, criterion), group in in_population(criteria, flag, columns).groupby(
             ["PARAMCD", "AVISIT", "CRIT1"], observed=True
         ):
             evaluable = group["CRIT1FL"].isin(["Y", "N"])

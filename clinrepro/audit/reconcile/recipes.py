@@ -10,7 +10,7 @@ import pandas as pd
 from scipy import stats as distributions
 
 from clinrepro.audit.reconcile.claims import Claim
-from clinrepro.base.columns import split_list
+from clinrepro.base.columns import positions, split_list
 from clinrepro.base.printed import printed_number
 from clinrepro.base.settings import EXACT_MAX_PAIRS
 from clinrepro.base.columns import population_columns
@@ -67,17 +67,23 @@ def measure_table(adeff: pd.DataFrame, subjects: pd.Index, parameter: str) -> Wi
     rows = adeff[(adeff["PARAMCD"] == parameter).to_numpy()]
     if rows.empty:
         return None
-    visit = rows["AVISIT"].astype(str).to_numpy()
+    # each record's visit as a code, its text made once a distinct visit (not once a
+    # record: 10^6 patients, docs/scale.md)
+    code, seen = pd.factorize(rows["AVISIT"], use_na_sentinel=False)
+    names = np.asarray(pd.Index(seen).astype(str), dtype=object)
     if "AVISITN" in rows:
-        times = pd.Series(rows["AVISITN"].to_numpy(dtype=float), index=visit)
+        earliest = pd.Series(rows["AVISITN"].to_numpy(dtype=float)).groupby(code).min()
+        times = pd.Series(earliest.to_numpy(), index=names[earliest.index.to_numpy()])
         order = times.groupby(level=0).min().sort_values(kind="stable")
         visits = list(order.index)
     else:
-        visits = sorted(set(visit))
-    baseline_flag = rows["ABLFL"].astype(str).to_numpy() == "Y" if "ABLFL" in rows else None
-    baseline_visits = set(visit[baseline_flag]) if baseline_flag is not None else set()
-    column = pd.Index(visits).get_indexer(visit)
-    patient = subjects.get_indexer(rows["SUBJID"].astype(str))
+        visits = sorted(set(names))
+    baseline_visits = set()
+    if "ABLFL" in rows:
+        baseline_flag = rows["ABLFL"].eq("Y").to_numpy(dtype=bool, na_value=False)
+        baseline_visits = set(names[code[baseline_flag]])
+    column = pd.Index(visits).get_indexer(names)[code]
+    patient = positions(subjects, rows["SUBJID"])
     keep = patient >= 0
     shape = (len(subjects), len(visits))
     values, recorded = np.full(shape, np.nan), np.zeros(shape, bool)
