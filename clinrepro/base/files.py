@@ -164,7 +164,6 @@ def write_csv(frame: pd.DataFrame, path: str) -> None:
         handle.write((",".join(frame.columns) + "\n").encode("utf-8"))
         for block in blocks:
             pyarrow.csv.write_csv(block, handle, options)
-    let_go()  # the blocks' Arrow pages, as after a Parquet read
 
 
 def _plain_blocks(frame: pd.DataFrame):

@@ -51,7 +51,7 @@ def wide(
     rows = adeff.loc[chosen, ["SUBJID", "AVISIT", column]]
     patient, patients = pd.factorize(rows["SUBJID"], use_na_sentinel=False)
     visit, seen = pd.factorize(rows["AVISIT"], use_na_sentinel=False)
-    if pd.Series(patient * max(len(seen), 1) + visit).duplicated().any():
+    if pd.Series(patient * len(seen) + visit).duplicated().any():
         raise ValueError("Index contains duplicate entries, cannot reshape")
     values = rows[column].to_numpy(dtype=float, na_value=np.nan)
     table = np.full((len(patients), len(codes)), np.nan)
