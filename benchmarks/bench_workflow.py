@@ -141,6 +141,18 @@ def table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def run_benchmark(doc: str, measure, table, name: str) -> None:
+    """A benchmark's command: `--repeats N` rounds measured, the table printed, the result
+    written as benchmarks/out/NAME.json."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=3)
+    result = measure(parser.parse_args().repeats)
+    print(table(result))
+    out = ROOT / "benchmarks" / "out"
+    out.mkdir(exist_ok=True)
+    (out / f"{name}.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)

@@ -13,7 +13,6 @@ benchmark's own sampling). Prints a Markdown table; writes benchmarks/out/profil
 Usage: .venv/bin/python benchmarks/profile_jobs.py [--repeats 3]
 """
 
-import argparse
 import ast
 import csv
 import json
@@ -29,6 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from workflow import copy_project  # noqa: E402
+
+from bench_workflow import run_benchmark  # noqa: E402
 
 # the stage functions of the plain process each rule's script calls
 STAGES = {
@@ -133,14 +134,7 @@ def table(result: dict) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=3)
-    args = parser.parse_args()
-    result = measure(args.repeats)
-    print(table(result))
-    out = ROOT / "benchmarks" / "out"
-    out.mkdir(exist_ok=True)
-    (out / "profile_jobs.json").write_text(json.dumps(result, indent=2) + "\n", "utf-8")
+    run_benchmark(__doc__, measure, table, "profile_jobs")
 
 
 if __name__ == "__main__":
