@@ -399,3 +399,36 @@ def test_a_drawn_table_of_empty_or_pieced_blocks_or_missing_texts_is_typed_as_it
     assert drawn["panel"].tolist() == ["p", "", ""]
     alone = figure_data.drawn_table([missing])
     assert alone["label"].dtype == np.float64 and alone["label"].isna().all()
+
+
+def test_no_patient_line_crosses_the_normal_range_label(data, analysis, cohort):
+    """The CK panel's upper limit of normal (192 IU/L) is where patients' lines pass (175
+    to 222 at M0, 183 to 240 at M3): its label is beside the axis, at the line's height, so
+    that no line crosses the words and the words hide no value: no pixel of a patient's
+    colour inside the label."""
+    from matplotlib.colors import to_rgb
+
+    from clinrepro.presentation import style
+
+    figure, *_ = figures.FIGURES["other_measures"](data, analysis, FIGURE_SETTINGS, cohort)
+    figure.canvas.draw()
+    placed = [
+        (ax, text)
+        for ax in figure.axes
+        for text in ax.texts
+        if text.get_text() == "upper limit\nof normal 192"
+    ]
+    assert len(placed) == 1
+    ax, label = placed[0]
+    box, axis = label.get_window_extent(), ax.get_window_extent()
+    assert box.x0 > axis.x1
+    # at the line's height: 192 IU/L within the label's lines
+    height = ax.transData.transform((0, 192))[1]
+    assert box.y0 < height < box.y1
+    pixels = np.asarray(figure.canvas.buffer_rgba())[:, :, :3].astype(float) / 255
+    rows = pixels.shape[0]
+    inside = pixels[int(rows - box.y1) : int(rows - box.y0), int(box.x0) : int(box.x1)]
+    line = np.array(to_rgb(style.PALETTE[0]))
+    # the patients' colour (anti-aliased edges aside: within 0.1 of it in every channel)
+    assert not (np.abs(inside - line) < 0.1).all(axis=2).any()
+    figure.clf()

@@ -320,8 +320,11 @@ def normal_range(ax, cohort: dict, parameter: str) -> str:
     for end, name in (("low", "lower"), ("high", "upper")):
         if end in normal:
             ax.axhline(normal[end], color=style.RESPONDER, ls="--", lw=1)
-            ax.annotate(f"{name} limit of normal {normal[end]:g}", (1.0, normal[end]),
-                        xycoords=("axes fraction", "data"), ha="right", va="bottom", fontsize=8,
+            # named beside the axis, at the line's height: inside, the patients' lines would
+            # cross the words, or the words hide a patient's value
+            ax.annotate(f"{name} limit\nof normal {normal[end]:g}", (1.0, normal[end]),
+                        xycoords=("axes fraction", "data"), xytext=(4, 0),
+                        textcoords="offset points", ha="left", va="center", fontsize=8,
                         color=style.RESPONDER)  # fmt: skip
             words.append(f"{name} limit of normal, {normal[end]:g} {unit(cohort, parameter)}")
     return f"; the green dashed line is the {joined_words(words)}, from {normal['source']}"
