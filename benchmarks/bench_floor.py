@@ -6,13 +6,14 @@ targets is left for the work once Snakemake and the jobs' processes are paid.
 Three skeletons of the DAG, each in a fresh temporary folder:
 
 - `bare`: every job touches its outputs from the shell: Snakemake's own start, DAG, params
-  and scheduling, nothing else;
+  and scheduling, nothing else (the params read from a file, `params.json`, as the
+  workflow reads its settings: written into the Snakefile, they would slow its parse);
 - `unset`: `bare` without the params (so without the settings a user edits): what the
   params cost Snakemake (it imports pandas to compare them whenever pandas is installed);
 - `imports`: every job runs, through the rule's `script:` as the workflow's do, the imports
   its real script had made by its end (recorded in one cold default run of the workflow, in
-  the order they were made), then touches its outputs: one process a job and its imports,
-  no work.
+  the order they were made; for a script's jobs, the modules all of them imported), then
+  touches its outputs: one process a job and its imports, no work.
 
 Each skeleton is timed cold (the default target), as a no-op rerun, and in the edit loop
 (the params of the workflow after `mcid4`'s threshold 4 -> 3, its report asked): the jobs
@@ -50,7 +51,7 @@ from pathlib import Path
 for name in {modules!r}:
     try:
         importlib.import_module(name)
-    except ImportError:
+    except Exception:  # a module that cannot be imported alone (the job's did)
         pass
 for path in [*snakemake.output, *snakemake.log]:
     Path(path).parent.mkdir(parents=True, exist_ok=True)
@@ -100,7 +101,7 @@ def describe(project: Path) -> list[dict]:
                     "input": [str(f) for f in job.input],
                     "output": [str(f) for f in job.output],
                     "log": [str(f) for f in job.log],
-                    "params": [repr(value) for value in job.non_derived_params],
+                    "params": list(job.non_derived_params),
                 }
                 for job in dag.dag.jobs
             ]
@@ -132,12 +133,15 @@ def modules_of_jobs(project: Path, tmp: Path) -> dict[str, list[str]]:
     }
     subprocess.run(snakemake(), cwd=project, check=True, capture_output=True, env=env)
     modules = {}
-    for record in records.glob("*.json"):
+    for record in sorted(records.glob("*.json")):
         script, names = json.loads(record.read_text("utf-8"))
-        # Snakemake's copy of the script is named tmp<random>.<script>
-        modules[script.split(".", 1)[1]] = [
-            name for name in names if name not in ("__main__", "sitecustomize")
-        ]
+        # Snakemake's copy of the script is named tmp<random>.<script>; a script's jobs
+        # (one a variant) get the modules all of them imported, in the order of the first
+        names = [name for name in names if name not in ("__main__", "sitecustomize")]
+        script = script.split(".", 1)[1]
+        if script in modules:
+            names = [name for name in modules[script] if name in set(names)]
+        modules[script] = names
     return modules
 
 
@@ -161,18 +165,28 @@ def write_skeleton(
             target.parent.mkdir(parents=True, exist_ok=True)
             target.touch()
             os.utime(target, (1, 1))
-    lines = ["import os", 'os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")', ""]
+    # the params read from a file, as the workflow reads its settings (written in the
+    # Snakefile, their text would cost Snakemake's parser more than the workflow's rules do)
+    lines = [
+        "import json",
+        "import os",
+        'os.environ.setdefault("HYPOTHESIS_NO_PLUGINS", "1")',
+        'PARAMS = json.loads(open("params.json", encoding="utf-8").read())',
+        "",
+    ]
+    named = {}
     # numbered in an order of their own (rule, then first output), so that a job keeps its
     # rule's name, and Snakemake its record, from one skeleton to the next
     ordered = sorted(jobs, key=lambda job: (job["rule"] != "all", job["rule"], job["output"]))
     for number, job in enumerate(ordered):
-        lines.append(f"rule {job['rule']}_{number}:")
+        rule = f"{job['rule']}_{number}"
+        lines.append(f"rule {rule}:")
         for part in ("input", "output", "log"):
             if job[part]:
                 lines.append(f"    {part}: {', '.join(repr(p) for p in job[part])}")
         if params and job["params"]:
-            named = ", ".join(f"p{i}={value}" for i, value in enumerate(job["params"]))
-            lines.append(f"    params: {named}")
+            named[rule] = {f"p{i}": value for i, value in enumerate(job["params"])}
+            lines.append(f"    params: **PARAMS[{rule!r}]")
         if job["rule"] == "all":
             pass
         elif modules is None or not job["script"]:
@@ -189,6 +203,7 @@ def write_skeleton(
                 path.write_text(text, "utf-8")
         lines.append("")
     (folder / "Snakefile").write_text("\n".join(lines), "utf-8")
+    (folder / "params.json").write_text(json.dumps(named), "utf-8")
 
 
 def edit(project: Path) -> None:
