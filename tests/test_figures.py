@@ -432,3 +432,24 @@ def test_no_patient_line_crosses_the_normal_range_label(data, analysis, cohort):
     # the patients' colour (anti-aliased edges aside: within 0.1 of it in every channel)
     assert not (np.abs(inside - line) < 0.1).all(axis=2).any()
     figure.clf()
+
+
+@pytest.mark.parametrize("name", ["course", "response_patients", "other_measures"])
+def test_every_box_of_a_distribution_lies_within_its_axis(name, data, analysis, cohort):
+    """Drawn as distributions (here over 5 patients), each visit's box is whole inside the
+    axis: its width is a fraction of the span of the visits drawn (M0 and M3, 3 months),
+    not of the last visit's time (21.6 months, where only reported summaries are), which
+    made boxes 1.3 months wide that the axis cut on both sides."""
+    from matplotlib.patches import PathPatch
+
+    settings = FIGURE_SETTINGS | {"max_patients_drawn": 5}
+    figure, *_ = figures.FIGURES[name](data, analysis, settings, cohort)
+    boxes = [
+        (ax, patch) for ax in figure.axes for patch in ax.patches if isinstance(patch, PathPatch)
+    ]
+    assert boxes
+    for ax, patch in boxes:
+        xs = patch.get_path().vertices[:, 0]
+        low, high = ax.get_xlim()
+        assert low <= xs.min() and xs.max() <= high, (ax.get_title(), xs.min(), xs.max(), low, high)
+    figure.clf()

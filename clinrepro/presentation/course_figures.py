@@ -204,8 +204,7 @@ def other_measures(data: dict, analysis: dict, settings: dict, cohort: dict):
         limits = value_limits(part(panel, mark="patient")["value"].to_numpy(float), logarithmic)
         if aggregated(len(values), settings):
             visit_boxes(ax, [values[v].to_numpy(float) for v in measured],
-                        [times[v] for v in measured], style.PALETTE[0],
-                        0.06 * max(times.values()))  # fmt: skip
+                        [times[v] for v in measured], style.PALETTE[0])  # fmt: skip
         else:
             has_sd, cut, highest = patient_values(ax, panel, limits, antibody, times[measured[-1]])
             with_sd += [short_name(cohort, parameter)] if has_sd else []

@@ -29,8 +29,12 @@ def aggregated(n: int, settings: dict) -> bool:
 
 
 def visit_boxes(ax, columns: list[np.ndarray], positions: list[float], colour: str,
-                width: float = 0.3) -> None:  # fmt: skip
-    """The distribution at each visit (at `positions`), medians joined."""
+                width: float | None = None) -> None:  # fmt: skip
+    """The distribution at each visit (at `positions`), medians joined; each box `width`
+    wide, by default BOX_SHARE of the span of the positions (inside the margins that
+    `time_axis` leaves around the visits it is given)."""
+    if width is None:
+        width = BOX_SHARE * (max(positions) - min(positions) or 1)
     present = [(x, values[~np.isnan(values)]) for x, values in zip(positions, columns)]
     present = [(x, values) for x, values in present if len(values)]
     if not present:
@@ -106,6 +110,11 @@ def bracket(ax, left: float, right: float, top: float, words: str) -> None:
     tick = 0.03 * top
     ax.plot([left, left, right, right], [top - tick, top, top, top - tick], color=style.INK, lw=0.8)
     ax.text((left + right) / 2, top + tick / 2, words, ha="center", va="bottom", fontsize=8)
+
+
+# a visit's box, as a share of the span of the visits drawn: half of it either side of a
+# visit stays within the 6 % and 8 % margins of `time_axis`
+BOX_SHARE = 0.06
 
 
 def time_axis(ax, cohort: dict, codes: list[str], reach: float = 0.0) -> None:

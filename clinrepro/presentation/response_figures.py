@@ -224,7 +224,7 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
         for part_colour, flagged in ((style.RESPONDER, "Y"), (style.MUTED, "N")):
             rows = values[values.index.astype(str).map(responder).isin([flagged])]
             visit_boxes(left, [rows[v].to_numpy(float) for v in measured],
-                        [times[v] for v in measured], part_colour, 0.06 * max(times.values()))  # fmt: skip
+                        [times[v] for v in measured], part_colour)  # fmt: skip
     else:
         once = patient_lines(left, lines, colour, marker="o", ms=3.5, lw=1.1)
     if high is not None:
