@@ -401,6 +401,20 @@ def test_a_drawn_table_of_empty_or_pieced_blocks_or_missing_texts_is_typed_as_it
     assert alone["label"].dtype == np.float64 and alone["label"].isna().all()
 
 
+def drawn_figure(name, data, analysis, settings, cohort):
+    """The figure, laid out as it is saved (its texts' places known)."""
+    figure, *_ = figures.FIGURES[name](data, analysis, settings, cohort)
+    figure.canvas.draw()
+    return figure
+
+
+def the_text(figure, words: str):
+    """The one text of the figure that says `words`, and its axes."""
+    found = [(ax, text) for ax in figure.axes for text in ax.texts if text.get_text() == words]
+    assert len(found) == 1, [text.get_text() for ax in figure.axes for text in ax.texts]
+    return found[0]
+
+
 def test_no_patient_line_crosses_the_normal_range_label(data, analysis, cohort):
     """The CK panel's upper limit of normal (192 IU/L) is where patients' lines pass (175
     to 222 at M0, 183 to 240 at M3): its label is beside the axis, at the line's height, so
@@ -410,16 +424,8 @@ def test_no_patient_line_crosses_the_normal_range_label(data, analysis, cohort):
 
     from clinrepro.presentation import style
 
-    figure, *_ = figures.FIGURES["other_measures"](data, analysis, FIGURE_SETTINGS, cohort)
-    figure.canvas.draw()
-    placed = [
-        (ax, text)
-        for ax in figure.axes
-        for text in ax.texts
-        if text.get_text() == "upper limit\nof normal 192"
-    ]
-    assert len(placed) == 1
-    ax, label = placed[0]
+    figure = drawn_figure("other_measures", data, analysis, FIGURE_SETTINGS, cohort)
+    ax, label = the_text(figure, "upper limit\nof normal 192")
     box, axis = label.get_window_extent(), ax.get_window_extent()
     assert box.x0 > axis.x1
     # at the line's height: 192 IU/L within the label's lines
@@ -452,4 +458,27 @@ def test_every_box_of_a_distribution_lies_within_its_axis(name, data, analysis, 
         xs = patch.get_path().vertices[:, 0]
         low, high = ax.get_xlim()
         assert low <= xs.min() and xs.max() <= high, (ax.get_title(), xs.min(), xs.max(), low, high)
+    figure.clf()
+
+
+@pytest.mark.parametrize("drawn_one_by_one", [200, 5])
+def test_the_threshold_name_stays_clear_of_the_panel_title(
+    drawn_one_by_one, data, analysis, cohort
+):
+    """The muscle figure's right panel names its threshold ("+20% threshold") above the
+    axis, at the line: under its title, not touching it (it overlapped the title when the
+    panel drew a histogram, and touched it when it drew bars)."""
+    settings = FIGURE_SETTINGS | {"max_patients_drawn": drawn_one_by_one}
+    figure = drawn_figure("response_patients", data, analysis, settings, cohort)
+    ax, text = the_text(figure, " +20% threshold")
+    label, title, axis = (
+        text.get_window_extent(),
+        ax.title.get_window_extent(),
+        ax.get_window_extent(),
+    )
+    # above the axis, and at least 2 points under the title (pixels at the figure's dpi)
+    assert label.y0 >= axis.y1 - 1
+    assert title.y0 - label.y1 >= 2 * figure.dpi / 72
+    # at the threshold: its left end at +20 on the x axis
+    assert label.x0 == pytest.approx(ax.transData.transform((20, 0))[0], abs=1)
     figure.clf()

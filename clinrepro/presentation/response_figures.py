@@ -267,6 +267,12 @@ def response_patients(data: dict, analysis: dict, settings: dict, cohort: dict):
     return figure, title, caption, meta, drawn
 
 
+# the threshold's name above the improvements' axis (points), and the title's own gap
+# above what is under it (Matplotlib's default, points)
+THRESHOLD_FONT = 8
+TITLE_PAD = 6.0
+
+
 def improvement_panel(ax, change: pd.Series, best: pd.Series, colour, responder: pd.Series,
                       response: dict, label: str, title: str, many: bool) -> None:  # fmt: skip
     """Each patient's improvement at the response visit against the threshold (a bar a
@@ -277,17 +283,16 @@ def improvement_panel(ax, change: pd.Series, best: pd.Series, colour, responder:
         ax.hist([change[is_responder].to_numpy(), change[~is_responder].to_numpy()], bins=40,
                 stacked=True, color=[style.RESPONDER, style.MUTED])  # fmt: skip
         ax.set_ylabel("patients")
-        top = ax.get_ylim()[1]
     else:
         improvement_bars(ax, change, best, colour, response)
-        top = len(change) - 0.4
     percent = "%" if response["measure"] == "percent_change" else ""
     ax.axvline(line, color=style.NON_RESPONDER, ls="--", lw=1)
-    ax.text(line, top, f" {line:+g}{percent} threshold", color=style.NON_RESPONDER, fontsize=8,
-            va="bottom")  # fmt: skip
+    # named just above the axis, at the line; the title is lifted clear of the name
+    ax.text(line, 1.0, f" {line:+g}{percent} threshold", color=style.NON_RESPONDER,
+            fontsize=THRESHOLD_FONT, va="bottom", transform=ax.get_xaxis_transform())  # fmt: skip
     ax.axvline(0, color=style.INK, lw=0.6)
     ax.set_xlabel(label)
-    ax.set_title(title)
+    ax.set_title(title, pad=TITLE_PAD + 1.2 * THRESHOLD_FONT)
 
 
 def improvement_words(response: dict, change: pd.Series, reach: list[str], many: bool,
