@@ -38,7 +38,7 @@ import tempfile
 import textwrap
 from pathlib import Path
 
-from bench_workflow import EDITED, ROOT, TARGETS, cohort_of, run_benchmark, snakemake, timed
+from bench_workflow import EDITED, ROOT, TARGETS, cohort_of, edit, run_benchmark, snakemake, timed
 
 sys.path.insert(0, str(ROOT / "tests"))
 from workflow import copy_project  # noqa: E402  (the tests' copy of the project)
@@ -67,9 +67,10 @@ import sys
 
 
 def _record():
-    script = os.path.basename(sys.argv[0]) if sys.argv else ""
+    script = sys.argv[0] if sys.argv else ""
     folder = os.environ.get("FLOOR_MODULES")
-    if folder and ".snakemake" in (sys.argv[0] if sys.argv else ""):
+    if folder and ".snakemake" in script:  # a job's copy of its rule's script
+        script = os.path.basename(script)
         with open(os.path.join(folder, f"{os.getpid()}.json"), "w") as out:
             out.write(__import__("json").dumps([script, list(sys.modules)]))
 
@@ -187,9 +188,10 @@ def write_skeleton(
         if params and job["params"]:
             named[rule] = {f"p{i}": value for i, value in enumerate(job["params"])}
             lines.append(f"    params: **PARAMS[{rule!r}]")
-        if job["rule"] == "all":
-            pass
-        elif modules is None or not job["script"]:
+        if job["rule"] == "all":  # its inputs are its whole rule
+            lines.append("")
+            continue
+        if modules is None or not job["script"]:
             touched = "{output:q} {log:q}" if job["log"] else "{output:q}"
             lines.append(f'    shell: "touch {touched}"')
         else:
@@ -204,14 +206,6 @@ def write_skeleton(
         lines.append("")
     (folder / "Snakefile").write_text("\n".join(lines), "utf-8")
     (folder / "params.json").write_text(json.dumps(named), "utf-8")
-
-
-def edit(project: Path) -> None:
-    _, before, after = EDITED
-    config = project / "config/config.yaml"
-    text = config.read_text("utf-8")
-    assert before in text, f"{config} no longer has {before!r}"
-    config.write_text(text.replace(before, after), "utf-8")
 
 
 def reruns(folder: Path, target: str) -> list[str]:
@@ -249,19 +243,18 @@ def one_round(tmp: Path) -> dict[str, float]:
         edit(folder)
     times["plain_edit"] = timed([*plain, "out-edit", "--variant", variant], here)
     edited = describe(project)
-    for kind, recorded in KINDS.items():
+    for kind, imports in KINDS.items():
         folder = tmp / kind
         folder.mkdir()
-        recorded = modules if recorded else None
+        recorded = modules if imports else None
         write_skeleton(folder, jobs, recorded, project, params=kind != "unset")
-        run = lambda *args: timed(snakemake(*args), folder)  # noqa: E731
-        times[f"{kind}_default"] = run()
-        times[f"{kind}_noop"] = run()
+        times[f"{kind}_default"] = timed(snakemake(), folder)
+        times[f"{kind}_noop"] = timed(snakemake(), folder)
         if kind != "unset":  # without params, the edit is not seen
             write_skeleton(folder, edited, recorded, project)
             target = f"results/{cohort}/{variant}/report.html"
             same_reruns(project, folder, target)
-            times[f"{kind}_edit"] = run(target)
+            times[f"{kind}_edit"] = timed(snakemake(target), folder)
     times["version"] = timed(snakemake("--version"), tmp / "bare")
     return times
 

@@ -79,15 +79,21 @@ def one_round(project: Path, tmp: Path) -> dict[str, float]:
         same_work(here / "results", default / "results")
     times["noop"] = timed(snakemake(), default)
     times["version"] = timed(snakemake("--version"), default)
-    variant, before, after = EDITED
+    variant = EDITED[0]
     for folder in (default, here):
-        config = folder / "config/config.yaml"
-        text = config.read_text("utf-8")
-        assert before in text, f"{config} no longer has {before!r}"
-        config.write_text(text.replace(before, after), "utf-8")
+        edit(folder)
     times["edit"] = timed(snakemake(f"results/{cohort}/{variant}/report.html"), default)
     times["plain_edit"] = timed([*plain, "out-edit", "--variant", variant], here)
     return times
+
+
+def edit(project: Path) -> None:
+    """The edit loop's change, made in the project's config."""
+    _, before, after = EDITED
+    config = project / "config/config.yaml"
+    text = config.read_text("utf-8")
+    assert before in text, f"{config} no longer has {before!r}"
+    config.write_text(text.replace(before, after), "utf-8")
 
 
 def same_work(plain: Path, workflow: Path) -> None:
