@@ -102,7 +102,7 @@ def describe(project: Path) -> list[dict]:
                     "input": [str(f) for f in job.input],
                     "output": [str(f) for f in job.output],
                     "log": [str(f) for f in job.log],
-                    "params": list(job.non_derived_params),
+                    "params": list(job.params),
                 }
                 for job in dag.dag.jobs
             ]

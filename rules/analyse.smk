@@ -1,3 +1,14 @@
+ANALYSE_SETTINGS, ANALYSE_PARAMS = job_settings(
+    "analyse",
+    analysis=analysis_settings,
+    # the cohort's analysis without the variant's overrides: the ledger's readings
+    # are written for it (clinrepro/audit/readings.py)
+    default=cohort_analysis,
+    cohort=cohort_settings,
+    limits=config["reconciliation"],
+)
+
+
 # One job per variant from the tidy tables to the claims audit: the endpoints (ADSL, ADEFF),
 # the statistics (ARD) and the audit run one after the other in one process, each reading
 # what the one before wrote. Apart, they were three processes that each imported pandas and
@@ -8,6 +19,7 @@ rule analyse:
         **TIDY,
         code=script_code("analyse"),
         validation="results/{cohort}/validation/report.csv",
+        settings=ANALYSE_SETTINGS,
     output:
         adsl=dataset("adsl"),
         adeff=dataset("adeff"),
@@ -31,11 +43,6 @@ rule analyse:
         mem_mb=memory_mb(6),
         runtime=runtime_minutes,
     params:
-        analysis=analysis_settings,
-        # the cohort's analysis without the variant's overrides: the ledger's readings
-        # are written for it (clinrepro/audit/readings.py)
-        default=cohort_analysis,
-        cohort=cohort_settings,
-        limits=config["reconciliation"],
+        **ANALYSE_PARAMS,
     script:
         "../scripts/analyse.py"

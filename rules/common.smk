@@ -23,6 +23,7 @@ from clinrepro.base.settings import (
     population_roles as roles_of,
     undeclared_domains,
     variant_settings,
+    write_job_settings,
 )
 
 # the rules' scripts import this workflow's own package, as the line above did, whichever
@@ -231,8 +232,53 @@ def script_code(script):
     return code_of(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE)
 
 
+# Each job's settings, kept in a file that is an input of the job and rewritten only when
+# they change (clinrepro.base.settings.write_job_settings): the job reruns when they change,
+# and a rerun with nothing changed compares no params, for which Snakemake would import
+# pandas (0.3 s of each start; docs/benchmarks.md). The params are read back from the file,
+# so the script receives what it holds.
+SETTINGS_FOLDER = Path(".snakemake", "clinrepro", "settings")
+# what this start wrote or found in each settings file
+SETTINGS_HELD = {}
+
+
+def job_settings(step, **values):
+    """A step's settings file, an input function (`input: settings=...`), and its params
+    read from it (`params: **...`); each value a setting, or a function of the wildcards
+    giving one."""
+
+    def settings_file(wildcards):
+        variant = [wildcards.variant] if "variant" in wildcards.keys() else []
+        path = str(SETTINGS_FOLDER.joinpath(wildcards.cohort, *variant, f"{step}.json"))
+        settings = {
+            name: value(wildcards) if callable(value) else value for name, value in values.items()
+        }
+        try:
+            SETTINGS_HELD[path] = write_job_settings(path, settings)
+        except SettingsError as error:
+            refuse(str(error))
+        return path
+
+    def param(name):
+        def read(wildcards, input):
+            return SETTINGS_HELD[input.settings][name]
+
+        return read
+
+    return settings_file, {name: param(name) for name in values}
+
+
 def seed_settings(wildcards):
     return SEEDS[GENERATE[wildcards.cohort]["from"]]
+
+
+def generation(key):
+    """A setting of the cohort's generation (config generate:)."""
+
+    def setting(wildcards):
+        return GENERATE[wildcards.cohort][key]
+
+    return setting
 
 
 def seed_table(wildcards):

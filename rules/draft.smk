@@ -1,7 +1,16 @@
+DRAFT_SETTINGS, DRAFT_PARAMS = job_settings(
+    "draft",
+    cohort=cohort_settings,
+    analysis=cohort_analysis,
+    drafting=drafting_settings,
+)
+
+
 rule draft:
     input:
         text=raw_text,
         code=script_code("draft"),
+        settings=DRAFT_SETTINGS,
     output:
         "results/{cohort}/claims_draft.csv",
     log:
@@ -15,9 +24,7 @@ rule draft:
         mem_mb=memory_mb(5),
         runtime=runtime_minutes,
     params:
-        cohort=cohort_settings,
-        analysis=cohort_analysis,
-        drafting=drafting_settings,
+        **DRAFT_PARAMS,
     script:
         "../scripts/draft.py"
 

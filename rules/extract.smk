@@ -1,7 +1,15 @@
+EXTRACT_SETTINGS, EXTRACT_PARAMS = job_settings(
+    "extract",
+    cohort=cohort_settings,
+    max_problems=config["storage"]["max_problems"],
+)
+
+
 rule extract:
     input:
         unpack(patient_data),
         code=script_code("extract"),
+        settings=EXTRACT_SETTINGS,
     output:
         **TIDY,
         not_analysed=tidy_path("not_analysed"),
@@ -17,7 +25,6 @@ rule extract:
         mem_mb=memory_mb(21),
         runtime=runtime_minutes,
     params:
-        cohort=cohort_settings,
-        max_problems=config["storage"]["max_problems"],
+        **EXTRACT_PARAMS,
     script:
         "../scripts/extract.py"

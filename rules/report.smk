@@ -1,3 +1,16 @@
+REPORT_SETTINGS, REPORT_PARAMS = job_settings(
+    "report",
+    cohort=cohort_settings,
+    analysis=analysis_settings,
+    # the cohort's analysis without the variant's overrides, which the page says the
+    # variant departs from
+    default=cohort_analysis,
+    figures=figure_settings,
+    power=power_settings,
+    max_rows_shown=config["tables"]["max_rows_shown"],
+)
+
+
 # One job per variant from the results to the page: the figures, the power and sample size,
 # the baseline and claims tables, the report that shows them, then the manifest of every
 # file of the variant. Each user edit (a threshold, a figure setting, the ledger) reruns all
@@ -32,6 +45,7 @@ rule report:
             rules.table1.output,
             rules.analyse.output,
         ],
+        settings=REPORT_SETTINGS,
     output:
         **figure_outputs(),
         power_csv="results/{cohort}/{variant}/power/power.csv",
@@ -86,13 +100,6 @@ rule report:
         mem_mb=memory_mb(1.5),
         runtime=runtime_minutes,
     params:
-        cohort=cohort_settings,
-        analysis=analysis_settings,
-        # the cohort's analysis without the variant's overrides, which the page says the
-        # variant departs from
-        default=cohort_analysis,
-        figures=figure_settings,
-        power=power_settings,
-        max_rows_shown=config["tables"]["max_rows_shown"],
+        **REPORT_PARAMS,
     script:
         "../scripts/report.py"

@@ -1,3 +1,13 @@
+SENSITIVITY_SETTINGS, SENSITIVITY_PARAMS = job_settings(
+    "sensitivity",
+    variants=list(VARIANTS),
+    analyses=all_variant_settings,
+    overrides=config["variants"],
+    cohort=cohort_settings,
+    dpi=figure_dpi,
+)
+
+
 rule sensitivity:
     input:
         unpack(variant_results),
@@ -6,6 +16,7 @@ rule sensitivity:
         adeff=expand(dataset("adeff"), variant=VARIANTS, allow_missing=True),
         code=script_code("sensitivity"),
         template="report/templates/sensitivity.html.j2",
+        settings=SENSITIVITY_SETTINGS,
     output:
         csv=report(
             "results/{cohort}/sensitivity/sensitivity.csv",
@@ -38,10 +49,6 @@ rule sensitivity:
         mem_mb=memory_mb(1),
         runtime=runtime_minutes,
     params:
-        variants=list(VARIANTS),
-        analyses=all_variant_settings,
-        overrides=config["variants"],
-        cohort=cohort_settings,
-        dpi=figure_dpi,
+        **SENSITIVITY_PARAMS,
     script:
         "../scripts/sensitivity.py"

@@ -1,7 +1,16 @@
+SYNTHESIZE_SETTINGS, SYNTHESIZE_PARAMS = job_settings(
+    "synthesize",
+    seed_cohort=seed_settings,
+    patients=generation("patients"),
+    seed=generation("seed"),
+)
+
+
 rule synthesize:
     input:
         code=script_code("synthesize"),
         seed_table=seed_table,
+        settings=SYNTHESIZE_SETTINGS,
     output:
         table=generated_path("table"),
         claims=generated_path("claims"),
@@ -18,8 +27,6 @@ rule synthesize:
         mem_mb=synthesis_memory_mb,
         runtime=runtime_minutes,
     params:
-        seed_cohort=seed_settings,
-        patients=lambda wildcards: config["generate"][wildcards.cohort]["patients"],
-        seed=lambda wildcards: config["generate"][wildcards.cohort]["seed"],
+        **SYNTHESIZE_PARAMS,
     script:
         "../scripts/synthesize.py"

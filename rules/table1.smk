@@ -1,3 +1,10 @@
+TABLE1_SETTINGS, TABLE1_PARAMS = job_settings(
+    "table1",
+    cohort=cohort_settings,
+    max_rows_shown=config["tables"]["max_rows_shown"],
+)
+
+
 rule table1:
     input:
         **TIDY,
@@ -5,6 +12,7 @@ rule table1:
         code=script_code("table1"),
         validation="results/{cohort}/validation/report.csv",
         template="report/templates/table.html.j2",
+        settings=TABLE1_SETTINGS,
     output:
         csv=report(
             "results/{cohort}/tables/table1.csv",
@@ -24,7 +32,6 @@ rule table1:
         mem_mb=memory_mb(3.1),
         runtime=runtime_minutes,
     params:
-        cohort=cohort_settings,
-        max_rows_shown=config["tables"]["max_rows_shown"],
+        **TABLE1_PARAMS,
     script:
         "../scripts/table1.py"

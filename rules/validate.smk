@@ -1,8 +1,17 @@
+VALIDATE_SETTINGS, VALIDATE_PARAMS = job_settings(
+    "validate",
+    cohort=cohort_settings,
+    roles=population_roles,
+    max_problems=config["storage"]["max_problems"],
+)
+
+
 rule validate:
     input:
         unpack(published),
         **TIDY,
         code=script_code("validate"),
+        settings=VALIDATE_SETTINGS,
     output:
         "results/{cohort}/validation/report.csv",
     log:
@@ -17,8 +26,6 @@ rule validate:
         mem_mb=memory_mb(3.5),
         runtime=runtime_minutes,
     params:
-        cohort=cohort_settings,
-        roles=population_roles,
-        max_problems=config["storage"]["max_problems"],
+        **VALIDATE_PARAMS,
     script:
         "../scripts/validate.py"

@@ -2,6 +2,7 @@
 nothing else. The outputs are made up to date without running (empty files, then
 `snakemake --touch`), a module is edited, and `snakemake -n` lists the jobs to run."""
 
+import json
 import os
 import re
 import shutil
@@ -132,3 +133,87 @@ def test_giving_a_text_on_the_command_line_reruns_only_the_draft(built):
     # the pilot keeps its ledger: the text is drafted and compared with it, nothing rebuilt
     text = "texts={landon_cardinal_2022: tests/texts/synthetic_tofacitinib_independent.txt}"
     assert jobs_to_run(built, "--config", text) == {"draft": 1, "draft_vs_ledger": 1, "all": 1}
+
+
+@pytest.fixture()
+def own_copy(built, tmp_path):
+    """A copy of the built project for a test that edits its settings: a start writes the
+    jobs' settings files (.snakemake/clinrepro/settings), which the module's tests share."""
+    return shutil.copytree(built, tmp_path / "copy", symlinks=True)
+
+
+def test_changing_a_figure_setting_reruns_the_report_jobs_alone(own_copy):
+    config = own_copy / "config/config.yaml"
+    text = config.read_text("utf-8")
+    assert "  max_patients_drawn: 200\n" in text
+    config.write_text(text.replace("max_patients_drawn: 200", "max_patients_drawn: 10"), "utf-8")
+    assert jobs_to_run(own_copy) == {"report": VARIANTS, "all": 1}
+    # the setting each report job receives is the file's, which the start rewrote
+    held = json.loads(
+        (
+            own_copy / ".snakemake/clinrepro/settings/landon_cardinal_2022/mcid4/report.json"
+        ).read_text("utf-8")
+    )
+    assert held["figures"]["max_patients_drawn"] == 10
+    # the dpi is the side-by-side page's too
+    config.write_text(text.replace("dpi: 300", "dpi: 150"), "utf-8")
+    assert jobs_to_run(own_copy) == {"report": VARIANTS, "sensitivity": 1, "all": 1}
+
+
+def test_a_rerun_with_nothing_changed_imports_no_pandas(built):
+    # Snakemake imports pandas to compare a job's params whenever it has some that are not
+    # read from its inputs (0.3 s of each start): each job's params come from its settings
+    # file, so a no-op start does not (docs/benchmarks.md)
+    result = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "snakemake", "--cores", "1", "-n"],
+        cwd=built,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Nothing to be done" in result.stdout + result.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip() for line in result.stderr.splitlines() if "|" in line
+    }
+    assert "snakemake.persistence" in imported and "yaml" in imported
+    assert "pandas" not in imported
+
+
+def test_job_settings_are_written_only_when_they_change(tmp_path):
+    from clinrepro.base.settings import write_job_settings
+
+    path = tmp_path / "settings" / "analyse.json"
+    settings = {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": 1, "a": 0.5}}
+    held = write_job_settings(path, settings)
+    assert held == settings
+    # in their order, not sorted: a script that walks a mapping meets its keys as set
+    assert list(held["limits"]) == ["z", "a"] and held["cohort"]["measures"] == ["B", "A"]
+    assert path.read_text("utf-8") == (
+        '{\n "cohort": {\n  "name": "x",\n  "measures": [\n   "B",\n   "A"\n  ]\n },\n'
+        ' "limits": {\n  "z": 1,\n  "a": 0.5\n }\n}\n'
+    )
+    os.utime(path, ns=(10**18, 10**18))
+    write_job_settings(
+        path, {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": 1, "a": 0.5}}
+    )
+    assert path.stat().st_mtime_ns == 10**18  # the same settings: the file untouched
+    assert write_job_settings(path, {"limits": {"z": 2}}) == {"limits": {"z": 2}}
+    assert path.stat().st_mtime_ns != 10**18
+    assert [p.name for p in path.parent.iterdir()] == ["analyse.json"]  # no temporary left
+
+
+@pytest.mark.parametrize(
+    "value, shown",
+    [((1, 2), "(1, 2)"), ({1: "a"}, "{1: 'a'}"), ([{"w": (0,)}], "[{'w': (0,)}]")],
+)
+def test_a_setting_json_would_change_is_refused_by_name(tmp_path, value, shown):
+    from clinrepro.base.settings import SettingsError, write_job_settings
+
+    path = tmp_path / "report.json"
+    with pytest.raises(SettingsError) as error:
+        write_job_settings(path, {"dpi": 300, "visits": value})
+    assert str(error.value) == (
+        f"The setting 'visits' ({shown}) cannot be kept in {path} unchanged: settings are "
+        "plain numbers, text, lists and mappings with text keys."
+    )
+    assert not path.exists()

@@ -54,6 +54,13 @@ def test_changing_one_variant_reruns_only_that_variant(rebuilt):
     assert per_variant == {(rule, "mcid4") for rule in ("analyse", "report")}
     # the side-by-side page of the cohort depends on every variant, so it is rebuilt too
     assert sorted(rule for rule, w in jobs if "variant" not in w) == ["all", "sensitivity"]
+    # the dry run rewrote the variant's settings files; changed back, they hold what the
+    # outputs were built from (Snakemake keeps each small input's checksum): nothing reruns
+    settings = rebuilt / ".snakemake/clinrepro/settings" / PILOT / "mcid4" / "analyse.json"
+    assert '"threshold": 3' in settings.read_text("utf-8")
+    config.write_text(text, "utf-8")
+    assert planned_jobs(rebuilt) == []
+    assert '"threshold": 3' not in settings.read_text("utf-8")
 
 
 def test_adding_a_cohort_reruns_nothing_of_the_others(rebuilt):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -65,6 +67,35 @@ def _known(config: dict, section: str, name: str) -> None:
 
 class SettingsError(ValueError):
     """A settings file that cannot be read, with where and how to mend it."""
+
+
+def write_job_settings(path: str | Path, settings: dict) -> dict:
+    """A job's settings (the values its script receives as params) kept in a JSON file that
+    is an input of the job, rewritten only when they differ from what it holds: the job
+    reruns when they change, by the file's time, and a rerun with nothing changed compares
+    no params (for which Snakemake imports pandas: docs/benchmarks.md). Returns the
+    settings as the file holds them, in their order; a value JSON would not give back
+    unchanged (a tuple, a number as a mapping's key) is refused, named."""
+    text = json.dumps(settings, indent=1, ensure_ascii=False) + "\n"
+    held = json.loads(text)
+    for name, value in settings.items():
+        if held[name] != value:
+            raise SettingsError(
+                f"The setting '{name}' ({value!r}) cannot be kept in {path} unchanged: "
+                "settings are plain numbers, text, lists and mappings with text keys."
+            )
+    path = Path(path)
+    try:
+        unchanged = path.read_text("utf-8") == text
+    except OSError:
+        unchanged = False
+    if not unchanged:
+        # written whole, then renamed: two starts at once each leave a complete file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        temporary.write_text(text, "utf-8")
+        os.replace(temporary, path)
+    return held
 
 
 # libyaml's parser where the yaml package has it (typed.SAFE_LOADER): the Snakefile reads
