@@ -23,7 +23,7 @@ from clinrepro.base.settings import (
     population_roles as roles_of,
     undeclared_domains,
     variant_settings,
-    write_job_settings,
+    keep_job_settings,
 )
 
 # the rules' scripts import this workflow's own package, as the line above did, whichever
@@ -232,31 +232,33 @@ def script_code(script):
     return code_of(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE)
 
 
-# Each job's settings, kept in a file that is an input of the job and rewritten only when
-# they change (clinrepro.base.settings.write_job_settings): the job reruns when they change,
-# and a rerun with nothing changed compares no params, for which Snakemake would import
-# pandas (0.3 s of each start; docs/benchmarks.md). The params are read back from the file,
-# so the script receives what it holds.
+# Each job's settings, kept in a file named by a digest of them, written once and an input
+# of the job (clinrepro.base.settings.keep_job_settings): changed settings are another
+# file, so the job reruns (its set of inputs changed), a start running at the same time
+# never alters the file of a job it did not run, and a start with nothing to do compares no
+# params, for which Snakemake would import pandas (0.3 s of each start; docs/benchmarks.md).
+# The params are the settings themselves, as this start computed them for the file.
 SETTINGS_FOLDER = Path(".snakemake", "clinrepro", "settings")
-# what this start wrote or found in each settings file
+# the settings of each file this start named
 SETTINGS_HELD = {}
 
 
 def job_settings(step, **values):
-    """A step's settings file, an input function (`input: settings=...`), and its params
-    read from it (`params: **...`); each value a setting, or a function of the wildcards
-    giving one."""
+    """A step's settings file, an input function (`input: settings=...`), and its params,
+    the settings that file holds (`params: **...`); each value a setting, or a function of
+    the wildcards giving one."""
 
     def settings_file(wildcards):
         variant = [wildcards.variant] if "variant" in wildcards.keys() else []
-        path = str(SETTINGS_FOLDER.joinpath(wildcards.cohort, *variant, f"{step}.json"))
+        folder = SETTINGS_FOLDER.joinpath(wildcards.cohort, *variant, step)
         settings = {
             name: value(wildcards) if callable(value) else value for name, value in values.items()
         }
         try:
-            SETTINGS_HELD[path] = write_job_settings(path, settings)
-        except SettingsError as error:
-            refuse(str(error))
+            path = keep_job_settings(folder, settings)
+        except OSError as error:
+            refuse(f"The settings of a {step} job cannot be kept in {folder}: {error}")
+        SETTINGS_HELD[path] = settings
         return path
 
     def param(name):

@@ -2,12 +2,14 @@
 nothing else. The outputs are made up to date without running (empty files, then
 `snakemake --touch`), a module is edited, and `snakemake -n` lists the jobs to run."""
 
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -142,22 +144,32 @@ def own_copy(built, tmp_path):
     return shutil.copytree(built, tmp_path / "copy", symlinks=True)
 
 
+def settings_files(project, *parts):
+    """The settings files of a step's jobs (rules/common.smk), by what they hold."""
+    folder = project.joinpath(".snakemake/clinrepro/settings", *parts)
+    return {path.name: json.loads(path.read_text("utf-8")) for path in folder.glob("*.json")}
+
+
 def test_changing_a_figure_setting_reruns_the_report_jobs_alone(own_copy):
     config = own_copy / "config/config.yaml"
     text = config.read_text("utf-8")
     assert "  max_patients_drawn: 200\n" in text
+    before = settings_files(own_copy, "landon_cardinal_2022", "mcid4", "report")
+    assert [held["figures"]["max_patients_drawn"] for held in before.values()] == [200]
     config.write_text(text.replace("max_patients_drawn: 200", "max_patients_drawn: 10"), "utf-8")
     assert jobs_to_run(own_copy) == {"report": VARIANTS, "all": 1}
-    # the setting each report job receives is the file's, which the start rewrote
-    held = json.loads(
-        (
-            own_copy / ".snakemake/clinrepro/settings/landon_cardinal_2022/mcid4/report.json"
-        ).read_text("utf-8")
-    )
-    assert held["figures"]["max_patients_drawn"] == 10
+    # the start kept the new settings in a file of their own and left the built one as it was
+    after = settings_files(own_copy, "landon_cardinal_2022", "mcid4", "report")
+    assert {name: after[name] for name in before} == before
+    (new,) = set(after) - set(before)
+    assert after[new]["figures"]["max_patients_drawn"] == 10
+    assert after[new]["figures"]["dpi"] == 300
     # the dpi is the side-by-side page's too
     config.write_text(text.replace("dpi: 300", "dpi: 150"), "utf-8")
     assert jobs_to_run(own_copy) == {"report": VARIANTS, "sensitivity": 1, "all": 1}
+    # as built again: nothing to do, the files named are the built ones
+    config.write_text(text, "utf-8")
+    assert jobs_to_run(own_copy) == {}
 
 
 def test_a_rerun_with_nothing_changed_imports_no_pandas(built):
@@ -179,41 +191,36 @@ def test_a_rerun_with_nothing_changed_imports_no_pandas(built):
     assert "pandas" not in imported
 
 
-def test_job_settings_are_written_only_when_they_change(tmp_path):
-    from clinrepro.base.settings import write_job_settings
+def test_job_settings_are_kept_once_in_a_file_named_by_them(tmp_path):
+    from clinrepro.base.settings import keep_job_settings
 
-    path = tmp_path / "settings" / "analyse.json"
+    folder = tmp_path / "settings" / "analyse"
     settings = {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": 1, "a": 0.5}}
-    held = write_job_settings(path, settings)
-    assert held == settings
-    # in their order, not sorted: a script that walks a mapping meets its keys as set
-    assert list(held["limits"]) == ["z", "a"] and held["cohort"]["measures"] == ["B", "A"]
+    path = Path(keep_job_settings(folder, settings))
+    digest = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
+    assert path == folder / f"{digest}.json"
+    # in their order, not sorted, for people to read
     assert path.read_text("utf-8") == (
         '{\n "cohort": {\n  "name": "x",\n  "measures": [\n   "B",\n   "A"\n  ]\n },\n'
         ' "limits": {\n  "z": 1,\n  "a": 0.5\n }\n}\n'
     )
     os.utime(path, ns=(10**18, 10**18))
-    write_job_settings(
-        path, {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": 1, "a": 0.5}}
-    )
-    assert path.stat().st_mtime_ns == 10**18  # the same settings: the file untouched
-    assert write_job_settings(path, {"limits": {"z": 2}}) == {"limits": {"z": 2}}
-    assert path.stat().st_mtime_ns != 10**18
-    assert [p.name for p in path.parent.iterdir()] == ["analyse.json"]  # no temporary left
-
-
-@pytest.mark.parametrize(
-    "value, shown",
-    [((1, 2), "(1, 2)"), ({1: "a"}, "{1: 'a'}"), ([{"w": (0,)}], "[{'w': (0,)}]")],
-)
-def test_a_setting_json_would_change_is_refused_by_name(tmp_path, value, shown):
-    from clinrepro.base.settings import SettingsError, write_job_settings
-
-    path = tmp_path / "report.json"
-    with pytest.raises(SettingsError) as error:
-        write_job_settings(path, {"dpi": 300, "visits": value})
-    assert str(error.value) == (
-        f"The setting 'visits' ({shown}) cannot be kept in {path} unchanged: settings are "
-        "plain numbers, text, lists and mappings with text keys."
-    )
-    assert not path.exists()
+    same = {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": 1, "a": 0.5}}
+    assert keep_job_settings(folder, same) == str(path)
+    assert path.stat().st_mtime_ns == 10**18  # the same settings: the same file, untouched
+    # settings that differ in their Python form only are another file: keys in another
+    # order, a number as text, a tuple for a list, a number as a key (its JSON as text)
+    others = [
+        {"limits": {"a": 0.5, "z": 1}, "cohort": settings["cohort"]},
+        {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {"z": "1", "a": 0.5}},
+        {"cohort": {"name": "x", "measures": ("B", "A")}, "limits": {"z": 1, "a": 0.5}},
+        {"cohort": {"name": "x", "measures": ["B", "A"]}, "limits": {1: 1, "a": 0.5}},
+    ]
+    paths = {keep_job_settings(folder, other) for other in others}
+    assert len(paths) == 4 and str(path) not in paths
+    assert json.loads(Path(keep_job_settings(folder, others[3])).read_text("utf-8"))["limits"] == {
+        "1": 1,
+        "a": 0.5,
+    }
+    assert path.stat().st_mtime_ns == 10**18  # never rewritten
+    assert sorted(p.suffix for p in folder.iterdir()) == [".json"] * 5  # no temporary left

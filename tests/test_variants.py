@@ -1,6 +1,7 @@
 """Variants, subgroups and a second cohort from config alone; rebuilds limited to what changed."""
 
 import csv
+import json
 import math
 import re
 import shutil
@@ -54,13 +55,13 @@ def test_changing_one_variant_reruns_only_that_variant(rebuilt):
     assert per_variant == {(rule, "mcid4") for rule in ("analyse", "report")}
     # the side-by-side page of the cohort depends on every variant, so it is rebuilt too
     assert sorted(rule for rule, w in jobs if "variant" not in w) == ["all", "sensitivity"]
-    # the dry run rewrote the variant's settings files; changed back, they hold what the
-    # outputs were built from (Snakemake keeps each small input's checksum): nothing reruns
-    settings = rebuilt / ".snakemake/clinrepro/settings" / PILOT / "mcid4" / "analyse.json"
-    assert '"threshold": 3' in settings.read_text("utf-8")
+    # the dry run kept the new settings in a file of their own, beside the built one;
+    # changed back, the jobs' settings are the built file again: nothing reruns
+    folder = rebuilt / ".snakemake/clinrepro/settings" / PILOT / "mcid4" / "analyse"
+    held = sorted(path.read_text("utf-8").count('"threshold": 3') for path in folder.iterdir())
+    assert held == [0, 1]
     config.write_text(text, "utf-8")
     assert planned_jobs(rebuilt) == []
-    assert '"threshold": 3' not in settings.read_text("utf-8")
 
 
 def test_adding_a_cohort_reruns_nothing_of_the_others(rebuilt):
@@ -387,3 +388,18 @@ def test_variants_are_described_against_the_first_that_overrides_nothing(config)
     assert reference_variant(["mcid4", "paper", "log_scale"], config["variants"]) == "paper"
     # without it the first built stands in, and the page names it
     assert reference_variant(["mcid4", "mmt8_142"], config["variants"]) == "mcid4"
+
+
+@pytest.mark.parametrize("step, key", [("analyse", "analysis"), ("report", "figures")])
+def test_each_jobs_log_names_the_settings_it_ran_with(built, step, key):
+    log = (built / "logs" / PILOT / "mcid4" / f"{step}.log").read_text("utf-8")
+    last = log.splitlines()[-1]
+    prefix = "INFO clinrepro.base.errors: settings: "
+    assert last.startswith(prefix)
+    path = last.removeprefix(prefix)
+    assert path.startswith(f".snakemake/clinrepro/settings/{PILOT}/mcid4/{step}/")
+    held = json.loads((built / path).read_text("utf-8"))
+    # the variant's own threshold, and the cohort's default it is compared with
+    assert held["analysis"]["response"]["cutaneous"]["threshold"] == 4
+    assert held["default"]["response"]["cutaneous"]["threshold"] == 5
+    assert key in held and held["cohort"]["name"] == PILOT

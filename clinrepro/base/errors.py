@@ -138,5 +138,8 @@ def running_step(problems: str | None = None, max_problems: int | None = None, j
             file=sys.stderr,
         )
         sys.exit(1)
+    settings = getattr(getattr(job, "input", None), "settings", None)
+    if settings:  # the file of the settings the job ran with (rules/common.smk)
+        logging.getLogger(__name__).info("settings: %s", settings)
     if problems:
         write_problems(problems, [])

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import copy
 import functools
+import hashlib
 import json
 import os
 import re
+import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -69,33 +71,29 @@ class SettingsError(ValueError):
     """A settings file that cannot be read, with where and how to mend it."""
 
 
-def write_job_settings(path: str | Path, settings: dict) -> dict:
-    """A job's settings (the values its script receives as params) kept in a JSON file that
-    is an input of the job, rewritten only when they differ from what it holds: the job
-    reruns when they change, by the file's time, and a rerun with nothing changed compares
-    no params (for which Snakemake imports pandas: docs/benchmarks.md). Returns the
-    settings as the file holds them, in their order; a value JSON would not give back
-    unchanged (a tuple, a number as a mapping's key) is refused, named."""
-    text = json.dumps(settings, indent=1, ensure_ascii=False) + "\n"
-    held = json.loads(text)
-    for name, value in settings.items():
-        if held[name] != value:
-            raise SettingsError(
-                f"The setting '{name}' ({value!r}) cannot be kept in {path} unchanged: "
-                "settings are plain numbers, text, lists and mappings with text keys."
-            )
-    path = Path(path)
-    try:
-        unchanged = path.read_text("utf-8") == text
-    except OSError:
-        unchanged = False
-    if not unchanged:
-        # written whole, then renamed: two starts at once each leave a complete file
+def keep_job_settings(folder: str | Path, settings: dict) -> str:
+    """A job's settings (the values its script receives as params) kept in a file of
+    `folder` named by a digest of them, written once and never rewritten, and the file's
+    path: the job's input. Changed settings are another file, so Snakemake reruns the job
+    because its set of inputs changed, and a start with nothing to do compares no params
+    (for which Snakemake imports pandas: docs/benchmarks.md). The digest is of the settings'
+    Python form (a number and its text, a tuple and a list, the order of a mapping's keys
+    differ); the file holds them as JSON for people to read (a value JSON cannot hold by its
+    Python text, a key that is not text as text)."""
+    digest = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
+    path = Path(folder, f"{digest}.json")
+    if not path.exists():
+        text = json.dumps(settings, indent=1, ensure_ascii=False, default=repr) + "\n"
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        temporary.write_text(text, "utf-8")
-        os.replace(temporary, path)
-    return held
+        # written whole under a name of its own, then renamed: a start at the same time
+        # writes the same text, and the file is never read half-written
+        temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            temporary.write_text(text, "utf-8")
+            os.replace(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    return str(path)
 
 
 # libyaml's parser where the yaml package has it (typed.SAFE_LOADER): the Snakefile reads
