@@ -257,7 +257,7 @@ def job_settings(step, **values):
         try:
             path = keep_job_settings(folder, settings)
         except OSError as error:
-            refuse(f"The settings of a {step} job cannot be kept in {folder}: {error}")
+            refuse(f"The settings of the {step} job cannot be kept in {folder}: {error}")
         SETTINGS_HELD[path] = settings
         return path
 
