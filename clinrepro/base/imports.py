@@ -15,6 +15,7 @@ import functools
 import hashlib
 import json
 import os
+import secrets
 from pathlib import Path
 
 PACKAGE = "clinrepro"
@@ -171,14 +172,23 @@ def _kept(store: str) -> dict:
     return kept if isinstance(kept, dict) else {}
 
 
-def _keep(store: Path, kept: dict) -> None:
-    """Write the store whole (two starts at once each write a complete file). Written here
+def write_whole(path: Path, text: str) -> None:
+    """Write a file whole: under a name of its own, then renamed, so that two starts at once
+    each leave a complete file and none is read half-written; no temporary is left. Here,
     with the standard library, not the package's writer (clinrepro.base.files), which
-    imports pandas: the Snakefile reads this module while it is parsed."""
+    imports pandas: the Snakefile uses it while it is parsed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        store.parent.mkdir(parents=True, exist_ok=True)
-        temporary = store.with_name(f"{store.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(kept, indent=1, sort_keys=True) + "\n", "utf-8")
-        os.replace(temporary, store)
+        temporary.write_text(text, "utf-8")
+        os.replace(temporary, path)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _keep(store: Path, kept: dict) -> None:
+    """Write the store whole (write_whole)."""
+    try:
+        write_whole(store, json.dumps(kept, indent=1, sort_keys=True) + "\n")
     except OSError:  # a folder that cannot be written: the next start parses again
         pass

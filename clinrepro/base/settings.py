@@ -9,15 +9,14 @@ import copy
 import functools
 import hashlib
 import json
-import os
 import re
-import secrets
 from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
 
 from clinrepro.base import typed
+from clinrepro.base.imports import write_whole
 from clinrepro.base.study import (
     POPULATION_FLAG,
     SAFETY_FLAG,
@@ -82,17 +81,8 @@ def keep_job_settings(folder: str | Path, settings: dict) -> str:
     Python text, a key that is not text as text)."""
     digest = hashlib.sha256(repr(settings).encode("utf-8")).hexdigest()[:16]
     path = Path(folder, f"{digest}.json")
-    if not path.exists():
-        text = json.dumps(settings, indent=1, ensure_ascii=False, default=repr) + "\n"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # written whole under a name of its own, then renamed: a start at the same time
-        # writes the same text, and the file is never read half-written
-        temporary = path.with_name(f"{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-        try:
-            temporary.write_text(text, "utf-8")
-            os.replace(temporary, path)
-        finally:
-            temporary.unlink(missing_ok=True)
+    if not path.exists():  # a start at the same time writes the same text
+        write_whole(path, json.dumps(settings, indent=1, ensure_ascii=False, default=repr) + "\n")
     return str(path)
 
 
