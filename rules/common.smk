@@ -1,25 +1,21 @@
 import csv
-import functools
 import os
 import sys
 from pathlib import Path
 
-import jsonschema
-import yaml
 
-
-from clinrepro.base.imports import code_of
+from clinrepro.base.imports import code_file
 from clinrepro.base.settings import (
     FIGURES,
     TIDY_TABLES,
     SettingsError,
-    SAFE_LOADER,
     cohort_problems,
     cohort_analysis as analysis_of_cohort,
     cohort_settings as read_cohort,
     drafting_settings as drafting_of,
     foreign_domains,
     numbers_read,
+    schema_problems,
     population_roles as roles_of,
     undeclared_domains,
     variant_settings,
@@ -49,23 +45,14 @@ def refuse(message):
     sys.exit(1)
 
 
-@functools.cache
-def validator_of(schema):
-    """A JSON schema's validator, read once however many settings it checks."""
-    with open(os.path.join(workflow.basedir, schema), encoding="utf-8") as handle:
-        return jsonschema.Draft202012Validator(yaml.load(handle, Loader=SAFE_LOADER))
+# settings that passed their schema before (clinrepro.base.settings.schema_problems)
+PASSED_FOLDER = Path(workflow.basedir, ".snakemake", "clinrepro", "passed")
 
 
 def checked(settings, schema, what):
     """Validate settings against a JSON schema; the error names the key, what and where."""
-    validator = validator_of(schema)
-    errors = sorted(validator.iter_errors(settings), key=lambda e: list(e.absolute_path))
-    if errors:
-        lines = [
-            f"{error.message}"
-            + (f" (at {'.'.join(map(str, error.absolute_path))})" if error.absolute_path else "")
-            for error in errors
-        ]
+    lines = schema_problems(settings, Path(workflow.basedir, schema), PASSED_FOLDER)
+    if lines:
         refuse(f"{what} are invalid:\n  - " + "\n  - ".join(lines))
 
 
@@ -223,13 +210,18 @@ TIDY = {name: tidy_path(name) for name in TIDY_TABLES}
 
 # the code inputs of the last start, kept while no source changed (clinrepro.base.imports)
 CODE_INPUTS_STORE = Path(workflow.basedir, ".snakemake", "clinrepro", "code_inputs.json")
+# each job's code input: a file listing the digests of the sources it runs
+CODE_FOLDER = Path(".snakemake", "clinrepro", "code")
 
 
 def script_code(script):
-    """The package sources a rule's script imports, transitively (the real import graph),
-    so that editing code a job runs reruns it, and editing any other code does not; kept
-    in .snakemake/ for the next start while no source changed."""
-    return code_of(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE)
+    """A file standing for the package sources a rule's script imports, transitively (the
+    real import graph), and the data files they read: editing code a job runs reruns it,
+    editing any other code does not (clinrepro.base.imports.code_file)."""
+    try:
+        return code_file(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE, CODE_FOLDER)
+    except OSError as error:
+        refuse(f"The code inputs of the {script} jobs cannot be kept in {CODE_FOLDER}: {error}")
 
 
 # Each job's settings, kept in a file named by a digest of them, written once and an input

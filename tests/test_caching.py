@@ -172,7 +172,7 @@ def test_changing_a_figure_setting_reruns_the_report_jobs_alone(own_copy):
     assert jobs_to_run(own_copy) == {}
 
 
-def test_a_rerun_with_nothing_changed_imports_no_pandas(built):
+def test_a_rerun_with_nothing_changed_imports_no_pandas_nor_jsonschema(built):
     # Snakemake imports pandas to compare a job's params whenever it has some that are not
     # read from its inputs (0.3 s of each start): each job's params come from its settings
     # file, so a no-op start does not (docs/benchmarks.md)
@@ -189,6 +189,8 @@ def test_a_rerun_with_nothing_changed_imports_no_pandas(built):
     }
     assert "snakemake.persistence" in imported and "yaml" in imported
     assert "pandas" not in imported
+    # nor jsonschema: the settings passed their schemas at the start that built them
+    assert "jsonschema" not in imported
 
 
 def test_job_settings_are_kept_once_in_a_file_named_by_them(tmp_path):
@@ -224,3 +226,35 @@ def test_job_settings_are_kept_once_in_a_file_named_by_them(tmp_path):
     }
     assert path.stat().st_mtime_ns == 10**18  # never rewritten
     assert sorted(p.suffix for p in folder.iterdir()) == [".json"] * 5  # no temporary left
+
+
+def test_settings_that_passed_their_schema_are_not_checked_again(tmp_path, monkeypatch):
+    from clinrepro.base import settings as module
+
+    schema = tmp_path / "schema.yaml"
+    schema.write_text(
+        "type: object\nproperties:\n  threshold: {type: number, minimum: 0}\n"
+        "additionalProperties: false\n"
+    )
+    passed = tmp_path / "passed"
+    assert module.schema_problems({"threshold": -1, "dose": 5}, schema, passed) == [
+        "Additional properties are not allowed ('dose' was unexpected)",
+        "-1 is less than the minimum of 0 (at threshold)",
+    ]
+    assert not passed.exists()  # settings that fail leave no mark
+    assert module.schema_problems({"threshold": 4}, schema, passed) == []
+    (mark,) = passed.iterdir()
+    text = f"{schema.read_text()}\0{ {'threshold': 4}!r}"
+    assert mark.name == hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+    def no_check(text):
+        raise AssertionError("checked again")
+
+    monkeypatch.setattr(module, "_schema_validator", no_check)
+    assert module.schema_problems({"threshold": 4}, schema, passed) == []  # not checked
+    # other settings, or the same ones against an edited schema, are checked
+    with pytest.raises(AssertionError, match="checked again"):
+        module.schema_problems({"threshold": 3}, schema, passed)
+    schema.write_text(schema.read_text() + "required: [threshold]\n")
+    with pytest.raises(AssertionError, match="checked again"):
+        module.schema_problems({"threshold": 4}, schema, passed)

@@ -140,16 +140,29 @@ def test_a_data_file_a_module_reads_is_a_code_input(tmp_path):
         assert "config/vocabularies.yaml" in code_of(f"scripts/{script}.py", ROOT)
 
 
-def test_the_code_inputs_kept_for_the_next_start_are_read_until_a_source_changes(tmp_path):
-    import json
-    import os
+def new_start():
+    """What a new start of Snakemake finds: nothing read before."""
+    imports._kept.cache_clear()
+    imports._package_listed.cache_clear()
+    imports._content_digest.cache_clear()
 
+
+@pytest.fixture
+def package(tmp_path):
+    """A package of two empty modules under tmp_path, and a script importing one."""
     package = tmp_path / "clinrepro"
     package.mkdir()
     (package / "__init__.py").write_text("")
     (package / "low.py").write_text("")
     (package / "high.py").write_text("")
     (tmp_path / "script.py").write_text("import clinrepro.high\n")
+    return package
+
+
+def test_the_code_inputs_kept_for_the_next_start_are_read_until_a_source_changes(tmp_path, package):
+    import json
+    import os
+
     store = tmp_path / ".snakemake/clinrepro/code_inputs.json"
     assert code_of("script.py", tmp_path, store) == ["clinrepro/__init__.py", "clinrepro/high.py"]
     kept = json.loads(store.read_text("utf-8"))
@@ -158,19 +171,55 @@ def test_the_code_inputs_kept_for_the_next_start_are_read_until_a_source_changes
     # by hand shows it)
     kept["script.py"]["code"] = ["read from the store"]
     store.write_text(json.dumps(kept), "utf-8")
-    imports._kept.cache_clear()
+    new_start()
     assert code_of("script.py", tmp_path, store) == ["read from the store"]
     # an edit (a new modification time and size) is parsed again, and kept
     high = package / "high.py"
     high.write_text("from clinrepro import low\n")
     os.utime(high, ns=(1, 1))
-    imports._kept.cache_clear()
+    new_start()
     expected = ["clinrepro/__init__.py", "clinrepro/high.py", "clinrepro/low.py"]
     assert code_of("script.py", tmp_path, store) == expected
     edited = json.loads(store.read_text("utf-8"))["script.py"]
     assert edited["code"] == expected
     # a new source in the package, imported by no one yet, changes the stamp too
     (package / "new.py").write_text("")
-    imports._kept.cache_clear()
+    new_start()
     assert code_of("script.py", tmp_path, store) == expected
     assert json.loads(store.read_text("utf-8"))["script.py"]["stamp"] != edited["stamp"]
+
+
+def test_a_job_s_code_input_is_one_file_listing_the_digests_of_the_sources_it_runs(
+    tmp_path, package
+):
+    import hashlib
+    import os
+
+    store, folder = tmp_path / "store.json", tmp_path / "code"
+
+    def code_file():
+        new_start()
+        return Path(imports.code_file("script.py", tmp_path, store, folder))
+
+    path = code_file()
+    empty = hashlib.sha256(b"").hexdigest()
+    text = f"{empty}  clinrepro/__init__.py\n{empty}  clinrepro/high.py\n"
+    assert path.read_text("utf-8") == text  # what `sha256sum -c` checks, from the project
+    assert path == folder / "script" / f"{hashlib.sha256(text.encode()).hexdigest()[:16]}.sha256"
+    os.utime(path, ns=(10**18, 10**18))
+    # touched only: the same file, untouched
+    os.utime(package / "high.py", ns=(2 * 10**18, 2 * 10**18))
+    assert code_file() == path and path.stat().st_mtime_ns == 10**18
+    # edited: another file, naming what the script now runs
+    (package / "high.py").write_text("from clinrepro import low\n")
+    edited = code_file()
+    assert edited.parent == path.parent and edited.read_text("utf-8") == (
+        f"{empty}  clinrepro/__init__.py\n"
+        f"{hashlib.sha256(b'from clinrepro import low' + bytes([10])).hexdigest()}"
+        "  clinrepro/high.py\n"
+        f"{empty}  clinrepro/low.py\n"
+    )
+    # back as it was: the first file again, never rewritten
+    (package / "high.py").write_text("")
+    assert code_file() == path and path.stat().st_mtime_ns == 10**18
+    assert sorted(path.parent.iterdir()) == sorted([path, edited])

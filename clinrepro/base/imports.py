@@ -144,6 +144,30 @@ def code_of(script: str | Path, root: str | Path, store: str | Path | None = Non
     return list(kept[str(script)]["code"])
 
 
+def code_file(script: str | Path, root: str | Path, store: str | Path, folder: str | Path) -> str:
+    """One file standing for the code a script runs (code_of), the job's code input: it
+    lists each source's SHA-256 digest and path (`sha256sum -c` checks it), and is named
+    by a digest of that list, in `folder`/<script's name>/, written once and never
+    rewritten (as the jobs' settings files are: clinrepro.base.settings.keep_job_settings).
+    Edited code is another file, so the jobs that run it rerun (their set of inputs
+    changed); code as it was when built, back from an edit or only touched, names the
+    built file: nothing reruns. One input where there were up to 55: Snakemake compares
+    each output's recorded inputs at every start (docs/benchmarks.md)."""
+    sources = code_of(script, root, store)
+    text = "".join(f"{_content_digest(Path(root, source))}  {source}\n" for source in sources)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    path = Path(folder, Path(script).stem, f"{digest}.sha256")
+    if not path.exists():  # a start at the same time writes the same text
+        write_whole(path, text)
+    return str(path)
+
+
+@functools.cache
+def _content_digest(path: Path) -> str:
+    """A source's SHA-256, read once a start (several scripts run the same sources)."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
 def _code_of(script: str | Path, root: Path) -> list[str]:
     modules = _closure(root, frozenset(imported(Path(root, script), root)))
     sources = [module_file(m, root) for m in modules]
@@ -154,12 +178,20 @@ def _code_of(script: str | Path, root: Path) -> list[str]:
 def _stamp(root: Path, script: str | Path) -> str:
     """A digest of the names, modification times and sizes of the script and of every
     package source: any edit, added or removed file changes it."""
-    files = [Path(root, script), *sorted((root / PACKAGE).rglob("*.py"))]
-    listed = []
-    for path in files:
-        stat = path.stat()
-        listed.append(f"{path.relative_to(root)} {stat.st_mtime_ns} {stat.st_size}")
+    listed = [_listed(root, Path(root, script)), *_package_listed(root)]
     return hashlib.sha256("\n".join(listed).encode("utf-8")).hexdigest()
+
+
+def _listed(root: Path, path: Path) -> str:
+    stat = path.stat()
+    return f"{path.relative_to(root)} {stat.st_mtime_ns} {stat.st_size}"
+
+
+@functools.cache
+def _package_listed(root: Path) -> tuple[str, ...]:
+    """The package's sources listed once a start (for the ten scripts' stamps), as they
+    were when it began."""
+    return tuple(_listed(root, path) for path in sorted((root / PACKAGE).rglob("*.py")))
 
 
 @functools.cache

@@ -86,6 +86,45 @@ def keep_job_settings(folder: str | Path, settings: dict) -> str:
     return str(path)
 
 
+def schema_problems(
+    settings: dict, schema: str | Path, passed: str | Path | None = None
+) -> list[str]:
+    """What is wrong with settings against a JSON schema (a YAML file), one line each naming
+    the key; none when they are valid.
+
+    With `passed` (a folder), settings that passed the same schema before are not checked
+    again: their passing is kept there as an empty file named by a digest of the schema's
+    text and the settings' Python form (as keep_job_settings names its files), written when
+    they pass. jsonschema is imported only to check: importing it and checking every
+    cohort's and variant's settings were 0.07 s of each start (docs/benchmarks.md)."""
+    text = Path(schema).read_text("utf-8")
+    mark = None
+    if passed is not None:
+        digest = hashlib.sha256(f"{text}\0{settings!r}".encode("utf-8")).hexdigest()[:16]
+        mark = Path(passed, digest)
+        if mark.exists():
+            return []
+    problems = _schema_validator(text).iter_errors(settings)
+    lines = [
+        error.message
+        + (f" (at {'.'.join(map(str, error.absolute_path))})" if error.absolute_path else "")
+        for error in sorted(problems, key=lambda e: list(e.absolute_path))
+    ]
+    if not lines and mark is not None:
+        try:
+            write_whole(mark, "")
+        except OSError:  # a folder that cannot be written: the next start checks again
+            pass
+    return lines
+
+
+@functools.cache
+def _schema_validator(text: str):
+    import jsonschema
+
+    return jsonschema.Draft202012Validator(yaml.load(text, Loader=SAFE_LOADER))
+
+
 # libyaml's parser where the yaml package has it (typed.SAFE_LOADER): the Snakefile reads
 # every cohort's settings at each start, twice as fast
 SAFE_LOADER = typed.SAFE_LOADER
