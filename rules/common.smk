@@ -220,6 +220,9 @@ def script_code(script):
     editing any other code does not (clinrepro.base.imports.code_file)."""
     try:
         return code_file(f"scripts/{script}.py", workflow.basedir, CODE_INPUTS_STORE, CODE_FOLDER)
+    except FileNotFoundError as error:
+        missing = os.path.relpath(error.filename, workflow.basedir)
+        refuse(f"The code of scripts/{script}.py reads {missing}, which is missing.")
     except OSError as error:
         refuse(f"The code inputs of the {script} jobs cannot be kept in {CODE_FOLDER}: {error}")
 

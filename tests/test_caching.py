@@ -150,6 +150,20 @@ def settings_files(project, *parts):
     return {path.name: json.loads(path.read_text("utf-8")) for path in folder.glob("*.json")}
 
 
+def test_a_data_file_the_code_reads_missing_is_named_at_the_start(own_copy):
+    (own_copy / "config/vocabularies.yaml").unlink()
+    result = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1", "-n"],
+        cwd=own_copy,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        "Error: The code of scripts/synthesize.py reads config/vocabularies.yaml, which is missing."
+    )
+
+
 def test_changing_a_figure_setting_reruns_the_report_jobs_alone(own_copy):
     config = own_copy / "config/config.yaml"
     text = config.read_text("utf-8")
