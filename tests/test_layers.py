@@ -223,3 +223,39 @@ def test_a_job_s_code_input_is_one_file_listing_the_digests_of_the_sources_it_ru
     (package / "high.py").write_text("")
     assert code_file() == path and path.stat().st_mtime_ns == 10**18
     assert sorted(path.parent.iterdir()) == sorted([path, edited])
+
+
+def test_a_job_whose_code_changed_after_snakemake_started_does_not_run(
+    tmp_path, package, monkeypatch, capsys
+):
+    import types
+
+    from clinrepro.base.errors import running_step
+
+    new_start()
+    code = imports.code_file("script.py", tmp_path, tmp_path / "store.json", tmp_path / "code")
+    monkeypatch.chdir(tmp_path)  # a job runs in the project's folder
+    job = types.SimpleNamespace(
+        rule="analyse",
+        wildcards=types.SimpleNamespace(items=lambda: [("cohort", "x")]),
+        params=types.SimpleNamespace(),
+        input=types.SimpleNamespace(code=code),
+    )
+    ran = []
+    with running_step(job=job):
+        ran.append("as started")
+    assert ran == ["as started"] and imports.changed_sources(code) == []
+    # edited after the start (the code file named the sources as they were then), or gone
+    (package / "high.py").write_text("X = 2\n")
+    (package / "__init__.py").unlink()
+    assert imports.changed_sources(code) == ["clinrepro/__init__.py", "clinrepro/high.py"]
+    with pytest.raises(SystemExit) as ended:
+        with running_step(job=job):
+            ran.append("edited")
+    assert ended.value.code == 1 and ran == ["as started"]
+    assert capsys.readouterr().err == (
+        "The step 'analyse' (cohort 'x') did not run: its code changed after Snakemake "
+        "started (clinrepro/__init__.py, clinrepro/high.py), and its outputs would be "
+        f"recorded as made by the code before ({code}). Start Snakemake again to run it with "
+        "the code as it is now.\n"
+    )

@@ -10,6 +10,8 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
+from clinrepro.base.imports import changed_sources
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -106,6 +108,24 @@ def job_words(job) -> str:
     return words[0] + (" (" + ", ".join(words[1:]) + ")" if len(words) > 1 else "")
 
 
+def _same_code(job) -> None:
+    """Stop a job whose code changed after Snakemake started: Snakemake records its outputs
+    as made by the code its input names (rules/common.smk, clinrepro.base.imports.code_file),
+    so code edited during a run, then put back, would leave outputs of the edited code that
+    no later start reruns. Checked after the script's imports: code edited before them is
+    caught, code edited after them was not run."""
+    code = getattr(getattr(job, "input", None), "code", None)
+    changed = changed_sources(code) if code else []
+    if changed:
+        print(
+            f"{job_words(job)} did not run: its code changed after Snakemake started "
+            f"({', '.join(changed)}), and its outputs would be recorded as made by the code "
+            f"before ({code}). Start Snakemake again to run it with the code as it is now.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
+
+
 @contextlib.contextmanager
 def running_step(problems: str | None = None, max_problems: int | None = None, job=None):
     """Log to stderr (the rule's log); turn an InputError into its block and exit 1.
@@ -120,6 +140,7 @@ def running_step(problems: str | None = None, max_problems: int | None = None, j
     logging.basicConfig(
         stream=sys.stderr, level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
     )
+    _same_code(job)
     try:
         yield
     except InputError as error:

@@ -162,6 +162,22 @@ def code_file(script: str | Path, root: str | Path, store: str | Path, folder: s
     return str(path)
 
 
+def changed_sources(code_input: str | Path) -> list[str]:
+    """The sources a code input (code_file) lists whose content is no longer what it lists,
+    or that are gone, as it names them; paths relative to the working folder (the
+    project's, where Snakemake runs a job)."""
+    changed = []
+    for line in Path(code_input).read_text("utf-8").splitlines():
+        digest, source = line.split("  ", 1)
+        try:
+            if hashlib.sha256(Path(source).read_bytes()).hexdigest() == digest:
+                continue
+        except FileNotFoundError:
+            pass
+        changed.append(source)
+    return changed
+
+
 @functools.cache
 def _content_digest(path: Path) -> str:
     """A source's SHA-256, read once a start (several scripts run the same sources)."""
