@@ -3,6 +3,8 @@ SYNTHESIZE_SETTINGS, SYNTHESIZE_PARAMS = job_settings(
     seed_cohort=seed_settings,
     patients=generation("patients"),
     seed=generation("seed"),
+    # the analysis defaults, which the generated ledger's criteria come from
+    defaults=config["analysis"],
 )
 
 

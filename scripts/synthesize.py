@@ -12,4 +12,5 @@ with running_step(job=snakemake):
         n=snakemake.params.patients,
         seed=snakemake.params.seed,
         outputs=dict(snakemake.output.items()),
+        defaults=snakemake.params.defaults,
     )

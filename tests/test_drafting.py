@@ -1343,7 +1343,9 @@ def generated_table(name: str, folder) -> str:
         for kind, ext in (("table", "csv"), ("claims", "csv"), ("reported_summaries", "csv"))
     } | {"profile": str(folder / "profile.json")}
     source = cohort_of(made["from"])
-    generate(source["raw"]["table"], source, made["patients"], made["seed"], outputs)
+    generate(
+        source["raw"]["table"], source, made["patients"], made["seed"], outputs, CONFIG["analysis"]
+    )
     return outputs["table"]
 
 

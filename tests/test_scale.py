@@ -18,6 +18,10 @@ REGISTRY = "synthetic_registry"
 PILOT = "landon_cardinal_2022"
 
 
+# the analysis defaults the generated ledger's criteria come from
+DEFAULTS = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))["analysis"]
+
+
 def settings_of(name):
     return yaml.safe_load((ROOT / f"config/cohorts/{name}.yaml").read_text("utf-8"))
 
@@ -34,7 +38,7 @@ def generated_files(folder) -> dict[str, str]:
 def registry(tmp_path_factory):
     """1,000 SYNTHETIC patients resampled from the pilot's Table 1, seed 2026."""
     outputs = generated_files(tmp_path_factory.mktemp("registry"))
-    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, outputs)
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, outputs, DEFAULTS)
     return outputs
 
 
@@ -66,10 +70,10 @@ def test_generator_resamples_whole_seed_patients(registry):
 
 def test_generator_is_seeded(registry, tmp_path):
     again = generated_files(tmp_path)
-    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, again)
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2026, again, DEFAULTS)
     for kind in ("table", "claims", "reported_summaries"):
         assert open(again[kind], "rb").read() == open(registry[kind], "rb").read(), kind
-    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2027, again)
+    generate(str(ROOT / TABLE), settings_of(PILOT), 1000, 2027, again, DEFAULTS)
     assert open(again["table"], "rb").read() != open(registry["table"], "rb").read()
 
 

@@ -63,6 +63,32 @@ def test_regenerating_gives_the_committed_files(cohort, tmp_path, monkeypatch):
         assert (tmp_path / path).read_bytes() == (ROOT / path).read_bytes(), path
 
 
+def test_the_ledger_s_criteria_come_from_the_config_given(tmp_path, monkeypatch):
+    from clinrepro.synthetic.generator import ledger_plan
+
+    config = yaml.safe_load((ROOT / "config/config.yaml").read_text("utf-8"))
+    cohort = settings("synthetic_tofacitinib")
+    assert "analysis" not in cohort  # the config's defaults are its own
+    plan = ledger_plan(cohort, config["analysis"])
+    assert plan["role"] == "cutaneous" and plan["response"]["threshold"] == 5
+    config["analysis"]["response"]["cutaneous"]["threshold"] = 8
+    assert ledger_plan(cohort, config["analysis"])["response"]["threshold"] == 8
+    # the command line reads the config it is given (the workflow gives its params)
+    (tmp_path / "config.yaml").write_text(yaml.safe_dump(config), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    patients, seed = EXAMPLES["synthetic_tofacitinib"]
+    main([str(ROOT / "config/cohorts/synthetic_tofacitinib.yaml"), "--patients", str(patients),
+          "--seed", str(seed), "--config", str(tmp_path / "config.yaml")])  # fmt: skip
+    with open(f"{TOFACITINIB}/claims.csv", newline="", encoding="utf-8") as handle:
+        written = {row["claim_id"]: row for row in csv.DictReader(handle)}
+    committed = ledger(f"{TOFACITINIB}/claims.csv")
+    differ = sorted(key for key in committed if written[key] != committed[key])
+    assert differ == ["cutaneous_response_m3_pct"]
+    assert committed[differ[0]]["description"] == "SYNTHETIC: CDASI decrease >= 5 at Week 12"
+    assert written[differ[0]]["description"] == "SYNTHETIC: CDASI decrease >= 8 at Week 12"
+    assert (committed[differ[0]]["reported"], written[differ[0]]["reported"]) == ("90%", "86%")
+
+
 def test_refuses_settings_not_marked_synthetic(tmp_path, monkeypatch):
     with pytest.raises(SystemExit):
         generate("landon_cardinal_2022", tmp_path, monkeypatch, 5)

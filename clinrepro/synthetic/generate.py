@@ -132,8 +132,11 @@ def generate(seed_table: str, seed_settings: dict, n: int, seed: int) -> dict:
     return {"frame": frame, "facts": facts, "profile": profile}
 
 
-def run(seed_table: str, seed_settings: dict, n: int, seed: int, outputs: dict) -> None:
-    """Generate a cohort of n patients and write its raw files and the generator's profile."""
+def run(
+    seed_table: str, seed_settings: dict, n: int, seed: int, outputs: dict, defaults: dict
+) -> None:
+    """Generate a cohort of n patients and write its raw files and the generator's profile;
+    `defaults` the config's analysis settings, which the ledger's criteria come from."""
     seed_settings = typed.cohort(seed_settings)
     result = generate(seed_table, seed_settings, n, seed)
     facts = result["facts"]
@@ -142,8 +145,8 @@ def run(seed_table: str, seed_settings: dict, n: int, seed: int, outputs: dict) 
     write_tables(
         {
             outputs["table"]: result["frame"].rename(columns=headers),
-            outputs["claims"]: claims_ledger(facts, seed_settings, regimens),
-            outputs["reported_summaries"]: reported_summaries(facts, seed_settings),
+            outputs["claims"]: claims_ledger(facts, seed_settings, defaults, regimens),
+            outputs["reported_summaries"]: reported_summaries(facts, seed_settings, defaults),
         }
     )
     with open(outputs["profile"], "w", encoding="utf-8") as handle:

@@ -45,7 +45,8 @@ MOST_PRIOR_TREATMENTS = 5
 LATER_MISSING = 0.07
 # a registry leaves out some missing values and exports the others as a token
 ABSENT_SHARE = 0.5
-# the analysis defaults the ledger's criteria come from (a cohort's `analysis:` overrides them)
+# the command line's config file, whose analysis defaults the ledger's criteria come from
+# (a cohort's `analysis:` overrides them); the workflow gives its own (rules/synthesize.smk)
 CONFIG = Path(__file__).resolve().parents[2] / "config" / "config.yaml"
 COMPARATORS = {">=": operator.ge, ">": operator.gt, "<=": operator.le, "<": operator.lt}
 PLANTED_OFFSET = 3
@@ -335,10 +336,10 @@ def registry_tables(frame: pd.DataFrame, settings: dict, rng) -> dict[str, pd.Da
 LAYOUTS = {"wide": wide_tables, "registry": registry_tables}
 
 
-def ledger_plan(settings: dict) -> dict:
+def ledger_plan(settings: dict, defaults: dict) -> dict:
     """What the ledger claims about: the main outcome's domain (the first response
-    criterion's), its criteria and the two visits compared."""
-    defaults = yaml.safe_load(CONFIG.read_text("utf-8"))["analysis"]
+    criterion's), its criteria and the two visits compared; `defaults` the config's
+    analysis settings."""
     own = settings.get("analysis") or {}
     analysis = merged(disease_defaults(defaults, own), own)
     role = primary_role(analysis)
@@ -409,9 +410,9 @@ def cohort_claims(frame: pd.DataFrame, base: str, choices) -> list[dict]:
     return rows
 
 
-def outcome_claims(frame: pd.DataFrame, settings: dict) -> list[dict]:
+def outcome_claims(frame: pd.DataFrame, settings: dict, defaults: dict) -> list[dict]:
     """The main outcome from baseline to the response visit, one of them planted wrong."""
-    plan = ledger_plan(settings)
+    plan = ledger_plan(settings, defaults)
     role = plan["role"]
     rule, response = plan["active"], plan["response"]
     parameter, base, follow_up = response["parameter"], plan["baseline"], plan["follow_up"]
@@ -468,7 +469,9 @@ def outcome_claims(frame: pd.DataFrame, settings: dict) -> list[dict]:
     ]
 
 
-def claims_ledger(frame: pd.DataFrame, settings: dict, choices=None) -> pd.DataFrame:
+def claims_ledger(
+    frame: pd.DataFrame, settings: dict, defaults: dict, choices=None
+) -> pd.DataFrame:
     """Claims the generator knows to be true of its data, one planted mismatch, one not computable.
 
     `frame` has one row per patient: sex (code), age, molecule, dose and "<measure>@<visit>"
@@ -485,7 +488,7 @@ def claims_ledger(frame: pd.DataFrame, settings: dict, choices=None) -> pd.DataF
         not_computable_reason="the synthetic table has no follow-up durations",
     )
     rows = cohort_claims(frame, settings["baseline_visit"], choices)
-    rows += outcome_claims(frame, settings) + [unknowable]
+    rows += outcome_claims(frame, settings, defaults) + [unknowable]
     return pd.DataFrame(rows, columns=CLAIM_COLUMNS)
 
 
@@ -499,10 +502,10 @@ def summary_visits(settings: dict) -> list[str]:
     return [f"{found.group(1)}{2 * int(found.group(2))}" if found else f"{last}_LATER"]
 
 
-def reported_summaries(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:
+def reported_summaries(frame: pd.DataFrame, settings: dict, defaults: dict) -> pd.DataFrame:
     """'Reported' summaries at visits without per-patient data, as a publication may give."""
     # each such visit improves on the response visit by another 30% (mean) and 20% (SD)
-    plan = ledger_plan(settings)
+    plan = ledger_plan(settings, defaults)
     parameter = plan["response"]["parameter"]
     values = frame[key(parameter, plan["follow_up"])].dropna()
     rows = [
@@ -520,24 +523,24 @@ def reported_summaries(frame: pd.DataFrame, settings: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def cohort_files(settings: dict, n: int, seed: int) -> dict[str, pd.DataFrame]:
+def cohort_files(settings: dict, n: int, seed: int, defaults: dict) -> dict[str, pd.DataFrame]:
     """Every file the settings name under `raw:` -> its synthetic content."""
     frame = simulate(settings, n, seed)
     # a stream of its own, so the layout's choices leave the patients unchanged
     tables = LAYOUTS[settings["layout"]](frame, settings, np.random.default_rng([seed, 1]))
     raw = settings["raw"]
     if "claims" in raw:
-        tables["claims"] = claims_ledger(frame, settings)
+        tables["claims"] = claims_ledger(frame, settings, defaults)
     if "reported_summaries" in raw:
-        tables["reported_summaries"] = reported_summaries(frame, settings)
+        tables["reported_summaries"] = reported_summaries(frame, settings, defaults)
     if "text" in raw:
-        tables["text"] = paper_text(claims_ledger(frame, settings), settings)
+        tables["text"] = paper_text(claims_ledger(frame, settings, defaults), settings)
     return {raw[kind]: table for kind, table in tables.items()}
 
 
-def write_cohort(settings: dict, n: int, seed: int) -> None:
+def write_cohort(settings: dict, n: int, seed: int, defaults: dict) -> None:
     """Write the cohort's synthetic raw files where its settings say."""
-    for path, table in cohort_files(settings, n, seed).items():
+    for path, table in cohort_files(settings, n, seed, defaults).items():
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         if isinstance(table, str):  # the paper's text
             Path(path).write_text(table, encoding="utf-8")
@@ -555,11 +558,18 @@ def main(argv=None) -> None:
     )
     parser.add_argument("--patients", type=int, default=24)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--config",
+        default=str(CONFIG),
+        help="the config file whose analysis defaults the ledger's criteria come from "
+        "(the project's config/config.yaml)",
+    )
     args = parser.parse_args(argv)
     settings = yaml.safe_load(Path(args.settings).read_text("utf-8"))
     if not settings.get("synthetic"):
         parser.error(f"{args.settings} is not marked synthetic: refusing to overwrite real data")
-    write_cohort(settings, args.patients, args.seed)
+    defaults = yaml.safe_load(Path(args.config).read_text("utf-8"))["analysis"]
+    write_cohort(settings, args.patients, args.seed, defaults)
 
 
 if __name__ == "__main__":
