@@ -120,10 +120,12 @@ def test_editing_extraction_reruns_everything(built):
     assert jobs["extract"] == 1 and jobs["analyse"] == VARIANTS and jobs["table1"] == 1
 
 
-def test_editing_the_vocabularies_reruns_every_job_that_reads_them(built):
-    # config/vocabularies.yaml is data of clinrepro.base.vocabularies (DATA_FILES), which
-    # every step imports through the tidy tables' models: a code input of each rule
-    assert edited(built, "config/vocabularies.yaml") == {
+@pytest.mark.parametrize("data", ["config/vocabularies.yaml", "config/schema/cohort.schema.yaml"])
+def test_editing_the_vocabularies_or_a_schema_reruns_every_job_that_reads_them(built, data):
+    # config/vocabularies.yaml is data of clinrepro.base.vocabularies, the schemas of
+    # clinrepro.base.typed (DATA_FILES: what a settings name reads), which every step
+    # imports: a code input of each rule
+    assert edited(built, data) == {
         "extract": 1,
         "validate": 1,
         "table1": 1,

@@ -31,6 +31,14 @@ from typing import Any
 
 import yaml
 
+# the data files this module reads, relative to the project's folder: code inputs of every
+# rule whose script imports it (clinrepro.base.imports): what a settings name reads is
+# the schemas'
+DATA_FILES = (
+    "config/schema/analysis.schema.yaml",
+    "config/schema/cohort.schema.yaml",
+    "config/schema/config.schema.yaml",
+)
 SCHEMAS = Path(__file__).resolve().parents[2] / "config" / "schema"
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
