@@ -249,13 +249,24 @@ def test_a_job_whose_code_changed_after_snakemake_started_does_not_run(
     (package / "high.py").write_text("X = 2\n")
     (package / "__init__.py").unlink()
     assert imports.changed_sources(code) == ["clinrepro/__init__.py", "clinrepro/high.py"]
-    with pytest.raises(SystemExit) as ended:
-        with running_step(job=job):
-            ran.append("edited")
-    assert ended.value.code == 1 and ran == ["as started"]
-    assert capsys.readouterr().err == (
+
+    def stopped() -> str:
+        """What the job says when it stops before its step runs."""
+        with pytest.raises(SystemExit) as ended:
+            with running_step(job=job):
+                ran.append("ran again")
+        assert ended.value.code == 1 and ran == ["as started"]
+        return capsys.readouterr().err
+
+    assert stopped() == (
         "The step 'analyse' (cohort 'x') did not run: its code changed after Snakemake "
         "started (clinrepro/__init__.py, clinrepro/high.py), and its outputs would be "
         f"recorded as made by the code before ({code}). Start Snakemake again to run it with "
         "the code as it is now.\n"
+    )
+    # the code input itself gone during the run (.snakemake/ removed)
+    Path(code).unlink()
+    assert stopped() == (
+        "The step 'analyse' (cohort 'x') did not run: its code input cannot be read ([Errno 2] "
+        f"No such file or directory: '{code}'). Start Snakemake again.\n"
     )

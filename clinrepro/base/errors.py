@@ -115,7 +115,15 @@ def _same_code(job) -> None:
     no later start reruns. Checked after the script's imports: code edited before them is
     caught, code edited after them was not run."""
     code = getattr(getattr(job, "input", None), "code", None)
-    changed = changed_sources(code) if code else []
+    try:
+        changed = changed_sources(code) if code else []
+    except OSError as error:  # the file gone during the run (.snakemake/ removed)
+        print(
+            f"{job_words(job)} did not run: its code input cannot be read ({error}). Start "
+            "Snakemake again.",
+            file=sys.stderr,
+        )
+        sys.exit(1)
     if changed:
         print(
             f"{job_words(job)} did not run: its code changed after Snakemake started "
