@@ -118,20 +118,17 @@ def _same_code(job) -> None:
     try:
         changed = changed_sources(code) if code else []
     except OSError as error:  # the file gone during the run (.snakemake/ removed)
-        print(
-            f"{job_words(job)} did not run: its code input cannot be read ({error}). Start "
-            "Snakemake again.",
-            file=sys.stderr,
+        reason = f"its code input cannot be read ({error}). Start Snakemake again."
+    else:
+        if not changed:
+            return
+        reason = (
+            f"its code changed after Snakemake started ({', '.join(changed)}), and its outputs "
+            f"would be recorded as made by the code before ({code}). Start Snakemake again to "
+            "run it with the code as it is now."
         )
-        sys.exit(1)
-    if changed:
-        print(
-            f"{job_words(job)} did not run: its code changed after Snakemake started "
-            f"({', '.join(changed)}), and its outputs would be recorded as made by the code "
-            f"before ({code}). Start Snakemake again to run it with the code as it is now.",
-            file=sys.stderr,
-        )
-        sys.exit(1)
+    print(f"{job_words(job)} did not run: {reason}", file=sys.stderr)
+    sys.exit(1)
 
 
 @contextlib.contextmanager

@@ -170,7 +170,7 @@ def changed_sources(code_input: str | Path) -> list[str]:
     for line in Path(code_input).read_text("utf-8").splitlines():
         digest, source = line.split("  ", 1)
         try:
-            if hashlib.sha256(Path(source).read_bytes()).hexdigest() == digest:
+            if _sha256(Path(source)) == digest:
                 continue
         except FileNotFoundError:
             pass
@@ -178,10 +178,13 @@ def changed_sources(code_input: str | Path) -> list[str]:
     return changed
 
 
-@functools.cache
-def _content_digest(path: Path) -> str:
-    """A source's SHA-256, read once a start (several scripts run the same sources)."""
+def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# a source's SHA-256, read once a start (several scripts run the same sources); a job
+# checking its code reads them again (changed_sources)
+_content_digest = functools.cache(_sha256)
 
 
 def _code_of(script: str | Path, root: Path) -> list[str]:
