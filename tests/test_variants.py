@@ -391,9 +391,13 @@ def test_variants_are_described_against_the_first_that_overrides_nothing(config)
 
 
 @pytest.mark.parametrize("step, key", [("analyse", "analysis"), ("report", "figures")])
-def test_each_jobs_log_names_the_settings_it_ran_with(built, step, key):
+def test_each_jobs_log_names_the_code_and_settings_it_ran_with(built, step, key):
     log = (built / "logs" / PILOT / "mcid4" / f"{step}.log").read_text("utf-8")
-    last = log.splitlines()[-1]
+    code, last = log.splitlines()[-2:]
+    # the code it ran, the line before: the file listing its sources' digests
+    code = code.removeprefix("INFO clinrepro.base.errors: code: ")
+    assert code.startswith(f".snakemake/clinrepro/code/{step}/") and code.endswith(".sha256")
+    assert "  clinrepro/base/errors.py\n" in (built / code).read_text("utf-8")
     prefix = "INFO clinrepro.base.errors: settings: "
     assert last.startswith(prefix)
     path = last.removeprefix(prefix)

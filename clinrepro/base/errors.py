@@ -164,8 +164,11 @@ def running_step(problems: str | None = None, max_problems: int | None = None, j
             file=sys.stderr,
         )
         sys.exit(1)
-    settings = getattr(getattr(job, "input", None), "settings", None)
-    if settings:  # the file of the settings the job ran with (rules/common.smk)
-        logging.getLogger(__name__).info("settings: %s", settings)
+    # the files of the code and the settings the job ran with (rules/common.smk), the
+    # settings last
+    for kind in ("code", "settings"):
+        held = getattr(getattr(job, "input", None), kind, None)
+        if held:
+            logging.getLogger(__name__).info("%s: %s", kind, held)
     if problems:
         write_problems(problems, [])

@@ -550,19 +550,20 @@ def write_cohort(settings: dict, n: int, seed: int, defaults: dict) -> None:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(
-        description="Write a seeded synthetic cohort in a cohort's layout."
+        description="Write a seeded synthetic cohort in a cohort's layout, to the raw files "
+        "its settings name (relative to the folder it is run from)."
     )
     parser.add_argument(
         "settings",
         help="the cohort's settings file, e.g. config/cohorts/synthetic_tofacitinib.yaml",
     )
-    parser.add_argument("--patients", type=int, default=24)
-    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--patients", type=int, default=24, help="how many (default 24)")
+    parser.add_argument("--seed", type=int, default=2026, help="the draws' seed (default 2026)")
     parser.add_argument(
         "--config",
         default=str(CONFIG),
         help="the config file whose analysis defaults the ledger's criteria come from "
-        "(the project's config/config.yaml)",
+        "(default: the project's config/config.yaml)",
     )
     args = parser.parse_args(argv)
     settings = yaml.safe_load(Path(args.settings).read_text("utf-8"))
