@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -85,6 +86,9 @@ def snakemake(project: Path, *args: str) -> tuple[float, float]:
         run = subprocess.Popen(
             [str(ROOT / ".venv/bin/snakemake"), "--cores", "2", *args],
             cwd=project,
+            # each job in its own process, so that its benchmark file has its memory and
+            # every job is in Snakemake's process tree (clinrepro/base/resident.py)
+            env={**os.environ, "CLINREPRO_RESIDENT": "0"},
             stdout=out,
             stderr=subprocess.STDOUT,
         )

@@ -4,7 +4,10 @@ core), each in a fresh temporary copy of the project. Targets (issue 27):
 
 - cold default run (every variant and the side-by-side page): at most 0.6x the plain process;
 - the edit loop (one variant's response threshold changed, rerun to its new report): at most
-  0.8x the plain process's run of that variant with the same change;
+  0.8x the plain process's run of that variant with the same change; timed as a user
+  rerunning within minutes of the run before meets it (its resident process, which holds
+  the libraries imported, still there: clinrepro/base/resident.py), then, for the record,
+  with the change undone after that process ended (the first run of a session);
 - the no-op rerun: at most 1.5x `snakemake --version`;
 - and, for the record, the cold report of one variant against the plain process's.
 
@@ -84,12 +87,32 @@ def one_round(project: Path, tmp: Path) -> dict[str, float]:
         edit(folder)
     times["edit"] = timed(snakemake(f"results/{cohort}/{variant}/report.html"), default)
     times["plain_edit"] = timed([*plain, "out-edit", "--variant", variant], here)
+    end_residents(default)
+    for folder in (default, here):
+        edit(folder, undo=True)
+    times["edit_fresh"] = timed(snakemake(f"results/{cohort}/{variant}/report.html"), default)
+    times["plain_edit_fresh"] = timed([*plain, "out-fresh", "--variant", variant], here)
+    end_residents(tmp)
     return times
 
 
-def edit(project: Path) -> None:
-    """The edit loop's change, made in the project's config."""
+def end_residents(folder: Path) -> None:
+    """End the resident processes of the workflow's runs in `folder` (each would wait for a
+    next job for minutes)."""
+    import psutil
+
+    for process in psutil.process_iter(["cmdline", "cwd"]):
+        cmdline, cwd = process.info["cmdline"] or [], process.info["cwd"] or "/"
+        if "clinrepro.base.resident" in cmdline and Path(cwd).is_relative_to(folder):
+            process.terminate()
+            process.wait(10)
+
+
+def edit(project: Path, undo: bool = False) -> None:
+    """The edit loop's change (or its undoing), made in the project's config."""
     _, before, after = EDITED
+    if undo:
+        before, after = after, before
     config = project / "config/config.yaml"
     text = config.read_text("utf-8")
     assert before in text, f"{config} no longer has {before!r}"
@@ -125,6 +148,7 @@ def measure(project: Path, repeats: int) -> dict:
             "paper": seconds["paper"] / seconds["plain_paper"],
             "default": seconds["default"] / seconds["plain_default"],
             "edit": seconds["edit"] / seconds["plain_edit"],
+            "edit_fresh": seconds["edit_fresh"] / seconds["plain_edit_fresh"],
             "noop": seconds["noop"] / seconds["version"],
         },
         "runs": rounds,
@@ -136,7 +160,8 @@ def table(result: dict) -> str:
     rows = [
         ("cold report of variant `paper`", s["paper"], f"plain process {s['plain_paper']:.2f} s", f"{r['paper']:.2f}x", f"<= {t['paper']}x"),
         ("cold default run (8 variants, side by side)", s["default"], f"plain process {s['plain_default']:.2f} s", f"{r['default']:.2f}x", f"<= {t['default']}x"),
-        ("edit loop: `mcid4` threshold 4 -> 3, its report", s["edit"], f"plain process, that variant, {s['plain_edit']:.2f} s", f"{r['edit']:.2f}x", f"<= {t['edit']}x"),
+        ("edit loop: `mcid4` threshold 4 -> 3, its report, within minutes of the run before", s["edit"], f"plain process, that variant, {s['plain_edit']:.2f} s", f"{r['edit']:.2f}x", f"<= {t['edit']}x"),
+        ("edit loop, the first run of a session: 3 -> 4", s["edit_fresh"], f"plain process, that variant, {s['plain_edit_fresh']:.2f} s", f"{r['edit_fresh']:.2f}x", "(for the record)"),
         ("no-op rerun", s["noop"], f"`snakemake --version` {s['version']:.2f} s", f"{r['noop']:.2f}x", f"<= {t['noop']}x"),
     ]  # fmt: skip
     lines = ["| run | seconds | yardstick | ratio | target |", "|---|---|---|---|---|"]

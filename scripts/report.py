@@ -1,3 +1,7 @@
+from clinrepro.base.resident import hand_over
+
+hand_over()
+
 import sys
 from pathlib import Path
 

@@ -1,3 +1,7 @@
+from clinrepro.base.resident import hand_over
+
+hand_over()
+
 import sys
 
 sys.stderr = open(snakemake.log[0], "w")

@@ -65,6 +65,21 @@ def statements(body: list[ast.stmt]):
                 yield from statements(inner)
 
 
+def names_imported(tree: ast.Module, name: str, is_package: bool) -> set[str]:
+    """Every module a source's statements import, by absolute name, and for `from module
+    import x` also `module.x` (x may be a module)."""
+    found = set()
+    for node in statements(tree.body):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            module = _absolute(node, name, is_package)
+            found.add(module)
+            # `from package import module` imports the module
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
 def _read(path: Path, root: Path) -> tuple[frozenset[str], tuple[str, ...]]:
     stat = path.stat()
     return _parsed(path, root, stat.st_mtime_ns, stat.st_size)
@@ -80,15 +95,7 @@ def _parsed(
     """The package modules a source imports, and the data files it declares."""
     name = module_name(path, root) if path.is_relative_to(root) else "__main__"
     tree = ast.parse(path.read_text("utf-8"), filename=str(path))
-    found, data = set(), ()
-    for node in statements(tree.body):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            module = _absolute(node, name, path.name == "__init__.py")
-            found.add(module)
-            # `from package import module` imports the module
-            found.update(f"{module}.{alias.name}" for alias in node.names)
+    found, data = names_imported(tree, name, path.name == "__init__.py"), ()
     for node in tree.body:
         if isinstance(node, ast.Assign) and any(
             isinstance(target, ast.Name) and target.id == "DATA_FILES" for target in node.targets

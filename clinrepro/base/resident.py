@@ -1,0 +1,329 @@
+"""Jobs forked from a resident process that holds the libraries imported.
+
+Each job of the workflow is a fresh Python process (Snakemake's `script:`), and most of a
+small job's time was importing pandas, scipy.stats, pandera, matplotlib and statsmodels
+(docs/benchmarks.md). A job's script calls `hand_over()` first. If a resident process of
+this working folder is listening (`SOCKET`), the script runs in a child forked from it, with
+the job's folder, environment, search path and standard streams, while the job's own
+process waits and ends with the child's exit code. The resident process imports libraries
+only, never this package: each job imports the package's sources afresh, so an edited source
+takes effect as before (and `running_step` still checks them against the job's code input).
+
+The first job that finds none starts one and runs itself as before; the resident process
+listens once its imports are done and ends after `IDLE_SECONDS` without a job. Nothing
+depends on it: a job it refuses (another user, interpreter or environment), a platform
+other than Linux, a job on a cluster node or `CLINREPRO_RESIDENT=0` runs in its own process as it
+always did, with the same outputs. One thing differs: Snakemake's benchmark file of a
+forked job measures the waiting process, so its memory is not the job's (docs/outputs.md).
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import json
+import os
+import socket
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from clinrepro.base.imports import PACKAGE, module_name, names_imported
+
+# where the resident process listens, relative to the workflow's working folder
+SOCKET = Path(".snakemake/clinrepro/resident.sock")
+# how long it waits for a next job, unless the environment says (CLINREPRO_RESIDENT_IDLE)
+IDLE_SECONDS = 300.0
+# a start not listening by then has failed, and another job may start one
+STALE_SECONDS = 60.0
+SWITCH = "CLINREPRO_RESIDENT"
+IDLE = "CLINREPRO_RESIDENT_IDLE"
+# set in a forked job, so that its own hand_over() lets the script run
+CHILD = "CLINREPRO_RESIDENT_CHILD"
+# what Snakemake's preamble of a Python script imports
+PREAMBLE = ("pickle", "snakemake.iocontainers", "snakemake.logging")
+_SIZE = struct.Struct("!Q")
+_CODE = struct.Struct("!i")
+_FORKED = b"F"
+
+
+def libraries(root: Path) -> list[str]:
+    """What the package's sources import from outside it and the standard library (a
+    function's own imports too), by name: what the jobs would import themselves."""
+    names = set()
+    for path in sorted((root / PACKAGE).rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        name = module_name(path, root)
+        for module in names_imported(tree, name, path.name == "__init__.py"):
+            top = module.split(".")[0]
+            if top not in sys.stdlib_module_names and top not in ("__future__", PACKAGE):
+                names.add(module)
+    return sorted(names)
+
+
+def hand_over() -> None:
+    """Run this job's script in a child of the resident process and end with its exit code;
+    return, so that the script runs here, when there is none or it refuses the job."""
+    main = sys.modules["__main__"].__dict__
+    if (
+        os.environ.get(CHILD)
+        or os.environ.get(SWITCH, "1") == "0"
+        or sys.platform != "linux"  # fork, and the peer's credentials, as Linux has them
+        or "__real_file__" not in main  # not run by Snakemake's `script:`
+    ):
+        return
+    request = json.dumps(
+        {
+            "script": os.path.abspath(main["__real_file__"]),
+            "cwd": os.getcwd(),
+            "env": dict(os.environ),
+            "path": list(sys.path),
+            "executable": sys.executable,
+        }
+    ).encode()
+    connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        connection.connect(str(SOCKET))
+        socket.send_fds(connection, [_SIZE.pack(len(request)) + request], [0, 1, 2])
+    except OSError:  # none listening (or it is ending): this job runs here
+        connection.close()
+        start()
+        return
+    with connection:
+        if _receive(connection, len(_FORKED)) != _FORKED:  # refused
+            return
+        reply = _receive(connection, _CODE.size)
+    if reply is None:
+        print(
+            f"The resident process ({SOCKET}) ended while it ran this job, whose outputs may "
+            f"be incomplete; run the job again, with {SWITCH}=0 if it happens again.",
+            file=sys.stderr,
+        )
+        os._exit(1)
+    code = _CODE.unpack(reply)[0]
+    os._exit(code if code >= 0 else 128 - code)  # killed by a signal: as a shell says it
+
+
+def _receive(connection: socket.socket, size: int) -> bytes | None:
+    data = b""
+    with contextlib.suppress(OSError):
+        while len(data) < size:
+            chunk = connection.recv(size - len(data))
+            if not chunk:
+                break
+            data += chunk
+    return data if len(data) == size else None
+
+
+def start() -> None:
+    """Start the resident process in the background, unless a job is starting one."""
+    lock = SOCKET.with_suffix(".starting")
+    with contextlib.suppress(OSError):
+        SOCKET.parent.mkdir(parents=True, exist_ok=True)
+        if time.time() - lock.stat().st_mtime > STALE_SECONDS:
+            lock.unlink()
+    try:
+        os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except OSError:  # another job is starting it (or the folder cannot be written)
+        return
+    with contextlib.suppress(OSError):  # none: the lock goes stale, the jobs run alone
+        subprocess.Popen(
+            [sys.executable, "-m", "clinrepro.base.resident", str(SOCKET)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+
+
+def serve(path: Path) -> None:
+    """Import the libraries, listen at `path` and fork a child a job; end when idle."""
+    try:
+        import importlib
+
+        start_env = dict(os.environ)
+        for name in (*PREAMBLE, *libraries(Path(__file__).resolve().parents[2])):
+            with contextlib.suppress(Exception):
+                importlib.import_module(name)
+        # what the imports set (pandera sets two variables): a job's own imports would too
+        added = {k: v for k, v in os.environ.items() if start_env.get(k) != v}
+        listening = _listen(path)
+        ours = path.stat().st_ino
+    finally:
+        with contextlib.suppress(OSError):
+            path.with_suffix(".starting").unlink()
+
+    def withdraw() -> None:
+        """New jobs find none (and start another); those waiting to connect are refused."""
+        with contextlib.suppress(OSError):
+            if path.stat().st_ino == ours:  # not one started since
+                path.unlink()
+
+    try:
+        _serve(listening, start_env, added, withdraw)
+    finally:
+        withdraw()
+        listening.close()
+
+
+def _listen(path: Path) -> socket.socket:
+    listening = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    pending = path.with_name(f"{path.name}.{os.getpid()}")
+    with contextlib.suppress(FileNotFoundError):
+        pending.unlink()
+    listening.bind(str(pending))
+    os.chmod(pending, 0o600)
+    listening.listen(64)
+    os.replace(pending, path)  # jobs find it only when it is ready
+    return listening
+
+
+def stamps() -> tuple:
+    """What a job forked now would hold from the imports: the folders packages are installed
+    in (installing or removing one changes its folder) and this module's own code. A
+    resident process whose stamps changed takes no more jobs and ends."""
+    held = [Path(__file__), Path(__file__).with_name("imports.py")]
+    held += [Path(p) for p in sys.path if Path(p).name in ("site-packages", "dist-packages")]
+    found = []
+    for path in held:
+        with contextlib.suppress(OSError):
+            found.append((str(path), path.stat().st_mtime_ns))
+    return tuple(found)
+
+
+def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> None:
+    import selectors
+
+    idle, imported, server = float(os.environ.get(IDLE, IDLE_SECONDS)), stamps(), os.getpid()
+    selector = selectors.DefaultSelector()
+    selector.register(listening, selectors.EVENT_READ)
+    children: dict[int, socket.socket] = {}
+    idle_since = time.monotonic()
+    while children or (time.monotonic() - idle_since < idle and listening.fileno() >= 0):
+        for key, _ in selector.select(timeout=0.05):
+            if key.fileobj is listening:
+                connection, _ = listening.accept()
+                request, fds = _request(connection, start_env)
+                if request is None or stamps() != imported:
+                    for fd in fds:
+                        os.close(fd)
+                    connection.close()
+                    if request is not None:  # stale: the jobs from now on start another
+                        withdraw()
+                        selector.unregister(listening)
+                        listening.close()
+                    continue
+                pid = os.fork()
+                if pid == 0:
+                    _end_with_parent(server)
+                    selector.close()
+                    for held in (listening, connection, *children.values()):
+                        held.close()
+                    request["env"].update(added)
+                    _run_child(request, fds)
+                for fd in fds:
+                    os.close(fd)
+                with contextlib.suppress(OSError):
+                    connection.sendall(_FORKED)
+                children[pid] = connection
+                selector.register(connection, selectors.EVENT_READ, pid)
+            else:  # the job's process ended (killed) before its child: end the child
+                selector.unregister(key.fileobj)
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(key.data, 15)
+        while children:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+            if pid == 0:
+                break
+            connection = children.pop(pid)
+            with contextlib.suppress(KeyError, ValueError):
+                selector.unregister(connection)
+            with contextlib.suppress(OSError):
+                connection.sendall(_CODE.pack(os.waitstatus_to_exitcode(status)))
+            connection.close()
+            idle_since = time.monotonic()
+
+
+def _request(connection: socket.socket, start_env: dict) -> tuple[dict | None, list[int]]:
+    """The job a connection asks for, or None (and its descriptors closed) if refused: not
+    this user's, another interpreter, or another environment than the one imported in."""
+    fds: list[int] = []
+    try:
+        uid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[
+            1
+        ]
+        message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
+        size = _SIZE.unpack(message[: _SIZE.size])[0]
+        data = message[_SIZE.size :] + (
+            _receive(connection, size + _SIZE.size - len(message)) or b""
+        )
+        request = json.loads(data)
+        if (
+            uid == os.getuid()
+            and len(fds) == 3
+            and request["executable"] == sys.executable
+            and request["env"] == start_env
+        ):
+            return request, fds
+    except (OSError, ValueError, KeyError, struct.error):
+        pass
+    for fd in fds:
+        os.close(fd)
+    return None, []
+
+
+def _end_with_parent(parent: int) -> None:
+    """A child is killed when the resident process ends (killed), so that no job goes on
+    writing after Snakemake has failed it."""
+    import ctypes
+    import signal
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    if os.getppid() != parent:  # it ended before the line above
+        os._exit(1)
+
+
+def _run_child(request: dict, fds: list[int]) -> None:
+    """In the forked child: become the job's process, run its script and exit as Python
+    would (the trace of an uncaught error on stderr, then 1)."""
+    code = 1
+    try:
+        for target, fd in enumerate(fds):
+            os.dup2(fd, target)
+            os.close(fd)
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"], **{CHILD: "1"})
+        sys.path[:] = request["path"]
+        sys.argv = [request["script"]]
+        import runpy
+
+        try:
+            runpy.run_path(request["script"], run_name="__main__")
+            code = 0
+        except SystemExit as end:
+            if end.code is None or isinstance(end.code, int):
+                code = end.code or 0
+            else:
+                print(end.code, file=sys.stderr)
+        except BaseException:  # noqa: BLE001 - any error ends the job as in its own process
+            import traceback
+
+            traceback.print_exc()
+        import atexit
+        import logging
+
+        atexit._run_exitfuncs()
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(Exception):
+                stream.flush()
+    finally:
+        os._exit(code)
+
+
+if __name__ == "__main__":
+    serve(Path(sys.argv[1]))

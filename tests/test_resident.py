@@ -1,0 +1,194 @@
+"""Jobs forked from the resident process (clinrepro/base/resident.py): what a job's process
+sees of it, the refusals, and the libraries it imports."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from clinrepro.base import resident
+from conftest import ROOT
+
+# a job as Snakemake's `script:` writes it: its preamble sets __real_file__
+JOB = textwrap.dedent("""\
+    __real_file__ = __file__
+    from clinrepro.base.resident import hand_over
+
+    hand_over()
+
+    import json, os, sys, time
+
+    asked = json.loads(open("asked.json").read())  # the environment must stay the same
+    print("ran", os.getpid(), os.getppid(), os.getcwd(), os.environ.get("MARK"),
+          "scipy.stats" in sys.modules, sys.argv[0], sep="|")
+    print("to stderr", file=sys.stderr)
+    if "pid_file" in asked:
+        open(asked["pid_file"], "w").write(str(os.getpid()))
+        time.sleep(60)
+    if "fail" in asked:
+        raise ValueError("the job's own error")
+    sys.exit(asked.get("code", 0))
+    """)
+
+
+def wait_for(condition, seconds=30.0):
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory):
+    """A working folder with a job script, whose first job started its resident process;
+    yields the folder, the jobs' environment, the process's id and that first job."""
+    folder = tmp_path_factory.mktemp("resident")
+    (folder / "job.py").write_text(JOB)
+    env = {k: v for k, v in os.environ.items() if k != resident.SWITCH}
+    env["PYTHONPATH"] = str(ROOT)
+    first = job(folder, env)
+    wait_for((folder / resident.SOCKET).exists)
+    server = int(fields(job(folder, env))[2])
+    yield folder, env, server, first
+    os.kill(server, signal.SIGKILL)
+
+
+def job(folder, env, asked=None, **extra):
+    (folder / "asked.json").write_text(json.dumps(asked or {}))
+    return subprocess.run(
+        [sys.executable, "job.py"],
+        cwd=folder,
+        env={**env, **extra},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def fields(run):
+    return run.stdout.strip().split("|")
+
+
+def test_a_job_runs_in_a_child_of_the_resident_process_with_its_folder_streams_and_code(
+    project,
+):
+    folder, env, server, _ = project
+    run = job(folder, env, {"code": 3})
+    _, pid, parent, cwd, mark, imported, argv = fields(run)
+    assert run.returncode == 3
+    assert int(parent) == server and int(pid) != server
+    assert (cwd, mark, imported, argv) == (str(folder), "None", "True", str(folder / "job.py"))
+    assert run.stderr == "to stderr\n"
+
+
+def test_a_job_s_uncaught_error_ends_it_with_its_trace_and_1(project):
+    folder, env, server, _ = project
+    run = job(folder, env, {"fail": True})
+    assert run.returncode == 1
+    assert int(fields(run)[2]) == server
+    assert run.stderr.startswith("to stderr\nTraceback (most recent call last):\n")
+    assert run.stderr.endswith("ValueError: the job's own error\n")
+
+
+def test_a_job_in_another_environment_or_switched_off_runs_in_its_own_process(project):
+    folder, env, server, _ = project
+    for extra in ({"MARK": "another environment"}, {resident.SWITCH: "0"}):
+        run = job(folder, env, {"code": 2}, **extra)
+        _, pid, parent, _, mark, imported, _ = fields(run)
+        assert run.returncode == 2
+        assert int(parent) == os.getpid() and imported == "False"
+        assert mark == extra.get("MARK", "None")
+
+
+def sleeping_job(folder, env):
+    """A job whose child is asleep, and the child's process id."""
+    pid_file = folder / "pid"
+    (folder / "asked.json").write_text(json.dumps({"pid_file": str(pid_file)}))
+    client = subprocess.Popen(
+        [sys.executable, "job.py"],
+        cwd=folder,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wait_for(lambda: pid_file.exists() and pid_file.read_text())
+    child = int(pid_file.read_text())
+    pid_file.unlink()
+    assert child != client.pid
+    return client, child
+
+
+def ended(pid):
+    path = Path(f"/proc/{pid}/stat")
+    return not path.exists() or path.read_text().split(") ")[1][:1] == "Z"
+
+
+def test_a_killed_job_s_child_is_ended(project):
+    folder, env, _, _ = project
+    client, child = sleeping_job(folder, env)
+    client.send_signal(signal.SIGKILL)
+    client.wait()
+    wait_for(lambda: ended(child), 10)
+
+
+def test_the_stamps_change_when_a_package_is_installed(tmp_path, monkeypatch):
+    site = tmp_path / "site-packages"
+    site.mkdir()
+    monkeypatch.setattr(sys, "path", [str(site), str(tmp_path)])
+    before = resident.stamps()
+    assert [path for path, _ in before] == [
+        str(Path(resident.__file__)),
+        str(Path(resident.__file__).with_name("imports.py")),
+        str(site),
+    ]
+    time.sleep(0.01)
+    (site / "new_package-1.0.dist-info").mkdir()
+    assert resident.stamps()[:2] == before[:2] and resident.stamps()[2] != before[2]
+
+
+def test_a_socket_left_by_a_killed_resident_process_is_replaced(project, tmp_path):
+    folder, env, _, _ = project
+    (tmp_path / "job.py").write_text(JOB)
+    (tmp_path / resident.SOCKET.parent).mkdir(parents=True)
+    left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    left.bind(str(tmp_path / resident.SOCKET))
+    left.close()  # the file stays, nobody listens: as after a kill
+    run = job(tmp_path, env)
+    assert run.returncode == 0 and int(fields(run)[2]) == os.getpid()
+    wait_for(lambda: job(tmp_path, env).stdout.split("|")[5] == "True")
+    server = int(fields(job(tmp_path, env))[2])
+    # killed while it runs a job: the job's child ends too, and the job fails, saying why
+    client, child = sleeping_job(tmp_path, env)
+    os.kill(server, signal.SIGKILL)
+    wait_for(lambda: ended(child), 10)
+    assert client.wait(10) == 1
+    assert client.stderr.read() == "to stderr\n" + (
+        f"The resident process ({resident.SOCKET}) ended while it ran this job, whose outputs "
+        f"may be incomplete; run the job again, with {resident.SWITCH}=0 if it happens again.\n"
+    )
+
+
+def test_the_libraries_are_what_the_package_imports_from_outside_it(tmp_path):
+    package = tmp_path / "clinrepro"
+    (package / "stage").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "stage" / "__init__.py").write_text("from . import step\n")
+    (package / "stage" / "step.py").write_text(
+        "from __future__ import annotations\n"
+        "import os\n"
+        "import numpy as np\n"
+        "from pandas import DataFrame\n"
+        "from clinrepro.stage import other\n"
+        "from .other import x\n"
+        "def f():\n"
+        "    import scipy.stats\n"
+    )
+    assert resident.libraries(tmp_path) == ["numpy", "pandas", "pandas.DataFrame", "scipy.stats"]
