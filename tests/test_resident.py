@@ -1,6 +1,7 @@
 """Jobs forked from the resident process (clinrepro/base/resident.py): what a job's process
 sees of it, the refusals, and the libraries it imports."""
 
+import contextlib
 import json
 import os
 import signal
@@ -19,6 +20,9 @@ from conftest import ROOT
 # a job as Snakemake's `script:` writes it: its preamble sets __real_file__
 JOB = textwrap.dedent("""\
     __real_file__ = __file__
+    import sys
+
+    held = [name for name in sys.modules if name.startswith("clinrepro")]
     from clinrepro.base.resident import hand_over
 
     hand_over()
@@ -27,11 +31,15 @@ JOB = textwrap.dedent("""\
 
     asked = json.loads(open("asked.json").read())  # the environment must stay the same
     print("ran", os.getpid(), os.getppid(), os.getcwd(), os.environ.get("MARK"),
-          "scipy.stats" in sys.modules, sys.argv[0], sep="|")
+          "scipy.stats" in sys.modules, sys.argv[0], held, sys.stdout.line_buffering,
+          sep="|")
     print("to stderr", file=sys.stderr)
     if "pid_file" in asked:
         open(asked["pid_file"], "w").write(str(os.getpid()))
-        time.sleep(60)
+        try:
+            time.sleep(60)
+        finally:
+            open(asked["pid_file"] + ".ended", "w").close()
     if "fail" in asked:
         raise ValueError("the job's own error")
     sys.exit(asked.get("code", 0))
@@ -57,7 +65,8 @@ def project(tmp_path_factory):
     wait_for((folder / resident.SOCKET).exists)
     server = int(fields(job(folder, env))[2])
     yield folder, env, server, first
-    os.kill(server, signal.SIGKILL)
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(server, signal.SIGKILL)
 
 
 def job(folder, env, asked=None, **extra):
@@ -81,10 +90,13 @@ def test_a_job_runs_in_a_child_of_the_resident_process_with_its_folder_streams_a
 ):
     folder, env, server, _ = project
     run = job(folder, env, {"code": 3})
-    _, pid, parent, cwd, mark, imported, argv = fields(run)
+    _, pid, parent, cwd, mark, imported, argv, held, line_buffered = fields(run)
     assert run.returncode == 3
     assert int(parent) == server and int(pid) != server
     assert (cwd, mark, imported, argv) == (str(folder), "None", "True", str(folder / "job.py"))
+    # none of the package's modules held by the resident process: each is imported afresh;
+    # the job's stdout a pipe here, so not line-buffered, as in a process of its own
+    assert (held, line_buffered) == ("[]", "False")
     assert run.stderr == "to stderr\n"
 
 
@@ -95,16 +107,6 @@ def test_a_job_s_uncaught_error_ends_it_with_its_trace_and_1(project):
     assert int(fields(run)[2]) == server
     assert run.stderr.startswith("to stderr\nTraceback (most recent call last):\n")
     assert run.stderr.endswith("ValueError: the job's own error\n")
-
-
-def test_a_job_in_another_environment_or_switched_off_runs_in_its_own_process(project):
-    folder, env, server, _ = project
-    for extra in ({"MARK": "another environment"}, {resident.SWITCH: "0"}):
-        run = job(folder, env, {"code": 2}, **extra)
-        _, pid, parent, _, mark, imported, _ = fields(run)
-        assert run.returncode == 2
-        assert int(parent) == os.getpid() and imported == "False"
-        assert mark == extra.get("MARK", "None")
 
 
 def sleeping_job(folder, env):
@@ -131,12 +133,60 @@ def ended(pid):
     return not path.exists() or path.read_text().split(") ")[1][:1] == "Z"
 
 
-def test_a_killed_job_s_child_is_ended(project):
+def test_a_killed_job_s_child_is_interrupted_and_ends_as_its_own_process_would(project):
     folder, env, _, _ = project
     client, child = sleeping_job(folder, env)
     client.send_signal(signal.SIGKILL)
     client.wait()
     wait_for(lambda: ended(child), 10)
+    assert (folder / "pid.ended").exists()  # its `finally:` ran
+
+
+def test_a_silent_connection_holds_up_the_next_job_no_longer_than_the_read_limit(project):
+    folder, env, server, _ = project
+    silent = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    silent.connect(str(folder / resident.SOCKET))
+    start = time.monotonic()
+    run = job(folder, env)
+    assert run.returncode == 0 and int(fields(run)[2]) == server
+    assert time.monotonic() - start < resident.READ_SECONDS + 3
+    silent.close()
+
+
+def test_an_idle_time_that_is_not_a_number_is_said_and_starts_none(tmp_path):
+    (tmp_path / "job.py").write_text(JOB)
+    env = {**os.environ, "PYTHONPATH": str(ROOT), resident.IDLE: "5m"}
+    env.pop(resident.SWITCH, None)
+    run = job(tmp_path, env)
+    assert run.returncode == 0 and int(fields(run)[2]) == os.getpid()
+    assert run.stderr == (
+        "CLINREPRO_RESIDENT_IDLE='5m' is not a number of seconds: no resident process is "
+        "started, each job runs in its own process.\nto stderr\n"
+    )
+    assert not (tmp_path / resident.SOCKET.parent).exists()
+
+
+def test_a_job_switched_off_runs_in_its_own_process_one_from_make_does_not(project):
+    folder, env, server, _ = project
+    run = job(folder, env, {"code": 2}, **{resident.SWITCH: "0"})
+    assert run.returncode == 2
+    assert int(fields(run)[2]) == os.getpid() and fields(run)[5] == "False"
+    # `make run` sets variables of its own: the job is still forked
+    run = job(folder, env, MAKELEVEL="1", MAKEFLAGS="", MFLAGS="", SHLVL="9")
+    assert run.returncode == 0 and int(fields(run)[2]) == server
+
+
+# last of the jobs of `project`: its resident process ends
+def test_a_job_in_another_environment_runs_in_its_own_process_and_the_resident_one_ends(
+    project,
+):
+    folder, env, server, _ = project
+    run = job(folder, env, {"code": 2}, MARK="another environment")
+    _, pid, parent, _, mark, imported, *_ = fields(run)
+    assert run.returncode == 2 and (mark, imported) == ("another environment", "False")
+    assert int(parent) == os.getpid()
+    wait_for(lambda: ended(server), 10)
+    assert not (folder / resident.SOCKET).exists()
 
 
 def test_the_stamps_change_when_a_package_is_installed(tmp_path, monkeypatch):
@@ -154,12 +204,13 @@ def test_the_stamps_change_when_a_package_is_installed(tmp_path, monkeypatch):
     assert resident.stamps()[:2] == before[:2] and resident.stamps()[2] != before[2]
 
 
-def test_a_socket_left_by_a_killed_resident_process_is_replaced(project, tmp_path):
+def test_a_socket_left_by_a_killed_resident_process_is_replaced(project, tmp_path, monkeypatch):
     folder, env, _, _ = project
     (tmp_path / "job.py").write_text(JOB)
     (tmp_path / resident.SOCKET.parent).mkdir(parents=True)
     left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    left.bind(str(tmp_path / resident.SOCKET))
+    monkeypatch.chdir(tmp_path)  # a socket's path is short
+    left.bind(str(resident.SOCKET))
     left.close()  # the file stays, nobody listens: as after a kill
     run = job(tmp_path, env)
     assert run.returncode == 0 and int(fields(run)[2]) == os.getpid()

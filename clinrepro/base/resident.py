@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import hashlib
 import json
 import os
+import signal
 import socket
 import struct
 import subprocess
@@ -32,18 +34,31 @@ from pathlib import Path
 
 from clinrepro.base.imports import PACKAGE, module_name, names_imported
 
-# where the resident process listens, relative to the workflow's working folder
-SOCKET = Path(".snakemake/clinrepro/resident.sock")
+# where the resident process listens, relative to the workflow's working folder: one a
+# machine, as a cluster's nodes may share the folder (named by a digest of the machine's
+# name: a socket's path has at most 107 bytes)
+MACHINE = hashlib.sha256(socket.gethostname().encode()).hexdigest()[:8]
+SOCKET = Path(f".snakemake/clinrepro/resident.{MACHINE}.sock")
 # how long it waits for a next job, unless the environment says (CLINREPRO_RESIDENT_IDLE)
 IDLE_SECONDS = 300.0
 # a start not listening by then has failed, and another job may start one
 STALE_SECONDS = 60.0
 SWITCH = "CLINREPRO_RESIDENT"
 IDLE = "CLINREPRO_RESIDENT_IDLE"
+# how long a job may take to send its request
+READ_SECONDS = 5.0
+# how long a child of a killed job has to end after its interrupt
+KILL_SECONDS = 10.0
 # set in a forked job, so that its own hand_over() lets the script run
 CHILD = "CLINREPRO_RESIDENT_CHILD"
 # what Snakemake's preamble of a Python script imports
 PREAMBLE = ("pickle", "snakemake.iocontainers", "snakemake.logging")
+# variables that a shell or make set for themselves: a run from `make run` and one from the
+# shell differ in them, and no library reads them
+BOOKKEEPING = frozenset(
+    ("_", "SHLVL", "OLDPWD", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")
+    + ("MAKE_TERMOUT", "MAKE_TERMERR")
+)
 _SIZE = struct.Struct("!Q")
 _CODE = struct.Struct("!i")
 _FORKED = b"F"
@@ -86,10 +101,16 @@ def hand_over() -> None:
     connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     try:
         connection.connect(str(SOCKET))
-        socket.send_fds(connection, [_SIZE.pack(len(request)) + request], [0, 1, 2])
     except OSError:  # none listening (or it is ending): this job runs here
         connection.close()
         start()
+        return
+    try:
+        if _peer_uid(connection) != os.getuid():  # not this user's: nothing is sent
+            raise OSError
+        socket.send_fds(connection, [_SIZE.pack(len(request)) + request], [0, 1, 2])
+    except OSError:
+        connection.close()
         return
     with connection:
         if _receive(connection, len(_FORKED)) != _FORKED:  # refused
@@ -106,6 +127,11 @@ def hand_over() -> None:
     os._exit(code if code >= 0 else 128 - code)  # killed by a signal: as a shell says it
 
 
+def _peer_uid(connection: socket.socket) -> int:
+    """The user of the process at the other end of a connection."""
+    return struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[1]
+
+
 def _receive(connection: socket.socket, size: int) -> bytes | None:
     data = b""
     with contextlib.suppress(OSError):
@@ -117,8 +143,29 @@ def _receive(connection: socket.socket, size: int) -> bytes | None:
     return data if len(data) == size else None
 
 
+def idle_seconds() -> float:
+    """How long a resident process waits for a next job: CLINREPRO_RESIDENT_IDLE, or 300."""
+    text = os.environ.get(IDLE, str(IDLE_SECONDS))
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0:
+        raise ValueError(
+            f"{IDLE}={text!r} is not a number of seconds: no resident process is started, "
+            f"each job runs in its own process."
+        )
+    return seconds
+
+
 def start() -> None:
-    """Start the resident process in the background, unless a job is starting one."""
+    """Start the resident process in the background, unless a job is starting one; not a
+    child of this job's process, whose benchmark would count it."""
+    try:
+        idle_seconds()
+    except ValueError as error:
+        print(error, file=sys.stderr)
+        return
     lock = SOCKET.with_suffix(".starting")
     with contextlib.suppress(OSError):
         SOCKET.parent.mkdir(parents=True, exist_ok=True)
@@ -128,14 +175,18 @@ def start() -> None:
         os.close(os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
     except OSError:  # another job is starting it (or the folder cannot be written)
         return
-    with contextlib.suppress(OSError):  # none: the lock goes stale, the jobs run alone
-        subprocess.Popen(
-            [sys.executable, "-m", "clinrepro.base.resident", str(SOCKET)],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    between = os.fork()
+    if between == 0:  # starts it and ends at once, so that it is nobody's child
+        with contextlib.suppress(OSError):  # none: the lock goes stale, jobs run alone
+            subprocess.Popen(
+                [sys.executable, "-m", "clinrepro.base.resident", str(SOCKET)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                start_new_session=True,
+            )
+        os._exit(0)
+    os.waitpid(between, 0)
 
 
 def serve(path: Path) -> None:
@@ -196,21 +247,22 @@ def stamps() -> tuple:
 def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> None:
     import selectors
 
-    idle, imported, server = float(os.environ.get(IDLE, IDLE_SECONDS)), stamps(), os.getpid()
+    idle, imported, server = idle_seconds(), stamps(), os.getpid()
     selector = selectors.DefaultSelector()
     selector.register(listening, selectors.EVENT_READ)
     children: dict[int, socket.socket] = {}
+    interrupted: dict[int, float] = {}
     idle_since = time.monotonic()
     while children or (time.monotonic() - idle_since < idle and listening.fileno() >= 0):
         for key, _ in selector.select(timeout=0.05):
             if key.fileobj is listening:
                 connection, _ = listening.accept()
-                request, fds = _request(connection, start_env)
-                if request is None or stamps() != imported:
+                request, fds = _request(connection)
+                if request is None or not matches(request, start_env, imported):
                     for fd in fds:
                         os.close(fd)
                     connection.close()
-                    if request is not None:  # stale: the jobs from now on start another
+                    if request is not None:  # the jobs from now on start one that matches
                         withdraw()
                         selector.unregister(listening)
                         listening.close()
@@ -229,10 +281,18 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
                     connection.sendall(_FORKED)
                 children[pid] = connection
                 selector.register(connection, selectors.EVENT_READ, pid)
-            else:  # the job's process ended (killed) before its child: end the child
+            else:  # the job's process ended (killed) before its child: interrupt it, as
+                # Ctrl-C would have, and kill it if it has not ended in KILL_SECONDS
                 selector.unregister(key.fileobj)
                 with contextlib.suppress(ProcessLookupError):
-                    os.kill(key.data, 15)
+                    os.kill(key.data, signal.SIGINT)
+                interrupted[key.data] = time.monotonic() + KILL_SECONDS
+        for pid, deadline in list(interrupted.items()):
+            if pid not in children:
+                del interrupted[pid]
+            elif time.monotonic() > deadline:
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
         while children:
             pid, status = os.waitpid(-1, os.WNOHANG)
             if pid == 0:
@@ -246,26 +306,28 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
             idle_since = time.monotonic()
 
 
-def _request(connection: socket.socket, start_env: dict) -> tuple[dict | None, list[int]]:
-    """The job a connection asks for, or None (and its descriptors closed) if refused: not
-    this user's, another interpreter, or another environment than the one imported in."""
+def matches(request: dict, start_env: dict, imported: tuple) -> bool:
+    """Whether a job would have imported what this process holds: the same Python, the same
+    environment (but the shell's and make's own bookkeeping), no package installed since."""
+    env = {k: v for k, v in request["env"].items() if k not in BOOKKEEPING}
+    held = {k: v for k, v in start_env.items() if k not in BOOKKEEPING}
+    return request["executable"] == sys.executable and env == held and stamps() == imported
+
+
+def _request(connection: socket.socket) -> tuple[dict | None, list[int]]:
+    """The job a connection asks for, with its standard streams; None (its descriptors
+    closed) if it is not this user's or not a whole request."""
     fds: list[int] = []
     try:
-        uid = struct.unpack("3i", connection.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12))[
-            1
-        ]
+        connection.settimeout(READ_SECONDS)  # a silent client holds up no other job
+        uid = _peer_uid(connection)
         message, fds, _, _ = socket.recv_fds(connection, 1 << 16, 3)
         size = _SIZE.unpack(message[: _SIZE.size])[0]
         data = message[_SIZE.size :] + (
             _receive(connection, size + _SIZE.size - len(message)) or b""
         )
         request = json.loads(data)
-        if (
-            uid == os.getuid()
-            and len(fds) == 3
-            and request["executable"] == sys.executable
-            and request["env"] == start_env
-        ):
+        if uid == os.getuid() and len(fds) == 3 and {"env", "executable"} <= set(request):
             return request, fds
     except (OSError, ValueError, KeyError, struct.error):
         pass
@@ -274,11 +336,31 @@ def _request(connection: socket.socket, start_env: dict) -> tuple[dict | None, l
     return None, []
 
 
+def _fresh_streams() -> None:
+    """Standard streams on the job's descriptors, buffered as Python would have them: the
+    resident process's were opened on /dev/null."""
+    unbuffered = bool(os.environ.get("PYTHONUNBUFFERED"))
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        held = getattr(sys, name)
+        line = name == "stderr" or os.isatty(fd)
+        stream = open(  # noqa: SIM115 - the process's stream, for its life
+            fd,
+            "r" if fd == 0 else "w",
+            buffering=1 if line and fd else -1,
+            encoding=held.encoding,
+            errors=held.errors,
+            closefd=False,
+        )
+        if fd and unbuffered:
+            stream.reconfigure(write_through=True)
+        setattr(sys, name, stream)
+        setattr(sys, f"__{name}__", stream)
+
+
 def _end_with_parent(parent: int) -> None:
     """A child is killed when the resident process ends (killed), so that no job goes on
     writing after Snakemake has failed it."""
     import ctypes
-    import signal
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -294,9 +376,14 @@ def _run_child(request: dict, fds: list[int]) -> None:
         for target, fd in enumerate(fds):
             os.dup2(fd, target)
             os.close(fd)
+        # the package's modules this process holds (its own, to serve): each job imports
+        # the package afresh, as in a process of its own
+        for name in [n for n in sys.modules if n == PACKAGE or n.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"], **{CHILD: "1"})
+        _fresh_streams()
         sys.path[:] = request["path"]
         sys.argv = [request["script"]]
         import runpy
