@@ -248,6 +248,7 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
     import selectors
 
     idle, imported, server = idle_seconds(), stamps(), os.getpid()
+    imported_in = libraries_read(start_env)
     selector = selectors.DefaultSelector()
     selector.register(listening, selectors.EVENT_READ)
     children: dict[int, socket.socket] = {}
@@ -258,7 +259,7 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
             if key.fileobj is listening:
                 connection, _ = listening.accept()
                 request, fds = _request(connection)
-                if request is None or not matches(request, start_env, imported):
+                if request is None or not matches(request, imported_in, imported):
                     for fd in fds:
                         os.close(fd)
                     connection.close()
@@ -306,12 +307,19 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
             idle_since = time.monotonic()
 
 
-def matches(request: dict, start_env: dict, imported: tuple) -> bool:
+def libraries_read(env: dict) -> dict:
+    """An environment but the shell's and make's own bookkeeping."""
+    return {k: v for k, v in env.items() if k not in BOOKKEEPING}
+
+
+def matches(request: dict, imported_in: dict, imported: tuple) -> bool:
     """Whether a job would have imported what this process holds: the same Python, the same
-    environment (but the shell's and make's own bookkeeping), no package installed since."""
-    env = {k: v for k, v in request["env"].items() if k not in BOOKKEEPING}
-    held = {k: v for k, v in start_env.items() if k not in BOOKKEEPING}
-    return request["executable"] == sys.executable and env == held and stamps() == imported
+    environment (`imported_in`, read by `libraries_read`), no package installed since."""
+    return (
+        request["executable"] == sys.executable
+        and libraries_read(request["env"]) == imported_in
+        and stamps() == imported
+    )
 
 
 def _request(connection: socket.socket) -> tuple[dict | None, list[int]]:
