@@ -98,6 +98,9 @@ rule report:
     threads: 1
     resources:
         mem_mb=memory_mb(1.5),
+        # the run's cores: the job draws on those no other job is using when it starts
+        # (clinrepro.base.parallel)
+        run_cores=workflow.cores,
         runtime=runtime_minutes,
     params:
         **REPORT_PARAMS,

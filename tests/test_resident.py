@@ -28,11 +28,12 @@ JOB = textwrap.dedent("""\
     hand_over()
 
     import json, os, sys, time
+    from clinrepro.base.resident import jobs_running
 
     asked = json.loads(open("asked.json").read())  # the environment must stay the same
     print("ran", os.getpid(), os.getppid(), os.getcwd(), os.environ.get("MARK"),
           "scipy.stats" in sys.modules, sys.argv[0], held, sys.stdout.line_buffering,
-          sep="|")
+          jobs_running(), sep="|")
     print("to stderr", file=sys.stderr)
     if "pid_file" in asked:
         open(asked["pid_file"], "w").write(str(os.getpid()))
@@ -90,7 +91,7 @@ def test_a_job_runs_in_a_child_of_the_resident_process_with_its_folder_streams_a
 ):
     folder, env, server, _ = project
     run = job(folder, env, {"code": 3})
-    _, pid, parent, cwd, mark, imported, argv, held, line_buffered = fields(run)
+    _, pid, parent, cwd, mark, imported, argv, held, line_buffered, running = fields(run)
     assert run.returncode == 3
     assert int(parent) == server and int(pid) != server
     assert (cwd, mark, imported, argv) == (str(folder), "None", "True", str(folder / "job.py"))
@@ -98,6 +99,24 @@ def test_a_job_runs_in_a_child_of_the_resident_process_with_its_folder_streams_a
     # the job's stdout a pipe here, so not line-buffered, as in a process of its own
     assert (held, line_buffered) == ("[]", "False")
     assert run.stderr == "to stderr\n"
+    assert running == "1"  # the only job running
+
+
+def test_a_job_is_told_how_many_jobs_ran_when_it_was_forked_and_one_of_more_threads_is_forked(
+    project,
+):
+    folder, env, server, _ = project
+    client, child = sleeping_job(folder, env)
+    try:
+        # Snakemake sets the thread pools' sizes to a rule's threads: the libraries the
+        # resident process holds were loaded with one, and the job is forked as well
+        threads = dict.fromkeys(resident.THREADS, "2")
+        run = job(folder, env, **threads)
+        assert (int(fields(run)[2]), fields(run)[-1]) == (server, "2")
+    finally:
+        client.kill()
+        client.wait()
+        wait_for(lambda: ended(child), 15)
 
 
 def test_a_job_s_uncaught_error_ends_it_with_its_trace_and_1(project):
@@ -171,6 +190,7 @@ def test_a_job_switched_off_runs_in_its_own_process_one_from_make_does_not(proje
     run = job(folder, env, {"code": 2}, **{resident.SWITCH: "0"})
     assert run.returncode == 2
     assert int(fields(run)[2]) == os.getpid() and fields(run)[5] == "False"
+    assert fields(run)[-1] == "None"  # in its own process: it cannot know the others
     # `make run` sets variables of its own: the job is still forked
     run = job(folder, env, MAKELEVEL="1", MAKEFLAGS="", MFLAGS="", SHLVL="9")
     assert run.returncode == 0 and int(fields(run)[2]) == server

@@ -177,9 +177,12 @@ def test_invalid_variant_setting_is_refused_before_any_job(tmp_path):
     assert not (project / "results").exists()
 
 
-def test_figures_drawn_by_a_direct_call_are_the_bytes_the_workflow_drew(project, tmp_path):
+def test_figures_drawn_side_by_side_by_a_direct_call_are_the_bytes_the_workflow_drew(
+    project, tmp_path
+):
     import yaml
 
+    from clinrepro.base.parallel import run_parts
     from clinrepro.presentation import figures
     from clinrepro.base.settings import FIGURES, cohort_settings, variant_settings
 
@@ -196,7 +199,8 @@ def test_figures_drawn_by_a_direct_call_are_the_bytes_the_workflow_drew(project,
     settings = config["figures"] | {"synthetic": False}
     analysis = variant_settings(config, "paper", cohort)
     study = {key: value for key, value in cohort.items() if key != "analysis"}
-    figures.run(inputs, analysis, settings, study, outputs)
+    # on two processes, as the report job of an edit loop draws them (clinrepro.base.parallel)
+    run_parts(figures.parts(inputs, analysis, settings, study, outputs), 2)
     for name in FIGURES:
         for kind in ("png", "svg", "json", "csv"):
             drawn = (tmp_path / f"{name}.{kind}").read_bytes()

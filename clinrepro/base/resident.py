@@ -51,6 +51,9 @@ READ_SECONDS = 5.0
 KILL_SECONDS = 10.0
 # set in a forked job, so that its own hand_over() lets the script run
 CHILD = "CLINREPRO_RESIDENT_CHILD"
+# set in a forked job: how many jobs of this folder were running when it was forked, itself
+# included (`jobs_running`)
+JOBS = "CLINREPRO_RESIDENT_JOBS"
 # what Snakemake's preamble of a Python script imports
 PREAMBLE = ("pickle", "snakemake.iocontainers", "snakemake.logging")
 # variables that a shell or make set for themselves: a run from `make run` and one from the
@@ -59,6 +62,12 @@ BOOKKEEPING = frozenset(
     ("_", "SHLVL", "OLDPWD", "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES")
     + ("MAKE_TERMOUT", "MAKE_TERMERR")
 )
+# what Snakemake sets in each job to its rule's `threads`, read by numerical libraries when
+# they load to size their thread pools: the resident process loads them with one thread, as
+# a job of one thread does; a job of more runs that many processes, of one thread each
+# (clinrepro.base.parallel)
+THREADS = ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+THREADS += ("VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 _SIZE = struct.Struct("!Q")
 _CODE = struct.Struct("!i")
 _FORKED = b"F"
@@ -194,6 +203,7 @@ def serve(path: Path) -> None:
     try:
         import importlib
 
+        os.environ.update(dict.fromkeys(THREADS, "1"))
         start_env = dict(os.environ)
         for name in (*PREAMBLE, *libraries(Path(__file__).resolve().parents[2])):
             with contextlib.suppress(Exception):
@@ -274,7 +284,7 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
                     selector.close()
                     for held in (listening, connection, *children.values()):
                         held.close()
-                    request["env"].update(added)
+                    request["env"].update(added, **{JOBS: str(len(children) + 1)})
                     _run_child(request, fds)
                 for fd in fds:
                     os.close(fd)
@@ -307,9 +317,16 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
             idle_since = time.monotonic()
 
 
+def jobs_running() -> int | None:
+    """In a job forked from a resident process: how many of the folder's jobs were running
+    when it was forked, itself included; None in a job run in its own process."""
+    held = os.environ.get(JOBS) if os.environ.get(CHILD) else None
+    return int(held) if held else None
+
+
 def libraries_read(env: dict) -> dict:
-    """An environment but the shell's and make's own bookkeeping."""
-    return {k: v for k, v in env.items() if k not in BOOKKEEPING}
+    """An environment but the shell's and make's own bookkeeping and the jobs' threads."""
+    return {k: v for k, v in env.items() if k not in BOOKKEEPING and k not in THREADS}
 
 
 def matches(request: dict, imported_in: dict, imported: tuple) -> bool:

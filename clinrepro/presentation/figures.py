@@ -13,6 +13,7 @@ they share (figure_parts, figure_words); this module draws them all, one after t
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 
@@ -50,13 +51,20 @@ def load_inputs(adsl: str, adeff: str, ard: str, reported: str | None) -> dict:
 def run(inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> None:
     """Draw every figure of a variant, one after the other; write each one's images, title
     and caption."""
+    for part in parts(inputs, analysis, settings, cohort, outputs):
+        part()
+
+
+def parts(inputs: dict, analysis: dict, settings: dict, cohort: dict, outputs: dict) -> list:
+    """The drawing of each figure of a variant, a function of no arguments apiece, the
+    tables they draw from read once (clinrepro.base.parallel runs them side by side)."""
     analysis, cohort = typed.analysis(analysis), typed.cohort(cohort)
     settings = typed.figures(settings)
     tables = load_inputs(
         inputs["adsl"], inputs["adeff"], inputs["ard"], inputs.get("reported_summaries")
     )
-    for name in FIGURES:
-        draw_figure(name, tables, analysis, settings, cohort, outputs)
+    drawn = (tables, analysis, settings, cohort, outputs)
+    return [functools.partial(draw_figure, name, *drawn) for name in FIGURES]
 
 
 def draw_figure(
