@@ -22,6 +22,18 @@ os.environ.setdefault("CLINREPRO_RESIDENT_IDLE", "5")
 TABLE = "data/raw/landon_cardinal_2022/table1.csv"
 
 
+def in_one_thread(function) -> None:
+    """Call `function` in a child forked from this test's process, which runs one thread as
+    a workflow job does (pytest-xdist's worker runs two, and clinrepro.base.parallel then
+    forks no helper); fails if it raises."""
+    import multiprocessing
+
+    child = multiprocessing.get_context("fork").Process(target=function)
+    child.start()
+    child.join()
+    assert child.exitcode == 0, "the forked child failed (its trace is above)"
+
+
 @pytest.fixture(autouse=True)
 def _run_from_project_root(monkeypatch):
     # raw paths in the cohort settings are relative to the project's top folder

@@ -62,6 +62,8 @@ def project(tmp_path_factory):
     (folder / "job.py").write_text(JOB)
     env = {k: v for k, v in os.environ.items() if k != resident.SWITCH}
     env["PYTHONPATH"] = str(ROOT)
+    # it waits out the other tests a worker runs between these (ended by the last below)
+    env[resident.IDLE] = "300"
     first = job(folder, env)
     wait_for((folder / resident.SOCKET).exists)
     server = int(fields(job(folder, env))[2])

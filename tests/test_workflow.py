@@ -6,6 +6,7 @@ import statistics
 
 import pytest
 
+from conftest import in_one_thread
 from hand import t_two_sided_p
 from workflow import copy_project, snakemake
 
@@ -200,7 +201,7 @@ def test_figures_drawn_side_by_side_by_a_direct_call_are_the_bytes_the_workflow_
     analysis = variant_settings(config, "paper", cohort)
     study = {key: value for key, value in cohort.items() if key != "analysis"}
     # on two processes, as the report job of an edit loop draws them (clinrepro.base.parallel)
-    run_parts(figures.parts(inputs, analysis, settings, study, outputs), 2)
+    in_one_thread(lambda: run_parts(figures.parts(inputs, analysis, settings, study, outputs), 2))
     for name in FIGURES:
         for kind in ("png", "svg", "json", "csv"):
             drawn = (tmp_path / f"{name}.{kind}").read_bytes()

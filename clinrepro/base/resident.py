@@ -64,8 +64,8 @@ BOOKKEEPING = frozenset(
 )
 # what Snakemake sets in each job to its rule's `threads`, read by numerical libraries when
 # they load to size their thread pools: the resident process loads them with one thread, as
-# a job of one thread does; a job of more runs that many processes, of one thread each
-# (clinrepro.base.parallel)
+# a job of one thread does (every rule's), and forks a job of more too, whose libraries then
+# have one thread
 THREADS = ("OMP_NUM_THREADS", "GOTO_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 THREADS += ("VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
 _SIZE = struct.Struct("!Q")
@@ -280,7 +280,7 @@ def _serve(listening: socket.socket, start_env: dict, added: dict, withdraw) -> 
                     continue
                 pid = os.fork()
                 if pid == 0:
-                    _end_with_parent(server)
+                    end_with_parent(server)
                     selector.close()
                     for held in (listening, connection, *children.values()):
                         held.close()
@@ -382,9 +382,9 @@ def _fresh_streams() -> None:
         setattr(sys, f"__{name}__", stream)
 
 
-def _end_with_parent(parent: int) -> None:
-    """A child is killed when the resident process ends (killed), so that no job goes on
-    writing after Snakemake has failed it."""
+def end_with_parent(parent: int) -> None:
+    """A child is killed when its parent (the resident process, a job) ends, killed too, so
+    that nothing goes on writing after Snakemake has failed the job."""
     import ctypes
 
     with contextlib.suppress(OSError, AttributeError):
