@@ -22,6 +22,19 @@ os.environ.setdefault("CLINREPRO_RESIDENT_IDLE", "5")
 TABLE = "data/raw/landon_cardinal_2022/table1.csv"
 
 
+def wait_for(condition, seconds=30.0):
+    end = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < end, "timed out"
+        time.sleep(0.02)
+
+
+def ended(pid):
+    """Gone, or a zombie (ended, not yet reaped by whoever took it over)."""
+    path = Path(f"/proc/{pid}/stat")
+    return not path.exists() or path.read_text().split(") ")[1][:1] == "Z"
+
+
 def in_one_thread(function) -> None:
     """Call `function` in a child forked from this test's process, which runs one thread as
     a workflow job does (pytest-xdist's worker runs two, and clinrepro.base.parallel then

@@ -14,7 +14,7 @@ import pytest
 from clinrepro.base import resident
 from clinrepro.base.errors import InputError, Problem
 from clinrepro.base.parallel import HELPER_NICENESS, processes, run_parts
-from conftest import ROOT, in_one_thread
+from conftest import ROOT, ended, in_one_thread, wait_for
 
 
 def writes_its_process(folder, name, seconds=0.3):
@@ -32,10 +32,7 @@ def ran(folder, names):
 
 def test_parts_run_once_each_in_the_job_and_its_helper_of_the_lowest_priority(tmp_path):
     def waits_for_b():  # the job's first part: done once the helper has done another
-        deadline = time.monotonic() + 30  # a helper of the lowest priority, on a busy machine
-        while not (tmp_path / "b").exists():
-            assert time.monotonic() < deadline
-            time.sleep(0.02)
+        wait_for((tmp_path / "b").exists)  # a helper of the lowest priority, on a busy machine
         writes_its_process(tmp_path, "a", 0)()
 
     names = ["a", "b", "c", "d"]
@@ -95,21 +92,12 @@ INTERRUPTED = textwrap.dedent("""\
     """)
 
 
-def ended(pid):
-    """Gone, or a zombie (ended, not yet reaped by whoever took it over)."""
-    stat = f"/proc/{pid}/stat"
-    return not os.path.exists(stat) or open(stat).read().split(") ")[1][:1] == "Z"
-
-
 @pytest.mark.parametrize("how", ["interrupted", "killed"])
 def test_a_job_interrupted_or_killed_leaves_no_helper_writing(tmp_path, how):
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     job = subprocess.Popen([sys.executable, "-c", INTERRUPTED], cwd=tmp_path, env=env,
                            stderr=subprocess.PIPE, text=True)  # fmt: skip
-    deadline = time.monotonic() + 30
-    while not all((tmp_path / f"{name}.pid").exists() for name in "ab"):
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
+    wait_for(lambda: all((tmp_path / f"{name}.pid").exists() for name in "ab"))
     helper = {int((tmp_path / f"{name}.pid").read_text()) for name in "ab"} - {job.pid}
     job.send_signal(signal.SIGINT if how == "interrupted" else signal.SIGKILL)
     job.wait(3)  # not the parts' 4 s

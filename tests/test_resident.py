@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from clinrepro.base import resident
-from conftest import ROOT
+from conftest import ROOT, ended, wait_for
 
 # a job as Snakemake's `script:` writes it: its preamble sets __real_file__
 JOB = textwrap.dedent("""\
@@ -45,13 +45,6 @@ JOB = textwrap.dedent("""\
         raise ValueError("the job's own error")
     sys.exit(asked.get("code", 0))
     """)
-
-
-def wait_for(condition, seconds=30.0):
-    end = time.monotonic() + seconds
-    while not condition():
-        assert time.monotonic() < end, "timed out"
-        time.sleep(0.02)
 
 
 @pytest.fixture(scope="module")
@@ -147,11 +140,6 @@ def sleeping_job(folder, env):
     pid_file.unlink()
     assert child != client.pid
     return client, child
-
-
-def ended(pid):
-    path = Path(f"/proc/{pid}/stat")
-    return not path.exists() or path.read_text().split(") ")[1][:1] == "Z"
 
 
 def test_a_killed_job_s_child_is_interrupted_and_ends_as_its_own_process_would(project):
